@@ -1,0 +1,58 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, parseConfig, type StackConfig } from "./parse";
+
+export const STACK_DIR = path.resolve(__dirname, "..", "stacks");
+
+export function stackFilePath(stack: string, dir = STACK_DIR): string {
+  return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+export function listStacks(dir = STACK_DIR): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+export interface LoadedStack {
+  readonly name: string;
+  readonly file: string;
+  /** The `config:` map exactly as written, keys like `ha-blueprint:regions`. */
+  readonly rawConfig: Record<string, unknown>;
+  readonly config: StackConfig;
+}
+
+/** Reads and validates `stacks/Pulumi.<stack>.yaml`. Every failure is a ConfigError with a one-line cause. */
+export function loadStack(stack: string, dir = STACK_DIR): LoadedStack {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+    throw new ConfigError([`stack name "${stack}" may only hold letters, digits, _, . and -`]);
+  }
+  const file = stackFilePath(stack, dir);
+  if (!fs.existsSync(file)) {
+    const known = listStacks(dir);
+    throw new ConfigError([`unknown stack "${stack}": ${file} does not exist (known stacks: ${known.join(", ") || "none"})`]);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError([`cannot read ${file}: ${(err as Error).message.split("\n")[0]}`]);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new ConfigError([`${file} is not a Pulumi stack file (expected a mapping with a config: section)`]);
+  }
+  const extra = Object.keys(doc).filter((k) => !["config", "secretsprovider", "encryptionsalt", "encryptedkey", "environment"].includes(k));
+  if (extra.length > 0) {
+    throw new ConfigError([`${file}: unknown top-level key(s) ${extra.join(", ")}; stack settings go under config:`]);
+  }
+  const rawConfig = (doc as { config?: unknown }).config;
+  if (rawConfig === null || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
+    throw new ConfigError([`${file} has no config: mapping`]);
+  }
+  const config = parseConfig(rawConfig as Record<string, unknown>, path.relative(process.cwd(), file) || file);
+  return { name: stack, file, rawConfig: rawConfig as Record<string, unknown>, config };
+}

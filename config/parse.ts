@@ -1,0 +1,131 @@
+import type { z } from "zod";
+import { PROJECT, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
+
+/** A user mistake in the stack configuration; the CLI prints `message` and exits 2, never a stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], readonly source?: string) {
+    super(`${source ? `${source}: ` : ""}invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface VaultLockConfig {
+  readonly enabled: boolean;
+  readonly minRetentionDays: number;
+  readonly maxRetentionDays: number;
+  readonly changeableForDays?: number;
+}
+
+/** The validated configuration with environment-dependent defaults resolved. */
+export type StackConfig = Omit<ParsedStackConfig, "database" | "backup"> & {
+  readonly database: ParsedStackConfig["database"] & { readonly deletionProtection: boolean };
+  readonly backup: Omit<ParsedStackConfig["backup"], "vaultLock"> & { readonly vaultLock: VaultLockConfig };
+  /** Regions other than the writer, in configured order. */
+  readonly secondaryRegions: string[];
+};
+
+/** Namespaces whose keys belong to providers or the Pulumi engine and are validated there. */
+const FOREIGN_NAMESPACES = new Set(["aws", "kubernetes", "random", "pulumi"]);
+
+/**
+ * Pulumi hands config to a program as strings (objects as JSON text); a stack file read with a
+ * YAML parser gives real values. Accept both, so tests, the CLI and `pulumi up` share one path.
+ */
+function decodeValue(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  let out = `${PROJECT}:${String(path[0])}`;
+  for (const seg of path.slice(1)) {
+    out += typeof seg === "number" ? `[${seg}]` : `.${String(seg)}`;
+  }
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => {
+      const path = [...issue.path, k];
+      return `${formatPath(path)}: unknown key (value ${describeValue(valueAt(input, path))}); check the spelling`;
+    });
+  }
+  if (issue.code === "invalid_union" || issue.code === "invalid_value") {
+    const value = valueAt(input, issue.path);
+    const allowed = issue.code === "invalid_value" ? ` (allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")})` : "";
+    return [`${formatPath(issue.path)}: ${describeValue(value)} is not allowed${allowed}`];
+  }
+  const value = valueAt(input, issue.path);
+  if (value === undefined && issue.code === "invalid_type") {
+    return [`${formatPath(issue.path)}: missing; ${issue.message.replace(/^Invalid input: /, "")}`];
+  }
+  const message = issue.message.replace(/^Invalid input: /, "");
+  return [`${formatPath(issue.path)}: ${describeValue(value)} ${message}`];
+}
+
+/**
+ * Validates raw stack config (keys like `ha-blueprint:regions`, values as YAML objects or Pulumi's
+ * JSON strings) and resolves the environment-dependent defaults. Pure: throws ConfigError, declares
+ * nothing.
+ */
+export function parseConfig(raw: Record<string, unknown>, source?: string): StackConfig {
+  const own: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    const colon = key.indexOf(":");
+    const namespace = colon < 0 ? "" : key.slice(0, colon);
+    const name = colon < 0 ? key : key.slice(colon + 1);
+    if (namespace === PROJECT) {
+      own[name] = decodeValue(value);
+    } else if (!FOREIGN_NAMESPACES.has(namespace)) {
+      problems.push(`${key}: unknown key; project keys are written ${PROJECT}:<name>`);
+    }
+  }
+  const result = stackConfigSchema.safeParse(own);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(...describeIssue(issue, own));
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
+  return resolveDefaults(result.data);
+}
+
+function resolveDefaults(c: ParsedStackConfig): StackConfig {
+  const prod = c.environment === "prod";
+  return {
+    ...c,
+    database: { ...c.database, deletionProtection: c.database.deletionProtection ?? prod },
+    backup: {
+      ...c.backup,
+      vaultLock: c.backup.vaultLock ?? { enabled: prod, minRetentionDays: 7, maxRetentionDays: 36500 },
+    },
+    secondaryRegions: c.regions.map((r) => r.name).filter((n) => n !== c.writerRegion),
+  };
+}
+
+export function isProd(env: Environment): boolean {
+  return env === "prod";
+}

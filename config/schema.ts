@@ -1,0 +1,396 @@
+import { z } from "zod";
+import { parseCidr, cidrsOverlap } from "../components/network/cidr";
+
+/**
+ * The stack configuration, one schema for every environment. Environments differ in sizes and
+ * strictness, never in shape: dev runs the same two-region, multi-AZ topology as prod.
+ *
+ * Keys are read from the `ha-blueprint:` namespace of `stacks/Pulumi.<stack>.yaml`. Every object
+ * is strict, so a typo such as `azCuont` is rejected instead of silently ignored.
+ */
+
+export const PROJECT = "ha-blueprint";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Commercial, GovCloud and China region names, e.g. `us-east-1`, `us-gov-west-1`, `cn-north-1`. */
+const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+const regionName = z
+  .string()
+  .regex(REGION_NAME, { message: "is not an AWS region name; expected something like us-east-1" });
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const parsed = parseCidr(value);
+  if ("error" in parsed) {
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return;
+  }
+  if (parsed.prefix < 16 || parsed.prefix > 21) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "prefix must be between /16 and /21 (a VPC is at most /16 in AWS; /21 still leaves /27 public subnets, the smallest an ALB accepts)",
+    });
+  }
+});
+
+const azName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]$/, {
+  message: "is not an availability zone name; expected something like us-east-1a",
+});
+
+export const regionSchema = z.strictObject({
+  /** AWS region, e.g. `us-east-1`. */
+  name: regionName,
+  /** VPC CIDR; must not overlap any other region's CIDR (the cells may be peered later). */
+  cidr,
+  /** How many AZs the cell spans (2..6; prod needs at least 3). @default 3 */
+  azCount: z.number().int().min(2, { message: "must be at least 2: one AZ is a single point of failure" }).max(6).default(3),
+  /**
+   * Pin the AZ names instead of asking AWS (`aws.getAvailabilityZones`). Useful to avoid an AZ
+   * with capacity trouble for a given instance type. Length must equal `azCount`.
+   * @default - the first `azCount` available, opt-in-not-required AZs of the region
+   */
+  availabilityZones: z.array(azName).optional(),
+});
+
+const retentionDays = z.number().int().min(1).max(36500);
+
+export const networkSchema = z.strictObject({
+  /**
+   * `zonal`: one zonal NAT gateway per AZ, each private route table uses the NAT in its own AZ.
+   * `regional`: one regional NAT gateway (availabilityMode "regional"), which AWS spreads over AZs.
+   * There is deliberately no "single" option: one zonal NAT is an AZ single point of failure.
+   * @default "zonal"
+   */
+  natGateways: z.enum(["zonal", "regional"]).default("zonal"),
+  /** Retention of the VPC flow-log group, in days. @default 90 */
+  flowLogRetentionDays: retentionDays.default(90),
+});
+
+const disruptionObjective = z
+  .strictObject({
+    /** Recovery time objective in seconds (> 0: no failover is instantaneous). */
+    rtoSeconds: z.number().int().positive({ message: "must be a positive number of seconds" }),
+    /** Recovery point objective in seconds (0 = no acknowledged write may be lost). */
+    rpoSeconds: z.number().int().nonnegative({ message: "must be 0 or a positive number of seconds" }),
+  });
+
+/**
+ * Mirrors an AWS Resilience Hub policy: an availability target plus RTO/RPO per disruption type.
+ */
+export const objectivesSchema = z
+  .strictObject({
+    /** Availability target in percent, e.g. 99.99. Must be above 90 and below 100. */
+    availabilityPercent: z
+      .number()
+      .gt(90, { message: "must be above 90 percent; lower targets need no multi-region design" })
+      .lt(100, { message: "must be below 100 percent; no composite of AWS services reaches 100" }),
+    /** Loss of one availability zone in one region. */
+    azLoss: disruptionObjective,
+    /** Loss of a whole region. */
+    regionLoss: disruptionObjective,
+  })
+  .superRefine((o, ctx) => {
+    if (o.azLoss.rtoSeconds > o.regionLoss.rtoSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["azLoss", "rtoSeconds"],
+        message: `exceeds regionLoss.rtoSeconds (${o.regionLoss.rtoSeconds}); an AZ loss is the smaller disruption and recovers no slower`,
+      });
+    }
+    if (o.azLoss.rpoSeconds > o.regionLoss.rpoSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["azLoss", "rpoSeconds"],
+        message: `exceeds regionLoss.rpoSeconds (${o.regionLoss.rpoSeconds}); in-region replicas lose no more than cross-region ones`,
+      });
+    }
+  });
+
+/** Global databases need memory-optimised classes; burstable (db.t*) classes are not supported. */
+const auroraInstanceClass = z
+  .string()
+  .regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { message: "is not an RDS instance class; expected e.g. db.r6g.large" })
+  .refine((v) => /^db\.(r\d+[a-z]*|x\d+[a-z]*)\./.test(v), {
+    message:
+      "is not allowed: Aurora global databases require memory-optimised classes (db.r5 and newer, db.x2g); burstable db.t* and general-purpose classes are not supported",
+  });
+
+export const databaseSchema = z.strictObject({
+  /** @default "aurora-postgresql" */
+  engine: z.enum(["aurora-postgresql", "aurora-mysql"]).default("aurora-postgresql"),
+  /** Engine version; quote it in YAML ("16.6", not 16.6). Global write forwarding needs APG 14.9+/15.4+/16+. @default "16.6" */
+  engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[a-z0-9_.-]+)?$/, { message: "is not an engine version; quote it, e.g. \"16.6\"" }).default("16.6"),
+  /** @default "db.r6g.large" */
+  instanceClass: auroraInstanceClass.default("db.r6g.large"),
+  /** Instances per regional cluster, each in a distinct AZ (at least 2: writer + a reader in another AZ). @default 2 */
+  instancesPerRegion: z.number().int().min(2, { message: "must be at least 2 so a reader in another AZ can take over" }).max(16).default(2),
+  /** @default "app" */
+  databaseName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, { message: "must start with a letter and hold letters, digits and _ (max 63)" }).default("app"),
+  /** @default "app_admin" */
+  masterUsername: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,15}$/, { message: "must start with a letter and hold letters, digits and _ (max 16)" }).default("app_admin"),
+  /** Automated backup retention in days (AWS allows 1..35; prod needs at least 7). @default 7 */
+  backupRetentionDays: z.number().int().min(1).max(35).default(7),
+  /** UTC window hh:mm-hh:mm for automated backups. @default "03:00-04:00" */
+  preferredBackupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: "must look like 03:00-04:00 (UTC)" }).default("03:00-04:00"),
+  /** @default - true in prod, false elsewhere */
+  deletionProtection: z.boolean().optional(),
+  /**
+   * Aurora PostgreSQL `rds.global_db_rpo` (seconds, >= 20): commits on the writer block while every
+   * secondary lags more than this. Trades write availability for a bounded RPO.
+   * @default - unset (RPO unbounded but typically under a second)
+   */
+  globalDbRpoSeconds: z.number().int().min(20, { message: "must be at least 20 (the minimum rds.global_db_rpo)" }).optional(),
+});
+
+/** Global datastores need node sizes large and up in the M5/M6g/M7g/R5/R6g/R6gd/R7g/C7gn families. */
+const cacheNodeType = z.string().superRefine((v, ctx) => {
+  const problem = !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(v)
+    ? "is not an ElastiCache node type; expected e.g. cache.r7g.large"
+    : /^cache\.t\d/.test(v)
+      ? "is not allowed: global datastores do not support burstable cache.t* nodes"
+      : /\.(micro|small|medium)$/.test(v)
+        ? "is not allowed: global datastores need node size large or bigger"
+        : !/^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./.test(v)
+          ? "is not allowed: global datastores support the m5, m6g, m7g, r5, r6g, r6gd, r7g and c7gn families"
+          : undefined;
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+export const sessionStoreSchema = z.strictObject({
+  /** @default "valkey" */
+  engine: z.enum(["redis", "valkey"]).default("valkey"),
+  /** Quote it in YAML. @default "8.0" */
+  engineVersion: z.string().regex(/^\d+(\.\d+)*$/, { message: "is not an engine version; quote it, e.g. \"7.1\"" }).default("8.0"),
+  /** @default "cache.r7g.large" */
+  nodeType: cacheNodeType.default("cache.r7g.large"),
+  /** Nodes per regional replication group, spread over AZs (primary + replicas). @default 2 */
+  nodesPerRegion: z.number().int().min(2, { message: "must be at least 2 for automatic failover" }).max(6).default(2),
+  /** Daily snapshot retention in days (AWS Backup cannot back up ElastiCache). @default 1 */
+  snapshotRetentionDays: z.number().int().min(1, { message: "must be at least 1: 0 disables backups" }).max(35).default(1),
+  /** UTC window for snapshots. @default "05:00-06:00" */
+  snapshotWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: "must look like 05:00-06:00 (UTC)" }).default("05:00-06:00"),
+});
+
+const k8sQuantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|M|G|K)?$/, { message: "is not a Kubernetes quantity, e.g. 250m or 512Mi" });
+
+export const appSchema = z.strictObject({
+  /** Container image; must be pinned by a tag other than `latest` or by digest. */
+  image: z
+    .string()
+    .min(1)
+    .refine((v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[^/:]+$/.test(v) && !/:latest$/.test(v)), {
+      message: "must be pinned: use a version tag (not latest) or a @sha256 digest",
+    })
+    .default("public.ecr.aws/nginx/nginx:1.27.3"),
+  /** Port the container listens on. @default 8080 */
+  containerPort: z.number().int().min(1).max(65535).default(8080),
+  /** Deep health path: should check the app's dependencies (DB writer reachability, cache). @default "/healthz" */
+  healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute path like /healthz" }).default("/healthz"),
+  /** Pods each region runs in steady state (spread over its AZs; at least one per AZ). @default 3 */
+  replicasPerRegion: z.number().int().min(2).max(1000).default(3),
+  cpuRequest: k8sQuantity.default("250m"),
+  memoryRequest: k8sQuantity.default("256Mi"),
+  memoryLimit: k8sQuantity.default("512Mi"),
+  /** Target average CPU utilisation for the HPA, in percent. @default 60 */
+  targetCpuUtilizationPercent: z.number().int().min(10).max(95).default(60),
+  /**
+   * What share of the total traffic one region must carry alone when the other is lost, and how.
+   * `provisioned`: the minimum sizes already carry it (static stability, nothing scales during the
+   * event). `scalable`: the maximum sizes allow it (cheaper; relies on autoscaling in the event).
+   */
+  failoverHeadroom: z
+    .strictObject({
+      sharePercent: z.number().int().min(50).max(200).default(100),
+      capacity: z.enum(["provisioned", "scalable"]).default("provisioned"),
+    })
+    .prefault({}),
+  eks: z
+    .strictObject({
+      /** Kubernetes version. Quote it. @default "1.33" */
+      version: z.string().regex(/^1\.\d{2}$/, { message: "must be a quoted Kubernetes minor version such as \"1.33\"" }).default("1.33"),
+      /** Instance types for the managed node groups (two or more give capacity options). */
+      instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "is not an EC2 instance type" })).min(1).default(["m6i.large", "m5.large"]),
+      /** Pods one node can hold for this app (used to size node groups from replicas). @default 4 */
+      podsPerNode: z.number().int().min(1).max(110).default(4),
+      /** Public API endpoint; off by default (private endpoint only). @default false */
+      publicEndpoint: z.boolean().default(false),
+      /** CIDRs allowed to reach a public endpoint; required and never 0.0.0.0/0 when it is on. */
+      publicAccessCidrs: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  /** ACM certificate ARN per region for the HTTPS listener, e.g. `{ "us-east-1": "arn:aws:acm:..." }`. @default - HTTP only */
+  certificateArns: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "is not an ACM certificate ARN" })).default({}),
+  /** ALB target-group health check: the fast, deep check GA uses for ALB endpoints. */
+  healthCheck: z
+    .strictObject({
+      /** Seconds between checks (ALB allows 5..300). @default 10 */
+      intervalSeconds: z.number().int().min(5).max(300).default(10),
+      /** @default 5 */
+      timeoutSeconds: z.number().int().min(2).max(120).default(5),
+      /** @default 3 */
+      healthyThreshold: z.number().int().min(2).max(10).default(3),
+      /** @default 3 */
+      unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+    })
+    .prefault({}),
+});
+
+const route53CheckerRegions = [
+  "us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+] as const;
+
+export const routingSchema = z.strictObject({
+  /** `accelerator` (Global Accelerator, anycast, no DNS TTL) or `route53` (latency records + health checks). @default "accelerator" */
+  mode: z.enum(["accelerator", "route53"]).default("accelerator"),
+  /** Traffic dial per region in percent (0..100); 100 in normal operation. @default - 100 for every region */
+  trafficDials: z.record(regionName, z.number().int().min(0).max(100)).default({}),
+  /** Keep the client source IP for ALB endpoints. @default true */
+  clientIpPreservation: z.boolean().default(true),
+  route53: z
+    .strictObject({
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "is not a Route 53 hosted zone id (Z...)" }),
+      /** Record name, e.g. `app.example.com`. */
+      recordName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}\.?$/i, { message: "is not a DNS name" }),
+      /** Failed checks before unhealthy (1..10). @default 3 */
+      failureThreshold: z.number().int().min(1).max(10).default(3),
+      /** Route 53 checker regions (at least 3). @default - us-east-1, us-west-2, eu-west-1 */
+      checkerRegions: z.array(z.enum(route53CheckerRegions)).min(3, { message: "needs at least 3 checker regions (Route 53 rejects fewer)" }).default(["us-east-1", "us-west-2", "eu-west-1"]),
+      /** Record TTL is fixed at 60 s for alias records; kept for documentation of the budget. */
+    })
+    .optional(),
+});
+
+export const monitoringSchema = z.strictObject({
+  /** p99 TargetResponseTime budget in milliseconds. @default 1000 */
+  latencyP99Ms: z.number().int().positive().default(1000),
+  /** 5xx share of requests, in percent, that makes a region unhealthy. @default 5 */
+  error5xxPercent: z.number().positive().max(100).default(5),
+  /** Minimum healthy targets per AZ. @default 1 */
+  minHealthyHostsPerAz: z.number().int().min(1).default(1),
+  /** Optional e-mail subscribed to the alarm topics (needs confirmation by the recipient). */
+  alarmEmail: z.string().email().optional(),
+});
+
+export const backupSchema = z.strictObject({
+  /** AWS Backup schedule (cron in UTC). @default "cron(0 5 * * ? *)" */
+  schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { message: "must be a cron(...) or rate(...) expression" }).default("cron(0 5 * * ? *)"),
+  /** Days recovery points are kept in the source region. @default 35 */
+  retentionDays: retentionDays.default(35),
+  /** Days the cross-region copies are kept. @default 35 */
+  copyRetentionDays: retentionDays.default(35),
+  /** Continuous backup (point-in-time restore) where supported (Aurora). @default true */
+  continuousBackup: z.boolean().default(true),
+  /** Vault lock. @default - on in prod (governance mode), off elsewhere */
+  vaultLock: z
+    .strictObject({
+      enabled: z.boolean(),
+      minRetentionDays: z.number().int().min(1).default(7),
+      maxRetentionDays: z.number().int().min(1).default(36500),
+      /** Set to switch to compliance mode after this many days (irreversible afterwards). */
+      changeableForDays: z.number().int().min(3).optional(),
+    })
+    .optional(),
+  /** Restore testing plan: restores a recent recovery point on a schedule. @default true */
+  restoreTesting: z.boolean().default(true),
+});
+
+export const stackConfigSchema = z
+  .strictObject({
+    environment: z.enum(ENVIRONMENTS),
+    regions: z.array(regionSchema).min(2, { message: "needs at least 2 regions for an active-active design" }).max(3, {
+      message: "allows at most 3 regions (an ElastiCache global datastore has at most 2 secondary regions)",
+    }),
+    /** The region whose Aurora cluster and Redis group are created as primaries. */
+    writerRegion: regionName,
+    network: networkSchema.prefault({}),
+    objectives: objectivesSchema,
+    database: databaseSchema.prefault({}),
+    sessionStore: sessionStoreSchema.prefault({}),
+    app: appSchema.prefault({}),
+    routing: routingSchema.prefault({}),
+    monitoring: monitoringSchema.prefault({}),
+    backup: backupSchema.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const names = c.regions.map((r) => r.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({ code: "custom", path: ["regions", i, "name"], message: "is listed twice; regions must be distinct" });
+      }
+    });
+    if (!names.includes(c.writerRegion)) {
+      ctx.addIssue({ code: "custom", path: ["writerRegion"], message: `is not one of the configured regions (${names.join(", ")})` });
+    }
+    c.regions.forEach((r, i) => {
+      c.regions.slice(i + 1).forEach((other, j) => {
+        if (cidrsOverlap(r.cidr, other.cidr)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["regions", i + 1 + j, "cidr"],
+            message: `overlaps ${r.name}'s ${r.cidr}; region CIDRs must not overlap`,
+          });
+        }
+      });
+      if (c.environment === "prod" && r.azCount < 3) {
+        ctx.addIssue({ code: "custom", path: ["regions", i, "azCount"], message: "must be at least 3 in prod" });
+      }
+      if (r.availabilityZones && r.availabilityZones.length !== r.azCount) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regions", i, "availabilityZones"],
+          message: `lists ${r.availabilityZones.length} zones but azCount is ${r.azCount}`,
+        });
+      }
+      r.availabilityZones?.forEach((az, k) => {
+        if (!az.startsWith(r.name)) {
+          ctx.addIssue({ code: "custom", path: ["regions", i, "availabilityZones", k], message: `is not a zone of ${r.name}` });
+        }
+        if (r.availabilityZones!.indexOf(az) !== k) {
+          ctx.addIssue({ code: "custom", path: ["regions", i, "availabilityZones", k], message: "is listed twice" });
+        }
+      });
+    });
+    for (const region of Object.keys(c.routing.trafficDials)) {
+      if (!names.includes(region)) {
+        ctx.addIssue({ code: "custom", path: ["routing", "trafficDials", region], message: `names a region that is not configured (${names.join(", ")})` });
+      }
+    }
+    for (const region of Object.keys(c.app.certificateArns)) {
+      if (!names.includes(region)) {
+        ctx.addIssue({ code: "custom", path: ["app", "certificateArns", region], message: `names a region that is not configured (${names.join(", ")})` });
+      }
+    }
+    if (c.routing.mode === "route53" && !c.routing.route53) {
+      ctx.addIssue({ code: "custom", path: ["routing", "route53"], message: "is required when routing.mode is route53 (hostedZoneId and recordName)" });
+    }
+    if (c.app.eks.publicEndpoint) {
+      if (c.app.eks.publicAccessCidrs.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["app", "eks", "publicAccessCidrs"], message: "must list the CIDRs allowed to reach the public EKS endpoint" });
+      }
+      c.app.eks.publicAccessCidrs.forEach((v, k) => {
+        if (v === "0.0.0.0/0" || v === "::/0") {
+          ctx.addIssue({ code: "custom", path: ["app", "eks", "publicAccessCidrs", k], message: "opens the EKS API to the internet; list your own CIDRs" });
+        } else if ("error" in parseCidr(v)) {
+          ctx.addIssue({ code: "custom", path: ["app", "eks", "publicAccessCidrs", k], message: (parseCidr(v) as { error: string }).error });
+        }
+      });
+    }
+    if (c.environment === "prod") {
+      if (c.database.backupRetentionDays < 7) {
+        ctx.addIssue({ code: "custom", path: ["database", "backupRetentionDays"], message: "must be at least 7 in prod" });
+      }
+      if (c.database.deletionProtection === false) {
+        ctx.addIssue({ code: "custom", path: ["database", "deletionProtection"], message: "cannot be false in prod" });
+      }
+    }
+    if (c.backup.vaultLock && c.backup.vaultLock.minRetentionDays > c.backup.vaultLock.maxRetentionDays) {
+      ctx.addIssue({ code: "custom", path: ["backup", "vaultLock", "minRetentionDays"], message: "exceeds maxRetentionDays" });
+    }
+  });
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type ParsedStackConfig = z.output<typeof stackConfigSchema>;
+export type RegionConfig = z.output<typeof regionSchema>;
