@@ -1,0 +1,4 @@
+export { RegionalNetwork, type RegionalNetworkArgs } from "./network/regionalNetwork";
+export { RegionalCell, type RegionalCellArgs } from "./stack/regionalCell";
+export { ActiveActiveStack, type ActiveActiveStackArgs } from "./stack/activeActiveStack";
+export type { Topology, RegionTopology } from "./topology";

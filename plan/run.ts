@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import { waitForRPCs } from "@pulumi/pulumi/runtime/settings";
+import { getStore } from "@pulumi/pulumi/runtime/state";
+import { PROJECT } from "../config/schema";
+import { RealisticMocks } from "./mocks";
+import { recordGraph, type GraphRecorder } from "./recorder";
+import { redactSecrets, type ExportedResource, type StackExport } from "./stackExport";
+
+export interface PlanOptions {
+  /** Stack name, as in `stacks/Pulumi.<stack>.yaml`. */
+  readonly stack: string;
+  /** The stack file's `config:` map, as read from YAML. */
+  readonly rawConfig: Record<string, unknown>;
+  /** The program to run; defaults to the blueprint's own `buildProgram`. */
+  readonly program?: () => Record<string, pulumi.Input<unknown>> | Promise<Record<string, pulumi.Input<unknown>>>;
+}
+
+export interface PlanResult {
+  readonly export: StackExport;
+  /** Stack outputs as the program returned them (secrets still wrapped). */
+  readonly outputs: Record<string, unknown>;
+}
+
+/** A failure of the program itself under the mock runtime (as opposed to bad config). */
+export class PlanError extends Error {}
+
+/** Pulumi passes config to programs as strings, objects as JSON: do the same. */
+function toPulumiConfig(raw: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+let running = false;
+
+/**
+ * Runs the Pulumi program under the mock runtime and returns the resource graph in
+ * `pulumi stack export` format. One plan at a time per process: the Pulumi runtime is global.
+ */
+export async function runPlan(options: PlanOptions): Promise<PlanResult> {
+  if (running) throw new PlanError("a plan is already running in this process");
+  running = true;
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const defaultRegion = String(options.rawConfig["aws:region"] ?? "us-east-1");
+    const mocks = new RealisticMocks(defaultRegion);
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, false);
+    pulumi.runtime.setAllConfig(toPulumiConfig(options.rawConfig), []);
+    const recorder: GraphRecorder = {
+      resources: [],
+      onProvider: (urn, inputs) => mocks.rememberProvider(urn, inputs),
+    };
+    recordGraph(getStore().settings.monitor as never, recorder);
+
+    const program = options.program ?? (await import("../program")).buildProgram;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+    await waitForRPCs();
+    if (failures.length > 0) throw failures[0];
+    return { export: toStackExport(recorder.resources), outputs: (outputs ?? {}) as Record<string, unknown> };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    running = false;
+  }
+}
+
+function toStackExport(resources: ExportedResource[]): StackExport {
+  return {
+    version: 3,
+    deployment: {
+      manifest: {
+        time: new Date().toISOString(),
+        magic: "",
+        version: "ha-blueprint plan (Pulumi mock runtime)",
+      },
+      resources: resources.map((r) => ({
+        ...r,
+        inputs: redactSecrets(r.inputs) as Record<string, unknown>,
+        outputs: redactSecrets(r.outputs) as Record<string, unknown>,
+      })),
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { loadStack } from "../../config/load";
+import { runPlan, type PlanResult } from "../../plan/run";
+import type { ExportedResource } from "../../plan/stackExport";
+
+/**
+ * Test helpers over the plan graph: run a stack (optionally with config overrides) under the mock
+ * runtime and query the recorded resources by type, name and parent.
+ */
+
+export interface Plan extends PlanResult {
+  readonly resources: ExportedResource[];
+  ofType(type: string): ExportedResource[];
+  byName(logicalName: string): ExportedResource;
+  byUrn(urn: string): ExportedResource;
+  /** The region of a resource's provider (or its own `region` input). */
+  regionOf(r: ExportedResource): string | undefined;
+}
+
+export function nameOf(r: ExportedResource): string {
+  return r.urn.slice(r.urn.lastIndexOf("::") + 2);
+}
+
+export function wrapPlan(result: PlanResult): Plan {
+  const resources = result.export.deployment.resources;
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providerUrn = (ref?: string) => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
+  return {
+    ...result,
+    resources,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    byName: (name) => {
+      const found = resources.filter((r) => nameOf(r) === name);
+      if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}`);
+      return found[0];
+    },
+    byUrn: (urn) => {
+      const r = byUrn.get(urn);
+      if (!r) throw new Error(`no resource ${urn}`);
+      return r;
+    },
+    regionOf: (r) => {
+      if (typeof r.inputs?.region === "string") return r.inputs.region;
+      const p = byUrn.get(providerUrn(r.provider) ?? "");
+      return typeof p?.inputs?.region === "string" ? p.inputs.region : undefined;
+    },
+  };
+}
+
+/** Deep-merges `overrides` (keys like `ha-blueprint:database`) into a stack's raw config. */
+export function withOverrides(raw: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === undefined) return a;
+    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b as Record<string, unknown>)) out[k] = merge(out[k], v);
+      return out;
+    }
+    return b;
+  };
+  return merge(raw, overrides) as Record<string, unknown>;
+}
+
+/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in. */
+export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
+  const loaded = loadStack(stack);
+  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loaded.rawConfig, overrides) }));
+}

@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { cidrsOverlap } from "../../components/network/cidr";
+import { planStack, type Plan } from "../helpers/plan";
+
+describe("RegionalNetwork in the prod plan", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planStack("prod");
+  });
+
+  it("creates one VPC per configured region, each through that region's provider", () => {
+    const vpcs = plan.ofType("aws:ec2/vpc:Vpc");
+    expect(vpcs.map((v) => plan.regionOf(v)).sort()).toEqual(["us-east-1", "us-west-2"]);
+  });
+
+  it("puts a public, a private and an isolated subnet in each of the three AZs of every region", () => {
+    const subnets = plan.ofType("aws:ec2/subnet:Subnet");
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const mine = subnets.filter((s) => plan.regionOf(s) === region);
+      const byTier = (tier: string) => mine.filter((s) => (s.inputs?.tags as Record<string, string>)["ha:subnet-tier"] === tier);
+      for (const tier of ["public", "private", "isolated"]) {
+        const azs = byTier(tier).map((s) => s.inputs?.availabilityZone);
+        expect(new Set(azs).size, `${region} ${tier}`).toBe(3);
+        expect(azs.every((az) => String(az).startsWith(region))).toBe(true);
+      }
+    }
+  });
+
+  it("has no overlapping subnet CIDRs across both regions", () => {
+    const cidrs = plan.ofType("aws:ec2/subnet:Subnet").map((s) => String(s.inputs?.cidrBlock));
+    for (let i = 0; i < cidrs.length; i++) {
+      for (let j = i + 1; j < cidrs.length; j++) expect(cidrsOverlap(cidrs[i], cidrs[j]), `${cidrs[i]} vs ${cidrs[j]}`).toBe(false);
+    }
+  });
+
+  it("places one zonal NAT gateway in each AZ's public subnet", () => {
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const nats = plan.ofType("aws:ec2/natGateway:NatGateway").filter((n) => plan.regionOf(n) === region);
+      expect(nats).toHaveLength(3);
+      const azs = nats.map((n) => {
+        const subnet = plan.byUrn(n.propertyDependencies!.subnetId![0]);
+        expect(subnet.type).toBe("aws:ec2/subnet:Subnet");
+        expect((subnet.inputs?.tags as Record<string, string>)["ha:subnet-tier"]).toBe("public");
+        return subnet.inputs?.availabilityZone;
+      });
+      expect(new Set(azs).size).toBe(3);
+    }
+  });
+
+  it("routes each private subnet's default route through the NAT gateway of its own AZ", () => {
+    const assocs = plan.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation");
+    const routes = plan.ofType("aws:ec2/route:Route");
+    const privateSubnets = plan.ofType("aws:ec2/subnet:Subnet").filter((s) => (s.inputs?.tags as Record<string, string>)["ha:subnet-tier"] === "private");
+    expect(privateSubnets).toHaveLength(6);
+    for (const subnet of privateSubnets) {
+      const assoc = assocs.find((a) => a.propertyDependencies?.subnetId?.[0] === subnet.urn)!;
+      const tableUrn = assoc.propertyDependencies!.routeTableId![0];
+      const defaults = routes.filter((r) => r.propertyDependencies?.routeTableId?.[0] === tableUrn && r.inputs?.destinationCidrBlock === "0.0.0.0/0");
+      expect(defaults).toHaveLength(1);
+      const nat = plan.byUrn(defaults[0].propertyDependencies!.natGatewayId![0]);
+      const natSubnet = plan.byUrn(nat.propertyDependencies!.subnetId![0]);
+      expect(natSubnet.inputs?.availabilityZone).toBe(subnet.inputs?.availabilityZone);
+    }
+  });
+
+  it("gives isolated subnets no route out of the VPC", () => {
+    const isolatedTables = plan.ofType("aws:ec2/routeTable:RouteTable").filter((t) => String((t.inputs?.tags as Record<string, string>).Name).endsWith("isolated-rt"));
+    expect(isolatedTables).toHaveLength(2);
+    const routes = plan.ofType("aws:ec2/route:Route").filter((r) => isolatedTables.some((t) => r.propertyDependencies?.routeTableId?.[0] === t.urn));
+    expect(routes).toEqual([]);
+  });
+
+  it("turns on VPC flow logs for all traffic in every VPC", () => {
+    const logs = plan.ofType("aws:ec2/flowLog:FlowLog");
+    expect(logs).toHaveLength(2);
+    for (const l of logs) {
+      expect(l.inputs?.trafficType).toBe("ALL");
+      expect(l.propertyDependencies?.vpcId).toHaveLength(1);
+    }
+  });
+});
+
+describe("RegionalNetwork with a regional NAT gateway", () => {
+  it("creates one regional NAT per VPC and points every private route table at it", async () => {
+    const plan = await planStack("dev", { "ha-blueprint:network": { natGateways: "regional" } });
+    const nats = plan.ofType("aws:ec2/natGateway:NatGateway");
+    expect(nats).toHaveLength(2);
+    expect(nats.every((n) => n.inputs?.availabilityMode === "regional" && n.inputs?.subnetId === undefined)).toBe(true);
+    expect(plan.ofType("aws:ec2/eip:Eip")).toHaveLength(0);
+    const privateDefaults = plan.ofType("aws:ec2/route:Route").filter((r) => r.propertyDependencies?.natGatewayId?.length);
+    expect(privateDefaults).toHaveLength(4);
+  });
+});
