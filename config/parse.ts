@@ -4,7 +4,11 @@ import { PROJECT, stackConfigSchema, type Environment, type ParsedStackConfig } 
 /** A user mistake in the stack configuration; the CLI prints `message` and exits 2, never a stack trace. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[], readonly source?: string) {
-    super(`${source ? `${source}: ` : ""}invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      problems.length === 1 && !source
+        ? problems[0]
+        : `${source ? `${source}: ` : ""}invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { waitForRPCs } from "@pulumi/pulumi/runtime/settings";
 import { getStore } from "@pulumi/pulumi/runtime/state";
 import { PROJECT } from "../config/schema";
+import { buildProgram } from "../program";
 import { RealisticMocks } from "./mocks";
 import { recordGraph, type GraphRecorder } from "./recorder";
 import { redactSecrets, type ExportedResource, type StackExport } from "./stackExport";
@@ -54,7 +55,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     };
     recordGraph(getStore().settings.monitor as never, recorder);
 
-    const program = options.program ?? (await import("../program")).buildProgram;
+    const program = options.program ?? buildProgram;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
     await waitForRPCs();
     if (failures.length > 0) throw failures[0];

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx, so `npx ha-blueprint` works right after `npm ci`, no build step.
+require("tsx/cjs");
+const { main } = require("../cli/main.ts");
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`ha-blueprint: internal error: ${(err && err.stack) || String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStack } from "../../config/load";
+import { ResourceGraph } from "../../graph/model";
+import { renderSummary, summarize } from "../../graph/summary";
+import { runPlan, type PlanResult } from "../../plan/run";
+import { CliError } from "../errors";
+
+export interface PlanCommandOptions {
+  readonly stack: string;
+  readonly out?: string;
+  readonly format: "text" | "json";
+}
+
+/** Loads and validates the stack file, then runs the program under the mock runtime. */
+export async function planForStack(stack: string): Promise<PlanResult & { defaultRegion: string }> {
+  const loaded = loadStack(stack);
+  try {
+    const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
+    return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };
+  } catch (err) {
+    // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
+    if (pulumi.RunError.isInstance(err as Error)) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+export async function planCommand(opts: PlanCommandOptions): Promise<void> {
+  if (opts.format !== "text" && opts.format !== "json") {
+    throw new CliError(`--format must be text or json, not "${opts.format}"`);
+  }
+  const result = await planForStack(opts.stack);
+  const json = JSON.stringify(result.export, null, 2);
+  if (opts.out) {
+    try {
+      fs.writeFileSync(opts.out, `${json}\n`);
+    } catch (err) {
+      throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`);
+    }
+  }
+  if (opts.format === "json") {
+    if (!opts.out) process.stdout.write(`${json}\n`);
+    return;
+  }
+  const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
+  const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`);
+  process.stdout.write(`${summary}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("Run the Pulumi program offline under the mock runtime and write its resource graph")
+    .requiredOption("-s, --stack <name>", "stack name, as in stacks/Pulumi.<name>.yaml")
+    .option("-o, --out <file>", "write the graph in `pulumi stack export` format to this file")
+    .option("-f, --format <format>", "text (summary) or json (the graph)", "text")
+    .action(async (opts: PlanCommandOptions) => planCommand(opts));
+}

@@ -1,0 +1,297 @@
+import { TAG_TIER, type Tier } from "../components/tags";
+import { isSecretValue, RESOURCE_REF_SIG, SIG_KEY, UNKNOWN, type ExportedResource } from "../plan/stackExport";
+import type { LoadedResources } from "./load";
+
+/**
+ * The resource graph that `plan` summarises and `check`/`analyze` reason over. Region, AZ and tier
+ * of each resource are derived only from graph edges (provider, propertyDependencies) and literal
+ * inputs, never by comparing ids that a first preview does not know. Every lookup is memoised and
+ * every index is built in one pass, so the cost grows linearly with the graph.
+ */
+
+/** A value that is not known: an unknown at preview, or a secret whose value the file does not hold. */
+export const UNKNOWN_VALUE: unique symbol = Symbol("unknown");
+export type Unknown = typeof UNKNOWN_VALUE;
+
+export const GLOBAL = "global";
+
+export interface GraphNode {
+  readonly urn: string;
+  readonly type: string;
+  /** The logical name (last URN segment). */
+  readonly name: string;
+  readonly custom: boolean;
+  readonly id?: string;
+  readonly inputs: Record<string, unknown>;
+  readonly outputs: Record<string, unknown>;
+  readonly parent?: string;
+  /** URN of the provider resource (the `urn::id` reference with the id cut off). */
+  readonly provider?: string;
+  readonly dependencies: string[];
+  readonly propertyDependencies: Record<string, string[]>;
+  readonly ignoreChanges: string[];
+  readonly protect: boolean;
+}
+
+/** Types whose control plane is global: they belong to no region's failure domain. */
+const GLOBAL_TYPE = /^aws:(globalaccelerator|route53|iam|route53recoverycontrol|route53recoveryreadiness|cloudfront|organizations|shield|wafregional-never)\//;
+
+/** Keys through which a resource names the subnets it lives in. */
+const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkInterfaceId"];
+const SUBNET_TYPES = new Set(["aws:ec2/subnet:Subnet"]);
+const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup"]);
+
+/** Default tier by type token prefix; a resource's `ha:tier` tag (or k8s label) overrides it. */
+const TIER_BY_PREFIX: [RegExp, Tier][] = [
+  [/^aws:(globalaccelerator|route53|route53recoverycontrol|cloudfront)\//, "entry"],
+  [/^aws:(lb|alb|elb|elasticloadbalancing|elasticloadbalancingv2|acm)\//, "entry"],
+  [/^aws:(eks|autoscaling|ecs|ecr)\//, "app"],
+  [/^aws:ec2\/(launchTemplate|instance):/, "app"],
+  [/^kubernetes:/, "app"],
+  [/^aws:(rds|dynamodb|docdb|neptune)\//, "database"],
+  [/^aws:(elasticache|memorydb)\//, "sessions"],
+  [/^aws:backup\//, "backup"],
+  [/^aws:(cloudwatch\/(metricAlarm|compositeAlarm|dashboard)|sns)\//, "monitoring"],
+  [/^aws:(ec2|vpc|cloudwatch\/logGroup)\//, "network"],
+];
+export const K8S_TIER_LABEL = "ha-blueprint/tier";
+
+function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function providerUrn(ref: string | undefined): string | undefined {
+  if (!ref) return undefined;
+  const i = ref.lastIndexOf("::");
+  // A reference is `<urn>::<id>`; a URN alone has exactly 3 `::` separators.
+  return ref.split("::").length > 4 && i > 0 ? ref.slice(0, i) : ref;
+}
+
+function toNode(r: ExportedResource): GraphNode {
+  const propertyDependencies: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(r.propertyDependencies ?? {})) propertyDependencies[k] = Array.isArray(v) ? v : [];
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: urnName(r.urn),
+    custom: r.custom,
+    id: r.id,
+    inputs: (r.inputs ?? {}) as Record<string, unknown>,
+    outputs: (r.outputs ?? {}) as Record<string, unknown>,
+    parent: r.parent,
+    provider: providerUrn(r.provider),
+    dependencies: r.dependencies ?? [],
+    propertyDependencies,
+    ignoreChanges: r.ignoreChanges ?? [],
+    protect: r.protect === true,
+  };
+}
+
+/** Unwraps secrets (when the file holds their plaintext) and maps unknowns to UNKNOWN_VALUE. */
+export function plain(value: unknown): unknown {
+  if (value === UNKNOWN) return UNKNOWN_VALUE;
+  if (isSecretValue(value)) {
+    if ("plaintext" in value && typeof value.plaintext === "string") {
+      try {
+        return plain(JSON.parse(value.plaintext));
+      } catch {
+        return value.plaintext;
+      }
+    }
+    if ("value" in value) return plain(value.value);
+    return UNKNOWN_VALUE;
+  }
+  if (value && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === RESOURCE_REF_SIG) {
+    return (value as Record<string, unknown>).id ?? (value as Record<string, unknown>).urn;
+  }
+  return value;
+}
+
+export function isUnknown(v: unknown): v is Unknown {
+  return v === UNKNOWN_VALUE;
+}
+
+function lookup(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split(".")) {
+    cur = plain(cur);
+    if (cur === UNKNOWN_VALUE) return UNKNOWN_VALUE;
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return plain(cur);
+}
+
+export class ResourceGraph {
+  readonly nodes: GraphNode[];
+  private readonly byUrnIndex = new Map<string, GraphNode>();
+  private readonly byIdIndex = new Map<string, GraphNode[]>();
+  private readonly byTypeIndex = new Map<string, GraphNode[]>();
+  private referrersIndex?: Map<string, GraphNode[]>;
+  private readonly regionMemo = new Map<string, string | undefined>();
+  private readonly azMemo = new Map<string, string[]>();
+
+  constructor(resources: ExportedResource[], readonly defaultRegion?: string) {
+    this.nodes = resources.map(toNode);
+    for (const n of this.nodes) {
+      this.byUrnIndex.set(n.urn, n);
+      const list = this.byTypeIndex.get(n.type) ?? [];
+      list.push(n);
+      this.byTypeIndex.set(n.type, list);
+      for (const id of [n.id, n.outputs.id, n.outputs.arn]) {
+        if (typeof id === "string" && id && id !== UNKNOWN) {
+          const ids = this.byIdIndex.get(id) ?? [];
+          ids.push(n);
+          this.byIdIndex.set(id, ids);
+        }
+      }
+    }
+  }
+
+  static from(loaded: LoadedResources, defaultRegion?: string): ResourceGraph {
+    return new ResourceGraph(loaded.resources, defaultRegion ?? loaded.defaultRegion);
+  }
+
+  get(urn: string | undefined): GraphNode | undefined {
+    return urn ? this.byUrnIndex.get(urn) : undefined;
+  }
+
+  ofType(...types: string[]): GraphNode[] {
+    return types.flatMap((t) => this.byTypeIndex.get(t) ?? []);
+  }
+
+  /** Custom resources managed by a provider, excluding the provider resources themselves. */
+  managed(): GraphNode[] {
+    return this.nodes.filter((n) => n.custom && !n.type.startsWith("pulumi:providers:"));
+  }
+
+  providerOf(n: GraphNode): GraphNode | undefined {
+    return this.get(n.provider);
+  }
+
+  /** An input (falling back to the output of the same name), with secrets and unknowns handled. */
+  prop(n: GraphNode, path: string): unknown {
+    const v = lookup(n.inputs, path);
+    return v === undefined ? lookup(n.outputs, path) : v;
+  }
+
+  input(n: GraphNode, path: string): unknown {
+    return lookup(n.inputs, path);
+  }
+
+  /**
+   * The resources an input refers to: its propertyDependencies edge, else resources whose id or
+   * ARN appears literally in the input (real exports of older programs may lack the edge).
+   */
+  refs(n: GraphNode, key: string): GraphNode[] {
+    const edge = n.propertyDependencies[key];
+    if (edge && edge.length > 0) return edge.map((u) => this.get(u)).filter((x): x is GraphNode => !!x);
+    const found: GraphNode[] = [];
+    const visit = (v: unknown) => {
+      const p = plain(v);
+      if (typeof p === "string") found.push(...(this.byIdIndex.get(p) ?? []));
+      else if (Array.isArray(p)) p.forEach(visit);
+      else if (p && typeof p === "object") Object.values(p).forEach(visit);
+    };
+    visit(n.inputs[key]);
+    return found;
+  }
+
+  /** Resources that depend on `n` (through dependencies or propertyDependencies). */
+  referrers(n: GraphNode): GraphNode[] {
+    if (!this.referrersIndex) {
+      const index = new Map<string, GraphNode[]>();
+      for (const m of this.nodes) {
+        const targets = new Set<string>([...m.dependencies, ...Object.values(m.propertyDependencies).flat()]);
+        for (const t of targets) {
+          const list = index.get(t) ?? [];
+          list.push(m);
+          index.set(t, list);
+        }
+      }
+      this.referrersIndex = index;
+    }
+    return this.referrersIndex.get(n.urn) ?? [];
+  }
+
+  /** `global`, a region name, or undefined when nothing in the graph says. */
+  regionOf(n: GraphNode): string | undefined {
+    if (this.regionMemo.has(n.urn)) return this.regionMemo.get(n.urn);
+    this.regionMemo.set(n.urn, undefined);
+    const region = this.computeRegion(n);
+    this.regionMemo.set(n.urn, region);
+    return region;
+  }
+
+  private computeRegion(n: GraphNode): string | undefined {
+    if (GLOBAL_TYPE.test(n.type)) return GLOBAL;
+    const own = this.prop(n, "region");
+    if (typeof own === "string" && own) return own;
+    const provider = this.providerOf(n);
+    if (provider) {
+      if (provider.type === "pulumi:providers:aws") {
+        const r = this.prop(provider, "region");
+        if (typeof r === "string" && r) return r;
+      } else if (provider.type === "pulumi:providers:kubernetes") {
+        // A cluster's provider is built from its EKS cluster's outputs: follow that edge.
+        const cluster = [...Object.values(provider.propertyDependencies).flat(), ...provider.dependencies]
+          .map((u) => this.get(u))
+          .find((d) => d && d.type.startsWith("aws:eks/"));
+        if (cluster) return this.regionOf(cluster);
+      }
+    }
+    const arn = n.outputs.arn ?? n.inputs.arn;
+    if (typeof arn === "string") {
+      const region = arn.split(":")[3];
+      if (region) return region;
+    }
+    if (n.type.startsWith("aws:") && !provider) return this.defaultRegion;
+    if (provider?.type === "pulumi:providers:aws") return this.defaultRegion;
+    return undefined;
+  }
+
+  /** The AZs a resource occupies: its own AZ inputs, else the AZs of the subnets it is placed in. */
+  azsOf(n: GraphNode): string[] {
+    const memo = this.azMemo.get(n.urn);
+    if (memo) return memo;
+    this.azMemo.set(n.urn, []);
+    const azs = new Set<string>();
+    const add = (v: unknown) => {
+      const p = plain(v);
+      if (typeof p === "string" && p) azs.add(p);
+      else if (Array.isArray(p)) p.forEach(add);
+    };
+    for (const key of ["availabilityZone", "availabilityZones", "preferredCacheClusterAzs"]) add(this.prop(n, key));
+    if (azs.size === 0 && !SUBNET_TYPES.has(n.type)) {
+      for (const key of SUBNET_KEYS) {
+        for (const dep of this.refs(n, key)) {
+          if (SUBNET_TYPES.has(dep.type) || SUBNET_GROUP_TYPES.has(dep.type) || dep.type === "aws:ec2/natGateway:NatGateway") {
+            this.azsOf(dep).forEach((az) => azs.add(az));
+          }
+        }
+      }
+      if (SUBNET_GROUP_TYPES.has(n.type)) for (const dep of this.refs(n, "subnetIds")) this.azsOf(dep).forEach((az) => azs.add(az));
+    }
+    const result = [...azs].sort();
+    this.azMemo.set(n.urn, result);
+    return result;
+  }
+
+  tierOf(n: GraphNode): Tier | undefined {
+    const tag = this.prop(n, `tags.${TAG_TIER}`);
+    if (typeof tag === "string") return tag as Tier;
+    const labels = this.prop(n, "metadata.labels");
+    if (labels && typeof labels === "object" && typeof (labels as Record<string, unknown>)[K8S_TIER_LABEL] === "string") {
+      return (labels as Record<string, string>)[K8S_TIER_LABEL] as Tier;
+    }
+    for (const [re, tier] of TIER_BY_PREFIX) if (re.test(n.type)) return tier;
+    // Untagged helpers (IAM policies, attachments, rules) serve whatever they refer to.
+    for (const urn of Object.values(n.propertyDependencies).flat()) {
+      const dep = this.get(urn);
+      if (dep && dep !== n && (this.prop(dep, `tags.${TAG_TIER}`) !== undefined || TIER_BY_PREFIX.some(([re]) => re.test(dep.type)))) {
+        return this.tierOf(dep);
+      }
+    }
+    return undefined;
+  }
+}
