@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { waitForRPCs } from "@pulumi/pulumi/runtime/settings";
-import { getStore } from "@pulumi/pulumi/runtime/state";
 import { PROJECT } from "../config/schema";
 import { buildProgram } from "../program";
 import { RealisticMocks } from "./mocks";
@@ -21,6 +19,13 @@ export interface PlanResult {
   /** Stack outputs as the program returned them (secrets still wrapped). */
   readonly outputs: Record<string, unknown>;
 }
+
+// Internal to @pulumi/pulumi (not in its .d.ts) but stable across 3.x: the mock monitor instance
+// (to record the graph) and the wait for outstanding registrations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
 
 /** A failure of the program itself under the mock runtime (as opposed to bad config). */
 export class PlanError extends Error {}
