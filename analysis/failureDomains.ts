@@ -1,0 +1,180 @@
+import { GLOBAL, type GraphNode, type ResourceGraph } from "../graph/model";
+import { domainKey, regionsOf, Survival, zonesByRegion, type DomainKind, type FailureDomain } from "./domains";
+import { buildInventory, type Inventory } from "./inventory";
+import { singlePointsOfFailure, steadyStateGaps, type SinglePointOfFailure, type SteadyStateGap } from "./spof";
+import { appOutcome, buildEgressIndex, type EgressIndex } from "./tiers/app";
+import { databaseOutcomes, sessionsOutcome } from "./tiers/data";
+import { backupsOutcome, entryOutcome } from "./tiers/edge";
+import { ANALYSIS_TIERS, type AnalysisTier, type TierOutcome } from "./tiers/types";
+
+/**
+ * Failure-domain analysis: for the steady state and for every single AZ, region and resource,
+ * which tiers still serve and with what share of capacity, and the single points of failure. Pure
+ * (graph in, data out, no CLI or file access), so the policy pack's stack rule and `analyze` share it.
+ */
+
+export type { FailureDomain, DomainKind } from "./domains";
+export type { SinglePointOfFailure, SteadyStateGap } from "./spof";
+export { ANALYSIS_TIERS, TIER_LABELS, type AnalysisTier, type TierOutcome, type RegionCell } from "./tiers/types";
+
+export interface FailureAnalysisOptions {
+  /** Which failure domains to evaluate. @default ["az", "region", "resource"] */
+  readonly kinds?: readonly DomainKind[];
+  /** Writer region from the stack config, used when the graph cannot tell (a plan, not a deployed stack). */
+  readonly writerRegion?: string;
+  /** Preferred region order (e.g. the config's); other regions follow by name. */
+  readonly regions?: readonly string[];
+  /** The app tier's capacity mode from the config (`app.failoverHeadroom`), shown with the app tier. */
+  readonly capacity?: { readonly mode: "provisioned" | "scalable"; readonly sharePercent: number };
+}
+
+export type TierOutcomes = Record<AnalysisTier, TierOutcome>;
+
+export interface DomainOutcome {
+  readonly domain: FailureDomain;
+  readonly key: string;
+  readonly label: string;
+  /** Region and AZs of what is lost (for a resource: its own placement). */
+  readonly region?: string;
+  readonly azs: string[];
+  readonly tiers: TierOutcomes;
+}
+
+export interface FailureAnalysis {
+  readonly regions: string[];
+  readonly zones: Record<string, string[]>;
+  /** Region of the Aurora cluster that takes writes, if any. */
+  readonly writerRegion?: string;
+  readonly capacity?: FailureAnalysisOptions["capacity"];
+  readonly steadyState: TierOutcomes;
+  readonly domains: DomainOutcome[];
+  /** Managed resources no tier depends on: losing one changes nothing in this model. */
+  readonly unconsultedResources: number;
+  /** Configuration of global, redundant-by-construction services, not failure units of their own. */
+  readonly excludedResources: { readonly urn: string; readonly reason: string }[];
+  readonly absentTiers: AnalysisTier[];
+  readonly steadyStateGaps: SteadyStateGap[];
+  readonly singlePointsOfFailure: SinglePointOfFailure[];
+}
+
+/**
+ * Global Accelerator runs on AWS's edge network with two static anycast addresses from independent
+ * network zones; the accelerator and its listeners configure that service and do not fail alone.
+ * Their availability belongs to the availability model (the service SLA), not to this one.
+ */
+const NOT_FAILURE_UNITS: Record<string, string> = {
+  "aws:globalaccelerator/accelerator:Accelerator": "configuration of a global anycast service (covered by its SLA in the availability model)",
+  "aws:globalaccelerator/listener:Listener": "configuration of a global anycast service (covered by its SLA in the availability model)",
+  "aws:route53/zone:Zone": "Route 53 hosted zones are served by four name-server sets on separate networks (covered by the SLA)",
+};
+
+interface Context {
+  readonly graph: ResourceGraph;
+  readonly inv: Inventory;
+  readonly egress: EgressIndex;
+  readonly regions: string[];
+  readonly capacityNote?: string;
+}
+
+function evaluate(c: Context, domain: FailureDomain | undefined, consulted?: Set<string>): TierOutcomes {
+  const ctx = new Survival(c.graph, domain, consulted);
+  const app = appOutcome(ctx, c.inv, c.egress, c.regions, c.capacityNote);
+  const { writer, reads } = databaseOutcomes(ctx, c.inv, c.regions);
+  return {
+    entry: entryOutcome(ctx, c.inv, c.regions, app),
+    app,
+    databaseWriter: writer,
+    databaseReads: reads,
+    sessions: sessionsOutcome(ctx, c.inv, c.regions),
+    backups: backupsOutcome(ctx, c.inv, c.regions),
+  };
+}
+
+export function shortType(type: string): string {
+  const [, mod = "", cls = type] = type.split(":");
+  return `${mod.split("/")[0]}.${cls}`;
+}
+
+export function resourceLabel(n: GraphNode): string {
+  return `${n.name} (${shortType(n.type)})`;
+}
+
+function label(graph: ResourceGraph, d: FailureDomain): string {
+  if (d.kind === "az") return `AZ ${d.az}`;
+  if (d.kind === "region") return `region ${d.region}`;
+  const n = graph.get(d.urn);
+  return n ? resourceLabel(n) : d.urn;
+}
+
+/** A resource's region; a GA endpoint group (global by API) belongs to the region it routes to. */
+function placementRegion(graph: ResourceGraph, n: GraphNode): string | undefined {
+  const region = graph.regionOf(n);
+  const routed = region === GLOBAL ? graph.prop(n, "endpointGroupRegion") : undefined;
+  return typeof routed === "string" ? routed : region;
+}
+
+export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnalysisOptions = {}): FailureAnalysis {
+  const kinds = new Set(options.kinds ?? ["az", "region", "resource"]);
+  const inv = buildInventory(graph, { writerRegion: options.writerRegion });
+  const regions = regionsOf(graph, [...(options.regions ?? [])]);
+  const zones = zonesByRegion(graph);
+  const capacityNote = options.capacity
+    ? options.capacity.mode === "provisioned"
+      ? `capacity provisioned: minimum sizes are meant to carry ${options.capacity.sharePercent}% of traffic in one region without scaling`
+      : `capacity scalable: maximum sizes allow ${options.capacity.sharePercent}% of traffic in one region, reached by autoscaling during the event`
+    : undefined;
+  const c: Context = { graph, inv, egress: buildEgressIndex(graph), regions, capacityNote };
+
+  const consulted = new Set<string>();
+  const steadyState = evaluate(c, undefined, consulted);
+
+  const domainList: FailureDomain[] = [];
+  if (kinds.has("az")) for (const r of regions) for (const az of zones[r] ?? []) domainList.push({ kind: "az", region: r, az });
+  if (kinds.has("region")) for (const r of regions) domainList.push({ kind: "region", region: r });
+  const managed = graph.managed();
+  const excludedResources = managed.filter((n) => NOT_FAILURE_UNITS[n.type]).map((n) => ({ urn: n.urn, reason: NOT_FAILURE_UNITS[n.type] }));
+  const candidates = managed.filter((n) => consulted.has(n.urn) && !NOT_FAILURE_UNITS[n.type]);
+  if (kinds.has("resource")) for (const n of candidates) domainList.push({ kind: "resource", urn: n.urn });
+
+  const domains = domainList.map((domain): DomainOutcome => {
+    const n = domain.kind === "resource" ? graph.get(domain.urn) : undefined;
+    return {
+      domain,
+      key: domainKey(domain),
+      label: label(graph, domain),
+      region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
+      azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
+      tiers: evaluate(c, domain),
+    };
+  });
+
+  const absentTiers = ANALYSIS_TIERS.filter((t) => steadyState[t].status === "absent");
+  return {
+    regions,
+    zones,
+    writerRegion: inv.writerCluster ? graph.regionOf(inv.writerCluster) : undefined,
+    capacity: options.capacity,
+    steadyState,
+    domains,
+    unconsultedResources: managed.length - candidates.length - excludedResources.length,
+    excludedResources,
+    absentTiers,
+    steadyStateGaps: steadyStateGaps(steadyState),
+    singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains),
+  };
+}
+
+/**
+ * The single points of failure of a graph: every failure domain (by default each AZ and each
+ * region, optionally each resource) whose loss stops a tier, with the resources to blame. Empty
+ * means every tier survives the loss of any one AZ in its region and of any one region overall.
+ */
+export function findSinglePointsOfFailure(graph: ResourceGraph, options: FailureAnalysisOptions = {}): SinglePointOfFailure[] {
+  return analyzeFailureDomains(graph, { kinds: ["az", "region"], ...options }).singlePointsOfFailure;
+}
+
+/** The failure matrix alone: steady state plus one row per failure domain. */
+export function failureMatrix(graph: ResourceGraph, options: FailureAnalysisOptions = {}): { steadyState: TierOutcomes; domains: DomainOutcome[] } {
+  const a = analyzeFailureDomains(graph, options);
+  return { steadyState: a.steadyState, domains: a.domains };
+}

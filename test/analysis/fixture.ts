@@ -1,0 +1,249 @@
+import type { ExportedResource } from "../../plan/stackExport";
+
+/**
+ * Hand-built graphs in `pulumi stack export` shape (inputs, provider references, dependencies and
+ * propertyDependencies), covering every tier of the two-region design with the AWS/Pulumi property
+ * names. `healthyGraph()` has no single point of failure; each option breaks one redundancy.
+ */
+
+export const REGIONS = ["us-east-1", "us-west-2"] as const;
+export type Region = (typeof REGIONS)[number];
+export type FixtureTier = "app" | "database" | "sessions" | "backup" | "entry";
+
+export interface FixtureOptions {
+  /** One NAT gateway per region, in the first AZ, used by every private route table. */
+  readonly singleNat?: boolean;
+  /** A regional NAT gateway (availabilityMode regional) instead of one per AZ. */
+  readonly regionalNat?: boolean;
+  /** Node groups only in the first N AZs of each region. @default 3 */
+  readonly nodeGroupAzs?: number;
+  /** ALB subnets only in the first N AZs. @default 3 */
+  readonly albAzs?: number;
+  /** Aurora instances per region (one per AZ from the first). @default 3 */
+  readonly auroraInstances?: Partial<Record<Region, number>>;
+  /** Leave the Aurora instances' availabilityZone unset (RDS places them in the subnet group). */
+  readonly unpinnedInstances?: boolean;
+  /** Redis nodes per region. @default 3 */
+  readonly redisNodes?: Partial<Record<Region, number>>;
+  readonly redisAutomaticFailover?: boolean;
+  /** Tiers left out of a region. */
+  readonly omit?: Partial<Record<Region, FixtureTier[]>>;
+  /** Cross-region copy actions in the backup plans. @default true */
+  readonly backupCopies?: boolean;
+  /** Route 53 latency records instead of Global Accelerator. */
+  readonly route53?: { readonly healthChecks: boolean };
+  /** Deployment replicas per region. @default 6 */
+  readonly replicas?: number;
+}
+
+const STACK = "test";
+export const urnOf = (type: string, name: string) => `urn:pulumi:${STACK}::ha-blueprint::${type}::${name}`;
+
+export class GraphBuilder {
+  readonly resources: ExportedResource[] = [];
+
+  add(type: string, name: string, inputs: Record<string, unknown>, opts: { provider?: string; deps?: Record<string, string[]>; outputs?: Record<string, unknown> } = {}): string {
+    const urn = urnOf(type, name);
+    const id = `${name}-id`;
+    const deps = opts.deps ?? {};
+    this.resources.push({
+      urn,
+      custom: true,
+      id,
+      type,
+      inputs,
+      outputs: { ...inputs, id, ...(type.startsWith("aws:") ? { arn: `arn:aws:${type.split(":")[1].split("/")[0]}:${this.regionOfProvider(opts.provider) ?? "us-east-1"}:123456789012:${name}` } : {}), ...opts.outputs },
+      ...(opts.provider ? { provider: `${opts.provider}::${opts.provider.split("::").pop()}-id` } : {}),
+      dependencies: [...new Set(Object.values(deps).flat())],
+      propertyDependencies: deps,
+    });
+    return urn;
+  }
+
+  id(urn: string): string {
+    return this.get(urn).id!;
+  }
+
+  arn(urn: string): string {
+    return String(this.get(urn).outputs!.arn);
+  }
+
+  get(urn: string): ExportedResource {
+    const r = this.resources.find((x) => x.urn === urn);
+    if (!r) throw new Error(`no ${urn}`);
+    return r;
+  }
+
+  private regionOfProvider(provider?: string): string | undefined {
+    if (!provider) return undefined;
+    const p = this.resources.find((r) => r.urn === provider);
+    return p && typeof p.inputs?.region === "string" ? p.inputs.region : undefined;
+  }
+}
+
+const azsOf = (region: Region) => ["a", "b", "c"].map((l) => `${region}${l}`);
+
+/** A two-region stack with every tier, built like the blueprint builds it. */
+export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
+  const b = new GraphBuilder();
+  const has = (region: Region, tier: FixtureTier) => !(o.omit?.[region] ?? []).includes(tier);
+  const providers = Object.fromEntries(REGIONS.map((r) => [r, b.add("pulumi:providers:aws", `aws-${r}`, { region: r })])) as Record<Region, string>;
+  const albs: Partial<Record<Region, string>> = {};
+  const clusters: Partial<Record<Region, string>> = {};
+  const groups: Partial<Record<Region, string>> = {};
+  const vaults: Partial<Record<Region, string>> = {};
+  const isolated: Partial<Record<Region, string[]>> = {};
+
+  for (const region of REGIONS) {
+    const p = { provider: providers[region] };
+    const n = (s: string) => `${region}-${s}`;
+    const vpc = b.add("aws:ec2/vpc:Vpc", n("vpc"), { cidrBlock: "10.0.0.0/16" }, p);
+    const igw = b.add("aws:ec2/internetGateway:InternetGateway", n("igw"), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
+    const pub: string[] = [];
+    const priv: string[] = [];
+    isolated[region] = [];
+    const nats: string[] = [];
+    azsOf(region).forEach((az, i) => {
+      const sub = (kind: string) => b.add("aws:ec2/subnet:Subnet", n(`az${i + 1}-${kind}`), { vpcId: b.id(vpc), availabilityZone: az, cidrBlock: `10.0.${i}.0/24` }, { ...p, deps: { vpcId: [vpc] } });
+      pub.push(sub("public"));
+      priv.push(sub("private"));
+      isolated[region]!.push(sub("isolated"));
+      if (o.regionalNat) {
+        if (i === 0) nats.push(b.add("aws:ec2/natGateway:NatGateway", n("nat-regional"), { availabilityMode: "regional", vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } }));
+      } else if (!o.singleNat || i === 0) {
+        nats.push(b.add("aws:ec2/natGateway:NatGateway", n(`az${i + 1}-nat`), { availabilityMode: "zonal", subnetId: b.id(pub[i]) }, { ...p, deps: { subnetId: [pub[i]] } }));
+      }
+    });
+    const publicRt = b.add("aws:ec2/routeTable:RouteTable", n("public-rt"), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
+    b.add("aws:ec2/route:Route", n("public-default"), { routeTableId: b.id(publicRt), destinationCidrBlock: "0.0.0.0/0", gatewayId: b.id(igw) }, { ...p, deps: { routeTableId: [publicRt], gatewayId: [igw] } });
+    priv.forEach((subnet, i) => {
+      const rt = b.add("aws:ec2/routeTable:RouteTable", n(`az${i + 1}-private-rt`), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
+      const nat = nats[Math.min(i, nats.length - 1)];
+      b.add("aws:ec2/route:Route", n(`az${i + 1}-private-default`), { routeTableId: b.id(rt), destinationCidrBlock: "0.0.0.0/0", natGatewayId: b.id(nat) }, { ...p, deps: { routeTableId: [rt], natGatewayId: [nat] } });
+      b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", n(`az${i + 1}-private-rta`), { subnetId: b.id(subnet), routeTableId: b.id(rt) }, { ...p, deps: { subnetId: [subnet], routeTableId: [rt] } });
+      b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", n(`az${i + 1}-public-rta`), { subnetId: b.id(pub[i]), routeTableId: b.id(publicRt) }, { ...p, deps: { subnetId: [pub[i]], routeTableId: [publicRt] } });
+    });
+
+    if (has(region, "app")) {
+      const albSubnets = pub.slice(0, o.albAzs ?? 3);
+      albs[region] = b.add("aws:lb/loadBalancer:LoadBalancer", n("alb"), { loadBalancerType: "application", subnets: albSubnets.map((s) => b.id(s)) }, { ...p, deps: { subnets: albSubnets } });
+      const eks = b.add("aws:eks/cluster:Cluster", n("eks"), { vpcConfig: { subnetIds: priv.map((s) => b.id(s)) } }, { ...p, deps: { vpcConfig: priv } });
+      priv.slice(0, o.nodeGroupAzs ?? 3).forEach((subnet, i) => {
+        b.add("aws:eks/nodeGroup:NodeGroup", n(`az${i + 1}-nodes`), { clusterName: `${region}-eks`, subnetIds: [b.id(subnet)], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 6 } }, { ...p, deps: { clusterName: [eks], subnetIds: [subnet] } });
+      });
+      const k8s = b.add("pulumi:providers:kubernetes", n("k8s"), { kubeconfig: "{}" }, { deps: { kubeconfig: [eks] } });
+      const labels = { app: "web" };
+      const dep = b.add("kubernetes:apps/v1:Deployment", n("web"), {
+        metadata: { name: "web", namespace: "app" },
+        spec: {
+          replicas: o.replicas ?? 6,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }] } },
+        },
+      }, { provider: k8s });
+      b.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", n("web-hpa"), { spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: o.replicas ?? 6, maxReplicas: 24 } }, { provider: k8s, deps: { spec: [dep] } });
+    }
+
+    if (has(region, "database")) {
+      const sg = b.add("aws:rds/subnetGroup:SubnetGroup", n("db-subnets"), { subnetIds: isolated[region]!.map((s) => b.id(s)) }, { ...p, deps: { subnetIds: isolated[region]! } });
+      clusters[region] = sg; // replaced below once the cluster exists
+    }
+    if (has(region, "sessions")) {
+      const sg = b.add("aws:elasticache/subnetGroup:SubnetGroup", n("cache-subnets"), { subnetIds: isolated[region]!.map((s) => b.id(s)) }, { ...p, deps: { subnetIds: isolated[region]! } });
+      groups[region] = sg;
+    }
+    if (has(region, "backup")) vaults[region] = b.add("aws:backup/vault:Vault", n("vault"), { name: n("vault") }, p);
+  }
+
+  // Data tier: the global cluster lives with the writer region's provider; the secondary follows.
+  const writer: Region = "us-east-1";
+  const dbRegions = REGIONS.filter((r) => has(r, "database"));
+  if (dbRegions.length > 0) {
+    const global = b.add("aws:rds/globalCluster:GlobalCluster", "global-db", { globalClusterIdentifier: "test-global", engine: "aurora-postgresql" }, { provider: providers[writer] });
+    for (const region of dbRegions) {
+      const p = { provider: providers[region] };
+      const subnetGroup = clusters[region]!;
+      const primary = region === writer;
+      const cluster = b.add("aws:rds/cluster:Cluster", `${region}-aurora`, {
+        engine: "aurora-postgresql",
+        globalClusterIdentifier: "test-global",
+        dbSubnetGroupName: b.id(subnetGroup),
+        ...(primary ? { masterUsername: "app_admin", databaseName: "app" } : { enableGlobalWriteForwarding: true }),
+      }, { ...p, deps: { globalClusterIdentifier: [global], dbSubnetGroupName: [subnetGroup] } });
+      clusters[region] = cluster;
+      const count = o.auroraInstances?.[region] ?? 3;
+      for (let i = 0; i < count; i++) {
+        b.add("aws:rds/clusterInstance:ClusterInstance", `${region}-aurora-${i + 1}`, {
+          clusterIdentifier: b.id(cluster),
+          instanceClass: "db.r6g.large",
+          engine: "aurora-postgresql",
+          dbSubnetGroupName: b.id(subnetGroup),
+          ...(o.unpinnedInstances ? {} : { availabilityZone: azsOf(region)[i % 3] }),
+        }, { ...p, deps: { clusterIdentifier: [cluster], dbSubnetGroupName: [subnetGroup] } });
+      }
+    }
+  }
+
+  const cacheRegions = REGIONS.filter((r) => has(r, "sessions"));
+  let grg: string | undefined;
+  for (const region of [writer, ...cacheRegions.filter((r) => r !== writer)]) {
+    if (!cacheRegions.includes(region)) continue;
+    const p = { provider: providers[region] };
+    const subnetGroup = groups[region]!;
+    const nodes = o.redisNodes?.[region] ?? 3;
+    const rg = b.add("aws:elasticache/replicationGroup:ReplicationGroup", `${region}-redis`, {
+      description: "sessions",
+      numCacheClusters: nodes,
+      preferredCacheClusterAzs: azsOf(region).slice(0, nodes),
+      subnetGroupName: b.id(subnetGroup),
+      ...(region === writer
+        ? { automaticFailoverEnabled: o.redisAutomaticFailover ?? true, multiAzEnabled: o.redisAutomaticFailover ?? true, engine: "valkey" }
+        : { globalReplicationGroupId: "ldgnf-test-sessions" }),
+    }, { ...p, deps: { subnetGroupName: [subnetGroup], ...(grg ? { globalReplicationGroupId: [grg] } : {}) } });
+    if (region === writer && cacheRegions.length > 1) {
+      grg = b.add("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "global-sessions", { globalReplicationGroupIdSuffix: "test-sessions", primaryReplicationGroupId: b.id(rg) }, { ...p, deps: { primaryReplicationGroupId: [rg] } });
+    }
+  }
+
+  for (const region of REGIONS.filter((r) => vaults[r])) {
+    const p = { provider: providers[region] };
+    const other = REGIONS.find((r) => r !== region && vaults[r]);
+    const copy = o.backupCopies !== false && other ? vaults[other] : undefined;
+    const plan = b.add("aws:backup/plan:Plan", `${region}-backup-plan`, {
+      name: `${region}-plan`,
+      rules: [{ ruleName: "daily", targetVaultName: `${region}-vault`, schedule: "cron(0 5 * * ? *)", ...(copy ? { copyActions: [{ destinationVaultArn: b.arn(copy) }] } : {}) }],
+    }, { ...p, deps: { rules: [vaults[region]!, ...(copy ? [copy] : [])] } });
+    b.add("aws:backup/selection:Selection", `${region}-backup-selection`, { planId: b.id(plan), resources: clusters[region] ? [b.arn(clusters[region]!)] : [] }, { ...p, deps: { planId: [plan], ...(clusters[region] ? { resources: [clusters[region]!] } : {}) } });
+  }
+
+  const entryRegions = REGIONS.filter((r) => has(r, "entry") && albs[r]);
+  if (o.route53) {
+    for (const region of entryRegions) {
+      const alb = albs[region]!;
+      const hc = o.route53.healthChecks
+        ? b.add("aws:route53/healthCheck:HealthCheck", `${region}-hc`, { type: "HTTPS", fqdn: "alb", resourcePath: "/healthz", requestInterval: 10, failureThreshold: 3 }, { provider: providers[writer] })
+        : undefined;
+      b.add("aws:route53/record:Record", `${region}-record`, {
+        zoneId: "Z123",
+        name: "app.example.com",
+        type: "A",
+        setIdentifier: region,
+        latencyRoutingPolicies: [{ region }],
+        aliases: [{ name: "alb-dns", zoneId: "Z35", evaluateTargetHealth: o.route53.healthChecks }],
+        ...(hc ? { healthCheckId: b.id(hc) } : {}),
+      }, { provider: providers[writer], deps: { aliases: [alb], ...(hc ? { healthCheckId: [hc] } : {}) } });
+    }
+  } else if (entryRegions.length > 0) {
+    const p = { provider: providers[writer] };
+    const acc = b.add("aws:globalaccelerator/accelerator:Accelerator", "accelerator", { name: "test", enabled: true }, p);
+    const listener = b.add("aws:globalaccelerator/listener:Listener", "accelerator-listener", { acceleratorArn: b.arn(acc), protocol: "TCP", portRanges: [{ fromPort: 443, toPort: 443 }] }, { ...p, deps: { acceleratorArn: [acc] } });
+    for (const region of entryRegions) {
+      b.add("aws:globalaccelerator/endpointGroup:EndpointGroup", `${region}-endpoints`, {
+        listenerArn: b.arn(listener),
+        endpointGroupRegion: region,
+        endpointConfigurations: [{ endpointId: b.arn(albs[region]!), weight: 100, clientIpPreservationEnabled: true }],
+      }, { ...p, deps: { listenerArn: [listener], endpointConfigurations: [albs[region]!] } });
+    }
+  }
+  return b.resources;
+}
