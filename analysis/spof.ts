@@ -94,7 +94,11 @@ function blame(graph: ResourceGraph, steady: TierOutcomes, row: DomainOutcome, s
   if (urns.size === 0) {
     for (const s of stops) for (const r of s.region ? [s.region] : Object.keys(steady[s.tier].regions)) steady[s.tier].regions[r]?.anchors.forEach((u) => urns.add(u));
   }
-  const nodes = [...urns].map((u) => graph.get(u)).filter((n): n is GraphNode => !!n);
+  return withoutPlumbing([...urns].map((u) => graph.get(u)).filter((n): n is GraphNode => !!n));
+}
+
+/** Subnets and route tables are where a problem shows, not what to make redundant, unless nothing else is named. */
+function withoutPlumbing(nodes: GraphNode[]): GraphNode[] {
   const meaningful = nodes.filter((n) => !NETWORK_PLUMBING.test(n.type));
   return meaningful.length > 0 ? meaningful : nodes;
 }
@@ -126,7 +130,7 @@ export function singlePointsOfFailure(graph: ResourceGraph, steady: TierOutcomes
       (row.domain.kind === "az" ? f.row.azs.length === 1 && f.row.azs[0] === row.azs[0] : f.row.region === row.region) && covers(stops, f.stops));
     explained.forEach((f) => folded.add(f.row.key));
     const named = explicitBlame(graph, row, stops);
-    const resources = named.length > 0 ? [...new Set(named)] : explained.length > 0 ? explained.map((f) => f.node) : blame(graph, steady, row, stops);
+    const resources = named.length > 0 ? [...new Set(named)] : explained.length > 0 ? withoutPlumbing(explained.map((f) => f.node)) : blame(graph, steady, row, stops);
     out.push({
       domain: row.label,
       domainKey: row.key,

@@ -58,13 +58,16 @@ function hasEgress(ctx: Survival, egress: EgressIndex, subnet: GraphNode): boole
 }
 
 /** AZs where a node pool still has nodes that can reach out. */
-function poolZones(ctx: Survival, egress: EgressIndex, pool: GraphNode): { all: string[]; live: string[] } {
+function poolZones(ctx: Survival, egress: EgressIndex, pool: GraphNode): { all: string[]; live: string[]; noEgress: string[] } {
   const all = ctx.allZones(pool);
-  if (ctx.lost(pool)) return { all, live: [] };
+  if (ctx.lost(pool)) return { all, live: [], noEgress: [] };
   const subnets = ctx.subnetsOf(pool);
-  if (subnets.length === 0) return { all, live: ctx.zones(pool) ?? all };
-  const live = new Set(subnets.filter((s) => !ctx.lost(s) && hasEgress(ctx, egress, s)).flatMap((s) => ctx.graph.azsOf(s)));
-  return { all, live: [...live].filter((az) => !ctx.isLostAz(az)).sort() };
+  if (subnets.length === 0) return { all, live: ctx.zones(pool) ?? all, noEgress: [] };
+  const present = subnets.filter((s) => !ctx.lost(s) && !ctx.graph.azsOf(s).some((az) => ctx.isLostAz(az)));
+  const reaching = present.filter((s) => hasEgress(ctx, egress, s));
+  const azs = (list: GraphNode[]) => [...new Set(list.flatMap((s) => ctx.graph.azsOf(s)))].sort();
+  const live = azs(reaching);
+  return { all, live, noEgress: azs(present).filter((az) => !live.includes(az)) };
 }
 
 export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, region: string): RegionCell {
@@ -95,10 +98,12 @@ export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, regi
     let nodeSurviving = 0;
     const nodeAll = new Set<string>();
     const nodeLive = new Set<string>();
+    const noEgress = new Set<string>();
     for (const p of pools) {
       nodeTotal += p.minSize;
       const zones = poolZones(ctx, egress, p.node);
       zones.all.forEach((az) => nodeAll.add(az));
+      zones.noEgress.forEach((az) => noEgress.add(az));
       if (p.cluster && !ctx.alive(p.cluster)) continue;
       const survivors = spreadSurvivors(p.minSize, zones.all, zones.live);
       nodeSurviving += survivors;
@@ -127,7 +132,8 @@ export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, regi
     const serves = albOk && clustersOk && nodeSurviving > 0 && deployments.length > 0 && rescheduled;
     if (albs.length > 0 && !albOk) notes.push("load balancer lost");
     if (clusters.length > 0 && !clustersOk) notes.push("EKS cluster lost");
-    if (pools.length > 0 && nodeSurviving === 0) notes.push("no node capacity left (or no egress for it)");
+    if (noEgress.size > 0) notes.push(`nodes in ${[...noEgress].sort().join(", ")} lost egress: the NAT gateway of their route table is lost`);
+    if (pools.length > 0 && nodeSurviving === 0) notes.push("no node capacity left");
     const podShare = podTotal > 0 ? pods / podTotal : 0;
     // The ALB's AZs and the minimum node capacity bound what the surviving pods can serve.
     const share = serves ? Math.min(albShare, nodeShare, podShare) : 0;

@@ -1,0 +1,119 @@
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import { analyzeFailureDomains, type FailureAnalysisOptions } from "../../analysis/failureDomains";
+import { renderMarkdown } from "../../analysis/render/markdown";
+import { renderText } from "../../analysis/render/text";
+import { buildReport, renderJson, type AnalysisReport, type ReportInput, type ReportSource } from "../../analysis/report";
+import { buildTopologyView } from "../../analysis/topologyView";
+import type { Topology } from "../../components/topology";
+import { loadStack } from "../../config/load";
+import type { StackConfig } from "../../config/parse";
+import { parseStateText } from "../../graph/load";
+import { plain, ResourceGraph } from "../../graph/model";
+import { CliError } from "../errors";
+import { planForStack } from "./plan";
+
+export const ANALYZE_FORMATS = ["text", "json", "markdown"] as const;
+export type AnalyzeFormat = (typeof ANALYZE_FORMATS)[number];
+
+export interface AnalyzeCommandOptions {
+  readonly stack?: string;
+  readonly state?: string;
+  readonly format: string;
+}
+
+/** What the analyses read: the graph, and the stack config or the topology output when known. */
+export interface AnalyzeInput {
+  readonly source: ReportSource;
+  readonly graph: ResourceGraph;
+  /** The validated stack config (with `--stack`). */
+  readonly config?: StackConfig;
+  /** The stack's `topology` output, when the state holds it (with `--state` on a real export). */
+  readonly topology?: Topology;
+}
+
+function readState(file: string): string {
+  try {
+    return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(err as Error).message}`);
+  }
+}
+
+/** The `topology` output of the root stack resource, if the export carries it in plaintext. */
+function topologyOutput(graph: ResourceGraph): Topology | undefined {
+  const root = graph.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
+  const t = root ? plain(root.outputs.topology) : undefined;
+  return t && typeof t === "object" && Array.isArray((t as Topology).regions) ? (t as Topology) : undefined;
+}
+
+export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state">): Promise<AnalyzeInput> {
+  if (!!opts.stack === !!opts.state) throw new CliError("give exactly one of --stack <name> or --state <file>");
+  if (opts.stack) {
+    const config = loadStack(opts.stack).config;
+    const result = await planForStack(opts.stack);
+    const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
+    return { source: { kind: "stack", name: opts.stack }, graph, config };
+  }
+  const loaded = parseStateText(readState(opts.state!), opts.state === "-" ? "standard input" : opts.state!);
+  const graph = ResourceGraph.from(loaded);
+  return { source: { kind: "state", name: opts.state! }, graph, topology: topologyOutput(graph) };
+}
+
+export function failureOptions(input: AnalyzeInput): FailureAnalysisOptions {
+  const c = input.config;
+  if (c) {
+    return {
+      writerRegion: c.writerRegion,
+      regions: c.regions.map((r) => r.name),
+      capacity: { mode: c.app.failoverHeadroom.capacity, sharePercent: c.app.failoverHeadroom.sharePercent },
+    };
+  }
+  const t = input.topology;
+  return t ? { writerRegion: t.writerRegion, regions: t.regions.map((r) => r.name) } : {};
+}
+
+/**
+ * The sections other analyses contribute (RTO/RPO budget, composite availability). They plug in
+ * here, from the same input, when those modules are merged; until then the report has none.
+ */
+function objectiveSectionsFor(_input: AnalyzeInput): Pick<ReportInput, "budget" | "availability"> {
+  return {};
+}
+
+export function analyzeInput(input: AnalyzeInput): AnalysisReport {
+  const options = failureOptions(input);
+  return buildReport({
+    source: input.source,
+    topology: buildTopologyView(input.graph, options),
+    failureDomains: analyzeFailureDomains(input.graph, options),
+    ...objectiveSectionsFor(input),
+  });
+}
+
+export function renderReport(report: AnalysisReport, format: AnalyzeFormat): string {
+  return format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report) : renderText(report);
+}
+
+/** Runs the analysis and returns what to print and the exit code (0 clean, 1 SPOF or missed objective). */
+export async function runAnalyze(opts: AnalyzeCommandOptions): Promise<{ output: string; exitCode: 0 | 1; report: AnalysisReport }> {
+  if (!ANALYZE_FORMATS.includes(opts.format as AnalyzeFormat)) {
+    throw new CliError(`--format must be one of ${ANALYZE_FORMATS.join(", ")}, not "${opts.format}"`);
+  }
+  const report = analyzeInput(await loadAnalyzeInput(opts));
+  return { output: renderReport(report, opts.format as AnalyzeFormat), exitCode: report.verdict.exitCode, report };
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command("analyze")
+    .description("Which tiers survive the loss of each AZ, each region and each resource; single points of failure")
+    .option("-s, --stack <name>", "plan stacks/Pulumi.<name>.yaml offline and analyze that graph")
+    .option("--state <file>", "analyze a `pulumi stack export`, a checkpoint or `pulumi preview --json` (- for stdin)")
+    .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
+    .action(async (opts: AnalyzeCommandOptions) => {
+      const { output, exitCode } = await runAnalyze(opts);
+      process.stdout.write(output);
+      process.exitCode = exitCode;
+    });
+}
