@@ -13,6 +13,7 @@ export const T = {
   nodeGroup: "aws:eks/nodeGroup:NodeGroup",
   asg: "aws:autoscaling/group:Group",
   deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
   hpa: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   cluster: "aws:rds/cluster:Cluster",
@@ -33,6 +34,7 @@ export const T = {
   k8sProvider: "pulumi:providers:kubernetes",
 } as const;
 
+/** A Deployment that serves traffic (see `servingDeployments`). */
 export interface Deployment {
   readonly node: GraphNode;
   readonly cluster?: GraphNode;
@@ -98,9 +100,32 @@ export function clusterOfK8s(graph: ResourceGraph, n: GraphNode): GraphNode | un
     .find((d): d is GraphNode => !!d && d.type === T.eks);
 }
 
+function labelsOf(v: unknown): Record<string, unknown> {
+  const p = plain(v);
+  return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+}
+
+/**
+ * Deployments that take traffic: selected by a Service of the same cluster. Add-ons (the cluster
+ * autoscaler, controllers) have no Service and do not count as app capacity. A graph without any
+ * Service (a hand-written one) counts every Deployment.
+ */
+function servingDeployments(graph: ResourceGraph, deployments: GraphNode[]): GraphNode[] {
+  const services = graph.ofType(T.service);
+  if (services.length === 0) return deployments;
+  return deployments.filter((d) => {
+    const labels = labelsOf(graph.prop(d, "spec.template.metadata.labels"));
+    const cluster = clusterOfK8s(graph, d);
+    return services.some((s) => {
+      const selector = Object.entries(labelsOf(graph.prop(s, "spec.selector")));
+      return selector.length > 0 && clusterOfK8s(graph, s) === cluster && selector.every(([k, v]) => plain(labels[k]) === plain(v));
+    });
+  });
+}
+
 function deploymentsOf(graph: ResourceGraph): Deployment[] {
   const hpas = graph.ofType(...T.hpa);
-  return graph.ofType(T.deployment).map((node) => {
+  return servingDeployments(graph, graph.ofType(T.deployment)).map((node) => {
     const name = graph.prop(node, "metadata.name");
     const hpa = hpas.find((h) =>
       graph.refs(h, "spec").includes(node) ||
