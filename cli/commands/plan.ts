@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 import type { Command } from "commander";
-import * as pulumi from "@pulumi/pulumi";
 import { loadStack, STACK_DIR } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, summarize } from "../../graph/summary";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
 
 export interface PlanCommandOptions {
@@ -17,12 +16,15 @@ export interface PlanCommandOptions {
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
 export async function planForStack(stack: string, stacksDir?: string): Promise<PlanResult & { defaultRegion: string }> {
   const loaded = loadStack(stack, stacksDir);
+  // Loaded only after the config is valid: the program pulls in all of @pulumi/aws.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runPlan } = require("../../plan/run") as typeof import("../../plan/run");
   try {
     const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
     return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };
   } catch (err) {
     // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
-    if (pulumi.RunError.isInstance(err as Error)) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
+    if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
     throw err;
   }
 }
