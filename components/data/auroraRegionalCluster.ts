@@ -80,7 +80,7 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
   public readonly instances: aws.rds.ClusterInstance[];
 
   constructor(name: string, args: AuroraRegionalClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("ha:data:AuroraRegionalCluster", name, {}, opts);
+    // Defaults and validation come before super(): a bad argument must fail before anything registers.
     const engine = args.engine ?? "aurora-postgresql";
     const engineVersion = args.engineVersion ?? "16.6";
     const instanceClass = args.instanceClass ?? "db.r6g.large";
@@ -95,6 +95,7 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
     if (!isGlobalDatabaseInstanceClass(instanceClass)) {
       throw new Error(`AuroraRegionalCluster ${name}: instanceClass ${instanceClass} cannot join a global database; use a memory-optimised class such as db.r6g.large`);
     }
+    super("ha:data:AuroraRegionalCluster", name, {}, opts);
 
     const port = auroraPort(engine);
     const name63 = (role: string) => physicalName({ stack: args.stack, region: args.region, role }, 63);

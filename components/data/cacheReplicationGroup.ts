@@ -53,7 +53,7 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: CacheReplicationGroupArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("ha:data:CacheReplicationGroup", name, {}, opts);
+    // Defaults and validation come before super(): a bad argument must fail before anything registers.
     const nodeCount = args.nodeCount ?? 2;
     const snapshotRetentionDays = args.snapshotRetentionDays ?? 1;
     const snapshotWindow = args.snapshotWindow ?? "05:00-06:00";
@@ -67,6 +67,7 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       const problem = globalDatastoreNodeTypeProblem(args.role.nodeType);
       if (problem) throw new Error(`CacheReplicationGroup ${name}: nodeType ${args.role.nodeType} ${problem}`);
     }
+    super("ha:data:CacheReplicationGroup", name, {}, opts);
 
     const nameOf = (role: string, max = 255) => physicalName({ stack: args.stack, region: args.region, role }, max);
     const parent = { parent: this };

@@ -65,18 +65,11 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   public readonly clusters: Record<string, AuroraRegionalCluster> = {};
 
   constructor(name: string, args: GlobalDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("ha:data:GlobalDatabase", name, {}, opts);
+    // Defaults and validation come before super(): a bad argument must fail before anything registers.
     const engine = args.engine ?? "aurora-postgresql";
     const engineVersion = args.engineVersion ?? "16.6";
-    this.engine = engine;
-    this.engineVersion = engineVersion;
-    this.writerRegion = args.writerRegion;
     const instanceClass = args.instanceClass ?? "db.r6g.large";
     const deletionProtection = args.deletionProtection ?? true;
-    this.databaseName = args.databaseName ?? "app";
-    this.masterUsername = args.masterUsername ?? "app_admin";
-    this.port = auroraPort(engine);
-
     const writer = args.regions.find((r) => r.region === args.writerRegion);
     if (!writer) {
       throw new Error(`GlobalDatabase ${name}: writerRegion ${args.writerRegion} is not one of the regions (${args.regions.map((r) => r.region).join(", ")})`);
@@ -90,6 +83,13 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     if (args.globalDbRpoSeconds !== undefined && engine !== "aurora-postgresql") {
       throw new Error(`GlobalDatabase ${name}: globalDbRpoSeconds needs engine aurora-postgresql (rds.global_db_rpo is a PostgreSQL parameter)`);
     }
+    super("ha:data:GlobalDatabase", name, {}, opts);
+    this.engine = engine;
+    this.engineVersion = engineVersion;
+    this.writerRegion = args.writerRegion;
+    this.databaseName = args.databaseName ?? "app";
+    this.masterUsername = args.masterUsername ?? "app_admin";
+    this.port = auroraPort(engine);
 
     // Global databases cannot let RDS manage the master password in Secrets Manager, so the
     // password is generated here and kept a Pulumi secret. Aurora rejects / " @ and space.

@@ -25,6 +25,8 @@ export interface SessionStoreArgs {
   readonly snapshotRetentionDays?: number;
   /** UTC. @default "05:00-06:00" */
   readonly snapshotWindow?: string;
+  /** Weekly, UTC, must not overlap the snapshot window. @default "sun:07:00-sun:08:00" */
+  readonly maintenanceWindow?: string;
 }
 
 /**
@@ -45,14 +47,10 @@ export class SessionStore extends pulumi.ComponentResource {
   public readonly groups: Record<string, CacheReplicationGroup> = {};
 
   constructor(name: string, args: SessionStoreArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("ha:data:SessionStore", name, {}, opts);
+    // Defaults and validation come before super(): a bad argument must fail before anything registers.
     const engine = args.engine ?? "valkey";
     const engineVersion = args.engineVersion ?? "8.0";
     const nodeType = args.nodeType ?? "cache.r7g.large";
-    this.engine = engine;
-    this.engineVersion = engineVersion;
-    this.writerRegion = args.writerRegion;
-    this.port = CACHE_PORT;
 
     const writer = args.regions.find((r) => r.region === args.writerRegion);
     if (!writer) {
@@ -65,6 +63,11 @@ export class SessionStore extends pulumi.ComponentResource {
     if (nodeProblem) throw new Error(`SessionStore ${name}: nodeType ${nodeType} ${nodeProblem}`);
     const versionProblem = cacheVersionProblem(engine, engineVersion);
     if (versionProblem) throw new Error(`SessionStore ${name}: engineVersion ${engineVersion} ${versionProblem}`);
+    super("ha:data:SessionStore", name, {}, opts);
+    this.engine = engine;
+    this.engineVersion = engineVersion;
+    this.writerRegion = args.writerRegion;
+    this.port = CACHE_PORT;
 
     // ElastiCache AUTH tokens allow only these special characters.
     const token = new random.RandomPassword(`${name}-auth-token`, {
@@ -88,6 +91,7 @@ export class SessionStore extends pulumi.ComponentResource {
       nodeCount: args.nodesPerRegion ?? 2,
       snapshotRetentionDays: args.snapshotRetentionDays ?? 1,
       snapshotWindow: args.snapshotWindow ?? "05:00-06:00",
+      maintenanceWindow: args.maintenanceWindow ?? "sun:07:00-sun:08:00",
     });
 
     const primary = new CacheReplicationGroup(`${name}-${writer.region}`, {

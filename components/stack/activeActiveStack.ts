@@ -81,6 +81,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       nodesPerRegion: cache.nodesPerRegion,
       snapshotRetentionDays: cache.snapshotRetentionDays,
       snapshotWindow: cache.snapshotWindow,
+      maintenanceWindow: cache.maintenanceWindow,
     }, { parent: this });
     for (const region of config.regions) {
       this.appConnections[region.name] = appConnectionFor(this.database, this.sessions, region.name);
