@@ -70,6 +70,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     const engineVersion = args.engineVersion ?? "16.6";
     const instanceClass = args.instanceClass ?? "db.r6g.large";
     const deletionProtection = args.deletionProtection ?? true;
+    const instancesPerRegion = args.instancesPerRegion ?? 2;
+    if (instancesPerRegion < 2) throw new Error(`GlobalDatabase ${name}: instancesPerRegion is ${instancesPerRegion}; at least 2 (a reader in another AZ) are needed`);
     const writer = args.regions.find((r) => r.region === args.writerRegion);
     if (!writer) {
       throw new Error(`GlobalDatabase ${name}: writerRegion ${args.writerRegion} is not one of the regions (${args.regions.map((r) => r.region).join(", ")})`);
@@ -120,7 +122,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       engine,
       engineVersion,
       instanceClass,
-      instanceCount: args.instancesPerRegion ?? 2,
+      instanceCount: instancesPerRegion,
       backupRetentionDays: args.backupRetentionDays ?? 7,
       preferredBackupWindow: args.preferredBackupWindow ?? "03:00-04:00",
       deletionProtection,

@@ -51,6 +51,10 @@ export class SessionStore extends pulumi.ComponentResource {
     const engine = args.engine ?? "valkey";
     const engineVersion = args.engineVersion ?? "8.0";
     const nodeType = args.nodeType ?? "cache.r7g.large";
+    const nodesPerRegion = args.nodesPerRegion ?? 2;
+    if (nodesPerRegion < 2 || nodesPerRegion > 6) {
+      throw new Error(`SessionStore ${name}: nodesPerRegion is ${nodesPerRegion}; use 2..6 (automatic failover needs a replica, a group holds at most 5)`);
+    }
 
     const writer = args.regions.find((r) => r.region === args.writerRegion);
     if (!writer) {
@@ -88,7 +92,7 @@ export class SessionStore extends pulumi.ComponentResource {
       availabilityZones: r.availabilityZones,
       appSecurityGroupId: r.appSecurityGroupId,
       authToken: this.authToken,
-      nodeCount: args.nodesPerRegion ?? 2,
+      nodeCount: nodesPerRegion,
       snapshotRetentionDays: args.snapshotRetentionDays ?? 1,
       snapshotWindow: args.snapshotWindow ?? "05:00-06:00",
       maintenanceWindow: args.maintenanceWindow ?? "sun:07:00-sun:08:00",

@@ -54,6 +54,11 @@ describe("GlobalDatabase used directly", () => {
     })).toThrow(/globalDbRpoSeconds needs engine aurora-postgresql/);
   });
 
+  it("fails when a region would get a single instance", () => {
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", instancesPerRegion: 1 }))
+      .toThrow(/instancesPerRegion is 1; at least 2/);
+  });
+
   it("fails when the instance class is burstable", () => {
     expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", instanceClass: "db.t4g.large" }))
       .toThrow(/db\.t4g\.large is not memory-optimised/);
@@ -75,6 +80,11 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
   it("fails when there are more than two secondary regions", () => {
     expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]), writerRegion: "us-east-1" }))
       .toThrow(/4 regions given; a global datastore has a primary and one or two secondary regions/);
+  });
+
+  it("fails when a region would get a single node", () => {
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1 }))
+      .toThrow(/nodesPerRegion is 1; use 2\.\.6/);
   });
 
   it("fails when a primary asks for a burstable node", () => {
