@@ -6,7 +6,7 @@ import { renderText } from "../../analysis/render/text";
 import { buildReport, renderJson, type AnalysisReport, type ReportInput, type ReportSource } from "../../analysis/report";
 import { buildTopologyView } from "../../analysis/topologyView";
 import type { Topology } from "../../components/topology";
-import { loadStack } from "../../config/load";
+import { loadStack, STACK_DIR } from "../../config/load";
 import type { StackConfig } from "../../config/parse";
 import { parseStateText } from "../../graph/load";
 import { plain, ResourceGraph } from "../../graph/model";
@@ -20,6 +20,8 @@ export interface AnalyzeCommandOptions {
   readonly stack?: string;
   readonly state?: string;
   readonly format: string;
+  /** Directory holding the stack files. @default "stacks/" of this package */
+  readonly stacksDir?: string;
 }
 
 /** What the analyses read: the graph, and the stack config or the topology output when known. */
@@ -47,11 +49,11 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
   return t && typeof t === "object" && Array.isArray((t as Topology).regions) ? (t as Topology) : undefined;
 }
 
-export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state">): Promise<AnalyzeInput> {
+export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir">): Promise<AnalyzeInput> {
   if (!!opts.stack === !!opts.state) throw new CliError("give exactly one of --stack <name> or --state <file>");
   if (opts.stack) {
-    const config = loadStack(opts.stack).config;
-    const result = await planForStack(opts.stack);
+    const config = loadStack(opts.stack, opts.stacksDir).config;
+    const result = await planForStack(opts.stack, opts.stacksDir);
     const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
     return { source: { kind: "stack", name: opts.stack }, graph, config };
   }
@@ -110,6 +112,7 @@ export function registerAnalyze(program: Command): void {
     .description("Which tiers survive the loss of each AZ, each region and each resource; single points of failure")
     .option("-s, --stack <name>", "plan stacks/Pulumi.<name>.yaml offline and analyze that graph")
     .option("--state <file>", "analyze a `pulumi stack export`, a checkpoint or `pulumi preview --json` (- for stdin)")
+    .option("--stacks-dir <dir>", "directory holding Pulumi.<stack>.yaml files", STACK_DIR)
     .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
     .action(async (opts: AnalyzeCommandOptions) => {
       const { output, exitCode } = await runAnalyze(opts);
