@@ -136,7 +136,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
   const candidates = managed.filter((n) => consulted.has(n.urn) && !NOT_FAILURE_UNITS[n.type]);
   if (kinds.has("resource")) for (const n of candidates) domainList.push({ kind: "resource", urn: n.urn });
 
-  const domains = domainList.map((domain): DomainOutcome => {
+  const outcome = (domain: FailureDomain): DomainOutcome => {
     const n = domain.kind === "resource" ? graph.get(domain.urn) : undefined;
     return {
       domain,
@@ -146,7 +146,8 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
       tiers: evaluate(c, domain),
     };
-  });
+  };
+  const domains = domainList.map(outcome);
 
   const absentTiers = ANALYSIS_TIERS.filter((t) => steadyState[t].status === "absent");
   return {
@@ -160,7 +161,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
     excludedResources,
     absentTiers,
     steadyStateGaps: steadyStateGaps(steadyState),
-    singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains),
+    singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains, (n) => outcome({ kind: "resource", urn: n.urn })),
   };
 }
 

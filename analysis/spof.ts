@@ -116,17 +116,28 @@ function ref(graph: ResourceGraph, n: GraphNode): SpofResource {
   return { urn: n.urn, name: n.name, type: n.type, region: graph.regionOf(n), azs: graph.azsOf(n) };
 }
 
-export function singlePointsOfFailure(graph: ResourceGraph, steady: TierOutcomes, rows: DomainOutcome[]): SinglePointOfFailure[] {
-  const resourceFindings = rows
-    .filter((r) => r.domain.kind === "resource")
-    .map((row) => ({ row, node: graph.get((row.domain as { urn: string }).urn)!, stops: stopsOf(steady, row, row.azs.length === 1) }))
-    .filter((f) => f.stops.length > 0);
+/**
+ * `probe` evaluates the loss of one resource; it is used when single resources were not analyzed,
+ * to find which of the resources an AZ or a region took away is enough on its own.
+ */
+export function singlePointsOfFailure(
+  graph: ResourceGraph,
+  steady: TierOutcomes,
+  rows: DomainOutcome[],
+  probe?: (n: GraphNode) => DomainOutcome,
+): SinglePointOfFailure[] {
+  const finding = (row: DomainOutcome) => ({ row, node: graph.get((row.domain as { urn: string }).urn)!, stops: stopsOf(steady, row, row.azs.length === 1) });
+  const analyzed = rows.some((r) => r.domain.kind === "resource");
+  const resourceFindings = rows.filter((r) => r.domain.kind === "resource").map(finding).filter((f) => f.stops.length > 0);
   const folded = new Set<string>();
   const out: SinglePointOfFailure[] = [];
   for (const row of rows.filter((r) => r.domain.kind !== "resource")) {
     const stops = stopsOf(steady, row, row.domain.kind === "az");
     if (stops.length === 0) continue;
-    const explained = resourceFindings.filter((f) =>
+    const candidates = analyzed || !probe
+      ? resourceFindings
+      : blame(graph, steady, row, stops).map((n) => finding(probe(n))).filter((f) => f.stops.length > 0);
+    const explained = candidates.filter((f) =>
       (row.domain.kind === "az" ? f.row.azs.length === 1 && f.row.azs[0] === row.azs[0] : f.row.region === row.region) && covers(stops, f.stops));
     explained.forEach((f) => folded.add(f.row.key));
     const named = explicitBlame(graph, row, stops);
@@ -136,7 +147,7 @@ export function singlePointsOfFailure(graph: ResourceGraph, steady: TierOutcomes
       domainKey: row.key,
       stops,
       resources: resources.map((n) => ref(graph, n)),
-      alsoBy: explained.map((f) => f.row.label),
+      alsoBy: analyzed ? explained.map((f) => f.row.label) : [],
       reason: `losing ${row.label} stops ${describe(stops)}`,
       notes: notesOf(row, stops),
     });
