@@ -116,7 +116,8 @@ export function registerAnalyze(program: Command): void {
     .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
     .action(async (opts: AnalyzeCommandOptions) => {
       const { output, exitCode } = await runAnalyze(opts);
-      process.stdout.write(output);
+      // The entry point calls process.exit: wait until a large report has reached the pipe.
+      await new Promise<void>((resolve, reject) => process.stdout.write(output, (err) => (err ? reject(err) : resolve())));
       process.exitCode = exitCode;
     });
 }

@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { healthyGraph, type FixtureOptions } from "../analysis/fixture";
+
+const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-analyze-"));
+function stateFile(name: string, o: FixtureOptions = {}): string {
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: {}, resources: healthyGraph(o) } }));
+  return file;
+}
+
+describe("ha-blueprint analyze (CLI)", () => {
+  it("exits 0 on a healthy stack export and prints the matrices", () => {
+    const r = run(["analyze", "--state", stateFile("healthy")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Single points of failure: none.");
+    expect(r.stdout).toContain("Loss of one region");
+  });
+
+  it("exits 1 and names the NAT gateway when one NAT serves every AZ", () => {
+    const r = run(["analyze", "--state", stateFile("single-nat", { singleNat: true }), "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verdict.exitCode).toBe(1);
+    expect(doc.failureDomains.singlePointsOfFailure.map((s: { resources: { name: string }[] }) => s.resources[0].name).sort())
+      .toEqual(["us-east-1-az1-nat", "us-west-2-az1-nat"]);
+  });
+
+  it("reads the state from standard input with --state - and writes Markdown", () => {
+    const text = fs.readFileSync(stateFile("stdin"), "utf8");
+    const r = run(["analyze", "--state", "-", "--format", "markdown"], text);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^# Resilience analysis: state `-`/);
+    expect(r.stdout.match(/```mermaid/g)).toHaveLength(2);
+  });
+
+  it("analyzes the prod plan: the tiers present serve, with no single point of failure", () => {
+    const r = run(["analyze", "--stack", "prod", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.source).toEqual({ kind: "stack", name: "prod" });
+    expect(doc.failureDomains.regions).toEqual(["us-east-1", "us-west-2"]);
+    expect(doc.failureDomains.writerRegion).toBe("us-east-1");
+    expect(doc.failureDomains.singlePointsOfFailure).toEqual([]);
+    expect(doc.failureDomains.steadyState.databaseWriter.status).toBe("serves");
+  });
+
+  it("fails with exit 2 when both or neither of --stack and --state are given", () => {
+    for (const args of [["analyze"], ["analyze", "--stack", "prod", "--state", "x.json"]]) {
+      const r = run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/give exactly one of --stack <name> or --state <file>/);
+    }
+  });
+
+  it("fails with exit 2 for a bad format, a missing file, non-JSON and an unknown stack, without a stack trace", () => {
+    const notJson = path.join(dir, "bad.json");
+    fs.writeFileSync(notJson, "{ nope");
+    const cases: [string[], RegExp][] = [
+      [["analyze", "--state", stateFile("fmt"), "--format", "yaml"], /--format must be one of text, json, markdown, not "yaml"/],
+      [["analyze", "--state", path.join(dir, "missing.json")], /cannot read .*missing\.json/],
+      [["analyze", "--state", notJson], /bad\.json is not valid JSON/],
+      [["analyze", "--stack", "nope"], /unknown stack "nope"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
