@@ -55,7 +55,7 @@ export class GlobalTrafficManager extends pulumi.ComponentResource {
     const trafficDials = args.trafficDials ?? {};
     const clientIpPreservation = args.clientIpPreservation ?? true;
     const ipAddressType = args.ipAddressType ?? "IPV4";
-    validateEndpoints(name, args.endpoints);
+    validateEndpoints(`GlobalTrafficManager ${name}`, args.endpoints, this.mode);
 
     if (this.mode === "route53") {
       if (!args.route53) throw new Error(`GlobalTrafficManager ${name}: mode route53 needs route53 (hostedZoneId, recordName)`);
@@ -80,7 +80,7 @@ export class GlobalTrafficManager extends pulumi.ComponentResource {
         throw new Error(`GlobalTrafficManager ${name}: trafficDials.${region} is ${dial}; use an integer 0..100`);
       }
     }
-    const ports = listenerPorts(name, args.endpoints);
+    const ports = listenerPorts(`GlobalTrafficManager ${name}`, args.endpoints);
     const acceleratorName = physicalName({ stack: args.stack, role: "accelerator" }, 64);
     const accelerator = new aws.globalaccelerator.Accelerator(`${name}-accelerator`, {
       name: acceleratorName,
@@ -140,21 +140,27 @@ export class GlobalTrafficManager extends pulumi.ComponentResource {
   }
 }
 
-function validateEndpoints(name: string, endpoints: RegionalEndpoint[]): void {
-  if (endpoints.length === 0) throw new Error(`GlobalTrafficManager ${name}: endpoints is empty; pass one RegionalEndpoint per region`);
+/**
+ * Checks the endpoints before anything is declared: one per region, and in accelerator mode the
+ * same listener ports everywhere (one listener forwards them all). Exported so a caller that
+ * declares other parts first can fail before any of them exist.
+ */
+export function validateEndpoints(what: string, endpoints: RegionalEndpoint[], mode: RoutingMode = "accelerator"): void {
+  if (endpoints.length === 0) throw new Error(`${what}: endpoints is empty; pass one RegionalEndpoint per region`);
   const regions = endpoints.map((e) => e.region);
   const twice = regions.find((r, i) => regions.indexOf(r) !== i);
-  if (twice) throw new Error(`GlobalTrafficManager ${name}: endpoints lists ${twice} twice; one endpoint per region`);
+  if (twice) throw new Error(`${what}: endpoints lists ${twice} twice; one endpoint per region`);
+  if (mode === "accelerator") listenerPorts(what, endpoints);
 }
 
 /** The ports every region's ALB listens on; the accelerator forwards each unchanged. */
-function listenerPorts(name: string, endpoints: RegionalEndpoint[]): number[] {
+function listenerPorts(what: string, endpoints: RegionalEndpoint[]): number[] {
   const key = (e: RegionalEndpoint) => [...new Set(e.listenerPorts)].sort((a, b) => a - b);
   const first = key(endpoints[0]);
-  if (first.length === 0) throw new Error(`GlobalTrafficManager ${name}: ${endpoints[0].region} has no listener ports`);
+  if (first.length === 0) throw new Error(`${what}: ${endpoints[0].region} has no listener ports`);
   for (const e of endpoints.slice(1)) {
     if (key(e).join(",") !== first.join(",")) {
-      throw new Error(`GlobalTrafficManager ${name}: ${e.region} listens on ${key(e).join(", ")} but ${endpoints[0].region} on ${first.join(", ")}; the regions must expose the same ports`);
+      throw new Error(`${what}: ${e.region} listens on ${key(e).join(", ")} but ${endpoints[0].region} on ${first.join(", ")}; the regions must expose the same ports`);
     }
   }
   return first;

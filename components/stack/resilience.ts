@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config/parse";
 import { BackupPlan } from "../backup/backupPlan";
 import type { RegionalDataStores, RegionalEndpoint } from "../contracts";
 import { HealthMonitoring } from "../monitoring/healthMonitoring";
-import { GlobalTrafficManager } from "../routing/globalTrafficManager";
+import { GlobalTrafficManager, validateEndpoints } from "../routing/globalTrafficManager";
 
 export interface ResilienceArgs {
   readonly config: StackConfig;
@@ -35,12 +35,9 @@ export interface ResilienceParts {
  */
 export function declareResilience(name: string, args: ResilienceArgs, parent?: pulumi.Resource): ResilienceParts {
   const { config } = args;
+  // Fail before declaring anything, so a bad wiring leaves no half-registered components behind.
+  checkTierContracts(name, config, args.endpoints, args.dataStores);
   const configured = config.regions.map((r) => r.name);
-  for (const item of [...args.endpoints, ...args.dataStores]) {
-    if (!configured.includes(item.region)) {
-      throw new Error(`${name}: a tier contract names region ${item.region}, which is not configured (${configured.join(", ")})`);
-    }
-  }
   const endpointOf = (region: string) => args.endpoints.find((e) => e.region === region);
   const dataOf = (region: string) => args.dataStores.find((d) => d.region === region);
 
@@ -67,10 +64,6 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
 
   let traffic: GlobalTrafficManager | undefined;
   if (args.endpoints.length > 0) {
-    const missing = configured.filter((r) => !endpointOf(r));
-    if (missing.length > 0) {
-      throw new Error(`${name}: no RegionalEndpoint for ${missing.join(", ")}; the global entry needs one ALB per region`);
-    }
     // Global Accelerator and Route 53 are global; any region's provider reaches them.
     traffic = new GlobalTrafficManager(`${name}-traffic`, {
       stack: args.stack,
@@ -101,4 +94,23 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
   }, { parent });
 
   return { monitoring, traffic, backup };
+}
+
+/**
+ * The tier contracts must name configured regions, and once any ALB is wired every region needs
+ * one (the global entry has one endpoint per region); in accelerator mode they share their ports.
+ */
+export function checkTierContracts(name: string, config: StackConfig, endpoints: RegionalEndpoint[], dataStores: RegionalDataStores[]): void {
+  const configured = config.regions.map((r) => r.name);
+  for (const item of [...endpoints, ...dataStores]) {
+    if (!configured.includes(item.region)) {
+      throw new Error(`${name}: a tier contract names region ${item.region}, which is not configured (${configured.join(", ")})`);
+    }
+  }
+  if (endpoints.length === 0) return;
+  const missing = configured.filter((r) => !endpoints.some((e) => e.region === r));
+  if (missing.length > 0) {
+    throw new Error(`${name}: no RegionalEndpoint for ${missing.join(", ")}; the global entry needs one ALB per region`);
+  }
+  validateEndpoints(name, endpoints, config.routing.mode);
 }
