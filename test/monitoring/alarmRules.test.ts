@@ -24,7 +24,7 @@ describe("composite alarm rule helpers", () => {
   });
 
   it("fails when a rule outgrows CloudWatch's limit instead of letting the API reject it", () => {
-    const names = Array.from({ length: 200 }, (_, i) => `ha-prod-use1-some-long-alarm-name-${i}`);
+    const names = Array.from({ length: 300 }, (_, i) => `ha-prod-use1-some-long-alarm-name-${i}`);
     expect(() => anyOf(names.map(alarmRef))).toThrow(new RegExp(`CloudWatch allows ${MAX_ALARM_RULE_LENGTH}`));
     expect(() => anyOf([])).toThrow(/at least one child/);
   });
