@@ -288,9 +288,14 @@ export const routingSchema = z
       .optional(),
   })
   .superRefine((r, ctx) => {
-    const dials = Object.entries(r.trafficDials);
-    if (r.mode === "route53" && dials.length > 0) {
-      ctx.addIssue({ code: "custom", path: ["trafficDials"], message: "only applies to mode accelerator; route53 mode has no traffic dials (remove it)" });
+    // 100 is the neutral dial, so a stack file that lists it keeps working after a mode switch.
+    const turned = Object.entries(r.trafficDials).filter(([, dial]) => dial !== 100);
+    if (r.mode === "route53" && turned.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trafficDials"],
+        message: `turns ${turned.map(([region]) => region).join(", ")} below 100, but dials only exist in mode accelerator; route53 mode moves traffic by health checks`,
+      });
     }
   });
 
