@@ -92,7 +92,8 @@ export class BackupPlan extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         tags: tierTags("backup", nameOf("backup-vault-key", 255)),
-      }, at);
+        // A retained vault is only worth something while its key lives: keep them together.
+      }, { ...at, retainOnDelete: !forceDestroy });
       const vaultName = nameOf("vault", 50);
       const vault = new aws.backup.Vault(`${name}-${r.region}-vault`, {
         name: vaultName,

@@ -35,6 +35,7 @@ describe("BackupPlan in prod (two regions, continuous backup, vault lock)", () =
       // prod keeps its vaults (and their recovery points) when the stack is destroyed
       expect(v.inputs?.forceDestroy).toBe(false);
       expect(v.retainOnDelete).toBe(true);
+      expect(key.retainOnDelete).toBe(true);
     }
     expect(keys.size).toBe(2);
   });

@@ -51,6 +51,8 @@ describe("GlobalTrafficManager in route53 mode (prod with a hosted zone)", () =>
       expect(h.inputs?.insufficientDataHealthStatus).toBe("Healthy");
       const alarm = alarms.find((a) => a.inputs?.name === h.inputs?.cloudwatchAlarmName)!;
       expect(plan.regionOf(alarm)).toBe(region);
+      // the check is created after the alarm it reads
+      expect(h.propertyDependencies?.cloudwatchAlarmName).toEqual([alarm.urn]);
       // Route 53 reads one standard-resolution metric with a standard statistic: no percentiles,
       // no metric math (and composites have no metric at all).
       expect(alarm.inputs?.metricQueries).toBeUndefined();
