@@ -66,16 +66,14 @@ function validate(o: RawOptions): DrillOptions {
 }
 
 async function offlineTopology(stack: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
-  let loaded;
+  const { planForStack } = await import("./plan");
   try {
-    loaded = loadStack(stack);
+    const result = await planForStack(stack);
+    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loadStack(stack).config };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
   }
-  const { runPlan } = await import("../../plan/run");
-  const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
-  return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loaded.config };
 }
 
 async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Promise<{ topology: DrillTopology; config?: StackConfig }> {
