@@ -1,3 +1,4 @@
+import { regionLossBudget, type BudgetSettings } from "./budget";
 import { EVENTS, SECONDS_PER_YEAR, SLAS, type SlaKey } from "./constants";
 
 /**
@@ -128,4 +129,16 @@ export function estimateAvailability(input: AvailabilityInputs): AvailabilityEst
     met: estimate * 100 >= input.objectivePercent - 1e-9,
     notes,
   };
+}
+
+/** The estimate for a stack, with the region RTO from its own region-loss budget. */
+export function availabilityFromSettings(s: BudgetSettings): AvailabilityEstimate {
+  return estimateAvailability({
+    regions: s.regions.length,
+    entry: s.routing.mode.value,
+    databaseInstancesPerRegion: s.database.instancesPerRegion.value,
+    sessionNodesPerRegion: s.sessions.nodesPerRegion.value,
+    regionRtoSeconds: regionLossBudget(s).rto.seconds,
+    objectivePercent: s.objectives.availabilityPercent,
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { downtimeMinutesPerYear, estimateAvailability, eventUnavailability, parallel, serial, type AvailabilityInputs } from "../../analysis/availability";
+import { availabilityFromSettings, downtimeMinutesPerYear, estimateAvailability, eventUnavailability, parallel, serial, type AvailabilityInputs } from "../../analysis/availability";
 import { SECONDS_PER_YEAR } from "../../analysis/constants";
+import { prodSettings } from "../drills/fixtures";
 
 const prod: AvailabilityInputs = {
   regions: 2,
@@ -89,5 +90,12 @@ describe("estimateAvailability", () => {
     const a = estimateAvailability(prod);
     expect(a.regionDataPath.factors.some((f) => f.sla === "eksControlPlane")).toBe(false);
     expect(a.controlPath).toBe(0.9995);
+  });
+
+  it("derives the inputs from budget settings, with the region RTO from the region-loss budget", () => {
+    const a = availabilityFromSettings(prodSettings());
+    expect(a.writeEventTerm.rtoSeconds).toBe(350);
+    expect(a).toMatchObject({ objectivePercent: 99.99, met: true });
+    expect(a.entry.sla).toBe("globalAccelerator");
   });
 });

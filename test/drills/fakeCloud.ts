@@ -40,6 +40,11 @@ const MUTATING = new Set([
   "TestFailoverCommand",
 ]);
 
+/** The slice of an aws-sdk-client-mock stub the fake uses. */
+interface Stub {
+  on(command: unknown): { callsFake(fn: (input: Record<string, unknown>, getClient: () => { config: { region: () => Promise<string> } }) => unknown): unknown };
+}
+
 export class FakeCloud {
   readonly log: LoggedCall[] = [];
   writer = EAST;
@@ -65,11 +70,11 @@ export class FakeCloud {
   readonly cw = mockClient(CloudWatchClient);
 
   constructor() {
-    const on = <T>(stub: { on: (c: never) => { callsFake: (f: (input: never, getClient: () => { config: { region: () => Promise<string> } }) => unknown) => unknown } }, cmd: T, name: string, answer: (input: Record<string, unknown>, region: string) => unknown) => {
-      stub.on(cmd as never).callsFake(async (input: never, getClient) => {
+    const on = (stub: unknown, cmd: unknown, name: string, answer: (input: Record<string, unknown>, region: string) => unknown) => {
+      (stub as Stub).on(cmd).callsFake(async (input, getClient) => {
         const region = await getClient().config.region();
-        this.log.push({ command: name, region, input: input as Record<string, unknown> });
-        return answer(input as Record<string, unknown>, region);
+        this.log.push({ command: name, region, input });
+        return answer(input, region);
       });
     };
     on(this.rds, DescribeGlobalClustersCommand, "DescribeGlobalClustersCommand", () => this.globalClusters());
