@@ -139,7 +139,9 @@ export async function runSteps(plan: DrillPlan, steps: readonly Step[], deps: En
       facts,
       config: deps.config,
       note: (text) => record.notes.push(text),
-      warn: (text) => record.warnings.push(text),
+      warn: (text) => {
+        if (!record.warnings.includes(text)) record.warnings.push(text);
+      },
       observe: (state) => {
         record.observed = state;
         deps.onEvent?.({ type: "observe", step, observed: state, atSeconds: elapsed() });

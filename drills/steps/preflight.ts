@@ -77,7 +77,8 @@ async function checkEntry(ctx: StepContext): Promise<void> {
   const { plan, aws } = ctx;
   const target = await regionHealth(ctx, plan.target);
   ctx.observe(target.text);
-  if (!target.healthy) throw new StepFailure(`target region ${plan.target} is not healthy`, target.text);
+  if (target.unknown && plan.mode === "unplanned") ctx.warn(`target health not verified: ${target.text}`);
+  else if (!target.healthy) throw new StepFailure(`target region ${plan.target} is not healthy`, target.text);
   const source = await regionHealth(ctx, plan.source);
   if (plan.mode === "planned" && !source.healthy && ctx.facts.liveWriterRegion !== plan.target) {
     throw new StepFailure(`source region ${plan.source} is not healthy; a planned switchover needs both regions (use --mode unplanned)`, source.text);

@@ -45,11 +45,26 @@ export function summarizeGrg(grg: GlobalReplicationGroupView): string {
 export interface HealthReading {
   readonly healthy: boolean;
   readonly unhealthy: boolean;
+  /** The health API could not be read (e.g. the Global Accelerator control plane is down). */
+  readonly unknown?: boolean;
   readonly text: string;
 }
 
-/** Health of a region's entry: GA endpoint health, or the Route 53 health check's CloudWatch status. */
+/**
+ * Health of a region's entry: GA endpoint health, or the Route 53 health check's CloudWatch status.
+ * A failed read comes back as `unknown` instead of throwing: DescribeEndpointGroup is served from
+ * us-west-2, and an unplanned failover must not depend on that region being up.
+ */
 export async function regionHealth(ctx: StepContext, region: string): Promise<HealthReading> {
+  try {
+    return await readHealth(ctx, region);
+  } catch (err) {
+    const e = err as Error;
+    return { healthy: false, unhealthy: false, unknown: true, text: `${region}: health unreadable (${e.name}: ${e.message})` };
+  }
+}
+
+async function readHealth(ctx: StepContext, region: string): Promise<HealthReading> {
   const r = regionTargets(ctx.plan, region);
   if (ctx.plan.targets.routingMode === "accelerator") {
     if (!r.endpointGroupArn) return { healthy: false, unhealthy: false, text: `${region}: no endpoint group in topology` };

@@ -137,6 +137,21 @@ describe("unplanned failover against stubbed SDK clients", () => {
     expect(report.steps.find((s) => s.id === "detect")?.notes[0]).toMatch(/taken out by health checks/);
   });
 
+  it("does not depend on the Global Accelerator control plane: unreadable health is a warning", async () => {
+    cloud.gaDown = true;
+    const { report } = await run(plan({ mode: "unplanned" }));
+    expect(report.outcome).toBe("succeeded");
+    expect(cloud.mutations()).toEqual(["FailoverGlobalClusterCommand@us-west-2", "FailoverGlobalReplicationGroupCommand@us-west-2"]);
+    expect(report.warnings).toContain("preflight: target health not verified: us-west-2: health unreadable (ServiceUnavailableException: Service Unavailable)");
+    expect(report.warnings.filter((w) => w.startsWith("verify:"))).toHaveLength(1);
+  });
+
+  it("fails a planned drill when the health API cannot be read", async () => {
+    cloud.gaDown = true;
+    const { report } = await run();
+    expect(report.failure).toMatchObject({ step: "preflight", error: "target region us-west-2 is not healthy", observed: "us-west-2: health unreadable (ServiceUnavailableException: Service Unavailable)" });
+  });
+
   it("continues with a warning when the source stays healthy during a drill", async () => {
     const { report } = await run(plan({ mode: "unplanned" }));
     const detect = report.steps.find((s) => s.id === "detect")!;

@@ -63,6 +63,8 @@ export class FakeCloud {
   auroraPending?: { to: string; polls: number; dataLoss: boolean };
   redisPending?: { to: string; polls: number };
   failRedisPromotion?: Error;
+  /** The Global Accelerator control plane (us-west-2) does not answer. */
+  gaDown = false;
 
   readonly rds = mockClient(RDSClient);
   readonly cache = mockClient(ElastiCacheClient);
@@ -97,7 +99,10 @@ export class FakeCloud {
       this.cachePrimaryIndex[region] = (this.cachePrimaryIndex[region] + 1) % 3;
       return {};
     });
-    on(this.ga, DescribeEndpointGroupCommand, "DescribeEndpointGroupCommand", (i) => this.endpointGroup(String(i.EndpointGroupArn)));
+    on(this.ga, DescribeEndpointGroupCommand, "DescribeEndpointGroupCommand", (i) => {
+      if (this.gaDown) throw Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailableException" });
+      return this.endpointGroup(String(i.EndpointGroupArn));
+    });
     on(this.ga, UpdateEndpointGroupCommand, "UpdateEndpointGroupCommand", (i) => {
       this.dials[this.regionOfEg(String(i.EndpointGroupArn))] = Number(i.TrafficDialPercentage);
       return {};
