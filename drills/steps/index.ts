@@ -10,8 +10,13 @@ import { reconcileStep, verifyStep } from "./verify";
 export function buildSteps(plan: DrillPlan): Step[] {
   if (plan.kind === "az") return [azPreflightStep, auroraAzStep, redisAzStep, azVerifyStep];
   const planned = plan.mode === "planned";
-  const steps: Step[] = [preflightStep, planned ? drainStep : detectStep, promoteAuroraStep(planned), promoteRedisStep, verifyStep];
-  if (planned && !plan.keepDrained && plan.targets.routingMode === "accelerator") steps.push(restoreStep);
+  // Route 53 mode has no traffic dial: a planned drill keeps both regions serving while writes pause.
+  const dials = plan.targets.routingMode === "accelerator";
+  const steps: Step[] = [preflightStep];
+  if (!planned) steps.push(detectStep);
+  else if (dials) steps.push(drainStep);
+  steps.push(promoteAuroraStep(planned), promoteRedisStep, verifyStep);
+  if (planned && dials && !plan.keepDrained) steps.push(restoreStep);
   steps.push(reconcileStep);
   return steps;
 }

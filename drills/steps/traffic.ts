@@ -39,15 +39,11 @@ export const drainStep: Step = {
   id: "drain",
   title: "Drain the source region",
   timeoutSeconds: 300,
-  describe: (plan: DrillPlan) =>
-    plan.targets.routingMode === "accelerator"
-      ? [
-          `make sure ${plan.target} takes traffic (dial 100%), then set ${plan.source}'s traffic dial to 0% (UpdateEndpointGroup, us-west-2)`,
-          `wait ${TIMINGS.gaTrafficDialPropagation.value} s for connections to move`,
-        ]
-      : ["route53 mode has no traffic dial: nothing to drain, both regions keep serving"],
+  describe: (plan: DrillPlan) => [
+    `make sure ${plan.target} takes traffic (dial 100%), then set ${plan.source}'s traffic dial to 0% (UpdateEndpointGroup, us-west-2)`,
+    `wait ${TIMINGS.gaTrafficDialPropagation.value} s for connections to move`,
+  ],
   async check(ctx) {
-    if (ctx.plan.targets.routingMode !== "accelerator") return { done: true, observed: "route53 mode: no traffic dial" };
     if (alreadySwitched(ctx)) return { done: true, observed: `${ctx.plan.target} already holds the writer` };
     const eg = await endpointGroup(ctx, ctx.plan.source);
     return { done: eg.trafficDial === 0, observed: `${ctx.plan.source}: dial ${eg.trafficDial}%` };

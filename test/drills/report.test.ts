@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../drills/plan";
+import { progressReporter } from "../../drills/progress";
 import { reportExitCode } from "../../drills/report";
 import { mermaidGantt, reportToJson, reportToMarkdown, reportToText, writeReport } from "../../drills/reportFormat";
 import { simulateDrill } from "../../drills/run";
@@ -57,5 +58,29 @@ describe("drill report writers", () => {
     expect(fs.readFileSync(path.join(dir, "sub", "r.md"), "utf8")).toMatch(/^# Planned switchover: us-east-1 -> us-west-2/);
     expect(() => writeReport(path.join(dir, "r.txt"), report)).toThrow(/use a .json or .md file name/);
     expect(reportExitCode(report)).toBe(0);
+  });
+});
+
+describe("progress display", () => {
+  it("prints plain lines, one per step start and end and per changed state, when stderr is not a TTY", () => {
+    const lines: string[] = [];
+    const p = progressReporter((s) => lines.push(s), { tty: false, live: true });
+    const step = { id: "x", title: "Switch over Aurora" } as never;
+    p.onEvent({ type: "start", index: 2, total: 7, step, atSeconds: 30 });
+    p.onEvent({ type: "observe", step, observed: "writer=us-east-1", atSeconds: 30 });
+    p.onEvent({ type: "observe", step, observed: "writer=us-east-1", atSeconds: 40 });
+    p.onEvent({ type: "end", index: 2, total: 7, record: { title: "Switch over Aurora", status: "done", startSeconds: 30, endSeconds: 210 } as never });
+    expect(lines).toEqual(["T+30s [3/7] Switch over Aurora: started\n", "T+30s   writer=us-east-1\n", "T+210s [3/7] Switch over Aurora: ok (180 s)\n"]);
+  });
+
+  it("redraws one line with the running step and elapsed time on a TTY", () => {
+    const lines: string[] = [];
+    const p = progressReporter((s) => lines.push(s), { tty: true, live: true });
+    const step = { id: "x", title: "Promote the session store" } as never;
+    p.onEvent({ type: "start", index: 3, total: 7, step, atSeconds: 0 });
+    p.onEvent({ type: "end", index: 3, total: 7, record: { title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
+    p.stop();
+    expect(lines[0]).toBe("\r\x1b[K[4/7] Promote the session store ... 0 s");
+    expect(lines.at(-1)).toBe("\r\x1b[K[4/7] Promote the session store: FAIL (5 s) boom\n");
   });
 });
