@@ -64,7 +64,9 @@ export interface Step {
   readonly id: string;
   readonly title: string;
   readonly timeoutSeconds: number;
+  /** The measured RTO window opens at the first completed step with this flag (see report.ts). */
   readonly opensOutage?: boolean;
+  /** ... and closes at the end of the completed step with this one (verification). */
   readonly closesOutage?: boolean;
   /** What the step will do, for the plan printed before anything runs. */
   describe(plan: DrillPlan): string[];
