@@ -130,23 +130,22 @@ export class SimulatedAws implements DrillAws {
     };
   }
 
-  private promoteAurora(region: string, targetArn: string, dataLoss: boolean, seconds: number): void {
+  private promoteAurora(targetArn: string, dataLoss: boolean, seconds: number): void {
     const to = this.regionOfArn(targetArn);
     if (this.pending.some((p) => p.kind === "aurora")) throw Object.assign(new Error("InvalidGlobalClusterStateFault: a failover is in progress"), { name: "InvalidGlobalClusterStateFault" });
     const from = this.writer;
     const completesAt = this.faults.stuck === "aurora" ? Number.POSITIVE_INFINITY : this.seconds() + seconds;
     this.pending.push({ kind: "aurora", region: to.name, fromRegion: from, dataLoss, completesAt, apply: () => (this.writer = to.name) });
-    void region;
   }
 
   async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
     this.tick("switchoverGlobalCluster", `${region} ${id} -> ${targetArn}`);
-    this.promoteAurora(region, targetArn, false, TIMINGS.auroraGlobalSwitchover.value);
+    this.promoteAurora(targetArn, false, TIMINGS.auroraGlobalSwitchover.value);
   }
 
   async failoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
     this.tick("failoverGlobalCluster", `${region} ${id} -> ${targetArn} AllowDataLoss`);
-    this.promoteAurora(region, targetArn, true, TIMINGS.auroraGlobalFailover.value);
+    this.promoteAurora(targetArn, true, TIMINGS.auroraGlobalFailover.value);
   }
 
   async describeDbCluster(region: string, clusterId: string): Promise<DbClusterView> {
