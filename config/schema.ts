@@ -399,8 +399,17 @@ export const stackConfigSchema = z
     regions: z.array(regionSchema).min(2, { message: "needs at least 2 regions for an active-active design" }).max(3, {
       message: "allows at most 3 regions (an ElastiCache global datastore has at most 2 secondary regions)",
     }),
-    /** The region whose Aurora cluster and Redis group are created as primaries. */
+    /**
+     * The region whose Aurora cluster and Redis group are created as primaries. This is program
+     * shape: never change it on a live stack (it would move ForceNew credentials between clusters).
+     */
     writerRegion: regionName,
+    /**
+     * The region that writes now, recorded by `ha-blueprint drill` after a switchover or failover.
+     * Runtime state: it changes the topology output (and what alarms and drills treat as the
+     * writer), never the clusters. @default - writerRegion
+     */
+    currentWriterRegion: regionName.optional(),
     network: networkSchema.prefault({}),
     objectives: objectivesSchema,
     database: databaseSchema.prefault({}),
@@ -417,6 +426,9 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["regions", i, "name"], message: "is listed twice; regions must be distinct" });
       }
     });
+    if (c.currentWriterRegion && !names.includes(c.currentWriterRegion)) {
+      ctx.addIssue({ code: "custom", path: ["currentWriterRegion"], message: `is not one of the configured regions (${names.join(", ")})` });
+    }
     if (!names.includes(c.writerRegion)) {
       ctx.addIssue({ code: "custom", path: ["writerRegion"], message: `is not one of the configured regions (${names.join(", ")})` });
     }

@@ -35,12 +35,14 @@ export class AutomationStackConfig implements StackConfigStore {
         trafficDials = {};
       }
     }
-    return { writerRegion: all[`${PROJECT}:writerRegion`]?.value, trafficDials };
+    return { writerRegion: all[`${PROJECT}:currentWriterRegion`]?.value ?? all[`${PROJECT}:writerRegion`]?.value, trafficDials };
   }
 
   async write(change: { writerRegion?: string; trafficDials?: Record<string, number> }): Promise<void> {
     const stack = await this.stack();
-    if (change.writerRegion) await stack.setConfig(`${PROJECT}:writerRegion`, { value: change.writerRegion });
+    // `writerRegion` is the shape the clusters were created with (changing it would move ForceNew
+    // credentials); the region that writes now is runtime state, recorded in its own key.
+    if (change.writerRegion) await stack.setConfig(`${PROJECT}:currentWriterRegion`, { value: change.writerRegion });
     for (const [region, dial] of Object.entries(change.trafficDials ?? {})) {
       // With --path, integers are stored as numbers (pulumi config set docs).
       await stack.setConfig(`${PROJECT}:routing.trafficDials["${region}"]`, { value: String(dial) }, true);

@@ -87,9 +87,41 @@ function pathText(path: PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
 }
 
+type Loose = Record<string, unknown>;
+const isLoose = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Maps the stack's `topology` output (components/topology.ts) onto the flat fields the drill reads:
+ * the global writer endpoint, and the accelerator's or Route 53's per-region ids.
+ */
+export function normalizeTopology(raw: unknown): unknown {
+  if (!isLoose(raw)) return raw;
+  const out: Loose = { ...raw };
+  if (isLoose(raw.database)) {
+    out.database = { ...raw.database, endpoint: raw.database.endpoint ?? raw.database.writerEndpoint };
+  }
+  const routing = raw.routing;
+  if (isLoose(routing) && (isLoose(routing.accelerator) || isLoose(routing.route53))) {
+    const flat: Loose = { mode: routing.mode };
+    if (isLoose(routing.accelerator)) {
+      flat.acceleratorArn = routing.accelerator.arn;
+      const groups = isLoose(routing.accelerator.endpointGroups) ? routing.accelerator.endpointGroups : {};
+      flat.endpointGroupArns = Object.fromEntries(Object.entries(groups).map(([region, g]) => [region, isLoose(g) ? g.arn : undefined]));
+    }
+    if (isLoose(routing.route53)) {
+      const regions = isLoose(routing.route53.regions) ? routing.route53.regions : {};
+      flat.healthCheckIds = Object.fromEntries(Object.entries(regions).map(([region, r]) => [region, isLoose(r) ? r.healthCheckId : undefined]));
+      flat.failureThreshold = routing.route53.failureThreshold;
+      flat.requestInterval = routing.route53.requestIntervalSeconds;
+    }
+    out.routing = flat;
+  }
+  return out;
+}
+
 /** Validates a topology object; `origin` names where it came from in error messages. */
 export function parseTopology(raw: unknown, origin: string): DrillTopology {
-  const result = topologySchema.safeParse(raw);
+  const result = topologySchema.safeParse(normalizeTopology(raw));
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  - topology.${pathText(i.path)}: ${i.message}`);
   throw new TopologyError(`${origin} is not a usable topology:\n${problems.join("\n")}`);
