@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx ha-blueprint` works right after `npm ci`, no build step.
+// Runs the TypeScript CLI through tsx, so `npx ha-blueprint` works right after `npm ci`, no build
+// step. Commands lazy-load heavy modules with require(), which this hook covers.
 require("tsx/cjs");
 const { main } = require("../cli/main.ts");
 main(process.argv.slice(2)).then(
