@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
+import { AppTier } from "../app/appTier";
 import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
@@ -22,6 +23,8 @@ export interface ActiveActiveStackArgs {
 export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly providers: Record<string, aws.Provider> = {};
   public readonly cells: Record<string, RegionalCell> = {};
+  /** The app tier of each region (EKS, workload, ALB); its `endpoint` feeds routing and alarms. */
+  public readonly apps: Record<string, AppTier> = {};
   public readonly topology: pulumi.Output<Topology>;
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -43,15 +46,36 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }, { parent: this, providers: [provider] });
     }
 
+    // --- App tier (issue 7): one AppTier per region, in that region through its provider. ---
+    for (const region of config.regions) {
+      const cell = this.cells[region.name];
+      this.apps[region.name] = new AppTier(`${name}-${region.name}-app`, {
+        region: region.name,
+        stack: args.stack,
+        regionCount: config.regions.length,
+        vpcId: cell.network.vpcId,
+        availabilityZones: cell.network.availabilityZones,
+        privateSubnetIds: cell.network.privateSubnetIds,
+        publicSubnetIds: cell.network.publicSubnetIds,
+        appSecurityGroupId: cell.appSecurityGroupId,
+        app: config.app,
+        certificateArn: config.app.certificateArns[region.name],
+        accessLogBucket: config.app.accessLogBuckets[region.name],
+        deletionProtection: config.app.deletionProtection ?? config.environment === "prod",
+      }, { parent: this, providers: [this.providers[region.name]] });
+    }
+
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
-      return pulumi.all([pulumi.all(network.availabilityZones), network.vpcId]).apply(([availabilityZones, vpcId]): RegionTopology => ({
+      const app = this.apps[region.name].topology;
+      return pulumi.all([pulumi.all(network.availabilityZones), network.vpcId, app]).apply(([availabilityZones, vpcId, appTopology]): RegionTopology => ({
         name: region.name,
         isWriter: region.name === config.writerRegion,
         cidr: region.cidr,
         availabilityZones,
         vpcId,
         natGateways: config.network.natGateways,
+        app: appTopology,
       }));
     }));
 
