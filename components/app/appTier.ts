@@ -45,6 +45,22 @@ export interface AppTierArgs {
   readonly connection?: AppConnection;
 }
 
+/** Rejects argument shapes the tier cannot build, before any resource is declared. */
+export function checkAppTierArgs(name: string, args: Pick<AppTierArgs, "availabilityZones" | "privateSubnetIds" | "publicSubnetIds" | "regionCount">): void {
+  const azCount = args.availabilityZones.length;
+  if (azCount < 2) {
+    throw new Error(`AppTier ${name}: availabilityZones has ${azCount} entries; at least 2 AZs are needed`);
+  }
+  if (args.privateSubnetIds.length !== azCount || args.publicSubnetIds.length !== azCount) {
+    throw new Error(
+      `AppTier ${name}: expected one private and one public subnet per AZ (${azCount}), got ${args.privateSubnetIds.length} private and ${args.publicSubnetIds.length} public`,
+    );
+  }
+  if (!Number.isInteger(args.regionCount) || args.regionCount < 1) {
+    throw new Error(`AppTier ${name}: regionCount must be a positive integer, got ${args.regionCount}`);
+  }
+}
+
 /**
  * The app tier of one region: an EKS cluster with a managed node group in every AZ, the Cluster
  * Autoscaler, the workload (Deployment spread over zones with HPA and PDB), and an internet-facing
@@ -64,18 +80,10 @@ export class AppTier extends pulumi.ComponentResource {
   constructor(name: string, args: AppTierArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:app:AppTier", name, {}, opts);
 
+    checkAppTierArgs(name, args);
     const app = args.app;
     const deletionProtection = args.deletionProtection ?? false;
     const azCount = args.availabilityZones.length;
-    if (azCount < 2) {
-      throw new Error(`AppTier ${name}: availabilityZones has ${azCount} entry; at least 2 AZs are needed`);
-    }
-    if (args.privateSubnetIds.length !== azCount || args.publicSubnetIds.length !== azCount) {
-      throw new Error(
-        `AppTier ${name}: expected one private and one public subnet per AZ (${azCount}), got ${args.privateSubnetIds.length} private and ${args.publicSubnetIds.length} public`,
-      );
-    }
-    if (args.regionCount < 1) throw new Error(`AppTier ${name}: regionCount must be at least 1, got ${args.regionCount}`);
     const kubernetesMinor = Number(app.eks.version.split(".")[1]);
 
     const sizing = sizeAppTier({
