@@ -78,7 +78,8 @@ describe("AppTier in the prod plan", () => {
       expect(total).toBeGreaterThanOrEqual(3);
       for (const g of groups) {
         const { minSize, maxSize, desiredSize } = inputs(g).scalingConfig;
-        expect(minSize).toBeGreaterThanOrEqual(1);
+        // prod pins two nodes per AZ (eks.minNodesPerAz), above what the pods alone need.
+        expect(minSize).toBe(2);
         expect(maxSize).toBeGreaterThan(minSize);
         expect(desiredSize).toBe(minSize);
         expect(g.ignoreChanges).toContain("scalingConfig.desiredSize");

@@ -139,7 +139,7 @@ describe("AppTier in prod with scalable headroom", () => {
       expect(hpa.minReplicas).toBe(6);
       expect(hpa.maxReplicas).toBe(18);
       const groups = appChildren(plan, region, T.nodeGroup);
-      expect(groups.map((g) => inputs(g).scalingConfig)).toEqual(groups.map(() => ({ minSize: 1, maxSize: 3, desiredSize: 1 })));
+      expect(groups.map((g) => inputs(g).scalingConfig)).toEqual(groups.map(() => ({ minSize: 2, maxSize: 3, desiredSize: 2 })));
       expect(groups.map((g) => nameOf(g)).sort()).toEqual([1, 2, 3].map((i) => `ha-${region}-app-az${i}-ng`));
     }
   });
