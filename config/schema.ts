@@ -462,6 +462,14 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["app", "certificateArns", region], message: `names a region that is not configured (${names.join(", ")})` });
       }
     }
+    const withCertificate = names.filter((n) => c.app.certificateArns[n] !== undefined);
+    if (withCertificate.length > 0 && withCertificate.length < names.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["app", "certificateArns"],
+        message: `must name a certificate for every region or for none (missing: ${names.filter((n) => !withCertificate.includes(n)).join(", ")}); the global entry point forwards the same ports to every region`,
+      });
+    }
     for (const region of Object.keys(c.app.accessLogBuckets)) {
       if (!names.includes(region)) {
         ctx.addIssue({ code: "custom", path: ["app", "accessLogBuckets", region], message: `names a region that is not configured (${names.join(", ")})` });

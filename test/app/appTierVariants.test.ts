@@ -4,6 +4,7 @@ import { planStack, type Plan } from "../helpers/plan";
 import { appChildren, azsOfSubnets, inputs, nameOf, only, refsOf, regionAzs, REGIONS, T } from "./support";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
+const CERT_WEST = "arn:aws:acm:us-west-2:123456789012:certificate/0f0e0d0c-7777-8888-9999-444455556666";
 
 function hpaOf(plan: Plan, region: string) {
   return inputs(only(appChildren(plan, region, T.hpa), "HPA")).spec;
@@ -55,7 +56,7 @@ describe("AppTier in dev with provisioned headroom, HTTPS and operator access", 
     plan = await planStack("dev", {
       "ha-blueprint:app": {
         failoverHeadroom: { capacity: "provisioned" },
-        certificateArns: { "us-east-1": CERT },
+        certificateArns: { "us-east-1": CERT, "us-west-2": CERT_WEST },
         healthCheck: { intervalSeconds: 5, timeoutSeconds: 4, healthyThreshold: 2, unhealthyThreshold: 2 },
         eks: {
           publicEndpoint: true,
@@ -80,20 +81,20 @@ describe("AppTier in dev with provisioned headroom, HTTPS and operator access", 
     }
   });
 
-  it("serves HTTPS with a TLS 1.2+ policy and redirects HTTP where a certificate is configured", () => {
-    const listeners = appChildren(plan, "us-east-1", T.listener);
-    expect(listeners).toHaveLength(2);
-    const https = only(listeners.filter((l) => inputs(l).port === 443), "HTTPS listener");
-    expect(inputs(https)).toMatchObject({ protocol: "HTTPS", certificateArn: CERT, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
-    expect(inputs(https).defaultActions[0].type).toBe("forward");
-    const http = only(listeners.filter((l) => inputs(l).port === 80), "HTTP listener");
-    expect(inputs(http).defaultActions).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
-    const open = appChildren(plan, "us-east-1", T.ingress).filter((r) => inputs(r).cidrIpv4 === "0.0.0.0/0").map((r) => inputs(r).fromPort).sort();
-    expect(open).toEqual([443, 80]);
-    const topology = plan.outputs.topology as Topology;
-    expect(topology.regions.find((r) => r.name === "us-east-1")!.app!).toMatchObject({ listenerPorts: [443, 80], protocol: "HTTPS" });
-    // The region without a certificate stays on plain HTTP.
-    expect(appChildren(plan, "us-west-2", T.listener).map((l) => inputs(l).protocol)).toEqual(["HTTP"]);
+  it("serves HTTPS with each region's certificate and a TLS 1.2+ policy, and redirects HTTP", () => {
+    for (const [region, cert] of [["us-east-1", CERT], ["us-west-2", CERT_WEST]]) {
+      const listeners = appChildren(plan, region, T.listener);
+      expect(listeners).toHaveLength(2);
+      const https = only(listeners.filter((l) => inputs(l).port === 443), "HTTPS listener");
+      expect(inputs(https)).toMatchObject({ protocol: "HTTPS", certificateArn: cert, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+      expect(inputs(https).defaultActions[0].type).toBe("forward");
+      const http = only(listeners.filter((l) => inputs(l).port === 80), "HTTP listener");
+      expect(inputs(http).defaultActions).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+      const open = appChildren(plan, region, T.ingress).filter((r) => inputs(r).cidrIpv4 === "0.0.0.0/0").map((r) => inputs(r).fromPort as number);
+      expect(open.sort((a, b) => a - b)).toEqual([80, 443]);
+      const topology = plan.outputs.topology as Topology;
+      expect(topology.regions.find((r) => r.name === region)!.app!).toMatchObject({ listenerPorts: [443, 80], protocol: "HTTPS" });
+    }
   });
 
   it("applies the configured health-check timing to the target group and the topology", () => {

@@ -123,6 +123,12 @@ describe("app config", () => {
     ]);
   });
 
+  it("fails when only some regions have a certificate", () => {
+    expect(problemsOf({ certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } })).toEqual([
+      "ha-blueprint:app.certificateArns: {\"us-east-1\":\"arn:aws:acm:us-east-1:123456789012:certificate/abc-123\"} must name a certificate for every region or for none (missing: us-west-2); the global entry point forwards the same ports to every region",
+    ]);
+  });
+
   it("fails when the TLS policy allows TLS 1.0 or 1.1", () => {
     expect(problemsOf({ sslPolicy: "ELBSecurityPolicy-2016-08" })[0]).toMatch(/app\.sslPolicy: .* must be an ELB security policy that allows only TLS 1\.2 or newer/);
   });
