@@ -135,6 +135,9 @@ describe("AppTier in the prod plan", () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
       expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
       expect(pod.hostNetwork).toBeUndefined();
+      // Terminating pods keep serving until kube-proxy everywhere has dropped them.
+      expect(container.lifecycle.preStop.sleep.seconds).toBe(10);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10);
     }
   });
 
