@@ -24,6 +24,8 @@ function mutated(edit: (resources: ExportedResource[]) => ExportedResource[]): F
 }
 
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const ROUTE = "aws:ec2/route:Route";
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 
 describe("failure domains of the prod plan", () => {
@@ -33,8 +35,10 @@ describe("failure domains of the prod plan", () => {
     expect(a.steadyStateGaps).toEqual([]);
     expect(a.regions).toEqual(["us-east-1", "us-west-2"]);
     expect(a.zones["us-east-1"]).toHaveLength(3);
-    for (const tier of Object.values(a.steadyState)) expect(["serves", "absent"], tier.tier).toContain(tier.status);
-    // The data tier is in the plan; the other tiers count only once they are part of the program.
+    for (const tier of Object.values(a.steadyState)) expect(tier.status, tier.tier).toBe("serves");
+    expect(a.absentTiers).toEqual([]);
+    expect(a.steadyState.app.regions["us-west-2"]).toMatchObject({ status: "serves", unit: "pods" });
+    expect(a.domains.find((d) => d.key === "az:us-east-1b")!.tiers.app.regions["us-east-1"].share).toBeCloseTo(2 / 3);
     expect(a.steadyState.databaseWriter.regions["us-east-1"]).toMatchObject({ status: "serves", total: config.database.instancesPerRegion });
     expect(a.steadyState.sessions.regions["us-west-2"]).toMatchObject({ status: "serves", total: config.sessionStore.nodesPerRegion });
     expect(a.domains.find((d) => d.key === "region:us-east-1")!.tiers.databaseWriter.status).toBe("promotion");
@@ -47,6 +51,29 @@ describe("failure domains of the prod plan", () => {
     const [spof] = a.singlePointsOfFailure;
     expect(spof.resources.map((r) => r.name)).toEqual(["ha-database-us-east-1-instance-1"]);
     expect(spof.stops).toContainEqual({ tier: "databaseWriter", region: "us-east-1" });
+  });
+
+  it("fails when the app runs node groups in one AZ of us-east-1: that node group is named", () => {
+    const a = mutated((rs) => rs.filter((r) => !(r.type === NODE_GROUP && /us-east-1-app-az[23]-ng$/.test(nameOf(r)))));
+    expect(a.singlePointsOfFailure).toHaveLength(1);
+    const [spof] = a.singlePointsOfFailure;
+    expect(spof.domain).toBe("AZ us-east-1a");
+    expect(spof.resources.map((r) => r.name)).toContain("ha-us-east-1-app-az1-ng");
+    expect(spof.stops).toContainEqual({ tier: "app", region: "us-east-1" });
+  });
+
+  it("fails when every private route table of us-east-1 uses the NAT gateway of its first AZ", () => {
+    const a = mutated((rs) => {
+      const routes = rs.filter((r) => r.type === ROUTE && /us-east-1-network-az\d-private-default$/.test(nameOf(r)));
+      const first = routes.find((r) => nameOf(r).includes("az1"))!;
+      for (const r of routes) {
+        r.inputs = { ...r.inputs, natGatewayId: first.inputs!.natGatewayId };
+        r.propertyDependencies = { ...r.propertyDependencies, natGatewayId: first.propertyDependencies!.natGatewayId };
+      }
+      return rs;
+    });
+    expect(a.singlePointsOfFailure).toHaveLength(1);
+    expect(a.singlePointsOfFailure[0].resources.map((r) => r.name)).toEqual(["ha-us-east-1-network-az1-nat"]);
   });
 
   it("fails when the primary session store holds one node: the replication group is named", () => {
