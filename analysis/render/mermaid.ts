@@ -46,16 +46,20 @@ export function topologyDiagram(view: TopologyView): string {
   const albOf = new Map<string, string>();
   view.regions.forEach((r, ri) => {
     lines.push(`  subgraph R${ri}[${q(r.writer ? `${r.name} (writer)` : r.name)}]`, "    direction TB");
-    collapse(r.regional).forEach((it, k) => {
+    const regional = collapse(r.regional);
+    regional.forEach((it, k) => {
       const id = `R${ri}_g${k}`;
       if (it.label.startsWith("ALB") && !albOf.has(r.name)) albOf.set(r.name, id);
       lines.push(`    ${node(id, it, it.tier === "database" || it.tier === "sessions" || it.tier === "backup" ? "db" : "box")}`);
     });
+    // Invisible links stack the boxes: Mermaid ignores a subgraph's direction once an edge crosses it.
+    if (regional.length > 1) lines.push(`    ${regional.map((_, k) => `R${ri}_g${k}`).join(" ~~~ ")}`);
     r.zones.forEach((z, zi) => {
       lines.push(`    subgraph R${ri}_Z${zi}[${q(z.az)}]`, "      direction TB");
       const items = collapse(z.items);
       if (items.length === 0) lines.push(`      R${ri}_Z${zi}_empty[${q("(subnets only)")}]`);
       items.forEach((it, k) => lines.push(`      ${node(`R${ri}_Z${zi}_i${k}`, it)}`));
+      if (items.length > 1) lines.push(`      ${items.map((_, k) => `R${ri}_Z${zi}_i${k}`).join(" ~~~ ")}`);
       lines.push("    end");
     });
     lines.push("  end");
@@ -65,12 +69,15 @@ export function topologyDiagram(view: TopologyView): string {
       if (view.entry.regions.includes(r.name)) lines.push(`  entry --> ${albOf.get(r.name) ?? `R${ri}`}`);
     });
   }
+  // One dotted edge per direction, naming everything that flows that way (separate edges overlap).
   const index = new Map(view.regions.map((r, i) => [r.name, i]));
+  const flows = new Map<string, string[]>();
   for (const l of view.links) {
     const from = index.get(l.from);
     const to = index.get(l.to);
-    if (from !== undefined && to !== undefined) lines.push(`  R${from} -.->|${q(l.label)}| R${to}`);
+    if (from !== undefined && to !== undefined) flows.set(`R${from} -.->|%| R${to}`, [...(flows.get(`R${from} -.->|%| R${to}`) ?? []), l.label]);
   }
+  for (const [edge, labels] of flows) lines.push(`  ${edge.replace("%", q(labels.join(", ")))}`);
   for (const [tier, ids] of byTier) lines.push(`  classDef ${tier} ${TIER_STYLE[tier as TopologyItem["tier"]]}`, `  class ${ids.join(",")} ${tier}`);
   return lines.join("\n");
 }
@@ -94,7 +101,7 @@ function cellLabel(o: TierOutcome, regions: string[]): string {
 
 /**
  * The failure matrix: the steady state, every AZ and region, and the single resources that are (or
- * explain) a single point of failure. Invisible links stack the rows.
+ * explain) a single point of failure, one row each.
  */
 export function failureMatrixDiagram(fa: FailureAnalysis): string {
   const marked = spofLabels(fa);
@@ -104,25 +111,30 @@ export function failureMatrixDiagram(fa: FailureAnalysis): string {
       .filter((d) => d.domain.kind !== "resource" || marked.has(d.label))
       .map((d) => ({ label: `${marked.has(d.label) ? "✗ " : ""}${d.label}`, tiers: d.tiers, zonal: d.domain.kind === "az" || (d.domain.kind === "resource" && d.azs.length === 1) })),
   ];
-  const lines = ["flowchart TB"];
-  const classes: Record<string, string[]> = { ok: [], degraded: [], promote: [], down: [] };
+  // No subgraphs (Mermaid lays a subgraph's inside out top-down whatever the direction): each row
+  // is a label box followed by its tier boxes, chained left to right by invisible links.
+  const lines = ["flowchart LR"];
+  const classes: Record<string, string[]> = { ok: [], degraded: [], promote: [], down: [], domain: [] };
   rows.forEach((row, i) => {
-    lines.push(`  subgraph D${i}[${q(row.label)}]`, "    direction LR");
+    const ids = [`D${i}`];
+    classes.domain.push(`D${i}`);
+    lines.push(`  D${i}[${q(row.label)}]`);
     for (const t of ANALYSIS_TIERS) {
       const o = row.tiers[t];
       if (o.status === "absent") continue;
       const id = `D${i}_${t}`;
+      ids.push(id);
       classes[statusClass(o, fa.steadyState[t], row.zonal)].push(id);
-      lines.push(`    ${id}[${q(cellLabel(o, fa.regions))}]`);
+      lines.push(`  ${id}[${q(cellLabel(o, fa.regions))}]`);
     }
-    lines.push("  end");
+    lines.push(`  ${ids.join(" ~~~ ")}`);
   });
-  for (let i = 1; i < rows.length; i++) lines.push(`  D${i - 1} ~~~ D${i}`);
   lines.push(
     "  classDef ok fill:#d4edda,stroke:#2e7d32",
     "  classDef degraded fill:#fff3cd,stroke:#b8860b",
     "  classDef promote fill:#cce5ff,stroke:#1565c0",
     "  classDef down fill:#f8d7da,stroke:#c62828",
+    "  classDef domain fill:#ffffff,stroke:#9e9e9e,font-weight:bold",
   );
   for (const [cls, ids] of Object.entries(classes)) if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${cls}`);
   return lines.join("\n");

@@ -91,11 +91,12 @@ describe("Markdown rendering", () => {
     expect(rest).toEqual([]);
     expect(topology).toMatch(/^flowchart TB/);
     expect(topology).toContain(`subgraph R0_Z0["us-east-1a"]`);
-    expect(topology).toContain(`R0 -.->|"Aurora replication"| R1`);
+    expect(topology).toContain(`R0 -.->|"Aurora replication, cache replication, backup copy"| R1`);
     expect(topology).toContain(`R1 -.->|"backup copy"| R0`);
-    expect(matrix).toContain(`subgraph D1["✗ AZ us-east-1a"]`);
+    expect(matrix).toMatch(/^flowchart LR/);
+    expect(matrix).toContain(`D1["✗ AZ us-east-1a"]`);
+    expect(matrix).toContain("D1 ~~~ D1_entry ~~~ D1_app ~~~ D1_databaseWriter ~~~ D1_databaseReads ~~~ D1_sessions ~~~ D1_backups");
     expect(matrix).toMatch(/class [^\n]*D1_app[^\n]* down/);
-    expect(matrix).toContain("D0 ~~~ D1");
     expect(md).toContain("| lost | entry | app | database writer | database reads | sessions | backups |");
     expect(md).toMatch(/\| AZ us-east-1b \| ok<br>100% \/ 100% \|/);
   });
