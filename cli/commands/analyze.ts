@@ -11,6 +11,8 @@ import type { StackConfig } from "../../config/parse";
 import { parseStateText } from "../../graph/load";
 import { plain, ResourceGraph } from "../../graph/model";
 import { CliError } from "../errors";
+import { objectiveSections } from "../../analysis/objectives";
+import { TopologyError } from "../../drills/topology";
 import { planForStack } from "./plan";
 
 export const ANALYZE_FORMATS = ["text", "json", "markdown"] as const;
@@ -50,16 +52,17 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
 }
 
 export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir">): Promise<AnalyzeInput> {
-  if (!!opts.stack === !!opts.state) throw new CliError("give exactly one of --stack <name> or --state <file>");
-  if (opts.stack) {
+  if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
+  if (opts.stack && !opts.state) {
     const config = loadStack(opts.stack, opts.stacksDir).config;
     const result = await planForStack(opts.stack, opts.stacksDir);
     const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
     return { source: { kind: "stack", name: opts.stack }, graph, config };
   }
   const loaded = parseStateText(readState(opts.state!), opts.state === "-" ? "standard input" : opts.state!);
-  const graph = ResourceGraph.from(loaded);
-  return { source: { kind: "state", name: opts.state! }, graph, topology: topologyOutput(graph) };
+  const config = opts.stack ? loadStack(opts.stack, opts.stacksDir).config : undefined;
+  const graph = ResourceGraph.from(loaded, config?.writerRegion);
+  return { source: { kind: "state", name: opts.state! }, graph, topology: topologyOutput(graph), ...(config ? { config } : {}) };
 }
 
 export function failureOptions(input: AnalyzeInput): FailureAnalysisOptions {
@@ -79,8 +82,14 @@ export function failureOptions(input: AnalyzeInput): FailureAnalysisOptions {
  * The sections other analyses contribute (RTO/RPO budget, composite availability). They plug in
  * here, from the same input, when those modules are merged; until then the report has none.
  */
-function objectiveSectionsFor(_input: AnalyzeInput): Pick<ReportInput, "budget" | "availability"> {
-  return {};
+function objectiveSectionsFor(input: AnalyzeInput): Pick<ReportInput, "budget" | "availability"> {
+  const topology = input.topology ?? topologyOutput(input.graph);
+  try {
+    return objectiveSections(topology, input.config, input.source.name);
+  } catch (err) {
+    if (err instanceof TopologyError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 export function analyzeInput(input: AnalyzeInput): AnalysisReport {

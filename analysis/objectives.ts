@@ -1,0 +1,73 @@
+import type { StackConfig } from "../config/parse";
+import { budgetSettings, parseTopology } from "../drills/topology";
+import { availabilityFromSettings, type AvailabilityEstimate } from "./availability";
+import { allBudgets, type DisruptionBudget } from "./budget";
+import type { ObjectiveSection, ReportTable } from "./report";
+
+/**
+ * The objective sections of `analyze`: the RTO/RPO budget per disruption and the composite
+ * availability estimate, both computed from the stack's own settings (its topology output, then its
+ * config) by the same functions the drill simulator uses, and compared with the stack's objectives.
+ */
+
+const pct = (a: number) => `${(a * 100).toFixed(4)} %`;
+const secs = (s: number) => `${s} s`;
+
+function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<DisruptionBudget[]> {
+  const summary: ReportTable = {
+    title: "RTO / RPO budget against the objectives",
+    head: ["disruption", "RTO", "RTO objective", "RPO", "RPO objective", "met", "critical path"],
+    rows: budgets.map((b) => [
+      b.label, secs(b.rto.seconds), secs(b.objective.rtoSeconds), secs(b.rpo.seconds), secs(b.objective.rpoSeconds),
+      b.rtoMet && b.rpoMet ? "yes" : "NO", b.rto.critical,
+    ]),
+  };
+  const terms: ReportTable = {
+    title: "Budget terms (each with the setting it comes from and its source)",
+    head: ["disruption", "path", "term", "seconds", "basis", "source"],
+    rows: budgets.flatMap((b) => [
+      ...b.rto.paths.flatMap((p) => p.terms.map((t) => [b.label, p.name, t.label, String(t.seconds), t.basis, t.source])),
+      ...b.rpo.terms.map((t) => [b.label, "RPO", t.label, String(t.seconds), t.basis, t.source]),
+    ]),
+  };
+  const misses = budgets.flatMap((b) => b.breaches.map((br) =>
+    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s, ${br.term.basis})`));
+  return {
+    title: "Recovery time and recovery point budget",
+    objectivesMet: misses.length === 0,
+    misses,
+    data: budgets,
+    tables: [summary, terms],
+    notes: budgets.flatMap((b) => b.caveats.map((c) => `${b.label}: ${c}`)),
+  };
+}
+
+function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<AvailabilityEstimate> {
+  const table: ReportTable = {
+    title: "Composite availability (published SLAs, independence assumed)",
+    head: ["term", "availability", "how"],
+    rows: [
+      [a.entry.name, pct(a.entry.availability), `${a.entry.source}`],
+      ["one region's data path", pct(a.regionDataPath.availability), a.regionDataPath.factors.map((f) => `${f.name} ${pct(f.availability)}`).join(" x ")],
+      ["reads (regions in parallel)", pct(a.reads), "1 - (1 - region)^regions"],
+      ["writes (one writer region)", pct(a.writes), `${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (${a.writeEventTerm.source})`],
+      ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
+      ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
+    ],
+  };
+  const misses = a.met ? [] : [`availability estimate ${a.estimatePercent.toFixed(4)} % is below the objective ${a.objectivePercent} %`];
+  return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
+}
+
+/** Both sections, or none when the input carries no topology (e.g. a stack this blueprint did not create). */
+export function objectiveSections(topology: unknown, config: StackConfig | undefined, origin: string): {
+  budget?: ObjectiveSection<DisruptionBudget[]>;
+  availability?: ObjectiveSection<AvailabilityEstimate>;
+} {
+  if (!topology) return {};
+  // The stack config is the current intent; the topology holds the objectives of its last deployment.
+  const withObjectives = config && typeof topology === "object" ? { ...(topology as object), objectives: config.objectives } : topology;
+  const settings = budgetSettings(parseTopology(withObjectives, origin), config);
+  const budgets = Object.values(allBudgets(settings));
+  return { budget: budgetSection(budgets), availability: availabilitySection(availabilityFromSettings(settings)) };
+}
