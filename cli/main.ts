@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/parse";
 import { CliError } from "./errors";
+import { registerCheck } from "./commands/check";
 import { registerPlan } from "./commands/plan";
 
 /**
@@ -14,6 +15,7 @@ export function buildCli(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerPlan(program);
+  registerCheck(program);
   return program;
 }
 

@@ -140,6 +140,14 @@ function lookup(obj: Record<string, unknown>, path: string): unknown {
   for (const seg of path.split(".")) {
     cur = plain(cur);
     if (cur === UNKNOWN_VALUE) return UNKNOWN_VALUE;
+    // Provider inputs of object type (defaultTags, assumeRole) are stored as JSON text.
+    if (typeof cur === "string" && cur.startsWith("{")) {
+      try {
+        cur = JSON.parse(cur);
+      } catch {
+        return undefined;
+      }
+    }
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
