@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr, cidrsOverlap } from "../components/network/cidr";
+import { auroraVersionProblem, cacheVersionProblem, globalDatastoreNodeTypeProblem } from "../components/data/engine";
 
 /**
  * The stack configuration, one schema for every environment. Environments differ in sizes and
@@ -143,19 +144,21 @@ export const databaseSchema = z.strictObject({
    * @default - unset (RPO unbounded but typically under a second)
    */
   globalDbRpoSeconds: z.number().int().min(20, { message: "must be at least 20 (the minimum rds.global_db_rpo)" }).optional(),
+}).superRefine((d, ctx) => {
+  if (d.engine === "aurora-mysql" && !/^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/.test(d.engineVersion)) {
+    ctx.addIssue({ code: "custom", path: ["engineVersion"], message: `must be an Aurora MySQL version such as "8.0.mysql_aurora.3.08.0" (got "${d.engineVersion}")` });
+    return;
+  }
+  const problem = auroraVersionProblem(d.engine, d.engineVersion);
+  if (problem) ctx.addIssue({ code: "custom", path: ["engineVersion"], message: problem });
+  if (d.globalDbRpoSeconds !== undefined && d.engine !== "aurora-postgresql") {
+    ctx.addIssue({ code: "custom", path: ["globalDbRpoSeconds"], message: "needs engine aurora-postgresql (rds.global_db_rpo is an Aurora PostgreSQL parameter)" });
+  }
 });
 
 /** Global datastores need node sizes large and up in the M5/M6g/M7g/R5/R6g/R6gd/R7g/C7gn families. */
 const cacheNodeType = z.string().superRefine((v, ctx) => {
-  const problem = !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(v)
-    ? "is not an ElastiCache node type; expected e.g. cache.r7g.large"
-    : /^cache\.t\d/.test(v)
-      ? "is not allowed: global datastores do not support burstable cache.t* nodes"
-      : /\.(micro|small|medium)$/.test(v)
-        ? "is not allowed: global datastores need node size large or bigger"
-        : !/^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./.test(v)
-          ? "is not allowed: global datastores support the m5, m6g, m7g, r5, r6g, r6gd, r7g and c7gn families"
-          : undefined;
+  const problem = globalDatastoreNodeTypeProblem(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
@@ -172,7 +175,32 @@ export const sessionStoreSchema = z.strictObject({
   snapshotRetentionDays: z.number().int().min(1, { message: "must be at least 1: 0 disables backups" }).max(35).default(1),
   /** UTC window for snapshots. @default "05:00-06:00" */
   snapshotWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: "must look like 05:00-06:00 (UTC)" }).default("05:00-06:00"),
+  /** Weekly UTC maintenance window; must not overlap the daily snapshot window. @default "sun:07:00-sun:08:00" */
+  maintenanceWindow: z
+    .string()
+    .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, {
+      message: "must look like sun:07:00-sun:08:00 (UTC)",
+    })
+    .default("sun:07:00-sun:08:00"),
+}).superRefine((c, ctx) => {
+  const problem = cacheVersionProblem(c.engine, c.engineVersion);
+  if (problem) ctx.addIssue({ code: "custom", path: ["engineVersion"], message: problem });
+  if (dailyWindowsOverlap(c.snapshotWindow, c.maintenanceWindow.replace(/(mon|tue|wed|thu|fri|sat|sun):/g, ""))) {
+    ctx.addIssue({ code: "custom", path: ["maintenanceWindow"], message: `overlaps snapshotWindow ${c.snapshotWindow}; ElastiCache rejects overlapping windows` });
+  }
 });
+
+/** Whether two `hh:mm-hh:mm` windows share a minute of the day (windows may wrap midnight). */
+function dailyWindowsOverlap(a: string, b: string): boolean {
+  const minutes = (w: string) => {
+    const [from, to] = w.split("-").map((t) => { const [h, m] = t.split(":").map(Number); return h * 60 + m; });
+    const set = new Set<number>();
+    for (let t = from; t !== to; t = (t + 1) % 1440) set.add(t);
+    return set;
+  };
+  const mb = minutes(b);
+  return [...minutes(a)].some((t) => mb.has(t));
+}
 
 const k8sQuantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|M|G|K)?$/, { message: "is not a Kubernetes quantity, e.g. 250m or 512Mi" });
 

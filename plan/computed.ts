@@ -108,6 +108,155 @@ export const COMPUTED: Record<string, ComputedOutputs> = {
   },
 };
 
+// ---- Data tier: Aurora global database, ElastiCache global datastore, random secrets ----
+
+/** ElastiCache prefixes a global datastore id per creating region (ElastiCache user guide, "Using the AWS CLI with global datastores"). */
+const GLOBAL_DATASTORE_PREFIX: Record<string, string> = {
+  "us-east-1": "ldgnf", "us-east-2": "fpkhr", "us-west-1": "virxk", "us-west-2": "sgaui", "ca-central-1": "bxodz",
+  "ap-south-1": "erpgt", "ap-northeast-1": "quwsw", "ap-northeast-2": "lfqnh", "ap-northeast-3": "nlapn",
+  "ap-southeast-1": "vlqxn", "ap-southeast-2": "vbgxd", "ap-east-1": "knjmp", "eu-central-1": "iudkw",
+  "eu-west-1": "gxeiz", "eu-west-2": "okuqm", "eu-west-3": "fgjhi", "sa-east-1": "juxlw",
+  "cn-north-1": "emvgo", "cn-northwest-1": "ckbem",
+};
+
+/** ElastiCache endpoint region code: `us-east-1` -> `use1`. */
+function cacheRegionCode(region: string): string {
+  const [geo, area, n] = region.split("-");
+  const words: Record<string, string> = { east: "e", west: "w", north: "n", south: "s", central: "c", northeast: "ne", southeast: "se", northwest: "nw", southwest: "sw" };
+  return `${geo}${words[area] ?? area?.slice(0, 2) ?? ""}${n ?? ""}`;
+}
+
+/** RDS endpoints share one random label per account and region, e.g. `c9akciq32xyz`. */
+function rdsDomain(region: string): string {
+  return `${hexOf(`rds::${MOCK_ACCOUNT}::${region}`, 12)}.${region}.rds.amazonaws.com`;
+}
+
+function rdsPort(inputs: Record<string, unknown>): number {
+  if (typeof inputs.port === "number") return inputs.port;
+  return String(inputs.engine ?? "").includes("mysql") ? 3306 : 5432;
+}
+
+/** What `@pulumi/random` produces: `length` characters from the enabled classes, with the minimums met. */
+function randomPasswordOf(ctx: ComputeContext): string {
+  const inputs = ctx.inputs;
+  const length = typeof inputs.length === "number" ? inputs.length : 16;
+  const classes: [string, number][] = [];
+  if (inputs.lower !== false) classes.push(["abcdefghijklmnopqrstuvwxyz", Number(inputs.minLower ?? 0)]);
+  if (inputs.upper !== false) classes.push(["ABCDEFGHIJKLMNOPQRSTUVWXYZ", Number(inputs.minUpper ?? 0)]);
+  if (inputs.numeric !== false && inputs.number !== false) classes.push(["0123456789", Number(inputs.minNumeric ?? 0)]);
+  if (inputs.special !== false) {
+    classes.push([typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?", Number(inputs.minSpecial ?? 0)]);
+  }
+  const all = classes.map(([chars]) => chars).join("");
+  const bytes = Buffer.from(hexOf(`${ctx.type}::${ctx.name}::secret`, 64) + hexOf(`${ctx.name}::secret2`, 64) + hexOf(`${ctx.name}::secret3`, 64), "hex");
+  const out: string[] = [];
+  classes.forEach(([chars, min]) => {
+    for (let k = 0; k < min; k++) out.push(chars[bytes[out.length] % chars.length]);
+  });
+  while (out.length < length) out.push(all[bytes[out.length % bytes.length] % all.length]);
+  return out.slice(0, length).join("");
+}
+
+Object.assign(COMPUTED, {
+  "aws:rds/globalCluster:GlobalCluster": (ctx) => {
+    const id = String(ctx.inputs.globalClusterIdentifier);
+    return {
+      id,
+      state: {
+        // Global cluster ARNs carry no region.
+        arn: `arn:aws:rds::${MOCK_ACCOUNT}:global-cluster:${id}`,
+        endpoint: `${id}.global-${hexOf(`global::${id}`, 10)}.global.rds.amazonaws.com`,
+        globalClusterResourceId: `cluster-${ctx.hex(26).toUpperCase()}`,
+        engineVersionActual: ctx.inputs.engineVersion,
+        engineLifecycleSupport: "open-source-rds-extended-support",
+        globalClusterMembers: [],
+      },
+    };
+  },
+  "aws:rds/cluster:Cluster": (ctx) => {
+    const id = autoName(ctx, "clusterIdentifier");
+    return {
+      id,
+      state: {
+        clusterIdentifier: id,
+        arn: arn("rds", ctx.region, `cluster:${id}`),
+        endpoint: `${id}.cluster-${rdsDomain(ctx.region)}`,
+        readerEndpoint: `${id}.cluster-ro-${rdsDomain(ctx.region)}`,
+        port: rdsPort(ctx.inputs),
+        clusterResourceId: `cluster-${ctx.hex(26).toUpperCase()}`,
+        hostedZoneId: "Z2R2ITUGPM61AM",
+        engineVersionActual: ctx.inputs.engineVersion,
+      },
+    };
+  },
+  "aws:rds/clusterInstance:ClusterInstance": (ctx) => {
+    const id = autoName(ctx, "identifier");
+    return {
+      id,
+      state: {
+        identifier: id,
+        arn: arn("rds", ctx.region, `db:${id}`),
+        endpoint: `${id}.${rdsDomain(ctx.region)}`,
+        port: rdsPort(ctx.inputs),
+        dbiResourceId: `db-${ctx.hex(26).toUpperCase()}`,
+        storageEncrypted: true,
+      },
+    };
+  },
+  "aws:rds/subnetGroup:SubnetGroup": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("rds", ctx.region, `subgrp:${name}`) } };
+  },
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("rds", ctx.region, `cluster-pg:${name}`) } };
+  },
+  "aws:elasticache/subnetGroup:SubnetGroup": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("elasticache", ctx.region, `subnetgroup:${name}`) } };
+  },
+  "aws:elasticache/replicationGroup:ReplicationGroup": (ctx) => {
+    const id = autoName(ctx, "replicationGroupId");
+    const host = `${id}.${hexOf(`elasticache::${MOCK_ACCOUNT}::${ctx.region}`, 6)}.${cacheRegionCode(ctx.region)}.cache.amazonaws.com`;
+    const count = typeof ctx.inputs.numCacheClusters === "number" ? ctx.inputs.numCacheClusters : 1;
+    return {
+      id,
+      state: {
+        replicationGroupId: id,
+        arn: arn("elasticache", ctx.region, `replicationgroup:${id}`),
+        // With in-transit encryption the endpoints are the `master.` / `replica.` names.
+        primaryEndpointAddress: `master.${host}`,
+        readerEndpointAddress: `replica.${host}`,
+        memberClusters: Array.from({ length: count }, (_, i) => `${id}-${String(i + 1).padStart(3, "0")}`),
+        port: typeof ctx.inputs.port === "number" ? ctx.inputs.port : 6379,
+        clusterEnabled: false,
+        clusterMode: "disabled",
+        engineVersionActual: ctx.inputs.engineVersion,
+        globalReplicationGroupId: ctx.inputs.globalReplicationGroupId ?? "",
+      },
+    };
+  },
+  "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": (ctx) => {
+    const prefix = GLOBAL_DATASTORE_PREFIX[ctx.region] ?? hexOf(`prefix::${ctx.region}`, 5).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)]);
+    const id = `${prefix}-${String(ctx.inputs.globalReplicationGroupIdSuffix)}`;
+    return {
+      id,
+      state: {
+        globalReplicationGroupId: id,
+        arn: `arn:aws:elasticache::${MOCK_ACCOUNT}:globalreplicationgroup:${id}`,
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        authTokenEnabled: true,
+        clusterEnabled: false,
+      },
+    };
+  },
+  "random:index/randomPassword:RandomPassword": (ctx) => {
+    const result = randomPasswordOf(ctx);
+    return { id: "none", state: { result, bcryptHash: `$2a$10$${hexOf(result, 53)}` } };
+  },
+} satisfies Record<string, ComputedOutputs>);
+
 /** Fallback for types no module describes: an id and an ARN in the resource's service. */
 export function genericComputed(ctx: ComputeContext): { id?: string; state: Record<string, unknown> } {
   const service = ctx.type.split(":")[1]?.split("/")[0] ?? "unknown";

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { COMPUTED, genericComputed, hexOf, MOCK_ACCOUNT, type ComputeContext } from "./computed";
+import { SECRET_SIG, SIG_KEY } from "./stackExport";
 
 /**
  * Mocks that answer like AWS would: provider invokes per region (AZ names, caller identity) and
@@ -41,6 +42,10 @@ export const CALLS: Record<string, CallHandler> = {
 
 export class UnmockedInvokeError extends Error {}
 
+function isSecret(v: unknown): boolean {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
 function providerUrnOf(ref: string | undefined): string | undefined {
   if (!ref) return undefined;
   const i = ref.lastIndexOf("::");
@@ -50,6 +55,8 @@ function providerUrnOf(ref: string | undefined): string | undefined {
 export class RealisticMocks implements pulumi.runtime.Mocks {
   /** Provider URN -> region, learned as providers are registered. */
   private readonly providerRegions = new Map<string, string>();
+  /** `type::name` -> outputs the engine would mark secret (a class's `additionalSecretOutputs`). */
+  private readonly secretOutputs = new Map<string, string[]>();
 
   constructor(private readonly defaultRegion: string) {}
 
@@ -75,7 +82,17 @@ export class RealisticMocks implements pulumi.runtime.Mocks {
       hex: (length) => hexOf(`${args.type}::${args.name}::${region}`, length),
     };
     const computed = (COMPUTED[args.type] ?? (args.type.startsWith("kubernetes:") ? kubernetesComputed : genericComputed))(ctx);
-    return { id: computed.id ?? `${args.name}-id`, state: { ...inputs, ...computed.state, ...(args.type.startsWith("aws:") ? { region } : {}) } };
+    const state: Record<string, unknown> = { ...inputs, ...computed.state, ...(args.type.startsWith("aws:") ? { region } : {}) };
+    // Play the engine's part: outputs a class declares secret come back as secrets (e.g. the
+    // `result` of random.RandomPassword), so they stay secret in the program and in the plan.
+    for (const key of this.secretOutputs.get(`${args.type}::${args.name}`) ?? []) {
+      if (state[key] !== undefined && !isSecret(state[key])) state[key] = { [SIG_KEY]: SECRET_SIG, value: state[key] };
+    }
+    return { id: computed.id ?? `${args.name}-id`, state };
+  }
+
+  rememberSecretOutputs(type: string, name: string, names: string[]): void {
+    this.secretOutputs.set(`${type}::${name}`, names);
   }
 
   rememberProvider(urn: string, inputs: Record<string, unknown>): void {

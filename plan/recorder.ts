@@ -35,6 +35,11 @@ export interface GraphRecorder {
   readonly resources: ExportedResource[];
   /** Called with each provider's URN and inputs once it is registered. */
   onProvider?: (urn: string, inputs: Record<string, unknown>) => void;
+  /**
+   * Called before a resource reaches the mocks, with the outputs its class asks the engine to
+   * treat as secret (`additionalSecretOutputs`); the engine, not the SDK, applies them.
+   */
+  onSecretOutputs?: (type: string, name: string, names: string[]) => void;
 }
 
 export function recordGraph(monitor: MonitorLike, recorder: GraphRecorder): void {
@@ -48,6 +53,7 @@ export function recordGraph(monitor: MonitorLike, recorder: GraphRecorder): void
     req.getPropertydependenciesMap().forEach((value, key) => {
       propertyDependencies[key] = value.getUrnsList();
     });
+    if (req.getAdditionalsecretoutputsList().length) recorder.onSecretOutputs?.(type, req.getName(), req.getAdditionalsecretoutputsList());
     return originalRegister(req, (err, response) => {
       if (!err && response) {
         const urn = response.getUrn();

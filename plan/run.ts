@@ -57,6 +57,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     const recorder: GraphRecorder = {
       resources: [],
       onProvider: (urn, inputs) => mocks.rememberProvider(urn, inputs),
+      onSecretOutputs: (type, name, names) => mocks.rememberSecretOutputs(type, name, names),
     };
     recordGraph(getStore().settings.monitor as never, recorder);
 

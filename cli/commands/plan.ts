@@ -1,27 +1,30 @@
 import * as fs from "node:fs";
 import type { Command } from "commander";
-import * as pulumi from "@pulumi/pulumi";
-import { loadStack } from "../../config/load";
+import { loadStack, STACK_DIR } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, summarize } from "../../graph/summary";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
 
 export interface PlanCommandOptions {
   readonly stack: string;
+  readonly stacksDir?: string;
   readonly out?: string;
   readonly format: "text" | "json";
 }
 
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
-export async function planForStack(stack: string): Promise<PlanResult & { defaultRegion: string }> {
-  const loaded = loadStack(stack);
+export async function planForStack(stack: string, stacksDir?: string): Promise<PlanResult & { defaultRegion: string }> {
+  const loaded = loadStack(stack, stacksDir);
+  // Loaded only after the config is valid: the program pulls in all of @pulumi/aws.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runPlan } = require("../../plan/run") as typeof import("../../plan/run");
   try {
     const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
     return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };
   } catch (err) {
     // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
-    if (pulumi.RunError.isInstance(err as Error)) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
+    if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
     throw err;
   }
 }
@@ -30,7 +33,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<void> {
   if (opts.format !== "text" && opts.format !== "json") {
     throw new CliError(`--format must be text or json, not "${opts.format}"`);
   }
-  const result = await planForStack(opts.stack);
+  const result = await planForStack(opts.stack, opts.stacksDir);
   const json = JSON.stringify(result.export, null, 2);
   if (opts.out) {
     try {
@@ -53,6 +56,7 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("Run the Pulumi program offline under the mock runtime and write its resource graph")
     .requiredOption("-s, --stack <name>", "stack name, as in stacks/Pulumi.<name>.yaml")
+    .option("--stacks-dir <dir>", "directory holding Pulumi.<stack>.yaml files", STACK_DIR)
     .option("-o, --out <file>", "write the graph in `pulumi stack export` format to this file")
     .option("-f, --format <format>", "text (summary) or json (the graph)", "text")
     .action(async (opts: PlanCommandOptions) => planCommand(opts));

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
+import type { AppConnection, RegionalDataStores } from "../contracts";
+import { appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, GlobalDatabase, SessionStore } from "../data";
 import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
@@ -23,6 +25,13 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly providers: Record<string, aws.Provider> = {};
   public readonly cells: Record<string, RegionalCell> = {};
   public readonly topology: pulumi.Output<Topology>;
+  /** Data tier: the Aurora global database and the session store's global datastore. */
+  public readonly database: GlobalDatabase;
+  public readonly sessions: SessionStore;
+  /** Per region, what the app tier connects to (passwords and tokens are Pulumi secrets). */
+  public readonly appConnections: Record<string, AppConnection> = {};
+  /** Per region, the data stores alarms, backups and drills refer to. */
+  public readonly dataStores: Record<string, RegionalDataStores> = {};
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:stack:ActiveActiveStack", name, {}, opts);
@@ -43,6 +52,44 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }, { parent: this, providers: [provider] });
     }
 
+    // ---- Data tier: stack-level components whose regional members use each region's provider ----
+    const dataRegions = config.regions.map((r) => dataRegionOf(this.cells[r.name], this.providers[r.name]));
+    const db = config.database;
+    this.database = new GlobalDatabase(`${name}-database`, {
+      stack: args.stack,
+      regions: dataRegions,
+      writerRegion: config.writerRegion,
+      engine: db.engine,
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      instancesPerRegion: db.instancesPerRegion,
+      databaseName: db.databaseName,
+      masterUsername: db.masterUsername,
+      backupRetentionDays: db.backupRetentionDays,
+      preferredBackupWindow: db.preferredBackupWindow,
+      deletionProtection: db.deletionProtection,
+      globalDbRpoSeconds: db.globalDbRpoSeconds,
+    }, { parent: this });
+    const cache = config.sessionStore;
+    this.sessions = new SessionStore(`${name}-sessions`, {
+      stack: args.stack,
+      regions: dataRegions,
+      writerRegion: config.writerRegion,
+      engine: cache.engine,
+      engineVersion: cache.engineVersion,
+      nodeType: cache.nodeType,
+      nodesPerRegion: cache.nodesPerRegion,
+      snapshotRetentionDays: cache.snapshotRetentionDays,
+      snapshotWindow: cache.snapshotWindow,
+      maintenanceWindow: cache.maintenanceWindow,
+    }, { parent: this });
+    for (const region of config.regions) {
+      this.appConnections[region.name] = appConnectionFor(this.database, this.sessions, region.name);
+      this.dataStores[region.name] = dataStoresFor(this.database, this.sessions, region.name);
+    }
+    const data = dataTopology(this.database, this.sessions);
+    // ---- end data tier ----
+
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
       return pulumi.all([pulumi.all(network.availabilityZones), network.vpcId]).apply(([availabilityZones, vpcId]): RegionTopology => ({
@@ -55,7 +102,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }));
     }));
 
-    this.topology = regions.apply((regionList): Topology => ({
+    this.topology = pulumi.all([regions, data]).apply(([regionList, dataTier]): Topology => ({
       version: 1,
       project,
       stack: args.stack,
@@ -63,7 +110,9 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       writerRegion: config.writerRegion,
       secondaryRegions: config.secondaryRegions,
       objectives: config.objectives,
-      regions: regionList,
+      regions: regionList.map((r) => ({ ...r, ...dataTier.regions[r.name] })),
+      database: dataTier.database,
+      sessions: dataTier.sessions,
     }));
     this.registerOutputs({ topology: this.topology });
   }

@@ -1,0 +1,51 @@
+import Table from "cli-table3";
+import { listStacks, loadStack } from "../config/load";
+import { runPlan } from "../plan/run";
+
+/**
+ * `npm run bench`: how long the offline plan takes per stack (a benchmark, not a timed test).
+ * Each stack is planned in a fresh child process, because the Pulumi runtime is process-global;
+ * the first number includes module loading, the second is the program alone.
+ */
+
+interface Row {
+  stack: string;
+  resources: number;
+  ms: number;
+}
+
+async function planOnce(stack: string): Promise<Row> {
+  const loaded = loadStack(stack);
+  const start = process.hrtime.bigint();
+  const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { stack, resources: result.export.deployment.resources.length, ms };
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (only) {
+    // Child mode: plan one stack and report as JSON.
+    process.stdout.write(JSON.stringify(await planOnce(only)));
+    return;
+  }
+  const { execFileSync } = await import("node:child_process");
+  const table = new Table({ head: ["stack", "resources", "plan ms", "resources/s", "process ms"], style: { head: [], border: [] } });
+  for (const stack of listStacks()) {
+    const t0 = Date.now();
+    const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), __filename, stack], { encoding: "utf8" });
+    const processMs = Date.now() - t0;
+    const row = JSON.parse(out) as Row;
+    table.push([row.stack, row.resources, row.ms.toFixed(0), ((row.resources / row.ms) * 1000).toFixed(0), processMs]);
+  }
+  process.stdout.write(`Offline plan per stack (Pulumi mock runtime)\n${table.toString()}\n`);
+  for (const extra of BENCHES) await extra();
+}
+
+/** Further benchmarks (policy check at scale, ...) register here. */
+const BENCHES: (() => Promise<void>)[] = [];
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AppConnection, RegionalDataStores } from "../contracts";
+import type { DatabaseTopology, RegionDatabaseTopology, RegionSessionsTopology, SessionsTopology } from "../topology";
+import type { GlobalDatabase } from "./globalDatabase";
+import type { SessionStore } from "./sessionStore";
+
+/**
+ * The data tier's seams: what the app tier connects to in one region, what alarms, backups and
+ * drills refer to, and the data tier's part of the `topology` output (which never holds secrets).
+ */
+
+function memberOf<T>(members: Record<string, T>, region: string, what: string): T {
+  const m = members[region];
+  if (!m) throw new Error(`the ${what} has no member in ${region} (regions: ${Object.keys(members).join(", ")})`);
+  return m;
+}
+
+export function appConnectionFor(database: GlobalDatabase, sessions: SessionStore, region: string): AppConnection {
+  const cluster = memberOf(database.clusters, region, "global database");
+  const group = memberOf(sessions.groups, region, "session store");
+  return {
+    databaseWriterEndpoint: database.writerEndpoint,
+    databaseReaderEndpoint: cluster.readerEndpoint,
+    databasePort: database.port,
+    databaseName: database.databaseName,
+    databaseUser: database.masterUsername,
+    databasePassword: database.masterPassword,
+    redisEndpoint: group.primaryEndpointAddress,
+    redisPort: sessions.port,
+    redisAuthToken: sessions.authToken,
+  };
+}
+
+export function dataStoresFor(database: GlobalDatabase, sessions: SessionStore, region: string): RegionalDataStores {
+  const cluster = memberOf(database.clusters, region, "global database");
+  const group = memberOf(sessions.groups, region, "session store");
+  return {
+    region,
+    auroraClusterArn: cluster.clusterArn,
+    auroraClusterIdentifier: cluster.clusterIdentifier,
+    replicationGroupId: group.replicationGroupId,
+  };
+}
+
+export interface DataTopology {
+  readonly database: DatabaseTopology;
+  readonly sessions: SessionsTopology;
+  readonly regions: Record<string, { readonly database: RegionDatabaseTopology; readonly sessions: RegionSessionsTopology }>;
+}
+
+export function dataTopology(database: GlobalDatabase, sessions: SessionStore): pulumi.Output<DataTopology> {
+  const regionNames = Object.keys(database.clusters);
+  const perRegion = pulumi.all(regionNames.map((region) => {
+    const cluster = memberOf(database.clusters, region, "global database");
+    const group = memberOf(sessions.groups, region, "session store");
+    return pulumi
+      .all([cluster.clusterIdentifier, cluster.clusterArn, cluster.readerEndpoint, group.replicationGroupId, group.primaryEndpointAddress, group.readerEndpointAddress])
+      .apply(([clusterIdentifier, clusterArn, readerEndpoint, replicationGroupId, primaryEndpoint, cacheReaderEndpoint]) => [region, {
+        database: { clusterIdentifier, clusterArn, readerEndpoint, instanceCount: cluster.instances.length },
+        sessions: { replicationGroupId, primaryEndpoint, readerEndpoint: cacheReaderEndpoint, nodeCount: group.nodeCount },
+      }] as const);
+  }));
+  return pulumi
+    .all([database.globalClusterIdentifier, database.globalClusterArn, database.writerEndpoint, sessions.globalReplicationGroupId, perRegion])
+    .apply(([globalClusterIdentifier, globalClusterArn, writerEndpoint, globalReplicationGroupId, regions]) => ({
+      database: {
+        engine: database.engine,
+        engineVersion: database.engineVersion,
+        globalClusterIdentifier,
+        globalClusterArn,
+        writerEndpoint,
+        port: database.port,
+        initialWriterRegion: database.writerRegion,
+      },
+      sessions: {
+        engine: sessions.engine,
+        engineVersion: sessions.engineVersion,
+        globalReplicationGroupId,
+        port: sessions.port,
+        initialPrimaryRegion: sessions.writerRegion,
+      },
+      regions: Object.fromEntries(regions.map(([region, value]) => [region, value])),
+    }));
+}

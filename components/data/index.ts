@@ -1,0 +1,6 @@
+export { GlobalDatabase, type GlobalDatabaseArgs } from "./globalDatabase";
+export { AuroraRegionalCluster, type AuroraRegionalClusterArgs, type AuroraClusterRole } from "./auroraRegionalCluster";
+export { SessionStore, type SessionStoreArgs } from "./sessionStore";
+export { CacheReplicationGroup, type CacheReplicationGroupArgs, type CacheGroupRole } from "./cacheReplicationGroup";
+export { dataRegionOf, type DataRegion } from "./regionInput";
+export { appConnectionFor, dataStoresFor, dataTopology, type DataTopology } from "./dataTier";

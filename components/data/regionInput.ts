@@ -1,0 +1,92 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "../naming";
+import { tierTags, type Tier } from "../tags";
+
+/**
+ * What a data-tier component needs from one region's cell: the regional provider, the isolated
+ * subnets of every AZ and the app tier's workload security group (the only client it admits).
+ */
+export interface DataRegion {
+  readonly region: string;
+  /** The region's explicit AWS provider; every regional child is created through it. */
+  readonly provider: pulumi.ProviderResource;
+  readonly vpcId: pulumi.Input<string>;
+  /** One isolated subnet per AZ (no route out of the VPC). The length is the AZ count. */
+  readonly isolatedSubnetIds: pulumi.Input<string>[];
+  /** The AZ of each isolated subnet, in the same order. */
+  readonly availabilityZones: pulumi.Input<string>[];
+  /** The app-tier workload security group: the only source admitted on the store's port. */
+  readonly appSecurityGroupId: pulumi.Input<string>;
+}
+
+/** The shape of a RegionalCell that `dataRegionOf` reads (structural, so there is no import cycle). */
+export interface CellLike {
+  readonly region: string;
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  readonly network: {
+    readonly vpcId: pulumi.Input<string>;
+    readonly isolatedSubnetIds: pulumi.Input<string>[];
+    readonly availabilityZones: pulumi.Input<string>[];
+  };
+}
+
+export function dataRegionOf(cell: CellLike, provider: pulumi.ProviderResource): DataRegion {
+  return {
+    region: cell.region,
+    provider,
+    vpcId: cell.network.vpcId,
+    isolatedSubnetIds: cell.network.isolatedSubnetIds,
+    availabilityZones: cell.network.availabilityZones,
+    appSecurityGroupId: cell.appSecurityGroupId,
+  };
+}
+
+export interface StoreGuardArgs {
+  readonly stack: string;
+  readonly region: string;
+  readonly tier: Extract<Tier, "database" | "sessions">;
+  /** Short role used in physical names, e.g. `aurora` or `sessions`. */
+  readonly role: string;
+  /** What the key and group protect, for their descriptions. */
+  readonly what: string;
+  readonly vpcId: pulumi.Input<string>;
+  readonly port: number;
+  readonly appSecurityGroupId: pulumi.Input<string>;
+}
+
+/**
+ * The two things every regional store needs around it: a customer-managed KMS key in its own
+ * region (encrypted cross-region members cannot use another region's key) and a security group
+ * whose only rule admits the app tier's group on the store's port. The group has no egress rule:
+ * the provider removes AWS's default allow-all egress, and a data store never opens connections.
+ */
+export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pulumi.Resource): { key: aws.kms.Key; securityGroup: aws.ec2.SecurityGroup } {
+  const opts = { parent };
+  const keyName = physicalName({ stack: args.stack, region: args.region, role: `${args.role}-key` });
+  const key = new aws.kms.Key(`${name}-key`, {
+    description: `Encrypts ${args.what} at rest (${args.region})`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    tags: tierTags(args.tier, keyName),
+  }, opts);
+  new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${keyName}`, targetKeyId: key.keyId }, opts);
+
+  const sgName = physicalName({ stack: args.stack, region: args.region, role: args.role });
+  const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+    name: sgName,
+    description: `${args.what}: admits only the app-tier workloads on ${args.port}`,
+    vpcId: args.vpcId,
+    tags: tierTags(args.tier, sgName),
+  }, opts);
+  new aws.vpc.SecurityGroupIngressRule(`${name}-sg-from-app`, {
+    securityGroupId: securityGroup.id,
+    referencedSecurityGroupId: args.appSecurityGroupId,
+    ipProtocol: "tcp",
+    fromPort: args.port,
+    toPort: args.port,
+    description: `App-tier workloads to ${args.what}`,
+    tags: tierTags(args.tier, `${sgName}-from-app`),
+  }, opts);
+  return { key, securityGroup };
+}

@@ -1,0 +1,130 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { physicalName } from "../naming";
+import { CacheReplicationGroup } from "./cacheReplicationGroup";
+import { CACHE_PORT, cacheVersionProblem, globalDatastoreNodeTypeProblem, type CacheEngine } from "./engine";
+import type { DataRegion } from "./regionInput";
+
+export interface SessionStoreArgs {
+  /** The Pulumi stack name, used in physical names. */
+  readonly stack: string;
+  /** Every region of the stack (a global datastore has at most two secondary regions). */
+  readonly regions: DataRegion[];
+  /** The region whose replication group is created as the primary (creation-time shape only). */
+  readonly writerRegion: string;
+  /** @default "valkey" */
+  readonly engine?: CacheEngine;
+  /** Valkey 7.2+ or Redis OSS 5.0.6+. @default "8.0" */
+  readonly engineVersion?: string;
+  /** Large or bigger, M5/M6g/M7g/R5/R6g/R6gd/R7g/C7gn; the same in every region. @default "cache.r7g.large" */
+  readonly nodeType?: string;
+  /** Nodes per regional group, spread over the region's AZs. @default 2 */
+  readonly nodesPerRegion?: number;
+  /** @default 1 */
+  readonly snapshotRetentionDays?: number;
+  /** UTC. @default "05:00-06:00" */
+  readonly snapshotWindow?: string;
+  /** Weekly, UTC, must not overlap the snapshot window. @default "sun:07:00-sun:08:00" */
+  readonly maintenanceWindow?: string;
+}
+
+/**
+ * The session store: an ElastiCache (Valkey or Redis OSS) replication group per region joined in
+ * one global datastore. The writer region's group is the primary; the others replicate from it
+ * and are promoted only by an explicit failover (ElastiCache never fails over across regions).
+ */
+export class SessionStore extends pulumi.ComponentResource {
+  /** The AWS-prefixed global datastore id (what FailoverGlobalReplicationGroup takes). */
+  public readonly globalReplicationGroupId: pulumi.Output<string>;
+  public readonly engine: CacheEngine;
+  public readonly engineVersion: string;
+  public readonly writerRegion: string;
+  public readonly port: number;
+  /** A Pulumi secret; the same token is valid on every member. */
+  public readonly authToken: pulumi.Output<string>;
+  /** The regional replication groups by region name. */
+  public readonly groups: Record<string, CacheReplicationGroup> = {};
+
+  constructor(name: string, args: SessionStoreArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Defaults and validation come before super(): a bad argument must fail before anything registers.
+    const engine = args.engine ?? "valkey";
+    const engineVersion = args.engineVersion ?? "8.0";
+    const nodeType = args.nodeType ?? "cache.r7g.large";
+    const nodesPerRegion = args.nodesPerRegion ?? 2;
+    if (nodesPerRegion < 2 || nodesPerRegion > 6) {
+      throw new Error(`SessionStore ${name}: nodesPerRegion is ${nodesPerRegion}; use 2..6 (automatic failover needs a replica, a group holds at most 5)`);
+    }
+
+    const writer = args.regions.find((r) => r.region === args.writerRegion);
+    if (!writer) {
+      throw new Error(`SessionStore ${name}: writerRegion ${args.writerRegion} is not one of the regions (${args.regions.map((r) => r.region).join(", ")})`);
+    }
+    if (args.regions.length < 2 || args.regions.length > 3) {
+      throw new Error(`SessionStore ${name}: ${args.regions.length} regions given; a global datastore has a primary and one or two secondary regions`);
+    }
+    const nodeProblem = globalDatastoreNodeTypeProblem(nodeType);
+    if (nodeProblem) throw new Error(`SessionStore ${name}: nodeType ${nodeType} ${nodeProblem}`);
+    const versionProblem = cacheVersionProblem(engine, engineVersion);
+    if (versionProblem) throw new Error(`SessionStore ${name}: engineVersion ${engineVersion} ${versionProblem}`);
+    super("ha:data:SessionStore", name, {}, opts);
+    this.engine = engine;
+    this.engineVersion = engineVersion;
+    this.writerRegion = args.writerRegion;
+    this.port = CACHE_PORT;
+
+    // ElastiCache AUTH tokens allow only these special characters.
+    const token = new random.RandomPassword(`${name}-auth-token`, {
+      length: 64,
+      special: true,
+      overrideSpecial: "!&#$^<>-",
+      minLower: 1,
+      minUpper: 1,
+      minNumeric: 1,
+    }, { parent: this });
+    this.authToken = pulumi.secret(token.result);
+
+    const regional = (r: DataRegion) => ({
+      stack: args.stack,
+      region: r.region,
+      vpcId: r.vpcId,
+      subnetIds: r.isolatedSubnetIds,
+      availabilityZones: r.availabilityZones,
+      appSecurityGroupId: r.appSecurityGroupId,
+      authToken: this.authToken,
+      nodeCount: nodesPerRegion,
+      snapshotRetentionDays: args.snapshotRetentionDays ?? 1,
+      snapshotWindow: args.snapshotWindow ?? "05:00-06:00",
+      maintenanceWindow: args.maintenanceWindow ?? "sun:07:00-sun:08:00",
+    });
+
+    const primary = new CacheReplicationGroup(`${name}-${writer.region}`, {
+      ...regional(writer),
+      role: { kind: "primary", engine, engineVersion, nodeType },
+    }, { parent: this, providers: [writer.provider] });
+    this.groups[writer.region] = primary;
+
+    const suffix = physicalName({ stack: args.stack, role: "sessions" }, 40);
+    const globalGroup = new aws.elasticache.GlobalReplicationGroup(`${name}-global`, {
+      globalReplicationGroupIdSuffix: suffix,
+      globalReplicationGroupDescription: "Session store global datastore",
+      primaryReplicationGroupId: primary.replicationGroupId,
+    }, {
+      parent: this,
+      provider: writer.provider,
+      // After a promotion AWS reports another member as primary; the id is ForceNew, so without
+      // this the next `pulumi up` would replace the whole global datastore.
+      ignoreChanges: ["primaryReplicationGroupId"],
+    });
+
+    for (const r of args.regions.filter((x) => x !== writer)) {
+      this.groups[r.region] = new CacheReplicationGroup(`${name}-${r.region}`, {
+        ...regional(r),
+        role: { kind: "secondary", globalReplicationGroupId: globalGroup.globalReplicationGroupId },
+      }, { parent: this, providers: [r.provider] });
+    }
+
+    this.globalReplicationGroupId = globalGroup.globalReplicationGroupId;
+    this.registerOutputs({ globalReplicationGroupId: this.globalReplicationGroupId });
+  }
+}

@@ -1,0 +1,223 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { nameOf, planStack, type Plan } from "../helpers/plan";
+import { appSecurityGroup, countBy, expectChildNamesPrefixed, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
+
+const REGIONS = ["us-east-1", "us-west-2"];
+const WRITER = "us-east-1";
+const SECONDARY = "us-west-2";
+
+function clusterIn(plan: Plan, region: string) {
+  const clusters = inRegion(plan, T.cluster, region);
+  expect(clusters, `clusters in ${region}`).toHaveLength(1);
+  return clusters[0];
+}
+
+function instancesOf(plan: Plan, region: string) {
+  const cluster = clusterIn(plan, region);
+  return plan.ofType(T.instance).filter((i) => ref(plan, i, "clusterIdentifier").urn === cluster.urn);
+}
+
+describe("GlobalDatabase in the prod plan", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planStack("prod");
+  });
+
+  it("creates one encrypted global cluster, empty (not from an existing cluster), in the writer region with deletion protection", () => {
+    const globals = plan.ofType(T.globalCluster);
+    expect(globals).toHaveLength(1);
+    const g = globals[0];
+    expect(plan.regionOf(g)).toBe(WRITER);
+    expect(g.inputs).toMatchObject({ engine: "aurora-postgresql", engineVersion: "16.6", storageEncrypted: true, deletionProtection: true });
+    expect(g.inputs?.sourceDbClusterIdentifier).toBeUndefined();
+  });
+
+  it("joins exactly one cluster per region to the global cluster, each through its own region's provider", () => {
+    const g = plan.ofType(T.globalCluster)[0];
+    expect(plan.ofType(T.cluster).map((c) => plan.regionOf(c)).sort()).toEqual(REGIONS);
+    for (const region of REGIONS) {
+      expect(ref(plan, clusterIn(plan, region), "globalClusterIdentifier").urn).toBe(g.urn);
+    }
+  });
+
+  it("puts 3 instances in each region, in 3 distinct AZs of that region's isolated subnets", () => {
+    for (const region of REGIONS) {
+      const instances = instancesOf(plan, region);
+      expect(instances).toHaveLength(3);
+      const azs = instances.map((i) => String(i.inputs?.availabilityZone));
+      expect(new Set(azs).size).toBe(3);
+      const subnetAzs = isolatedSubnets(plan, region).map((s) => s.inputs?.availabilityZone);
+      expect(azs.every((az) => subnetAzs.includes(az))).toBe(true);
+      expect(instances.every((i) => plan.regionOf(i) === region && i.inputs?.instanceClass === "db.r6g.xlarge")).toBe(true);
+      expect(instances.every((i) => i.inputs?.publiclyAccessible === false)).toBe(true);
+    }
+  });
+
+  it("makes a reader in another AZ than the first instance the preferred failover target", () => {
+    for (const region of REGIONS) {
+      const byTier = [...instancesOf(plan, region)].sort((a, b) => Number(a.inputs?.promotionTier) - Number(b.inputs?.promotionTier));
+      expect(byTier.map((i) => i.inputs?.promotionTier)).toEqual([0, 1, 2]);
+      expect(byTier[1].inputs?.availabilityZone).not.toBe(byTier[0].inputs?.availabilityZone);
+      // The first instance is created first, so it is the writer the tiers are relative to.
+      for (const later of byTier.slice(1)) expect(later.dependencies).toContain(byTier[0].urn);
+    }
+  });
+
+  it("gives credentials only to the writer cluster and keeps its password a secret", () => {
+    const writer = clusterIn(plan, WRITER);
+    expect(writer.inputs).toMatchObject({ masterUsername: "app_admin", databaseName: "app" });
+    expect(isSecret(writer.inputs?.masterPassword)).toBe(true);
+    expect(ref(plan, writer, "masterPassword").type).toBe(T.password);
+    const secondary = clusterIn(plan, SECONDARY);
+    for (const key of ["masterUsername", "masterPassword", "masterPasswordWo", "databaseName", "manageMasterUserPassword"]) {
+      expect(secondary.inputs?.[key], key).toBeUndefined();
+    }
+  });
+
+  it("enables global write forwarding on the secondary only", () => {
+    expect(clusterIn(plan, SECONDARY).inputs).toMatchObject({ enableGlobalWriteForwarding: true, sourceRegion: WRITER });
+    expect(clusterIn(plan, WRITER).inputs?.enableGlobalWriteForwarding).toBeUndefined();
+  });
+
+  it("creates the secondary cluster after every instance of the writer cluster", () => {
+    const secondary = clusterIn(plan, SECONDARY);
+    for (const i of instancesOf(plan, WRITER)) expect(secondary.dependencies).toContain(i.urn);
+    expect(clusterIn(plan, WRITER).dependencies?.some((d) => d.includes("clusterInstance"))).toBe(false);
+  });
+
+  it("ignores the drift a switchover or an engine upgrade leaves on clusters and instances", () => {
+    for (const c of plan.ofType(T.cluster)) {
+      expect(c.ignoreChanges).toEqual(expect.arrayContaining(["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"]));
+      expect(c.inputs?.replicationSourceIdentifier).toBeUndefined();
+    }
+    for (const i of plan.ofType(T.instance)) expect(i.ignoreChanges).toContain("engineVersion");
+  });
+
+  it("encrypts each cluster with a rotating KMS key of its own region", () => {
+    for (const region of REGIONS) {
+      const c = clusterIn(plan, region);
+      expect(c.inputs?.storageEncrypted).toBe(true);
+      const key = ref(plan, c, "kmsKeyId");
+      expect(key.type).toBe(T.kmsKey);
+      expect(plan.regionOf(key)).toBe(region);
+      expect(key.inputs?.enableKeyRotation).toBe(true);
+      expect(tags(key)["ha:tier"]).toBe("database");
+    }
+  });
+
+  it("keeps 14 days of backups, copies tags to snapshots, takes a final snapshot and exports PostgreSQL logs", () => {
+    const finals = plan.ofType(T.cluster).map((c) => {
+      expect(c.inputs).toMatchObject({
+        backupRetentionPeriod: 14,
+        preferredBackupWindow: "03:00-04:00",
+        copyTagsToSnapshot: true,
+        skipFinalSnapshot: false,
+        deletionProtection: true,
+        enabledCloudwatchLogsExports: ["postgresql"],
+        port: 5432,
+      });
+      return c.inputs?.finalSnapshotIdentifier;
+    });
+    expect(new Set(finals).size).toBe(2);
+  });
+
+  it("spans the isolated subnets of every AZ in each region's subnet group", () => {
+    for (const region of REGIONS) {
+      const group = ref(plan, clusterIn(plan, region), "dbSubnetGroupName");
+      expect(group.type).toBe(T.dbSubnetGroup);
+      const subnets = refs(plan, group, "subnetIds");
+      expect(subnets.map((s) => s.urn).sort()).toEqual(isolatedSubnets(plan, region).map((s) => s.urn).sort());
+      expect(subnets).toHaveLength(3);
+      for (const i of instancesOf(plan, region)) expect(ref(plan, i, "dbSubnetGroupName").urn).toBe(group.urn);
+    }
+  });
+
+  it("admits only the region's app-tier security group, on 5432, and nothing else", () => {
+    for (const region of REGIONS) {
+      const sgs = refs(plan, clusterIn(plan, region), "vpcSecurityGroupIds");
+      expect(sgs).toHaveLength(1);
+      const sg = sgs[0];
+      expect(sg.inputs?.ingress).toBeUndefined();
+      expect(sg.inputs?.egress).toBeUndefined();
+      const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sg.urn);
+      expect(rules).toHaveLength(1);
+      expect(rules[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+      expect(rules[0].inputs?.cidrIpv4).toBeUndefined();
+      expect(rules[0].inputs?.cidrIpv6).toBeUndefined();
+      expect(ref(plan, rules[0], "referencedSecurityGroupId").urn).toBe(appSecurityGroup(plan, region).urn);
+      expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn)).toEqual([]);
+    }
+  });
+
+  it("bounds the RPO on the writer's parameter group only, and enforces TLS in every region", () => {
+    for (const region of REGIONS) {
+      const group = ref(plan, clusterIn(plan, region), "dbClusterParameterGroupName");
+      expect(group.inputs?.family).toBe("aurora-postgresql16");
+      const params = Object.fromEntries((group.inputs?.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+      expect(params["rds.force_ssl"]).toBe("1");
+      expect(params["rds.global_db_rpo"]).toBe(region === WRITER ? "30" : undefined);
+    }
+  });
+
+  it("names every child of the data-tier components after its parent", () => {
+    const root = plan.resources.find((r) => r.type === "ha:data:GlobalDatabase")!;
+    expectChildNamesPrefixed(plan, root);
+    expect(plan.resources.filter((r) => r.type === "ha:data:AuroraRegionalCluster").map(nameOf).sort()).toEqual(["ha-database-us-east-1", "ha-database-us-west-2"]);
+  });
+});
+
+describe("GlobalDatabase in the dev plan", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planStack("dev");
+  });
+
+  it("keeps the shape (2 regions, instances in distinct AZs) but turns deletion protection off", () => {
+    expect(plan.ofType(T.globalCluster)[0].inputs?.deletionProtection).toBe(false);
+    for (const region of REGIONS) {
+      const c = clusterIn(plan, region);
+      expect(c.inputs).toMatchObject({ deletionProtection: false, backupRetentionPeriod: 1, storageEncrypted: true });
+      const azs = instancesOf(plan, region).map((i) => i.inputs?.availabilityZone);
+      expect(azs).toHaveLength(2);
+      expect(new Set(azs).size).toBe(2);
+    }
+  });
+
+  it("sets no RPO bound when none is configured", () => {
+    for (const group of plan.ofType(T.paramGroup)) {
+      expect((group.inputs?.parameters as { name: string }[]).map((p) => p.name)).toEqual(["rds.force_ssl"]);
+    }
+  });
+});
+
+describe("GlobalDatabase with config overrides", () => {
+  it("spreads 4 instances over all 3 AZs, no AZ holding more than 2", async () => {
+    const plan = await planStack("prod", { "ha-blueprint:database": { instancesPerRegion: 4 } });
+    for (const region of REGIONS) {
+      const counts = countBy(instancesOf(plan, region).map((i) => String(i.inputs?.availabilityZone)));
+      expect(counts.size).toBe(3);
+      expect(Math.max(...counts.values())).toBe(2);
+    }
+  });
+
+  it("builds Aurora MySQL with its own family, port, logs and TLS parameter", async () => {
+    const plan = await planStack("staging", { "ha-blueprint:database": { engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.0" } });
+    for (const region of REGIONS) {
+      const c = clusterIn(plan, region);
+      expect(c.inputs).toMatchObject({ engine: "aurora-mysql", port: 3306, enabledCloudwatchLogsExports: ["audit", "error", "slowquery"] });
+      const group = ref(plan, c, "dbClusterParameterGroupName");
+      expect(group.inputs?.family).toBe("aurora-mysql8.0");
+      expect(group.inputs?.parameters).toEqual([{ name: "require_secure_transport", value: "ON", applyMethod: "immediate" }]);
+      const rule = plan.ofType(T.ingress).find((r) => ref(plan, r, "securityGroupId").urn === refs(plan, c, "vpcSecurityGroupIds")[0].urn)!;
+      expect(rule.inputs).toMatchObject({ fromPort: 3306, toPort: 3306 });
+    }
+  });
+
+  it("creates the writer (credentials, global cluster) in us-west-2 when that is the writer region", async () => {
+    const plan = await planStack("staging", { "ha-blueprint:writerRegion": "us-west-2" });
+    expect(plan.regionOf(plan.ofType(T.globalCluster)[0])).toBe("us-west-2");
+    expect(clusterIn(plan, "us-west-2").inputs?.masterUsername).toBe("app_admin");
+    expect(clusterIn(plan, "us-east-1").inputs).toMatchObject({ enableGlobalWriteForwarding: true, sourceRegion: "us-west-2" });
+    expect(clusterIn(plan, "us-east-1").inputs?.masterUsername).toBeUndefined();
+  });
+});

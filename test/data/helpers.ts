@@ -1,0 +1,86 @@
+import { expect } from "vitest";
+import { isSecretValue, type ExportedResource } from "../../plan/stackExport";
+import { nameOf, type Plan } from "../helpers/plan";
+
+/** Queries over the data tier's part of a plan graph. */
+
+export const T = {
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  cluster: "aws:rds/cluster:Cluster",
+  instance: "aws:rds/clusterInstance:ClusterInstance",
+  dbSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+  paramGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+  kmsKey: "aws:kms/key:Key",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  subnet: "aws:ec2/subnet:Subnet",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
+
+export function tags(r: ExportedResource): Record<string, string> {
+  return (r.inputs?.tags ?? {}) as Record<string, string>;
+}
+
+/** Resources of a type whose provider points at `region`. */
+export function inRegion(plan: Plan, type: string, region: string): ExportedResource[] {
+  return plan.ofType(type).filter((r) => plan.regionOf(r) === region);
+}
+
+/** The one resource an input refers to, through the recorded propertyDependencies edge. */
+export function ref(plan: Plan, r: ExportedResource, key: string): ExportedResource {
+  const urns = r.propertyDependencies?.[key] ?? [];
+  expect(urns, `${nameOf(r)}.${key} should refer to exactly one resource`).toHaveLength(1);
+  return plan.byUrn(urns[0]);
+}
+
+/** All resources an input refers to. */
+export function refs(plan: Plan, r: ExportedResource, key: string): ExportedResource[] {
+  return (r.propertyDependencies?.[key] ?? []).map((u) => plan.byUrn(u));
+}
+
+export function isSecret(v: unknown): boolean {
+  return isSecretValue(v);
+}
+
+/** Isolated subnets of a region, as the network component tags them. */
+export function isolatedSubnets(plan: Plan, region: string): ExportedResource[] {
+  return inRegion(plan, T.subnet, region).filter((s) => tags(s)["ha:subnet-tier"] === "isolated");
+}
+
+/** The app-tier workload security group of a region (created by its RegionalCell). */
+export function appSecurityGroup(plan: Plan, region: string): ExportedResource {
+  const found = inRegion(plan, T.securityGroup, region).filter((g) => tags(g)["ha:tier"] === "app");
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** Every resource below `root` in the parent tree. */
+export function descendants(plan: Plan, root: ExportedResource): ExportedResource[] {
+  const out: ExportedResource[] = [];
+  const walk = (urn: string) => {
+    for (const r of plan.resources.filter((x) => x.parent === urn)) {
+      out.push(r);
+      walk(r.urn);
+    }
+  };
+  walk(root.urn);
+  return out;
+}
+
+/** Asserts the naming convention: every child's logical name starts with its parent's. */
+export function expectChildNamesPrefixed(plan: Plan, root: ExportedResource): void {
+  for (const r of descendants(plan, root)) {
+    const parentName = nameOf(plan.byUrn(r.parent!));
+    expect(nameOf(r).startsWith(`${parentName}-`), `${nameOf(r)} under ${parentName}`).toBe(true);
+  }
+}
+
+export function countBy<T>(items: T[]): Map<T, number> {
+  const m = new Map<T, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return m;
+}

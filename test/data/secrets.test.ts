@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ActiveActiveStack } from "../../components";
+import { loadStack } from "../../config/load";
+import { parseConfig } from "../../config/parse";
+import { COMPUTED, type ComputeContext } from "../../plan/computed";
+import { runPlan } from "../../plan/run";
+import { planStack, type Plan } from "../helpers/plan";
+import { isSecret, T } from "./helpers";
+
+/**
+ * The DB master password and the session store's auth token come from @pulumi/random. This file
+ * captures the values the mock provider generates for them, then proves they appear nowhere in
+ * plain text: not in the plan JSON, not in a stack output, not in any resource input or output.
+ */
+
+const generated: string[] = [];
+const original = COMPUTED[T.password];
+COMPUTED[T.password] = (ctx: ComputeContext) => {
+  const out = original(ctx);
+  generated.push(String(out.state.result));
+  return out;
+};
+
+function valueOf<V>(input: pulumi.Input<V>): Promise<V> {
+  return new Promise((resolve) => pulumi.output(input).apply((v) => {
+    resolve(v as V);
+    return v;
+  }));
+}
+
+/** Every 12-character slice, so a value embedded in a longer string (a URL, a DSN) is caught too. */
+function fragments(value: string): string[] {
+  return Array.from({ length: value.length - 11 }, (_, i) => value.slice(i, i + 12));
+}
+
+describe("secrets in the prod plan", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    generated.length = 0;
+    plan = await planStack("prod");
+  });
+
+  it("generates exactly a 32-character DB password and a 64-character auth token", () => {
+    expect(generated.map((g) => g.length).sort((a, b) => a - b)).toEqual([32, 64]);
+    // The auth token holds only characters ElastiCache accepts.
+    expect(generated.find((g) => g.length === 64)).toMatch(/^[A-Za-z0-9!&#$^<>-]+$/);
+    expect(generated.find((g) => g.length === 32)).not.toMatch(/[/"@ ]/);
+  });
+
+  it("records the generated results as secrets, never as values", () => {
+    const passwords = plan.ofType(T.password);
+    expect(passwords).toHaveLength(2);
+    for (const p of passwords) {
+      expect(isSecret(p.outputs?.result)).toBe(true);
+      expect(isSecret(p.outputs?.bcryptHash)).toBe(true);
+      // @pulumi/random runs on its own default provider, not a regional AWS provider.
+      expect(plan.regionOf(p)).toBeUndefined();
+    }
+  });
+
+  it("keeps every input built from them secret: the writer's master password and every member's auth token", () => {
+    const clusters = plan.ofType(T.cluster).filter((c) => c.inputs?.masterPassword !== undefined);
+    expect(clusters).toHaveLength(1);
+    expect(isSecret(clusters[0].inputs?.masterPassword)).toBe(true);
+    expect(isSecret(clusters[0].outputs?.masterPassword)).toBe(true);
+    const groups = plan.ofType(T.replicationGroup);
+    expect(groups).toHaveLength(2);
+    for (const g of groups) {
+      expect(isSecret(g.inputs?.authToken)).toBe(true);
+      expect(isSecret(g.outputs?.authToken)).toBe(true);
+    }
+  });
+
+  it("never writes a generated value in plain text into the plan JSON", () => {
+    const json = JSON.stringify(plan.export);
+    expect(generated).toHaveLength(2);
+    for (const value of generated) {
+      for (const fragment of fragments(value)) expect(json.includes(fragment), "plan JSON leaks a secret").toBe(false);
+    }
+  });
+
+  it("never exposes a generated value in a stack output", () => {
+    const stackOutputs = JSON.stringify(plan.outputs) + JSON.stringify(plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs);
+    expect(stackOutputs).toContain("writerEndpoint");
+    for (const value of generated) {
+      for (const fragment of fragments(value)) expect(stackOutputs.includes(fragment), "stack output leaks a secret").toBe(false);
+    }
+  });
+});
+
+describe("secrets handed to the app tier", () => {
+  it("passes the password and token to every region's AppConnection as Pulumi secrets", async () => {
+    generated.length = 0;
+    let stack: ActiveActiveStack | undefined;
+    await runPlan({
+      stack: "prod",
+      rawConfig: loadStack("prod").rawConfig,
+      program: () => {
+        stack = new ActiveActiveStack("ha", { config: parseConfig(pulumi.runtime.allConfig()), stack: "prod" });
+        return { topology: stack.topology };
+      },
+    });
+    expect(Object.keys(stack!.appConnections).sort()).toEqual(["us-east-1", "us-west-2"]);
+    for (const connection of Object.values(stack!.appConnections)) {
+      expect(await pulumi.isSecret(pulumi.output(connection.databasePassword))).toBe(true);
+      expect(await pulumi.isSecret(pulumi.output(connection.redisAuthToken))).toBe(true);
+      expect(await pulumi.isSecret(pulumi.output(connection.databaseWriterEndpoint))).toBe(false);
+      expect(await valueOf(connection.databasePassword)).toBe(generated.find((g) => g.length === 32));
+      expect(await valueOf(connection.redisAuthToken)).toBe(generated.find((g) => g.length === 64));
+    }
+  });
+});
