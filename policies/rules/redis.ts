@@ -108,7 +108,7 @@ export const redisMultiAzFailover = defineStackRule({
       if (failover === false) report(rg, "has automatic failover off (the default)");
       if (multiAz === false) report(rg, "has Multi-AZ off (the default), so replicas may share the primary's AZ");
       const azs = asList(graph.prop(rg, "preferredCacheClusterAzs"));
-      if (!isUnknown(azs) && azs.length > 1 && new Set(azs).size < 2) report(rg, `lists preferredCacheClusterAzs in one AZ only (${list([...new Set(azs.map(String))])})`);
+      if (!isUnknown(azs) && azs.length > 1 && azs.every((a) => typeof a === "string") && new Set(azs).size < 2) report(rg, `lists preferredCacheClusterAzs in one AZ only (${list([...new Set(azs.map(String))])})`);
     }
   },
 });

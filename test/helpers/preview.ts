@@ -6,18 +6,18 @@ import { UNKNOWN, type ExportedResource } from "../../plan/stackExport";
  * too). Literal inputs (AZ names from invokes, counts, flags, names) stay known, as in a preview.
  */
 export function toFirstPreview(resources: ExportedResource[]): ExportedResource[] {
+  // Ids, ARNs and provider-assigned names are what a first preview cannot know. AZ names and
+  // other literals stay: they come from config or from invokes, which previews answer.
   const computed = new Set<string>();
-  const collect = (v: unknown) => {
-    if (typeof v === "string") computed.add(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (v && typeof v === "object") Object.values(v).forEach(collect);
-  };
   for (const r of resources) {
     if (r.id) computed.add(r.id);
-    if (r.type.startsWith("pulumi:providers:")) continue;
-    for (const [k, v] of Object.entries(r.outputs ?? {})) if (!(k in (r.inputs ?? {}))) collect(v);
+    for (const key of ["arn", "id", "endpoint", "readerEndpoint", "primaryEndpointAddress", "globalReplicationGroupId"]) {
+      const v = r.outputs?.[key];
+      if (typeof v === "string" && !(key in (r.inputs ?? {}))) computed.add(v);
+    }
   }
-  const looksComputed = (s: string) => computed.has(s) || /-(id|arn)$/.test(s) || /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(s);
+  const AWS_ID = /^(vpc|subnet|nat|rtb|sg|sgr|eni|eipalloc|igw|lt|i|r|rtbassoc|fl)-[0-9a-f]{8,}$/;
+  const looksComputed = (s: string) => computed.has(s) || AWS_ID.test(s) || /-(id|arn)$/.test(s) || /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/.test(s);
   const blank = (v: unknown): unknown => {
     if (typeof v === "string") return looksComputed(v) ? UNKNOWN : v;
     if (Array.isArray(v)) return v.map(blank);
