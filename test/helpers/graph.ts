@@ -125,7 +125,7 @@ export class GraphBuilder {
           out.inputs![key] = /Ids$|s$/.test(key) && !/Name$|Arn$|Id$|Identifier$/.test(key) ? ids : ids[0];
         }
       }
-      out.dependencies = [...new Set([...Object.values(out.propertyDependencies!).flat(), ...(opts.dependsOn ?? []).map(urnOfName).filter((u): u is string => !!u)])];
+      out.dependencies = [...new Set([...Object.values(out.propertyDependencies!).flatMap((v) => v ?? []), ...(opts.dependsOn ?? []).map(urnOfName).filter((u): u is string => !!u)])];
       if (opts.provider) {
         const p = this.byName.get(opts.provider);
         if (p) out.provider = `${p.urn}::${this.id(opts.provider)}`;
