@@ -14,8 +14,8 @@ export interface RegionTopology {
   readonly app?: Record<string, unknown>;
   readonly database?: RegionDatabaseTopology;
   readonly sessions?: RegionSessionsTopology;
-  readonly monitoring?: Record<string, unknown>;
-  readonly backup?: Record<string, unknown>;
+  readonly monitoring?: RegionMonitoringTopology;
+  readonly backup?: RegionBackupTopology;
 }
 
 export interface Topology {
@@ -34,7 +34,82 @@ export interface Topology {
   /** Global parts: global cluster, global datastore, accelerator or DNS records. */
   readonly database?: DatabaseTopology;
   readonly sessions?: SessionsTopology;
-  readonly routing?: Record<string, unknown>;
+  readonly routing?: RoutingTopology;
+}
+
+/** One region's alarms: what drills check before and after moving traffic. */
+export interface RegionMonitoringTopology {
+  /** SNS topic (KMS-encrypted) the composite and per-AZ alarms notify. */
+  readonly topicArn: string;
+  /** Composite: the region cannot serve within its latency, error and capacity budgets. */
+  readonly regionUnhealthyAlarm: string;
+  /** Composite over the replication-lag alarms; absent until the data tier is wired. */
+  readonly dataAtRiskAlarm?: string;
+  /** The single-metric alarm a Route 53 CLOUDWATCH_METRIC health check reads (route53 mode). */
+  readonly routingAlarm: string;
+  /** Every metric alarm by role, e.g. `latencyP99`, `error5xxRate`, `healthyHosts.az1`, `auroraRpoLag`. */
+  readonly alarms: Record<string, string>;
+  /** Detection time of any alarm is periodSeconds x evaluationPeriods. */
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly thresholds: {
+    readonly latencyP99Seconds: number;
+    readonly error5xxPercent: number;
+    readonly minHealthyHostsPerAz: number;
+    readonly replicationLagSeconds: number;
+  };
+}
+
+/** One region's backup vault and plan. */
+export interface RegionBackupTopology {
+  readonly vaultName: string;
+  readonly vaultArn: string;
+  readonly planId: string;
+  readonly planArn: string;
+  /** Vaults in other regions every recovery point of this plan is copied to. */
+  readonly copyDestinationVaultArns: string[];
+  readonly continuousBackup: boolean;
+  readonly retentionDays: number;
+  readonly copyRetentionDays: number;
+  readonly vaultLocked: boolean;
+  readonly restoreTestingPlanName?: string;
+  /** Aurora clusters the plan selects (empty until the data tier is wired). */
+  readonly selectedResourceArns: string[];
+}
+
+/** The global entry: accelerator or DNS. Drills change dials through `endpointGroups[region].arn`. */
+export interface RoutingTopology {
+  readonly mode: "accelerator" | "route53";
+  readonly accelerator?: {
+    readonly arn: string;
+    readonly dnsName: string;
+    readonly dualStackDnsName?: string;
+    readonly hostedZoneId: string;
+    readonly ipSets: { readonly ipFamily: string; readonly ipAddresses: string[] }[];
+    readonly listenerArn: string;
+    readonly listenerPorts: number[];
+    readonly endpointGroups: Record<string, {
+      readonly arn: string;
+      readonly endpointId: string;
+      readonly trafficDialPercentage: number;
+    }>;
+  };
+  readonly route53?: {
+    readonly hostedZoneId: string;
+    readonly recordName: string;
+    readonly requestIntervalSeconds: number;
+    readonly failureThreshold: number;
+    readonly checkerRegions: string[];
+    readonly regions: Record<string, {
+      readonly setIdentifier: string;
+      readonly recordFqdn: string;
+      readonly endpointHealthCheckId: string;
+      readonly alarmHealthCheckId: string;
+      /** The calculated check the record carries. */
+      readonly healthCheckId: string;
+      readonly alarmName: string;
+    }>;
+  };
 }
 
 /** The Aurora global database as a whole. Never holds credentials. */

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { PROJECT, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
+import { DEFAULT_VAULT_LOCK_BOUNDS, PROJECT, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
 
 /** A user mistake in the stack configuration; the CLI prints `message` and exits 2, never a stack trace. */
 export class ConfigError extends Error {
@@ -124,7 +124,7 @@ function resolveDefaults(c: ParsedStackConfig): StackConfig {
     database: { ...c.database, deletionProtection: c.database.deletionProtection ?? prod },
     backup: {
       ...c.backup,
-      vaultLock: c.backup.vaultLock ?? { enabled: prod, minRetentionDays: 7, maxRetentionDays: 36500 },
+      vaultLock: c.backup.vaultLock ?? { enabled: prod, ...DEFAULT_VAULT_LOCK_BOUNDS },
     },
     secondaryRegions: c.regions.map((r) => r.name).filter((n) => n !== c.writerRegion),
   };

@@ -270,60 +270,128 @@ const route53CheckerRegions = [
   "us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
 ] as const;
 
-export const routingSchema = z.strictObject({
-  /** `accelerator` (Global Accelerator, anycast, no DNS TTL) or `route53` (latency records + health checks). @default "accelerator" */
-  mode: z.enum(["accelerator", "route53"]).default("accelerator"),
-  /** Traffic dial per region in percent (0..100); 100 in normal operation. @default - 100 for every region */
-  trafficDials: z.record(regionName, z.number().int().min(0).max(100)).default({}),
-  /** Keep the client source IP for ALB endpoints. @default true */
-  clientIpPreservation: z.boolean().default(true),
-  route53: z
-    .strictObject({
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "is not a Route 53 hosted zone id (Z...)" }),
-      /** Record name, e.g. `app.example.com`. */
-      recordName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}\.?$/i, { message: "is not a DNS name" }),
-      /** Failed checks before unhealthy (1..10). @default 3 */
-      failureThreshold: z.number().int().min(1).max(10).default(3),
-      /** Route 53 checker regions (at least 3). @default - us-east-1, us-west-2, eu-west-1 */
-      checkerRegions: z.array(z.enum(route53CheckerRegions)).min(3, { message: "needs at least 3 checker regions (Route 53 rejects fewer)" }).default(["us-east-1", "us-west-2", "eu-west-1"]),
-      /** Record TTL is fixed at 60 s for alias records; kept for documentation of the budget. */
-    })
-    .optional(),
-});
+/**
+ * The global entry. `accelerator`: Global Accelerator, two anycast IPs, one endpoint group per
+ * region with the region's ALB; failover follows the ALB target health (no DNS TTL). `route53`:
+ * latency alias records per region, each gated by a calculated health check over an HTTPS check
+ * of the ALB and a CloudWatch alarm check, so a region that is up but too slow loses its traffic.
+ */
+export const routingSchema = z
+  .strictObject({
+    /** @default "accelerator" */
+    mode: z.enum(["accelerator", "route53"]).default("accelerator"),
+    /**
+     * Global Accelerator traffic dial per region in percent (0..100), the source of truth for
+     * `pulumi up`: a drill that drains a region writes the new dial here (Automation API) so the
+     * next update keeps it. Regions not listed get 100. Accelerator mode only.
+     * @default - 100 for every region
+     */
+    trafficDials: z.record(regionName, z.number().int().min(0, { message: "must be between 0 and 100 percent" }).max(100, { message: "must be between 0 and 100 percent" })).default({}),
+    /** Keep the client source IP for ALB endpoints (GA then adds a `GlobalAccelerator` security group to the VPC). @default true */
+    clientIpPreservation: z.boolean().default(true),
+    route53: z
+      .strictObject({
+        /** Public hosted zone that holds `recordName`. */
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "is not a Route 53 hosted zone id (Z...)" }),
+        /** Record name, e.g. `app.example.com`. Alias records to an ALB have a fixed 60 s TTL. */
+        recordName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}\.?$/i, { message: "is not a DNS name" }),
+        /**
+         * Seconds between checks by each checker: 10 (fast, extra charge) or 30. Route 53 cannot
+         * change it after creation, so changing it replaces the health check.
+         * @default 10
+         */
+        requestIntervalSeconds: z
+          .number()
+          .refine((v) => v === 10 || v === 30, { message: "must be 10 or 30 (the only intervals Route 53 offers)" })
+          .default(10),
+        /** Consecutive failed checks before a region is unhealthy (Route 53 allows 1..10). @default 3 */
+        failureThreshold: z.number().int().min(1, { message: "must be between 1 and 10" }).max(10, { message: "must be between 1 and 10" }).default(3),
+        /** Route 53 checker regions (at least 3). @default - us-east-1, us-west-2, eu-west-1 */
+        checkerRegions: z
+          .array(z.enum(route53CheckerRegions))
+          .min(3, { message: "needs at least 3 checker regions (Route 53 rejects fewer)" })
+          .refine((list) => new Set(list).size === list.length, { message: "lists a checker region twice" })
+          .default(["us-east-1", "us-west-2", "eu-west-1"]),
+      })
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    // 100 is the neutral dial, so a stack file that lists it keeps working after a mode switch.
+    const turned = Object.entries(r.trafficDials).filter(([, dial]) => dial !== 100);
+    if (r.mode === "route53" && turned.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["trafficDials"],
+        message: `turns ${turned.map(([region]) => region).join(", ")} below 100, but dials only exist in mode accelerator; route53 mode moves traffic by health checks`,
+      });
+    }
+  });
 
 export const monitoringSchema = z.strictObject({
-  /** p99 TargetResponseTime budget in milliseconds. @default 1000 */
+  /** p99 `TargetResponseTime` budget in milliseconds; above it for `evaluationPeriods` the region is unhealthy. @default 1000 */
   latencyP99Ms: z.number().int().positive().default(1000),
-  /** 5xx share of requests, in percent, that makes a region unhealthy. @default 5 */
+  /** 5xx share of requests (ALB and targets), in percent, that makes a region unhealthy. @default 5 */
   error5xxPercent: z.number().positive().max(100).default(5),
-  /** Minimum healthy targets per AZ. @default 1 */
+  /** Minimum healthy targets per AZ; below it the AZ counts as lost. @default 1 */
   minHealthyHostsPerAz: z.number().int().min(1).default(1),
+  /**
+   * Alarm period in seconds. A multiple of 60: Route 53 CLOUDWATCH_METRIC health checks only read
+   * standard-resolution metrics.
+   * @default 60
+   */
+  periodSeconds: z
+    .number()
+    .int()
+    .min(60, { message: "must be at least 60 (Route 53 alarm health checks need standard resolution)" })
+    .max(3600)
+    .refine((v) => v % 60 === 0, { message: "must be a multiple of 60 (Route 53 alarm health checks need standard resolution)" })
+    .default(60),
+  /** Consecutive breaching periods before an alarm fires; detection time is periodSeconds x this. @default 3 */
+  evaluationPeriods: z.number().int().min(1).max(10).default(3),
   /** Optional e-mail subscribed to the alarm topics (needs confirmation by the recipient). */
   alarmEmail: z.string().email().optional(),
 });
 
-export const backupSchema = z.strictObject({
-  /** AWS Backup schedule (cron in UTC). @default "cron(0 5 * * ? *)" */
-  schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { message: "must be a cron(...) or rate(...) expression" }).default("cron(0 5 * * ? *)"),
-  /** Days recovery points are kept in the source region. @default 35 */
-  retentionDays: retentionDays.default(35),
-  /** Days the cross-region copies are kept. @default 35 */
-  copyRetentionDays: retentionDays.default(35),
-  /** Continuous backup (point-in-time restore) where supported (Aurora). @default true */
-  continuousBackup: z.boolean().default(true),
-  /** Vault lock. @default - on in prod (governance mode), off elsewhere */
-  vaultLock: z
-    .strictObject({
-      enabled: z.boolean(),
-      minRetentionDays: z.number().int().min(1).default(7),
-      maxRetentionDays: z.number().int().min(1).default(36500),
-      /** Set to switch to compliance mode after this many days (irreversible afterwards). */
-      changeableForDays: z.number().int().min(3).optional(),
-    })
-    .optional(),
-  /** Restore testing plan: restores a recent recovery point on a schedule. @default true */
-  restoreTesting: z.boolean().default(true),
-});
+/** Vault lock bounds prod gets when `backup.vaultLock` is not written. */
+export const DEFAULT_VAULT_LOCK_BOUNDS = { minRetentionDays: 7, maxRetentionDays: 36500 } as const;
+
+/** AWS Backup keeps continuous (point-in-time) recovery points for at most 35 days. */
+export const CONTINUOUS_BACKUP_MAX_DAYS = 35;
+
+export const backupSchema = z
+  .strictObject({
+    /** AWS Backup schedule (cron in UTC); also the cadence of the cross-region snapshot copies. @default "cron(0 5 * * ? *)" */
+    schedule: z.string().regex(/^(cron|rate)\(.+\)$/, { message: "must be a cron(...) or rate(...) expression" }).default("cron(0 5 * * ? *)"),
+    /** Days recovery points are kept in the source region (at most 35 with continuous backup). @default 35 */
+    retentionDays: retentionDays.default(35),
+    /** Days the cross-region copies are kept (copies are snapshots, so the 35-day limit does not apply). @default 35 */
+    copyRetentionDays: retentionDays.default(35),
+    /** Continuous backup (point-in-time restore) where supported (Aurora). @default true */
+    continuousBackup: z.boolean().default(true),
+    /** Vault lock. @default - on in prod (governance mode, 7..36500 days), off elsewhere */
+    vaultLock: z
+      .strictObject({
+        enabled: z.boolean(),
+        minRetentionDays: z.number().int().min(1).default(7),
+        maxRetentionDays: z.number().int().min(1).default(36500),
+        /** Set to switch to compliance mode after this many days (irreversible afterwards). */
+        changeableForDays: z.number().int().min(3).optional(),
+      })
+      .optional(),
+    /** Restore testing plan: restores a recent recovery point on a schedule. @default true */
+    restoreTesting: z.boolean().default(true),
+    /** When restore tests run (cron in UTC). @default "cron(0 6 ? * SAT *)" (weekly) */
+    restoreTestingSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, { message: "must be a cron(...) or rate(...) expression" }).default("cron(0 6 ? * SAT *)"),
+  })
+  .superRefine((b, ctx) => {
+    if (b.continuousBackup && b.retentionDays > CONTINUOUS_BACKUP_MAX_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["retentionDays"],
+        message: `must be at most ${CONTINUOUS_BACKUP_MAX_DAYS} while continuousBackup is on (AWS Backup keeps point-in-time recovery points for at most 35 days); keep longer history in copyRetentionDays`,
+      });
+    }
+  });
 
 export const stackConfigSchema = z
   .strictObject({
@@ -416,6 +484,24 @@ export const stackConfigSchema = z
     }
     if (c.backup.vaultLock && c.backup.vaultLock.minRetentionDays > c.backup.vaultLock.maxRetentionDays) {
       ctx.addIssue({ code: "custom", path: ["backup", "vaultLock", "minRetentionDays"], message: "exceeds maxRetentionDays" });
+    }
+    // A locked vault rejects recovery points whose lifecycle falls outside its bounds, so the
+    // backup (and the other region's copy into it) would fail at run time, not at deploy time.
+    const lock = c.backup.vaultLock ?? (c.environment === "prod" ? { enabled: true, ...DEFAULT_VAULT_LOCK_BOUNDS } : undefined);
+    if (lock?.enabled) {
+      for (const key of ["retentionDays", "copyRetentionDays"] as const) {
+        const days = c.backup[key];
+        if (days < lock.minRetentionDays || days > lock.maxRetentionDays) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["backup", key],
+            message: `must lie within the vault lock's ${lock.minRetentionDays}..${lock.maxRetentionDays} days${c.backup.vaultLock ? "" : " (prod locks vaults by default)"}, or locked vaults reject the recovery points`,
+          });
+        }
+      }
+    }
+    if (c.routing.mode === "accelerator" && names.every((n) => (c.routing.trafficDials[n] ?? 100) === 0)) {
+      ctx.addIssue({ code: "custom", path: ["routing", "trafficDials"], message: "sets every region's dial to 0; at least one region must take traffic" });
     }
   });
 

@@ -60,6 +60,9 @@ export interface GraphNode {
 /** Types whose control plane is global: they belong to no region's failure domain. */
 const GLOBAL_TYPE = /^aws:(globalaccelerator|route53|iam|route53recoverycontrol|route53recoveryreadiness|cloudfront|organizations|shield|wafregional-never)\//;
 
+/** Providers whose resources live only in Pulumi state. */
+const LOCAL_TYPE = /^(random|tls|time|command):/;
+
 /** Keys through which a resource names the subnets it lives in. */
 const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkInterfaceId"];
 const SUBNET_TYPES = new Set(["aws:ec2/subnet:Subnet"]);
@@ -293,7 +296,8 @@ export class ResourceGraph {
   }
 
   private computeRegion(n: GraphNode): string | undefined {
-    if (GLOBAL_TYPE.test(n.type)) return GLOBAL;
+    // Global control planes, and providers that create nothing in the cloud (random values).
+    if (GLOBAL_TYPE.test(n.type) || LOCAL_TYPE.test(n.type)) return GLOBAL;
     const own = this.prop(n, "region");
     if (typeof own === "string" && own) return own;
     const provider = this.providerOf(n);

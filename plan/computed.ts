@@ -257,6 +257,96 @@ Object.assign(COMPUTED, {
   },
 } satisfies Record<string, ComputedOutputs>);
 
+/** A UUID-shaped id from the resource's identity hash. */
+function uuidOf(ctx: ComputeContext): string {
+  const h = ctx.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function str(value: unknown, fallback = ""): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+/** Routing, monitoring and backup types (GlobalTrafficManager, HealthMonitoring, BackupPlan). */
+Object.assign(COMPUTED, {
+  // Global Accelerator is global: ARNs carry no region, and the provider talks to us-west-2.
+  "aws:globalaccelerator/accelerator:Accelerator": (ctx) => {
+    const id = `arn:aws:globalaccelerator::${MOCK_ACCOUNT}:accelerator/${uuidOf(ctx)}`;
+    const b = Buffer.from(ctx.hex(8), "hex");
+    const dualStack = ctx.inputs.ipAddressType === "DUAL_STACK";
+    return {
+      id,
+      state: {
+        arn: id,
+        dnsName: `a${ctx.hex(16)}.awsglobalaccelerator.com`,
+        dualStackDnsName: dualStack ? `a${ctx.hex(16)}.dualstack.awsglobalaccelerator.com` : "",
+        // The fixed zone GA uses for alias records (same in every partition region).
+        hostedZoneId: "Z2BJ6XQ5FK7U4H",
+        ipSets: [{ ipFamily: "IPv4", ipAddresses: [`75.2.${b[0]}.${b[1] || 1}`, `99.83.${b[2]}.${b[3] || 1}`] }],
+      },
+    };
+  },
+  "aws:globalaccelerator/listener:Listener": (ctx) => {
+    const id = `${str(ctx.inputs.acceleratorArn, `arn:aws:globalaccelerator::${MOCK_ACCOUNT}:accelerator/unknown`)}/listener/${ctx.hex(8)}`;
+    return { id, state: { arn: id } };
+  },
+  "aws:globalaccelerator/endpointGroup:EndpointGroup": (ctx) => {
+    const id = `${str(ctx.inputs.listenerArn)}/endpoint-group/${ctx.hex(12)}`;
+    return {
+      id,
+      state: {
+        arn: id,
+        healthCheckIntervalSeconds: ctx.inputs.healthCheckIntervalSeconds ?? 30,
+        healthCheckPath: ctx.inputs.healthCheckPath ?? "/",
+        healthCheckProtocol: ctx.inputs.healthCheckProtocol ?? "TCP",
+        thresholdCount: ctx.inputs.thresholdCount ?? 3,
+      },
+    };
+  },
+  "aws:route53/healthCheck:HealthCheck": (ctx) => {
+    const id = uuidOf(ctx);
+    return { id, state: { arn: `arn:aws:route53:::healthcheck/${id}` } };
+  },
+  "aws:route53/record:Record": (ctx) => {
+    const name = str(ctx.inputs.name).replace(/\.$/, "").toLowerCase();
+    const parts = [str(ctx.inputs.zoneId), name, str(ctx.inputs.type), str(ctx.inputs.setIdentifier)].filter((p) => p);
+    return { id: parts.join("_"), state: { fqdn: name } };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("cloudwatch", ctx.region, `alarm:${name}`) } };
+  },
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (ctx) => {
+    const name = autoName(ctx, "alarmName");
+    return { id: name, state: { alarmName: name, arn: arn("cloudwatch", ctx.region, `alarm:${name}`) } };
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (ctx) => {
+    const id = `${str(ctx.inputs.topic)}:${uuidOf(ctx)}`;
+    return { id, state: { arn: id, pendingConfirmation: ctx.inputs.protocol === "email", ownerId: MOCK_ACCOUNT } };
+  },
+  "aws:backup/vault:Vault": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("backup", ctx.region, `backup-vault:${name}`), recoveryPoints: 0 } };
+  },
+  "aws:backup/plan:Plan": (ctx) => {
+    const id = uuidOf(ctx);
+    return { id, state: { arn: arn("backup", ctx.region, `backup-plan:${id}`), version: ctx.hex(32) } };
+  },
+  "aws:backup/selection:Selection": (ctx) => ({ id: uuidOf(ctx), state: {} }),
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration": (ctx) => {
+    const vault = str(ctx.inputs.backupVaultName);
+    return { id: vault, state: { backupVaultArn: arn("backup", ctx.region, `backup-vault:${vault}`) } };
+  },
+  "aws:backup/restoreTestingPlan:RestoreTestingPlan": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("backup", ctx.region, `restore-testing-plan:${name}-${uuidOf(ctx)}`) } };
+  },
+  "aws:backup/restoreTestingSelection:RestoreTestingSelection": (ctx) => ({
+    id: `${autoName(ctx)}:${str(ctx.inputs.restoreTestingPlanName)}`,
+    state: { validationWindowHours: ctx.inputs.validationWindowHours ?? 0 },
+  }),
+} satisfies Record<string, ComputedOutputs>);
+
 /** Fallback for types no module describes: an id and an ARN in the resource's service. */
 export function genericComputed(ctx: ComputeContext): { id?: string; state: Record<string, unknown> } {
   const service = ctx.type.split(":")[1]?.split("/")[0] ?? "unknown";

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Command } from "commander";
 import { loadStack, STACK_DIR } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
@@ -37,6 +38,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<void> {
   const json = JSON.stringify(result.export, null, 2);
   if (opts.out) {
     try {
+      fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
       fs.writeFileSync(opts.out, `${json}\n`);
     } catch (err) {
       throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`);

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
-import type { AppConnection, RegionalDataStores } from "../contracts";
+import type { AppConnection, RegionalDataStores, RegionalEndpoint } from "../contracts";
 import { appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, GlobalDatabase, SessionStore } from "../data";
 import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
+import { declareResilience } from "./resilience";
 
 export interface ActiveActiveStackArgs {
   /** Validated stack configuration (see `config/parse.ts`). */
@@ -32,6 +33,8 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly appConnections: Record<string, AppConnection> = {};
   /** Per region, the data stores alarms, backups and drills refer to. */
   public readonly dataStores: Record<string, RegionalDataStores> = {};
+  /** Per region, the app tier's load balancer and target group. */
+  public readonly endpoints: Record<string, RegionalEndpoint> = {};
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:stack:ActiveActiveStack", name, {}, opts);
@@ -88,21 +91,34 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       this.dataStores[region.name] = dataStoresFor(this.database, this.sessions, region.name);
     }
     const data = dataTopology(this.database, this.sessions);
-    // ---- end data tier ----
+
+    // ---- Routing, health monitoring, backups (GlobalTrafficManager, HealthMonitoring, BackupPlan) ----
+    const resilience = declareResilience(name, {
+      config,
+      stack: args.stack,
+      providers: this.providers,
+      availabilityZones: Object.fromEntries(config.regions.map((r) => [r.name, this.cells[r.name].network.availabilityZones])),
+      endpoints: config.regions.map((r) => this.endpoints[r.name]).filter((e): e is RegionalEndpoint => !!e),
+      dataStores: config.regions.map((r) => this.dataStores[r.name]),
+    }, this);
 
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
-      return pulumi.all([pulumi.all(network.availabilityZones), network.vpcId]).apply(([availabilityZones, vpcId]): RegionTopology => ({
+      return pulumi.all([
+        pulumi.all(network.availabilityZones), network.vpcId, resilience.monitoring[region.name]?.topology, resilience.backup.topology[region.name],
+      ]).apply(([availabilityZones, vpcId, monitoring, backup]): RegionTopology => ({
         name: region.name,
         isWriter: region.name === config.writerRegion,
         cidr: region.cidr,
         availabilityZones,
         vpcId,
         natGateways: config.network.natGateways,
+        ...(monitoring ? { monitoring } : {}),
+        ...(backup ? { backup } : {}),
       }));
     }));
 
-    this.topology = pulumi.all([regions, data]).apply(([regionList, dataTier]): Topology => ({
+    this.topology = pulumi.all([regions, data, resilience.traffic?.topology]).apply(([regionList, dataTier, routing]): Topology => ({
       version: 1,
       project,
       stack: args.stack,
@@ -113,6 +129,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       regions: regionList.map((r) => ({ ...r, ...dataTier.regions[r.name] })),
       database: dataTier.database,
       sessions: dataTier.sessions,
+      ...(routing ? { routing } : {}),
     }));
     this.registerOutputs({ topology: this.topology });
   }

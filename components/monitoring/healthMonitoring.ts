@@ -1,0 +1,258 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegionalDataStores, RegionalEndpoint } from "../contracts";
+import { physicalName } from "../naming";
+import { tierTags } from "../tags";
+import type { RegionMonitoringTopology } from "../topology";
+import { alarmRef, anyOf, atLeast, azLossThreshold } from "./alarmRules";
+import { MetricAlarmFactory } from "./metricAlarms";
+
+export interface HealthMonitoringArgs {
+  /** The region; the caller's provider (via `opts.providers`) must point there too. */
+  readonly region: string;
+  readonly stack: string;
+  /** This region's ALB and target group (CloudWatch dimensions come from the ARN suffixes). */
+  readonly endpoint: RegionalEndpoint;
+  /** The cell's AZs; one healthy-host alarm per entry (the length is plain, names may be Outputs). */
+  readonly availabilityZones: pulumi.Input<string>[];
+  /** p99 `TargetResponseTime` budget in milliseconds. */
+  readonly latencyP99Ms: number;
+  /** 5xx share of requests, in percent, that makes the region unhealthy. */
+  readonly error5xxPercent: number;
+  /** Healthy targets an AZ needs to count as serving. @default 1 */
+  readonly minHealthyHostsPerAz?: number;
+  /** The region-loss RPO objective; replication lag above it puts data at risk. */
+  readonly rpoSeconds: number;
+  /**
+   * This region's Aurora cluster and Redis replication group. Without it the lag alarms and the
+   * data-at-risk composite are not created.
+   * @default - no data-tier alarms
+   */
+  readonly dataStores?: RegionalDataStores;
+  /** Nodes in the region's replication group (`<id>-001`..), to find the node that reports lag. @default 2 */
+  readonly sessionNodeCount?: number;
+  /** Alarm period in seconds (a multiple of 60 so Route 53 can read the routing alarm). @default 60 */
+  readonly periodSeconds?: number;
+  /** Breaching periods before an alarm fires. @default 3 */
+  readonly evaluationPeriods?: number;
+  /** AZs the cell is sized to lose while still serving. @default 1 */
+  readonly toleratedAzLosses?: number;
+  /** E-mail subscribed to the topic (the recipient must confirm). @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * "Cascading" health of one region: not just up, but within its latency, error, capacity and
+ * replication budgets. Metric alarms roll up into two composites, `region-unhealthy` (serving) and
+ * `data-at-risk` (replication lag), which notify a KMS-encrypted SNS topic. A separate
+ * single-metric `routing` alarm is what a Route 53 CLOUDWATCH_METRIC health check can read.
+ */
+export class HealthMonitoring extends pulumi.ComponentResource {
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly regionUnhealthyAlarmName: pulumi.Output<string>;
+  public readonly dataAtRiskAlarmName: pulumi.Output<string> | undefined;
+  /** Route 53-readable: standard statistic, single metric, standard resolution. */
+  public readonly routingAlarmName: pulumi.Output<string>;
+  public readonly topology: pulumi.Output<RegionMonitoringTopology>;
+
+  constructor(name: string, args: HealthMonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("ha:monitoring:HealthMonitoring", name, {}, opts);
+
+    const minHealthyHosts = args.minHealthyHostsPerAz ?? 1;
+    const sessionNodeCount = args.sessionNodeCount ?? 2;
+    const periodSeconds = args.periodSeconds ?? 60;
+    const evaluationPeriods = args.evaluationPeriods ?? 3;
+    const toleratedAzLosses = args.toleratedAzLosses ?? 1;
+    const azCount = args.availabilityZones.length;
+    if (periodSeconds < 60 || periodSeconds % 60 !== 0) {
+      throw new Error(`HealthMonitoring ${name}: periodSeconds is ${periodSeconds}; use a multiple of 60 (Route 53 reads standard-resolution alarms only)`);
+    }
+    if (azCount < 1) throw new Error(`HealthMonitoring ${name}: availabilityZones is empty`);
+    const latencySeconds = args.latencyP99Ms / 1000;
+    const nameOf = (role: string) => physicalName({ stack: args.stack, region: args.region, role }, 255);
+    const parent = { parent: this };
+
+    const key = new aws.kms.Key(`${name}-topic-key`, {
+      description: `Encrypts the ${args.region} alarm topic of stack ${args.stack}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: topicKeyPolicy(this),
+      tags: tierTags("monitoring", nameOf("alarm-topic-key")),
+    }, parent);
+    const topicName = nameOf("alarms");
+    const topic = new aws.sns.Topic(`${name}-topic`, {
+      name: topicName,
+      kmsMasterKeyId: key.arn,
+      tags: tierTags("monitoring", topicName),
+    }, parent);
+    if (args.alarmEmail) {
+      new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, parent);
+    }
+
+    const alarms = new MetricAlarmFactory(name, this, { periodSeconds, evaluationPeriods, nameOf });
+    const lb = { LoadBalancer: args.endpoint.albArnSuffix };
+
+    const latencyP99 = alarms.single("latency-p99", {
+      description: `p99 target response time above ${args.latencyP99Ms} ms`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: lb,
+      extendedStatistic: "p99",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: latencySeconds,
+      treatMissingData: "notBreaching",
+      // Few requests make a noisy p99; wait for a meaningful sample instead of flapping.
+      evaluateLowSampleCountPercentiles: "ignore",
+    });
+    const errorRate = alarms.math("error-rate", {
+      description: `ALB and target 5xx above ${args.error5xxPercent} % of requests`,
+      threshold: args.error5xxPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      // ELB 5xx are counted in the denominator too: when no target can be chosen, RequestCount
+      // stays flat while HTTPCode_ELB_5XX_Count rises, and the rate must still reach 100 %.
+      expression: "100 * (FILL(t5xx, 0) + FILL(e5xx, 0)) / (FILL(req, 0) + FILL(e5xx, 0))",
+      metrics: {
+        t5xx: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum", dimensions: lb },
+        e5xx: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", stat: "Sum", dimensions: lb },
+        req: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", stat: "Sum", dimensions: lb },
+      },
+    });
+    const hostAlarms = args.availabilityZones.map((az, i) => alarms.single(`healthy-hosts-az${i + 1}`, {
+      description: `fewer than ${minHealthyHosts} healthy targets in AZ ${i + 1}`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HealthyHostCount",
+      dimensions: { AvailabilityZone: az, TargetGroup: args.endpoint.targetGroupArnSuffix, LoadBalancer: args.endpoint.albArnSuffix },
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: minHealthyHosts,
+      // The ALB reports this every minute while the target group exists; silence means trouble.
+      treatMissingData: "breaching",
+      notify: topic.arn,
+    }));
+    // Route 53 cannot read percentiles, metric math or composites; a mean above the p99 budget
+    // is a coarser but readable "up yet too slow" signal.
+    const routing = alarms.single("routing-latency", {
+      description: `mean target response time above the ${args.latencyP99Ms} ms p99 budget (read by Route 53)`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: lb,
+      statistic: "Average",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: latencySeconds,
+      treatMissingData: "notBreaching",
+    });
+
+    const lagAlarms = args.dataStores ? dataLagAlarms(alarms, args.dataStores, args.rpoSeconds, sessionNodeCount) : undefined;
+
+    const hostLossAt = azLossThreshold(azCount, toleratedAzLosses);
+    const regionUnhealthy = new aws.cloudwatch.CompositeAlarm(`${name}-region-unhealthy`, {
+      alarmName: nameOf("region-unhealthy"),
+      alarmDescription: `Region ${args.region} cannot serve within budget: p99 latency, 5xx rate, or healthy hosts lost in ${hostLossAt} of ${azCount} AZs`,
+      alarmRule: pulumi.all([latencyP99.name, errorRate.name, pulumi.all(hostAlarms.map((a) => a.name))]).apply(([l, e, hosts]) =>
+        anyOf([alarmRef(l), alarmRef(e), atLeast(hostLossAt, hosts)])),
+      alarmActions: [topic.arn],
+      okActions: [topic.arn],
+      tags: tierTags("monitoring", nameOf("region-unhealthy")),
+    }, parent);
+    const dataAtRisk = lagAlarms
+      ? new aws.cloudwatch.CompositeAlarm(`${name}-data-at-risk`, {
+        alarmName: nameOf("data-at-risk"),
+        alarmDescription: `Replication into ${args.region} lags beyond the ${args.rpoSeconds} s region-loss RPO`,
+        alarmRule: pulumi.all(Object.values(lagAlarms).map((a) => a.name)).apply((names) => anyOf(names.map(alarmRef))),
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+        tags: tierTags("monitoring", nameOf("data-at-risk")),
+      }, parent)
+      : undefined;
+
+    this.topicArn = topic.arn;
+    this.regionUnhealthyAlarmName = regionUnhealthy.alarmName;
+    this.dataAtRiskAlarmName = dataAtRisk?.alarmName;
+    this.routingAlarmName = routing.name;
+    const named: Record<string, pulumi.Output<string>> = {
+      latencyP99: latencyP99.name,
+      error5xxRate: errorRate.name,
+      routingLatency: routing.name,
+      ...Object.fromEntries(hostAlarms.map((a, i) => [`healthyHosts.az${i + 1}`, a.name])),
+      ...Object.fromEntries(Object.entries(lagAlarms ?? {}).map(([role, a]) => [role, a.name])),
+    };
+    this.topology = pulumi.all([topic.arn, regionUnhealthy.alarmName, dataAtRisk?.alarmName, routing.name, pulumi.all(named)])
+      .apply(([topicArn, unhealthy, atRisk, routingName, names]): RegionMonitoringTopology => ({
+        topicArn,
+        regionUnhealthyAlarm: unhealthy,
+        ...(atRisk ? { dataAtRiskAlarm: atRisk } : {}),
+        routingAlarm: routingName,
+        alarms: names,
+        periodSeconds,
+        evaluationPeriods,
+        thresholds: {
+          latencyP99Seconds: latencySeconds,
+          error5xxPercent: args.error5xxPercent,
+          minHealthyHostsPerAz: minHealthyHosts,
+          replicationLagSeconds: args.rpoSeconds,
+        },
+      }));
+    this.registerOutputs({ topicArn: this.topicArn, regionUnhealthyAlarmName: this.regionUnhealthyAlarmName, routingAlarmName: this.routingAlarmName });
+  }
+}
+
+/**
+ * Lag alarms exist in every region, whichever is the writer: the metrics only have data on a
+ * secondary, and creating them everywhere keeps the program unchanged by a switchover.
+ */
+function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): Record<string, aws.cloudwatch.MetricAlarm> {
+  const cluster = { DBClusterIdentifier: data.auroraClusterIdentifier };
+  const aurora = (role: string, metricName: string) => alarms.single(role, {
+    description: `${metricName} above the ${rpoSeconds} s region-loss RPO`,
+    namespace: "AWS/RDS",
+    metricName,
+    dimensions: cluster,
+    statistic: "Maximum",
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: rpoSeconds * 1000, // both metrics are in milliseconds
+    treatMissingData: "notBreaching",
+  });
+  // The lag is reported by the node that is primary in this region, which moves on an in-region
+  // failover, so take the maximum over every member cluster (`<group>-001`, `-002`, ...).
+  const members = Object.fromEntries(Array.from({ length: nodes }, (_, i) => [
+    `n${i + 1}`,
+    {
+      namespace: "AWS/ElastiCache",
+      metricName: "GlobalDatastoreReplicationLag",
+      stat: "Maximum",
+      dimensions: { CacheClusterId: pulumi.interpolate`${data.replicationGroupId}-${String(i + 1).padStart(3, "0")}` },
+    },
+  ]));
+  return {
+    auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag"),
+    auroraReplicationLag: aurora("aurora-replication-lag", "AuroraGlobalDBReplicationLag"),
+    redisReplicationLag: alarms.math("redis-replication-lag", {
+      description: `GlobalDatastoreReplicationLag above the ${rpoSeconds} s region-loss RPO`,
+      threshold: rpoSeconds, // this metric is in seconds
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      expression: `MAX([${Object.keys(members).join(", ")}])`,
+      metrics: members,
+    }),
+  };
+}
+
+/** The account administers the key; CloudWatch may encrypt alarm messages to the topic with it. */
+function topicKeyPolicy(parent: pulumi.Resource): pulumi.Output<string> {
+  const identity = aws.getCallerIdentityOutput({}, { parent });
+  const partition = aws.getPartitionOutput({}, { parent });
+  return pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+      },
+    ],
+  }));
+}
