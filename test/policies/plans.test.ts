@@ -11,19 +11,12 @@ import { Mutable } from "./mutations";
  * The blueprint's own plans against the pack: every stack passes with no mandatory violation, and
  * the prod plan with any one redundancy or safety property removed does not.
  *
- * Tiers land in the plan one branch at a time. A rule about a tier that is absent from the plan
- * can only be violated by the absence itself (for example backup coverage before the backup tier
- * exists); PENDING_TIER_RULES lists those, and is ignored only while the plan has no resource of
- * the tier's types. Mutations whose resource types are absent are reported as skipped.
+ * Mutations need resource types of a tier; while that tier has not landed in the plan they are
+ * reported as skipped ("pending"), and run as soon as it has.
  */
-const PENDING_TIER_RULES: Record<string, string> = {
-  "ha-backup-coverage": "aws:backup/",
-};
-
 function mandatory(resources: ExportedResource[], env: "dev" | "staging" | "prod") {
   const result = checkGraph(new ResourceGraph(resources, "us-east-1"), { environment: env });
-  const present = (prefix: string) => resources.some((r) => r.type.startsWith(prefix));
-  return result.violations.filter((v) => v.enforcementLevel === "mandatory" && !(PENDING_TIER_RULES[v.policy] && !present(PENDING_TIER_RULES[v.policy])));
+  return result.violations.filter((v) => v.enforcementLevel === "mandatory");
 }
 
 const plans: Partial<Record<"dev" | "staging" | "prod", ExportedResource[]>> = {};
