@@ -66,13 +66,20 @@ export const backupCoverage = defineStackRule({
   scope: "stack",
   config: {},
   check({ graph, report }) {
-    const selections = graph.ofType(T.backupSelection);
+    // Selections that name resources are found through the reverse edge; only selections by
+    // pattern, tag or condition have to be tried against each resource (few per stack).
+    const byRule = graph.ofType(T.backupSelection).filter((s) => {
+      const patterns = asList(graph.prop(s, "resources"));
+      return isSet(graph, s, "selectionTags") || isSet(graph, s, "conditions") || (!isUnknown(patterns) && patterns.some((p) => typeof p === "string" && p.includes("*")));
+    });
     const covered = (n: GraphNode) => {
       const region = regionalOf(graph, n);
-      return selections.some((s) => {
+      const sameRegion = (s: GraphNode) => {
         const sr = regionalOf(graph, s);
-        return (!sr || !region || sr === region) && selects(graph, s, n);
-      });
+        return !sr || !region || sr === region;
+      };
+      return graph.incoming(n, "resources", [T.backupSelection]).some((s) => sameRegion(s) && !graph.refs(s, "notResources").includes(n))
+        || byRule.some((s) => sameRegion(s) && selects(graph, s, n));
     };
     const coveredGlobal = new Set<string>();
     for (const gc of graph.ofType(T.globalCluster)) {

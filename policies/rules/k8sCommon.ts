@@ -28,27 +28,66 @@ function namespaceOf(graph: ResourceGraph, n: GraphNode): { name?: string; node?
   return { name: ns ?? "default", node, unknown: false };
 }
 
-/** Whether two namespaced resources may share a namespace (unknown counts as yes). */
-export function sameNamespace(graph: ResourceGraph, a: GraphNode, b: GraphNode): boolean {
-  const x = namespaceOf(graph, a);
-  const y = namespaceOf(graph, b);
-  if (x.node && y.node) return x.node === y.node;
-  if (x.unknown || y.unknown) return true;
-  const nameOf = (s: { name?: string; node?: GraphNode }) => s.name ?? asString(s.node ? graph.prop(s.node, "metadata.name") : undefined);
-  const nx = nameOf(x);
-  const ny = nameOf(y);
-  return typeof nx !== "string" || typeof ny !== "string" || nx === ny;
+/** A namespace bucket key: cluster plus the Namespace resource or literal name; undefined when unknown. */
+function namespaceKey(graph: ResourceGraph, n: GraphNode): string | undefined {
+  // Namespaces are per cluster: the Kubernetes provider is part of the key.
+  const cluster = n.provider ?? "";
+  const ns = namespaceOf(graph, n);
+  if (ns.node) {
+    const name = asString(graph.prop(ns.node, "metadata.name"));
+    return typeof name === "string" ? `${cluster}|name:${name}` : `${cluster}|node:${ns.node.urn}`;
+  }
+  return ns.unknown ? undefined : `${cluster}|name:${ns.name}`;
+}
+
+interface K8sIndex {
+  readonly hpasByTarget: Map<string, GraphNode[]>;
+  readonly byNamespace: Map<string, GraphNode[]>;
+  readonly unknownNamespace: GraphNode[];
+}
+
+const INDEX = new WeakMap<ResourceGraph, K8sIndex>();
+
+/** One pass over HPAs and namespaced workloads per graph, so no rule pairs every resource with every other. */
+function indexOf(graph: ResourceGraph): K8sIndex {
+  const cached = INDEX.get(graph);
+  if (cached) return cached;
+  const hpasByTarget = new Map<string, GraphNode[]>();
+  const byNamespace = new Map<string, GraphNode[]>();
+  const unknownNamespace: GraphNode[] = [];
+  const push = <K>(m: Map<K, GraphNode[]>, k: K, n: GraphNode) => m.set(k, [...(m.get(k) ?? []), n]);
+  for (const n of graph.ofType(T.deployment, ...T.pdbs)) {
+    const key = namespaceKey(graph, n);
+    if (key === undefined) unknownNamespace.push(n);
+    else push(byNamespace, key, n);
+  }
+  for (const h of graph.ofType(...T.hpas)) {
+    if (graph.prop(h, "spec.scaleTargetRef.kind") !== "Deployment") continue;
+    const targets = new Set(graph.refs(h, "spec").filter((d) => d.type === T.deployment));
+    const name = asString(graph.prop(h, "spec.scaleTargetRef.name"));
+    const key = namespaceKey(graph, h);
+    const candidates = key === undefined ? graph.ofType(T.deployment) : [...(byNamespace.get(key) ?? []), ...unknownNamespace];
+    if (typeof name === "string") {
+      for (const d of candidates) if (d.type === T.deployment && graph.prop(d, "metadata.name") === name) targets.add(d);
+    }
+    for (const d of targets) push(hpasByTarget, d.urn, h);
+  }
+  const index = { hpasByTarget, byNamespace, unknownNamespace };
+  INDEX.set(graph, index);
+  return index;
 }
 
 /** HPAs whose scaleTargetRef is this Deployment (by graph edge, or by literal name in the same namespace). */
 export function hpasOf(graph: ResourceGraph, dep: GraphNode): GraphNode[] {
-  const name = asString(graph.prop(dep, "metadata.name"));
-  return graph.ofType(...T.hpas).filter((h) => {
-    if (graph.prop(h, "spec.scaleTargetRef.kind") !== "Deployment") return false;
-    if (graph.refs(h, "spec").includes(dep)) return true;
-    const target = asString(graph.prop(h, "spec.scaleTargetRef.name"));
-    return typeof target === "string" && typeof name === "string" && target === name && sameNamespace(graph, h, dep);
-  });
+  return indexOf(graph).hpasByTarget.get(dep.urn) ?? [];
+}
+
+/** Workloads of `types` that may share `n`'s namespace (all of them when the namespace is unknown). */
+export function sameNamespaceAs(graph: ResourceGraph, n: GraphNode, types: readonly string[]): GraphNode[] {
+  const index = indexOf(graph);
+  const key = namespaceKey(graph, n);
+  const pool = key === undefined ? [...index.byNamespace.values()].flat() : index.byNamespace.get(key) ?? [];
+  return [...pool, ...index.unknownNamespace].filter((m) => m !== n && types.includes(m.type));
 }
 
 /**
@@ -62,6 +101,21 @@ export function minimumReplicas(graph: ResourceGraph, dep: GraphNode, hpas = hpa
   }
   const r = asNumber(graph.prop(dep, "spec.replicas")) ?? 1;
   return isUnknown(r) ? undefined : r;
+}
+
+const GROUPS_BY_REGION = new WeakMap<ResourceGraph, Map<string, GraphNode[]>>();
+
+function nodeGroupsByRegion(graph: ResourceGraph): Map<string, GraphNode[]> {
+  let m = GROUPS_BY_REGION.get(graph);
+  if (!m) {
+    m = new Map();
+    for (const g of graph.ofType(T.nodeGroup)) {
+      const r = regionalOf(graph, g);
+      if (r) m.set(r, [...(m.get(r) ?? []), g]);
+    }
+    GROUPS_BY_REGION.set(graph, m);
+  }
+  return m;
 }
 
 /**
@@ -79,6 +133,6 @@ export function clusterAzs(graph: ResourceGraph, dep: GraphNode): string[] {
   const region = regionalOf(graph, dep);
   const groups = clusters.length > 0
     ? clusters.flatMap((c) => graph.incoming(c, "clusterName", [T.nodeGroup]))
-    : graph.ofType(T.nodeGroup).filter((g) => region !== undefined && regionalOf(graph, g) === region);
+    : region === undefined ? [] : nodeGroupsByRegion(graph).get(region) ?? [];
   return azSpan(graph, groups.flatMap((g) => graph.refs(g, "subnetIds").filter((s) => s.type === T.subnet))).azs;
 }

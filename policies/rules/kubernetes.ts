@@ -1,7 +1,7 @@
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, field, isUnknown, list } from "../engine/values";
 import { labelsOf, selects, T } from "./common";
-import { clusterAzs, containersOf, hpasOf, isZoneKey, minimumReplicas, sameNamespace, templateLabels } from "./k8sCommon";
+import { clusterAzs, containersOf, hpasOf, isZoneKey, minimumReplicas, sameNamespaceAs, templateLabels } from "./k8sCommon";
 
 /** R14. One pod is one failure; fewer pods than AZs leaves an AZ without capacity. */
 export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean }>({
@@ -90,7 +90,6 @@ export const deploymentHasPdb = defineStackRule({
   scope: "stack",
   config: {},
   check({ graph, report, undecided }) {
-    const pdbs = graph.ofType(...T.pdbs);
     for (const dep of graph.ofType(T.deployment)) {
       const hpas = hpasOf(graph, dep);
       const min = minimumReplicas(graph, dep, hpas);
@@ -100,7 +99,7 @@ export const deploymentHasPdb = defineStackRule({
         undecided(dep, "pod template labels are unknown");
         continue;
       }
-      const covered = pdbs.some((p) => sameNamespace(graph, p, dep) && selects(labelsOf(graph.prop(p, "spec.selector.matchLabels")), labels));
+      const covered = sameNamespaceAs(graph, dep, T.pdbs).some((p) => selects(labelsOf(graph.prop(p, "spec.selector.matchLabels")), labels));
       if (!covered) report(dep, "is selected by no PodDisruptionBudget, so a node drain may evict all of its pods at once");
     }
   },
@@ -121,7 +120,6 @@ export const pdbAllowsEviction = defineStackRule({
   scope: "stack",
   config: {},
   check({ graph, report }) {
-    const deps = graph.ofType(T.deployment);
     for (const pdb of graph.ofType(...T.pdbs)) {
       const maxUnavailable = graph.prop(pdb, "spec.maxUnavailable");
       const minAvailable = graph.prop(pdb, "spec.minAvailable");
@@ -136,8 +134,8 @@ export const pdbAllowsEviction = defineStackRule({
       const min = asNumber(minAvailable);
       if (typeof min !== "number") continue;
       const selector = labelsOf(graph.prop(pdb, "spec.selector.matchLabels"));
-      for (const dep of deps) {
-        if (!sameNamespace(graph, pdb, dep) || !selects(selector, templateLabels(graph, dep))) continue;
+      for (const dep of sameNamespaceAs(graph, pdb, [T.deployment])) {
+        if (!selects(selector, templateLabels(graph, dep))) continue;
         const replicas = minimumReplicas(graph, dep);
         if (replicas !== undefined && min >= replicas) {
           report(pdb, `requires minAvailable ${min} while Deployment ${dep.name} keeps as few as ${replicas} pod(s), so evictions are blocked`);
