@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/parse";
 import { CliError } from "./errors";
 import { registerCheck } from "./commands/check";
+import { registerDrill } from "./commands/drill";
 import { registerPlan } from "./commands/plan";
 
 /**
@@ -16,6 +17,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerPlan(program);
   registerCheck(program);
+  registerDrill(program);
   return program;
 }
 

@@ -1,8 +1,9 @@
 export { RegionalNetwork, type RegionalNetworkArgs } from "./network/regionalNetwork";
 export { RegionalCell, type RegionalCellArgs } from "./stack/regionalCell";
+export { AppTier, type AppTierArgs } from "./app";
 export { ActiveActiveStack, type ActiveActiveStackArgs } from "./stack/activeActiveStack";
 export { GlobalDatabase, SessionStore, type GlobalDatabaseArgs, type SessionStoreArgs } from "./data";
-export type { Topology, RegionTopology } from "./topology";
+export type { Topology, RegionTopology, AppTopology } from "./topology";
 export { GlobalTrafficManager, type GlobalTrafficManagerArgs } from "./routing/globalTrafficManager";
 export { Route53LatencyRouting, type Route53RoutingArgs } from "./routing/route53Routing";
 export { HealthMonitoring, type HealthMonitoringArgs } from "./monitoring/healthMonitoring";

@@ -11,11 +11,57 @@ export interface RegionTopology {
   readonly vpcId: string;
   readonly natGateways: "zonal" | "regional";
   /** Per-tier details, filled by the tier components (ALB, clusters, alarms, vaults). */
-  readonly app?: Record<string, unknown>;
+  readonly app?: AppTopology;
   readonly database?: RegionDatabaseTopology;
   readonly sessions?: RegionSessionsTopology;
   readonly monitoring?: RegionMonitoringTopology;
   readonly backup?: RegionBackupTopology;
+}
+
+/**
+ * The app tier of one region: where traffic enters (ALB, target group, listeners), how its health
+ * is judged (the analyzer derives detection time as intervalSeconds x unhealthyThreshold), and the
+ * capacity bounds the failover headroom produced.
+ */
+export interface AppTopology {
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly namespace: string;
+  readonly deploymentName: string;
+  readonly albArn: string;
+  /** `app/<name>/<id>`: the CloudWatch `LoadBalancer` dimension. */
+  readonly albArnSuffix: string;
+  readonly albDnsName: string;
+  readonly albZoneId: string;
+  readonly targetGroupArn: string;
+  /** `targetgroup/<name>/<id>`: the CloudWatch `TargetGroup` dimension. */
+  readonly targetGroupArnSuffix: string;
+  /** 443 first when HTTPS is on (80 then only redirects), else just 80. */
+  readonly listenerPorts: number[];
+  readonly protocol: "HTTPS" | "HTTP";
+  /** `instance`: nodes registered by their node group's ASG, traffic to the NodePort. */
+  readonly targetType: "instance" | "ip";
+  readonly nodePort: number;
+  readonly healthCheck: {
+    readonly path: string;
+    readonly protocol: "HTTP" | "HTTPS";
+    readonly intervalSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+  };
+  readonly deregistrationDelaySeconds: number;
+  readonly capacity: {
+    readonly mode: "provisioned" | "scalable";
+    readonly sharePercent: number;
+    readonly azCount: number;
+    readonly steadyReplicas: number;
+    readonly failoverReplicas: number;
+    readonly hpaMinReplicas: number;
+    readonly hpaMaxReplicas: number;
+    readonly podsPerNode: number;
+    readonly nodesPerAz: { readonly min: number; readonly max: number };
+  };
 }
 
 export interface Topology {

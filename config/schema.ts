@@ -204,8 +204,42 @@ function dailyWindowsOverlap(a: string, b: string): boolean {
 
 const k8sQuantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|M|G|K)?$/, { message: "is not a Kubernetes quantity, e.g. 250m or 512Mi" });
 
+/** A DNS-1123 label: Kubernetes namespace and object names. */
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  message: "must be a DNS-1123 label: lower-case letters, digits and -, at most 63, starting and ending alphanumeric",
+});
+
+/** Instance families whose attribute letters after the generation digit include `g` (m7g, c6gn, r6gd, t4g) are Graviton. */
+export function isGravitonInstanceType(instanceType: string): boolean {
+  return /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(instanceType);
+}
+
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/** True when the whole CIDR lies inside one RFC 1918 private block. */
+export function isPrivateIpv4Cidr(text: string): boolean {
+  const c = parseCidr(text);
+  if ("error" in c) return false;
+  return RFC1918.some((block) => {
+    const b = parseCidr(block) as { base: number; prefix: number };
+    return c.prefix >= b.prefix && cidrsOverlap(text, block);
+  });
+}
+
 export const appSchema = z.strictObject({
-  /** Container image; must be pinned by a tag other than `latest` or by digest. */
+  /** Name of the Deployment, Service, HPA and PDB, and the `app.kubernetes.io/name` label. @default "app" */
+  name: k8sName.default("app"),
+  /** Kubernetes namespace of the workload. @default "app" */
+  namespace: k8sName
+    .refine((v) => !["default", "kube-system", "kube-public", "kube-node-lease"].includes(v), {
+      message: "must not be a namespace Kubernetes or EKS own (default, kube-system, kube-public, kube-node-lease)",
+    })
+    .default("app"),
+  /**
+   * Container image; must be pinned by a tag other than `latest` or by digest. The default is a
+   * placeholder: it runs as root on port 80, so it cannot start under the tier's non-root,
+   * read-only pod security context. Set your own service image.
+   */
   image: z
     .string()
     .min(1)
@@ -214,16 +248,36 @@ export const appSchema = z.strictObject({
     })
     .default("public.ecr.aws/nginx/nginx:1.27.3"),
   /** Port the container listens on. @default 8080 */
-  containerPort: z.number().int().min(1).max(65535).default(8080),
+  containerPort: z.number().int().min(1024, { message: "must be 1024 or higher: the container runs as a non-root user" }).max(65535).default(8080),
+  /**
+   * Fixed NodePort of the Service; the ALB target group sends traffic and health checks to it on
+   * every node. Must lie in the cluster's NodePort range. @default 30080
+   */
+  nodePort: z.number().int().min(30000, { message: "must be in the Kubernetes NodePort range 30000-32767" }).max(32767, { message: "must be in the Kubernetes NodePort range 30000-32767" }).default(30080),
   /** Deep health path: should check the app's dependencies (DB writer reachability, cache). @default "/healthz" */
   healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute path like /healthz" }).default("/healthz"),
-  /** Pods each region runs in steady state (spread over its AZs; at least one per AZ). @default 3 */
+  /**
+   * Pods one region needs to serve its own share of traffic in steady state (both regions up). The
+   * sizing derives the HPA and node-group bounds from it (see failoverHeadroom). @default 3
+   */
   replicasPerRegion: z.number().int().min(2).max(1000).default(3),
+  /** @default "250m" */
   cpuRequest: k8sQuantity.default("250m"),
+  /** @default "256Mi" */
   memoryRequest: k8sQuantity.default("256Mi"),
+  /** No CPU limit is set on purpose: a CPU limit throttles pods exactly when a failover spike arrives. @default "512Mi" */
   memoryLimit: k8sQuantity.default("512Mi"),
   /** Target average CPU utilisation for the HPA, in percent. @default 60 */
   targetCpuUtilizationPercent: z.number().int().min(10).max(95).default(60),
+  /** UID and GID the container runs as (the pod never runs as root). @default 10001 */
+  runAsUser: z.number().int().min(1, { message: "must not be 0: the pod runs as a non-root user" }).max(2147483647).default(10001),
+  /**
+   * Seconds a terminating pod keeps serving (preStop sleep) so kube-proxy on every node drops it
+   * before the container gets SIGTERM. @default 10
+   */
+  preStopSleepSeconds: z.number().int().min(0).max(120).default(10),
+  /** Target-group deregistration delay: how long a draining node keeps in-flight requests. @default 30 */
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
   /**
    * What share of the total traffic one region must carry alone when the other is lost, and how.
    * `provisioned`: the minimum sizes already carry it (static stability, nothing scales during the
@@ -231,38 +285,83 @@ export const appSchema = z.strictObject({
    */
   failoverHeadroom: z
     .strictObject({
+      /** Share of the total traffic, in percent, one region must be able to serve alone. @default 100 */
       sharePercent: z.number().int().min(50).max(200).default(100),
+      /** @default "provisioned" */
       capacity: z.enum(["provisioned", "scalable"]).default("provisioned"),
+      /**
+       * How far above the failover need the HPA maximum (and the node groups) may still scale, in
+       * percent: room for retry storms and cold caches right after a failover. @default 50
+       */
+      burstPercent: z.number().int().min(0).max(300).default(50),
     })
     .prefault({}),
   eks: z
     .strictObject({
-      /** Kubernetes version. Quote it. @default "1.33" */
-      version: z.string().regex(/^1\.\d{2}$/, { message: "must be a quoted Kubernetes minor version such as \"1.33\"" }).default("1.33"),
-      /** Instance types for the managed node groups (two or more give capacity options). */
+      /** Kubernetes version. Quote it. 1.30 or newer (the pods use the preStop sleep action). @default "1.33" */
+      version: z
+        .string()
+        .regex(/^1\.\d{2}$/, { message: "must be a quoted Kubernetes minor version such as \"1.33\"" })
+        .refine((v) => Number(v.split(".")[1]) >= 30, { message: "must be 1.30 or newer (the pods use the preStop sleep action, beta and on by default since 1.30)" })
+        .default("1.33"),
+      /** Instance types for the managed node groups (two or more give capacity options); same vCPU/memory so the autoscaler's sizing holds. */
       instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "is not an EC2 instance type" })).min(1).default(["m6i.large", "m5.large"]),
+      /** EKS-optimised AMI family of the nodes; must match the instance types' architecture. @default "AL2023_x86_64_STANDARD" */
+      amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"]).default("AL2023_x86_64_STANDARD"),
       /** Pods one node can hold for this app (used to size node groups from replicas). @default 4 */
       podsPerNode: z.number().int().min(1).max(110).default(4),
+      /** Lower bound of nodes in each AZ's node group, whatever the sizing computes. @default 1 */
+      minNodesPerAz: z.number().int().min(1).max(100).default(1),
+      /** Encrypted gp3 root volume size of each node, in GiB. @default 50 */
+      nodeVolumeSizeGiB: z.number().int().min(20).max(16384).default(50),
       /** Public API endpoint; off by default (private endpoint only). @default false */
       publicEndpoint: z.boolean().default(false),
       /** CIDRs allowed to reach a public endpoint; required and never 0.0.0.0/0 when it is on. */
       publicAccessCidrs: z.array(z.string()).default([]),
+      /**
+       * Private CIDRs (VPN, CI runners in a peered VPC) allowed to reach the private API endpoint on
+       * 443. `pulumi up` must reach the API to deploy the workload, so with the public endpoint off
+       * the deploying runner's network belongs here. @default - none: only the cluster's own nodes
+       */
+      privateAccessCidrs: z.array(z.string()).default([]),
+      /** IAM role or user ARNs granted cluster-admin through EKS access entries (the creator always is). @default - none */
+      adminPrincipalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN" })).default([]),
+      /** Retention of the control-plane log group, in days. @default 90 */
+      logRetentionDays: retentionDays.default(90),
+      /**
+       * Cluster Autoscaler image. Its minor version must match the cluster's.
+       * @default - registry.k8s.io/autoscaling/cluster-autoscaler:v<eks.version>.0
+       */
+      clusterAutoscalerImage: z
+        .string()
+        .refine((v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[^/:]+$/.test(v) && !/:latest$/.test(v)), { message: "must be pinned: use a version tag (not latest) or a @sha256 digest" })
+        .optional(),
     })
     .prefault({}),
   /** ACM certificate ARN per region for the HTTPS listener, e.g. `{ "us-east-1": "arn:aws:acm:..." }`. @default - HTTP only */
   certificateArns: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "is not an ACM certificate ARN" })).default({}),
+  /** TLS policy of the HTTPS listener (TLS 1.2 and 1.3 only). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  sslPolicy: z.string().regex(/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)[A-Za-z0-9-]*$/, { message: "must be an ELB security policy that allows only TLS 1.2 or newer, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06" }).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  /**
+   * Existing S3 bucket per region for ALB access logs (the bucket policy must let ELB log delivery
+   * write). @default - access logs off
+   */
+  accessLogBuckets: z.record(z.string(), z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name" })).default({}),
+  /** Deletion protection of the EKS cluster and the ALBs. @default - true in prod, false elsewhere */
+  deletionProtection: z.boolean().optional(),
   /** ALB target-group health check: the fast, deep check GA uses for ALB endpoints. */
   healthCheck: z
     .strictObject({
       /** Seconds between checks (ALB allows 5..300). @default 10 */
       intervalSeconds: z.number().int().min(5).max(300).default(10),
-      /** @default 5 */
+      /** Seconds without a response that fail a check (2..120, below the interval). @default 5 */
       timeoutSeconds: z.number().int().min(2).max(120).default(5),
-      /** @default 3 */
+      /** Consecutive successes before a target is healthy (2..10). @default 3 */
       healthyThreshold: z.number().int().min(2).max(10).default(3),
-      /** @default 3 */
+      /** Consecutive failures before a target is unhealthy (2..10). @default 3 */
       unhealthyThreshold: z.number().int().min(2).max(10).default(3),
     })
+    .refine((h) => h.timeoutSeconds < h.intervalSeconds, { path: ["timeoutSeconds"], message: "must be less than intervalSeconds (ELB rejects a timeout as long as the interval)" })
     .prefault({}),
 });
 
@@ -399,8 +498,17 @@ export const stackConfigSchema = z
     regions: z.array(regionSchema).min(2, { message: "needs at least 2 regions for an active-active design" }).max(3, {
       message: "allows at most 3 regions (an ElastiCache global datastore has at most 2 secondary regions)",
     }),
-    /** The region whose Aurora cluster and Redis group are created as primaries. */
+    /**
+     * The region whose Aurora cluster and Redis group are created as primaries. This is program
+     * shape: never change it on a live stack (it would move ForceNew credentials between clusters).
+     */
     writerRegion: regionName,
+    /**
+     * The region that writes now, recorded by `ha-blueprint drill` after a switchover or failover.
+     * Runtime state: it changes the topology output (and what alarms and drills treat as the
+     * writer), never the clusters. @default - writerRegion
+     */
+    currentWriterRegion: regionName.optional(),
     network: networkSchema.prefault({}),
     objectives: objectivesSchema,
     database: databaseSchema.prefault({}),
@@ -417,6 +525,9 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["regions", i, "name"], message: "is listed twice; regions must be distinct" });
       }
     });
+    if (c.currentWriterRegion && !names.includes(c.currentWriterRegion)) {
+      ctx.addIssue({ code: "custom", path: ["currentWriterRegion"], message: `is not one of the configured regions (${names.join(", ")})` });
+    }
     if (!names.includes(c.writerRegion)) {
       ctx.addIssue({ code: "custom", path: ["writerRegion"], message: `is not one of the configured regions (${names.join(", ")})` });
     }
@@ -459,6 +570,37 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["app", "certificateArns", region], message: `names a region that is not configured (${names.join(", ")})` });
       }
     }
+    const withCertificate = names.filter((n) => c.app.certificateArns[n] !== undefined);
+    if (withCertificate.length > 0 && withCertificate.length < names.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["app", "certificateArns"],
+        message: `must name a certificate for every region or for none (missing: ${names.filter((n) => !withCertificate.includes(n)).join(", ")}); the global entry point forwards the same ports to every region`,
+      });
+    }
+    for (const region of Object.keys(c.app.accessLogBuckets)) {
+      if (!names.includes(region)) {
+        ctx.addIssue({ code: "custom", path: ["app", "accessLogBuckets", region], message: `names a region that is not configured (${names.join(", ")})` });
+      }
+    }
+    c.app.eks.privateAccessCidrs.forEach((v, k) => {
+      const parsed = parseCidr(v);
+      if ("error" in parsed) {
+        ctx.addIssue({ code: "custom", path: ["app", "eks", "privateAccessCidrs", k], message: parsed.error });
+      } else if (!isPrivateIpv4Cidr(v)) {
+        ctx.addIssue({ code: "custom", path: ["app", "eks", "privateAccessCidrs", k], message: "is not a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16); the private endpoint is only reachable from inside the VPC or networks routed into it" });
+      }
+    });
+    const arm = c.app.eks.amiType.includes("ARM_64");
+    c.app.eks.instanceTypes.forEach((t, k) => {
+      if (isGravitonInstanceType(t) !== arm) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["app", "eks", "instanceTypes", k],
+          message: `does not match amiType ${c.app.eks.amiType}: ${arm ? "ARM AMIs need Graviton types such as m7g.large" : "x86_64 AMIs need Intel or AMD types such as m6i.large; set amiType AL2023_ARM_64_STANDARD for Graviton"}`,
+        });
+      }
+    });
     if (c.routing.mode === "route53" && !c.routing.route53) {
       ctx.addIssue({ code: "custom", path: ["routing", "route53"], message: "is required when routing.mode is route53 (hostedZoneId and recordName)" });
     }
@@ -508,3 +650,5 @@ export const stackConfigSchema = z
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type ParsedStackConfig = z.output<typeof stackConfigSchema>;
 export type RegionConfig = z.output<typeof regionSchema>;
+/** The validated `app` section (defaults applied), as the app tier receives it. */
+export type AppConfig = z.output<typeof appSchema>;

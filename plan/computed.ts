@@ -38,6 +38,28 @@ const ec2 = (prefix: string, kind: string): ComputedOutputs => (ctx) => {
   return { id, state: { arn: arn("ec2", ctx.region, `${kind}/${id}`), ownerId: MOCK_ACCOUNT } };
 };
 
+/** Base64 of a placeholder PEM: the shape of an EKS certificate-authority `data` value. */
+const MOCK_CA_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nTU9DSyBDQQ==\n-----END CERTIFICATE-----\n").toString("base64");
+const MOCK_TIME = "2026-01-01T00:00:00Z";
+
+/** Canonical hosted zone ids of Application/Classic load balancers, for alias records. */
+const ELB_ZONE_IDS: Record<string, string> = {
+  "us-east-1": "Z35SXDOTRQ7X7K",
+  "us-east-2": "Z3AADJGX6KTTL2",
+  "us-west-1": "Z368ELLRRE2KJ0",
+  "us-west-2": "Z1H1FL5HABSF5",
+  "eu-west-1": "Z32O12XQLNTSW2",
+  "eu-central-1": "Z215JYRZR1TBD5",
+  "ap-southeast-1": "Z1LMS91P8CMLE5",
+  "ap-southeast-2": "Z1GM3OXH4ZPM65",
+  "ap-northeast-1": "Z14GRHDCWA56QT",
+};
+
+function uuidOf(ctx: ComputeContext): string {
+  const h = ctx.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 /** Computed outputs per resource type token. Tier modules add their types here. */
 export const COMPUTED: Record<string, ComputedOutputs> = {
   "aws:ec2/vpc:Vpc": (ctx) => {
@@ -105,6 +127,125 @@ export const COMPUTED: Record<string, ComputedOutputs> = {
     const name = autoName(ctx);
     const topicArn = arn("sns", ctx.region, name);
     return { id: topicArn, state: { name, arn: topicArn } };
+  },
+
+  // --- App tier (issue 7): EKS, load balancing, Auto Scaling ---
+  "aws:eks/cluster:Cluster": (ctx) => {
+    const name = autoName(ctx);
+    const oidcId = ctx.hex(32).toUpperCase();
+    const vpcConfig = (ctx.inputs.vpcConfig ?? {}) as Record<string, unknown>;
+    return {
+      id: name,
+      state: {
+        name,
+        arn: arn("eks", ctx.region, `cluster/${name}`),
+        endpoint: `https://${oidcId}.gr7.${ctx.region}.eks.amazonaws.com`,
+        certificateAuthority: { data: MOCK_CA_DATA },
+        certificateAuthorities: [{ data: MOCK_CA_DATA }],
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${oidcId}` }] }],
+        vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-${ctx.hex(17)}` },
+        kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16" },
+        version: ctx.inputs.version ?? "1.33",
+        platformVersion: "eks.1",
+        status: "ACTIVE",
+        createdAt: MOCK_TIME,
+        clusterId: uuidOf(ctx),
+      },
+    };
+  },
+  "aws:eks/nodeGroup:NodeGroup": (ctx) => {
+    const prefix = ctx.inputs.nodeGroupNamePrefix;
+    // The provider appends a 26-digit timestamp-based suffix to a prefix.
+    const nodeGroupName = typeof ctx.inputs.nodeGroupName === "string" && ctx.inputs.nodeGroupName
+      ? ctx.inputs.nodeGroupName
+      : typeof prefix === "string" ? `${prefix}20260101000000${String(parseInt(ctx.hex(10), 16)).padStart(12, "0").slice(-12)}` : autoName(ctx);
+    const cluster = String(ctx.inputs.clusterName ?? "cluster");
+    const uuid = uuidOf(ctx);
+    const version = typeof ctx.inputs.version === "string" ? ctx.inputs.version : "1.33";
+    return {
+      id: `${cluster}:${nodeGroupName}`,
+      state: {
+        nodeGroupName,
+        arn: arn("eks", ctx.region, `nodegroup/${cluster}/${nodeGroupName}/${uuid}`),
+        resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-${uuid}` }], remoteAccessSecurityGroupId: "" }],
+        status: "ACTIVE",
+        version,
+        releaseVersion: `${version}.0-20260101`,
+      },
+    };
+  },
+  "aws:eks/addon:Addon": (ctx) => {
+    const cluster = String(ctx.inputs.clusterName ?? "cluster");
+    const addon = String(ctx.inputs.addonName ?? ctx.name);
+    return {
+      id: `${cluster}:${addon}`,
+      state: { arn: arn("eks", ctx.region, `addon/${cluster}/${addon}/${uuidOf(ctx)}`), addonVersion: "v1.0.0-eksbuild.1", createdAt: MOCK_TIME, modifiedAt: MOCK_TIME },
+    };
+  },
+  "aws:eks/accessEntry:AccessEntry": (ctx) => {
+    const cluster = String(ctx.inputs.clusterName ?? "cluster");
+    const principal = String(ctx.inputs.principalArn ?? "");
+    return {
+      id: `${cluster}:${principal}`,
+      state: {
+        accessEntryArn: arn("eks", ctx.region, `access-entry/${cluster}/role/${MOCK_ACCOUNT}/${principal.split("/").pop()}/${uuidOf(ctx)}`),
+        kubernetesGroups: [],
+        type: ctx.inputs.type ?? "STANDARD",
+        userName: principal,
+        createdAt: MOCK_TIME,
+      },
+    };
+  },
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": (ctx) => ({
+    id: `${String(ctx.inputs.clusterName)}#${String(ctx.inputs.principalArn)}#${String(ctx.inputs.policyArn)}`,
+    state: { associatedAt: MOCK_TIME, modifiedAt: MOCK_TIME },
+  }),
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": (ctx) => {
+    const id = `a-${ctx.hex(17)}`;
+    return {
+      id,
+      state: { associationId: id, associationArn: arn("eks", ctx.region, `podidentityassociation/${String(ctx.inputs.clusterName)}/${id}`), externalId: uuidOf(ctx) },
+    };
+  },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
+    const host = String(ctx.inputs.url ?? "").replace(/^https:\/\//, "");
+    const providerArn = `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${host}`;
+    return { id: providerArn, state: { arn: providerArn } };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (ctx) => {
+    const name = autoName(ctx);
+    const kind = ctx.inputs.loadBalancerType === "network" ? "net" : ctx.inputs.loadBalancerType === "gateway" ? "gwy" : "app";
+    const suffix = `${kind}/${name}/${ctx.hex(16)}`;
+    const lbArn = arn("elasticloadbalancing", ctx.region, `loadbalancer/${suffix}`);
+    const host = `${ctx.inputs.internal === true ? "internal-" : ""}${name}-${parseInt(ctx.hex(8), 16)}`;
+    return {
+      id: lbArn,
+      state: {
+        name,
+        arn: lbArn,
+        arnSuffix: suffix,
+        dnsName: kind === "app" ? `${host}.${ctx.region}.elb.amazonaws.com` : `${host}.elb.${ctx.region}.amazonaws.com`,
+        zoneId: ELB_ZONE_IDS[ctx.region] ?? `Z${ctx.hex(13).toUpperCase()}`,
+        loadBalancerType: ctx.inputs.loadBalancerType ?? "application",
+        ipAddressType: ctx.inputs.ipAddressType ?? "ipv4",
+      },
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (ctx) => {
+    const name = autoName(ctx);
+    const suffix = `targetgroup/${name}/${ctx.hex(16)}`;
+    const tgArn = arn("elasticloadbalancing", ctx.region, suffix);
+    return { id: tgArn, state: { name, arn: tgArn, arnSuffix: suffix, loadBalancerArns: [] } };
+  },
+  "aws:lb/listener:Listener": (ctx) => {
+    const lbArn = typeof ctx.inputs.loadBalancerArn === "string" ? ctx.inputs.loadBalancerArn : arn("elasticloadbalancing", ctx.region, `loadbalancer/app/unknown/${ctx.hex(16)}`);
+    const listenerArn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${ctx.hex(16)}`;
+    return { id: listenerArn, state: { arn: listenerArn } };
+  },
+  "aws:autoscaling/attachment:Attachment": (ctx) => ({ id: `${String(ctx.inputs.autoscalingGroupName)}-${ctx.hex(26)}`, state: {} }),
+  "aws:autoscaling/tag:Tag": (ctx) => {
+    const tag = (ctx.inputs.tag ?? {}) as Record<string, unknown>;
+    return { id: `${String(ctx.inputs.autoscalingGroupName)},${String(tag.key)}`, state: {} };
   },
 };
 
@@ -256,12 +397,6 @@ Object.assign(COMPUTED, {
     return { id: "none", state: { result, bcryptHash: `$2a$10$${hexOf(result, 53)}` } };
   },
 } satisfies Record<string, ComputedOutputs>);
-
-/** A UUID-shaped id from the resource's identity hash. */
-function uuidOf(ctx: ComputeContext): string {
-  const h = ctx.hex(32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 function str(value: unknown, fallback = ""): string {
   return typeof value === "string" ? value : fallback;

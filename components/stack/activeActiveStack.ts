@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
 import type { AppConnection, RegionalDataStores, RegionalEndpoint } from "../contracts";
+import { AppTier } from "../app/appTier";
 import { appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, GlobalDatabase, SessionStore } from "../data";
 import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
@@ -35,6 +36,8 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly dataStores: Record<string, RegionalDataStores> = {};
   /** Per region, the app tier's load balancer and target group. */
   public readonly endpoints: Record<string, RegionalEndpoint> = {};
+  /** The app tier of each region (EKS, workload, ALB); its `endpoint` feeds routing and alarms. */
+  public readonly apps: Record<string, AppTier> = {};
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:stack:ActiveActiveStack", name, {}, opts);
@@ -92,6 +95,28 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
     }
     const data = dataTopology(this.database, this.sessions);
 
+    // ---- App tier: one AppTier per region, in that region through its provider ----
+    for (const region of config.regions) {
+      const cell = this.cells[region.name];
+      const app = new AppTier(`${name}-${region.name}-app`, {
+        region: region.name,
+        stack: args.stack,
+        regionCount: config.regions.length,
+        vpcId: cell.network.vpcId,
+        availabilityZones: cell.network.availabilityZones,
+        privateSubnetIds: cell.network.privateSubnetIds,
+        publicSubnetIds: cell.network.publicSubnetIds,
+        appSecurityGroupId: cell.appSecurityGroupId,
+        app: config.app,
+        certificateArn: config.app.certificateArns[region.name],
+        accessLogBucket: config.app.accessLogBuckets[region.name],
+        deletionProtection: config.app.deletionProtection ?? config.environment === "prod",
+        connection: this.appConnections[region.name],
+      }, { parent: this, providers: [this.providers[region.name]] });
+      this.apps[region.name] = app;
+      this.endpoints[region.name] = app.endpoint;
+    }
+
     // ---- Routing, health monitoring, backups (GlobalTrafficManager, HealthMonitoring, BackupPlan) ----
     const resilience = declareResilience(name, {
       config,
@@ -105,14 +130,16 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
       return pulumi.all([
-        pulumi.all(network.availabilityZones), network.vpcId, resilience.monitoring[region.name]?.topology, resilience.backup.topology[region.name],
-      ]).apply(([availabilityZones, vpcId, monitoring, backup]): RegionTopology => ({
+        pulumi.all(network.availabilityZones), network.vpcId, this.apps[region.name].topology,
+        resilience.monitoring[region.name]?.topology, resilience.backup.topology[region.name],
+      ]).apply(([availabilityZones, vpcId, app, monitoring, backup]): RegionTopology => ({
         name: region.name,
-        isWriter: region.name === config.writerRegion,
+        isWriter: region.name === (config.currentWriterRegion ?? config.writerRegion),
         cidr: region.cidr,
         availabilityZones,
         vpcId,
         natGateways: config.network.natGateways,
+        app,
         ...(monitoring ? { monitoring } : {}),
         ...(backup ? { backup } : {}),
       }));
@@ -123,8 +150,8 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       project,
       stack: args.stack,
       environment: config.environment,
-      writerRegion: config.writerRegion,
-      secondaryRegions: config.secondaryRegions,
+      writerRegion: config.currentWriterRegion ?? config.writerRegion,
+      secondaryRegions: config.regions.map((r) => r.name).filter((n) => n !== (config.currentWriterRegion ?? config.writerRegion)),
       objectives: config.objectives,
       regions: regionList.map((r) => ({ ...r, ...dataTier.regions[r.name] })),
       database: dataTier.database,

@@ -1,0 +1,173 @@
+/**
+ * The one table of timings and SLAs the RTO/RPO budget, the availability estimate and the drill
+ * simulator are computed from. Every entry names its source and a confidence tag, so a number in a
+ * report can be traced back to the page it came from (docs/analysis-model.md lists them all).
+ *
+ * Confidence tags:
+ * - `A`   AWS official: user guide, API reference, SLA page, post-event summary.
+ * - `A-w` AWS-authored but informal: workshop, blog, FAQ wording.
+ * - `U`   upstream project docs or source (Kubernetes, Pulumi).
+ * - `C`   community or third party; a soft prior only.
+ * - `E`   this project's estimate where no source publishes a number; replace with drill measurements.
+ *
+ * `value` is the default the model uses; `floor` the tightest documented value. Re-check the live
+ * page before turning a number into a published goal: SLAs and docs change.
+ */
+
+export type Confidence = "A" | "A-w" | "U" | "C" | "E";
+
+export interface TimingConstant {
+  /** Seconds. */
+  readonly value: number;
+  readonly floor?: number;
+  readonly source: string;
+  readonly confidence: Confidence;
+  readonly note?: string;
+}
+
+export interface SlaConstant {
+  /** Monthly uptime commitment as a fraction, e.g. 0.9999. */
+  readonly value: number;
+  readonly scope: string;
+  readonly source: string;
+  readonly confidence: Confidence;
+}
+
+export const AURORA_DR = "Aurora User Guide, Using switchover or failover in Amazon Aurora Global Database (aurora-global-database-disaster-recovery.html)";
+const AURORA_HA = "Aurora User Guide, High availability for Amazon Aurora (Concepts.AuroraHighAvailability.html)";
+const EC_AUTOFAILOVER = "ElastiCache User Guide, Minimizing downtime with Multi-AZ (AutoFailover)";
+const DR_WORKSHOP_EC = "AWS DR workshop, ElastiCache global datastore (disaster-recovery.workshop.aws/en/services/databases/elasticache/global-datastore.html)";
+const ALB_HC = "ELB User Guide, Health checks for your target groups";
+const R53_HC = "Route 53 Developer Guide, How Route 53 determines whether a health check is healthy / Values for health checks";
+
+export const TIMINGS = {
+  albHealthCheckIntervalDefault: { value: 30, floor: 5, source: `${ALB_HC} (HealthCheckIntervalSeconds 5..300, default 30)`, confidence: "A" },
+  albUnhealthyThresholdDefault: { value: 2, floor: 2, source: `${ALB_HC} (UnhealthyThresholdCount 2..10, default 2)`, confidence: "A" },
+  gaEndpointGroupEvaluation: {
+    value: 30,
+    floor: 0,
+    source: "Global Accelerator workshop, failover (intro-to-global-accelerator.workshop.aws/en/failover.html): traffic moves up to 30 s after the ALB reports unhealthy",
+    confidence: "A-w",
+  },
+  gaTrafficDialPropagation: {
+    value: 30,
+    source: "Global Accelerator Developer Guide, How failover works: routing returns to normal in \"about 30 seconds\"; no figure is published for dial changes",
+    confidence: "E",
+    note: "Dial changes are control-plane calls in us-west-2; measure in drills.",
+  },
+  route53RequestIntervalDefault: { value: 30, floor: 10, source: `${R53_HC} (RequestInterval 10 or 30)`, confidence: "A" },
+  route53FailureThresholdDefault: { value: 3, floor: 1, source: `${R53_HC} (FailureThreshold 1..10, default 3)`, confidence: "A" },
+  route53CheckTimeout: { value: 6, source: `${R53_HC}: HTTP(S) connect within 4 s, then a response within 2 s`, confidence: "A" },
+  route53AliasTtl: { value: 60, source: "Route 53 FAQ: alias records to ELB have a fixed 60 s TTL", confidence: "A-w" },
+  clientDnsCache: {
+    value: 5,
+    source: `${AURORA_DR}: keep the client DNS cache TTL low, "such as 5 seconds"`,
+    confidence: "A",
+  },
+  appReconnect: {
+    value: 15,
+    floor: 5,
+    source: "rto-rpo-numbers.md section 10.1: connection pools and retries take seconds (no published number)",
+    confidence: "E",
+  },
+  writeForwardingReconnect: {
+    value: 0,
+    source: "Aurora User Guide, Using write forwarding in an Aurora PostgreSQL global database: no published latency; measure AuroraForwardingReplicaDMLLatency",
+    confidence: "E",
+    note: "Counted as 0: forwarded writes fail until promotion ends, which the promotion term already covers.",
+  },
+  decisionAutomated: {
+    value: 30,
+    floor: 0,
+    source: "rto-rpo-numbers.md section 10.1: automation decides within 0-60 s; neither service fails over across regions by itself",
+    confidence: "E",
+  },
+  decisionHuman: {
+    value: 900,
+    source: "rto-rpo-numbers.md section 10.1: a human approval gate adds 5-30 min",
+    confidence: "E",
+  },
+  auroraGlobalFailover: {
+    value: 180,
+    floor: 60,
+    source: `${AURORA_DR}: the secondary "assumes the primary role within a few minutes" (marketing/workshop: under a minute)`,
+    confidence: "A",
+  },
+  auroraGlobalSwitchover: {
+    value: 180,
+    floor: 60,
+    source: `${AURORA_DR}: duration "directly proportional" to AuroraGlobalDBRPOLag, database briefly unavailable; no figure, so the failover figure is used`,
+    confidence: "A",
+    note: "Measure in drills and feed the result back here.",
+  },
+  elasticacheGlobalPromote: { value: 60, floor: 60, source: `${DR_WORKSHOP_EC}: "RTO: 1 minute"`, confidence: "A-w" },
+  auroraInRegionFailover: {
+    value: 60,
+    floor: 30,
+    source: `${AURORA_HA}: service "typically restored in less than 60 seconds, and often less than 30 seconds"`,
+    confidence: "A",
+  },
+  auroraNoReplicaRecovery: { value: 600, source: `${AURORA_HA}: with no replica the instance is recreated, "typically less than 10 minutes"`, confidence: "A" },
+  elasticacheInRegionFailover: {
+    value: 30,
+    floor: 5,
+    source: `${EC_AUTOFAILOVER}: writes resume "a few seconds" after promotion starts; detection time is not published`,
+    confidence: "E",
+  },
+  k8sEviction: {
+    value: 340,
+    floor: 0,
+    source: "Kubernetes docs: node-monitor grace period 40 s + default not-ready toleration 300 s; 0 when replicas are pre-spread over AZs",
+    confidence: "U",
+  },
+  hpaSync: { value: 15, source: "Kubernetes docs, Horizontal Pod Autoscaling: --horizontal-pod-autoscaler-sync-period 15 s", confidence: "U" },
+  clusterAutoscalerDecision: { value: 30, source: "kubernetes/autoscaler FAQ: scale-up decision SLO <= 30 s below 100 nodes", confidence: "U" },
+  nodeProvisioning: { value: 240, floor: 45, source: "community reports: managed node group + Cluster Autoscaler 3-5 min (Karpenter 45-90 s)", confidence: "C" },
+  auroraReplicationLagTypical: { value: 1, source: `Aurora User Guide, Using Amazon Aurora Global Database: replication "typically under a second"`, confidence: "A" },
+  elasticacheReplicationLagTypical: { value: 1, source: `${DR_WORKSHOP_EC}: "RPO: Generally less than 1 second"`, confidence: "A-w" },
+  elasticacheInRegionLagTypical: {
+    value: 1,
+    source: `${EC_AUTOFAILOVER}: asynchronous replication, the least-lagging replica is promoted; no figure published`,
+    confidence: "E",
+  },
+  globalDbRpoMinimum: { value: 20, source: `${AURORA_DR}, Managing RPOs for Aurora PostgreSQL: rds.global_db_rpo 20..2147483647 s`, confidence: "A" },
+} as const satisfies Record<string, TimingConstant>;
+
+export const SLAS = {
+  elb: { value: 0.9999, scope: "per load balancer, Multi-AZ", source: "Elastic Load Balancing SLA (2022-07-25)", confidence: "A" },
+  ec2Region: { value: 0.9999, scope: "instances spread over >= 2 AZs", source: "Amazon Compute SLA", confidence: "A" },
+  auroraMultiAz: { value: 0.9999, scope: "Aurora cluster with instances in >= 2 AZs", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
+  auroraSingleAz: { value: 0.999, scope: "Aurora cluster in one AZ", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
+  elasticacheMultiAz: { value: 0.9999, scope: "Valkey/Redis OSS Multi-AZ", source: "Amazon ElastiCache SLA", confidence: "A" },
+  elasticacheSingleAz: { value: 0.995, scope: "single-AZ configuration", source: "Amazon ElastiCache SLA", confidence: "A" },
+  globalAccelerator: { value: 0.9999, scope: "per accelerator, Multi-AZ", source: "AWS Global Accelerator SLA (2022-05-19)", confidence: "A" },
+  route53: { value: 1, scope: "DNS query answering only", source: "Amazon Route 53 SLA", confidence: "A" },
+  eksControlPlane: { value: 0.9995, scope: "Kubernetes API endpoint (control path, not the data path)", source: "Amazon EKS SLA (2022-05-04)", confidence: "A" },
+} as const satisfies Record<string, SlaConstant>;
+
+export const EVENTS = {
+  regionEventsPerYear: {
+    value: 0.56,
+    source: "AWS post-event summaries 2017-2025: 5 published us-east-1 events in ~9 years (rto-rpo-numbers.md section 9)",
+    confidence: "A",
+    note: "Only public, widespread events: a floor, not a forecast.",
+  },
+} as const;
+
+/** Seconds in an average (Julian) year, the base of the per-year downtime terms. */
+export const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+
+/** Control planes a drill step depends on, to flag in timelines (data-plane paths need none). */
+export const CONTROL_PLANES = {
+  globalAccelerator: { region: "us-west-2", source: "Global Accelerator API reference: all create/update calls go to us-west-2" },
+  route53: { region: "us-east-1", source: "Route 53 resilience docs: record changes are control-plane calls in us-east-1" },
+} as const;
+
+export type TimingKey = keyof typeof TIMINGS;
+export type SlaKey = keyof typeof SLAS;
+
+/** `"Aurora ... (tag A)"`: how a report cites a constant. */
+export function cite(key: TimingKey): string {
+  const c: TimingConstant = TIMINGS[key];
+  return `${c.source} [${c.confidence}]`;
+}

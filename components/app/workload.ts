@@ -1,0 +1,229 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AppConfig } from "../../config/schema";
+import type { AppConnection } from "../contracts";
+import type { TierContext } from "./context";
+import { NODE_POOL_LABEL } from "./nodeGroups";
+import type { AppSizing } from "./sizing";
+
+export const ZONE_KEY = "topology.kubernetes.io/zone";
+export const HOST_KEY = "kubernetes.io/hostname";
+
+export interface WorkloadSettings {
+  readonly k8sProvider: k8s.Provider;
+  readonly app: AppConfig;
+  readonly sizing: AppSizing;
+  /** Kubernetes minor version (33 for 1.33): gates fields newer clusters understand. */
+  readonly kubernetesMinor: number;
+  readonly connection?: AppConnection;
+  /** Node groups and pod-running add-ons: the Deployment's rollout waits for ready pods. */
+  readonly dependsOn: pulumi.Resource[];
+}
+
+export interface WorkloadParts {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+  readonly configMap: k8s.core.v1.ConfigMap;
+  readonly secret?: k8s.core.v1.Secret;
+}
+
+/** Non-secret settings the pods read from their environment. */
+function configData(region: string, app: AppConfig, c?: AppConnection): Record<string, pulumi.Input<string>> {
+  const base: Record<string, pulumi.Input<string>> = {
+    APP_REGION: region,
+    APP_PORT: String(app.containerPort),
+    APP_HEALTH_PATH: app.healthPath,
+  };
+  if (!c) return base;
+  return {
+    ...base,
+    // The global writer endpoint follows the writer region after a switchover; pods never need a redeploy.
+    DATABASE_WRITER_HOST: c.databaseWriterEndpoint,
+    DATABASE_READER_HOST: c.databaseReaderEndpoint,
+    DATABASE_PORT: pulumi.output(c.databasePort).apply(String),
+    DATABASE_NAME: c.databaseName,
+    DATABASE_USER: c.databaseUser,
+    REDIS_HOST: c.redisEndpoint,
+    REDIS_PORT: pulumi.output(c.redisPort).apply(String),
+    REDIS_TLS: "true",
+  };
+}
+
+/**
+ * The app in one cluster: a restricted namespace, config and secrets, a Deployment spread over
+ * zones and hosts that never rolls below capacity, a NodePort Service the ALB's targets forward
+ * to, an HPA bounded by the sizing, and a PDB that always allows a drain to make progress.
+ */
+export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadParts {
+  const { name, parent } = ctx;
+  const app = s.app;
+  const opts = { parent, provider: s.k8sProvider };
+  const selector = { "app.kubernetes.io/name": app.name };
+  const labels = { ...selector, "app.kubernetes.io/part-of": "ha-blueprint", "ha-blueprint/tier": "app" };
+
+  const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+    metadata: {
+      name: app.namespace,
+      labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+    },
+  }, opts);
+  const ns = namespace.metadata.name;
+
+  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+    metadata: { name: app.name, namespace: ns, labels },
+    automountServiceAccountToken: false,
+  }, opts);
+
+  // No explicit names: a changed ConfigMap or Secret gets a new name, which rolls the pods.
+  const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+    metadata: { namespace: ns, labels },
+    data: configData(ctx.region, app, s.connection),
+  }, opts);
+  const c = s.connection;
+  const secret = c
+    ? new k8s.core.v1.Secret(`${name}-secret`, {
+      metadata: { namespace: ns, labels },
+      type: "Opaque",
+      stringData: pulumi.secret(pulumi.all([c.databasePassword, c.redisAuthToken]).apply(([password, token]) => ({
+        DATABASE_PASSWORD: password,
+        REDIS_AUTH_TOKEN: token,
+      }))),
+    }, opts)
+    : undefined;
+
+  const sizing = s.sizing;
+  const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+    metadata: { name: app.name, namespace: ns, labels },
+    spec: {
+      replicas: sizing.hpaMinReplicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: `${sizing.maxSurgePercent}%`, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: serviceAccount.metadata.name,
+          automountServiceAccountToken: false,
+          nodeSelector: NODE_POOL_LABEL,
+          terminationGracePeriodSeconds: app.preStopSleepSeconds + 30,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: app.runAsUser,
+            runAsGroup: app.runAsUser,
+            fsGroup: app.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          // Soft on purpose: a hard zone constraint would freeze every scale-up in the region the
+          // moment one AZ runs out of capacity. The per-AZ node groups keep nodes balanced, so
+          // the scheduler's spread scoring lands pods evenly in practice.
+          topologySpreadConstraints: [{
+            maxSkew: 1,
+            topologyKey: ZONE_KEY,
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: selector },
+            matchLabelKeys: ["pod-template-hash"],
+            nodeTaintsPolicy: "Honor",
+          }],
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [{
+                weight: 100,
+                podAffinityTerm: { topologyKey: HOST_KEY, labelSelector: { matchLabels: selector } },
+              }],
+            },
+          },
+          containers: [{
+            name: app.name,
+            image: app.image,
+            ports: [{ name: "http", containerPort: app.containerPort, protocol: "TCP" }],
+            envFrom: [
+              { configMapRef: { name: configMap.metadata.name } },
+              ...(secret ? [{ secretRef: { name: secret.metadata.name } }] : []),
+            ],
+            resources: {
+              requests: { cpu: app.cpuRequest, memory: app.memoryRequest },
+              limits: { memory: app.memoryLimit },
+            },
+            // Deep: a pod that cannot reach its dependencies leaves the Service, and when all
+            // do, the ALB target health (and so Global Accelerator) sees the region as down.
+            readinessProbe: {
+              httpGet: { path: app.healthPath, port: "http" },
+              periodSeconds: 5,
+              timeoutSeconds: 2,
+              failureThreshold: 2,
+            },
+            // Shallow: a dependency outage must not restart every pod at once.
+            livenessProbe: {
+              tcpSocket: { port: "http" },
+              initialDelaySeconds: 15,
+              periodSeconds: 10,
+              timeoutSeconds: 2,
+              failureThreshold: 6,
+            },
+            ...(app.preStopSleepSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: app.preStopSleepSeconds } } } } : {}),
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ["ALL"] },
+            },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          }],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        },
+      },
+    },
+  }, {
+    ...opts,
+    dependsOn: s.dependsOn,
+    // The HPA owns the replica count after creation; a `pulumi up` must not scale the app back down.
+    ignoreChanges: ["spec.replicas"],
+  });
+
+  const service = new k8s.core.v1.Service(`${name}-service`, {
+    metadata: { name: app.name, namespace: ns, labels },
+    spec: {
+      type: "NodePort",
+      selector,
+      ports: [{ name: "http", port: 80, targetPort: "http", nodePort: app.nodePort, protocol: "TCP" }],
+      // Any node forwards to any ready pod, so a node without app pods is still a healthy target.
+      externalTrafficPolicy: "Cluster",
+      // Prefer pods in the node's own zone: less cross-AZ traffic, and an impaired AZ's pods are
+      // not picked by nodes elsewhere while their endpoints linger.
+      ...(s.kubernetesMinor >= 31 ? { trafficDistribution: "PreferClose" } : {}),
+    },
+  }, opts);
+
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+    metadata: { name: app.name, namespace: ns, labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+      minReplicas: sizing.hpaMinReplicas,
+      maxReplicas: sizing.hpaMaxReplicas,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: app.targetCpuUtilizationPercent } } }],
+      behavior: {
+        // A failover doubles the load in seconds: scale up at once, down slowly.
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: "Max",
+          policies: [{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }],
+        },
+        scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Percent", value: 10, periodSeconds: 60 }] },
+      },
+    },
+  }, opts);
+
+  new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+    metadata: { name: app.name, namespace: ns, labels },
+    spec: {
+      maxUnavailable: sizing.pdbMaxUnavailable,
+      selector: { matchLabels: selector },
+      // A crash-looping pod must never block a node drain.
+      unhealthyPodEvictionPolicy: "AlwaysAllow",
+    },
+  }, opts);
+
+  return { namespace, deployment, service, configMap, secret };
+}

@@ -1,0 +1,53 @@
+import type { EngineEvent } from "./engine";
+
+/**
+ * Progress on stderr: on a terminal, one live line with the running step and its elapsed time;
+ * otherwise (CI logs, files, simulation) plain lines, one per step start/end and per state change.
+ */
+
+export interface ProgressOptions {
+  readonly tty: boolean;
+  /** Elapsed time comes from the engine's clock (virtual in a simulation), not from a timer. */
+  readonly live: boolean;
+}
+
+export interface Progress {
+  readonly onEvent: (event: EngineEvent) => void;
+  readonly stop: () => void;
+}
+
+const mark = { done: "ok", skipped: "skip", failed: "FAIL", "not-run": "-" } as const;
+
+export function progressReporter(write: (text: string) => void, opts: ProgressOptions): Progress {
+  let timer: NodeJS.Timeout | undefined;
+  let lastObserved = "";
+  const stopTimer = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  const onEvent = (e: EngineEvent) => {
+    if (e.type === "start") {
+      const label = `[${e.index + 1}/${e.total}] ${e.step.title}`;
+      lastObserved = "";
+      if (opts.tty && opts.live) {
+        const started = Date.now();
+        const draw = () => write(`\r\x1b[K${label} ... ${Math.round((Date.now() - started) / 1000)} s`);
+        draw();
+        timer = setInterval(draw, 1000);
+        timer.unref();
+      } else {
+        write(`T+${Math.round(e.atSeconds)}s ${label}: started\n`);
+      }
+    } else if (e.type === "observe") {
+      if (e.observed === lastObserved) return;
+      lastObserved = e.observed;
+      if (!(opts.tty && opts.live)) write(`T+${Math.round(e.atSeconds)}s   ${e.observed}\n`);
+    } else {
+      stopTimer();
+      const r = e.record;
+      const line = `[${e.index + 1}/${e.total}] ${r.title}: ${mark[r.status]} (${Math.round(r.endSeconds - r.startSeconds)} s)${r.error ? ` ${r.error}` : ""}`;
+      write(opts.tty && opts.live ? `\r\x1b[K${line}\n` : `T+${Math.round(r.endSeconds)}s ${line}\n`);
+    }
+  };
+  return { onEvent, stop: stopTimer };
+}

@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Table from "cli-table3";
+import type { BudgetTerm } from "../analysis/budget";
+import type { StepRecord } from "./engine";
+import type { DrillReport } from "./report";
+
+/** JSON, Markdown (with a Mermaid gantt of the steps) and plain-text renderings of a drill report. */
+
+export function reportToJson(report: DrillReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+const secs = (n: number | undefined) => (n === undefined ? "n/a" : `${Math.round(n * 10) / 10} s`);
+const verdict = (met: boolean | undefined) => (met === undefined ? "not measured" : met ? "met" : "MISSED");
+
+/** Mermaid task names may not hold `:` `;` `#`. */
+function ganttName(s: string): string {
+  return s.replace(/[:;#]/g, " ").replace(/\s+/g, " ").trim();
+}
+
+function ganttLine(r: StepRecord): string {
+  const start = Math.round(r.startSeconds);
+  const end = Math.round(r.endSeconds);
+  const name = ganttName(`${r.title}${r.status === "skipped" ? " (already done)" : r.status === "failed" ? " (FAILED)" : ""}`);
+  const id = r.id.replace(/[^A-Za-z0-9]/g, "_");
+  if (r.status === "skipped" || end <= start) return `    ${name} :milestone, ${id}, ${start}, ${start}`;
+  const tag = r.status === "failed" ? "crit, " : r.opensOutage || r.closesOutage ? "active, " : "done, ";
+  return `    ${name} :${tag}${id}, ${start}, ${end}`;
+}
+
+export function mermaidGantt(report: DrillReport): string {
+  const ran = report.steps.filter((s) => s.status !== "not-run");
+  return [
+    "```mermaid",
+    "gantt",
+    `    title ${ganttName(report.title)}`,
+    // Unix seconds from 0, shown as mm:ss: the axis reads as time since the drill started.
+    "    dateFormat X",
+    "    axisFormat %M:%S",
+    "    section Drill",
+    ...ran.map(ganttLine),
+    "```",
+  ].join("\n");
+}
+
+function termRows(terms: readonly BudgetTerm[]): string[] {
+  return terms.map((t) => `| ${t.label} | ${t.seconds} s | ${t.basis} | ${t.source}${t.settings?.length ? `; settings: ${t.settings.join(", ")}` : ""} |`);
+}
+
+export function reportToMarkdown(report: DrillReport): string {
+  const lines: string[] = [
+    `# ${report.title}`,
+    "",
+    `Stack \`${report.stack}\`, ${report.simulated ? "**simulated** (virtual clock, no AWS calls)" : "executed against AWS"}, started ${report.startedAt}. Outcome: **${report.outcome}**.`,
+    "",
+    "| | drill | service (drill + modelled) | budget | objective | result |",
+    "|---|---|---|---|---|---|",
+    `| RTO | ${secs(report.rto.measuredSeconds)} | ${secs(report.rto.serviceSeconds)} | ${report.rto.budgetSeconds} s | ${report.rto.objectiveSeconds} s | ${verdict(report.rto.met)} |`,
+    `| RPO | ${secs(report.rpo.measuredSeconds)} | ${secs(report.rpo.measuredSeconds)} | ${report.rpo.budgetSeconds} s | ${report.rpo.objectiveSeconds} s | ${verdict(report.rpo.met)} |`,
+    "",
+    `RPO basis: ${report.rpo.basis}.`,
+  ];
+  if (report.rto.modelledTerms.length > 0) {
+    lines.push("", `Modelled terms a drill cannot observe (added to the drill time): ${report.rto.modelledTerms.map((t) => `${t.label} ${t.seconds} s`).join(", ")}.`);
+  }
+  lines.push("", "## Timeline", "", mermaidGantt(report), "", "| step | status | start | duration | notes |", "|---|---|---|---|---|");
+  for (const s of report.steps) {
+    const notes = [...s.notes, ...s.warnings.map((w) => `warning: ${w}`)].join("<br>").replace(/\|/g, "\\|");
+    lines.push(`| ${s.title} | ${s.status} | ${s.status === "not-run" ? "" : secs(s.startSeconds)} | ${s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)} | ${notes} |`);
+  }
+  if (report.failure) {
+    lines.push(
+      "",
+      "## Failure",
+      "",
+      `Step \`${report.failure.step}\` stopped: ${report.failure.error}`,
+      "",
+      "Observed state:",
+      "",
+      "```",
+      report.failure.observed ?? "(none recorded)",
+      "```",
+      "",
+      "Next manual commands:",
+      "",
+      "```sh",
+      ...report.failure.nextCommands,
+      "```",
+    );
+  }
+  lines.push("", `## Budget: ${report.budget.label} (${report.budget.scope})`, "");
+  for (const p of report.budget.rto.paths) {
+    lines.push(`### ${p.name}: ${p.seconds} s${p.name === report.budget.rto.critical ? " (critical path)" : ""}`, "", "| term | seconds | basis | source |", "|---|---|---|---|", ...termRows(p.terms), "");
+  }
+  lines.push(`### RPO: ${report.budget.rpo.seconds} s${report.budget.rpo.bounded ? "" : " (typical, not bounded)"}`, "", "| term | seconds | basis | source |", "|---|---|---|---|", ...termRows(report.budget.rpo.terms));
+  if (report.controlPlaneDependencies.length > 0) lines.push("", "## Control-plane dependencies", "", ...report.controlPlaneDependencies.map((d) => `- ${d}`));
+  if (report.warnings.length > 0) lines.push("", "## Warnings", "", ...report.warnings.map((w) => `- ${w}`));
+  return `${lines.join("\n")}\n`;
+}
+
+export function reportToText(report: DrillReport): string {
+  const table = new Table({ head: ["step", "status", "start", "duration"], style: { head: [], border: [] } });
+  for (const s of report.steps) {
+    table.push([s.title, s.status, s.status === "not-run" ? "" : secs(s.startSeconds), s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)]);
+  }
+  const lines = [
+    `${report.title} (stack ${report.stack}${report.simulated ? ", simulated" : ""}): ${report.outcome}`,
+    table.toString(),
+    `RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`,
+    `RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`,
+  ];
+  if (report.writerEndpoint) lines.push(`Global writer endpoint: ${report.writerEndpoint}`);
+  if (report.failure) {
+    lines.push(`FAILED at ${report.failure.step}: ${report.failure.error}`, `Observed: ${report.failure.observed ?? "(none)"}`, "Next manual commands:", ...report.failure.nextCommands.map((c) => `  ${c}`));
+  }
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Writes the report, choosing the format by extension (.json or .md). */
+export function writeReport(file: string, report: DrillReport): void {
+  const ext = path.extname(file).toLowerCase();
+  const text = ext === ".json" ? reportToJson(report) : ext === ".md" || ext === ".markdown" ? reportToMarkdown(report) : undefined;
+  if (text === undefined) throw new Error(`--report ${file}: use a .json or .md file name`);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text);
+}

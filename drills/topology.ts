@@ -1,0 +1,334 @@
+import * as fs from "node:fs";
+import { z } from "zod";
+import type { BudgetSettings, RegionBudgetSettings, Setting } from "../analysis/budget";
+import { TIMINGS } from "../analysis/constants";
+import type { StackConfig } from "../config/parse";
+
+/**
+ * The ONE place that reads the stack's `topology` output for drills and the budget. The tier
+ * components fill the per-tier fields; their names live here only, so a rename is a one-file change.
+ * Fields the drill needs are optional in the schema and required by the accessors below, which
+ * name every missing field at once.
+ */
+
+export class TopologyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TopologyError";
+  }
+}
+
+const positiveInt = z.number().int().positive();
+
+const regionSchema = z.object({
+  name: z.string().min(1),
+  isWriter: z.boolean().optional(),
+  availabilityZones: z.array(z.string()).min(1),
+  app: z
+    .object({
+      albArn: z.string().optional(),
+      targetGroupArn: z.string().optional(),
+      healthCheck: z
+        .object({ intervalSeconds: positiveInt.optional(), unhealthyThreshold: positiveInt.optional(), healthyThreshold: positiveInt.optional() })
+        .optional(),
+      listenerPorts: z.array(positiveInt).optional(),
+      /** Pods the region runs in steady state: the healthy-target floor the drill checks. */
+      replicas: positiveInt.optional(),
+      capacity: z.enum(["provisioned", "scalable"]).optional(),
+    })
+    .optional(),
+  database: z
+    .object({
+      clusterIdentifier: z.string().optional(),
+      clusterArn: z.string().optional(),
+      readerEndpoint: z.string().optional(),
+      instanceCount: positiveInt.optional(),
+    })
+    .optional(),
+  sessions: z.object({ replicationGroupId: z.string().optional(), nodeCount: positiveInt.optional() }).optional(),
+});
+
+const objective = z.object({ rtoSeconds: z.number().positive(), rpoSeconds: z.number().nonnegative() });
+
+export const topologySchema = z.object({
+  version: z.literal(1),
+  stack: z.string().min(1),
+  environment: z.string().optional(),
+  writerRegion: z.string().min(1),
+  objectives: z.object({ availabilityPercent: z.number(), azLoss: objective, regionLoss: objective }),
+  regions: z.array(regionSchema).min(1),
+  database: z
+    .object({
+      globalClusterIdentifier: z.string().optional(),
+      endpoint: z.string().optional(),
+      engine: z.string().optional(),
+      globalDbRpoSeconds: positiveInt.optional(),
+    })
+    .optional(),
+  sessions: z.object({ globalReplicationGroupId: z.string().optional() }).optional(),
+  routing: z
+    .object({
+      mode: z.enum(["accelerator", "route53"]).optional(),
+      acceleratorArn: z.string().optional(),
+      /** Region name to Global Accelerator endpoint group ARN. */
+      endpointGroupArns: z.record(z.string(), z.string()).optional(),
+      /** Region name to Route 53 health check id. */
+      healthCheckIds: z.record(z.string(), z.string()).optional(),
+      failureThreshold: positiveInt.optional(),
+      requestInterval: positiveInt.optional(),
+    })
+    .optional(),
+});
+
+export type DrillTopology = z.output<typeof topologySchema>;
+export type RegionTopology = DrillTopology["regions"][number];
+
+function pathText(path: PropertyKey[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+}
+
+type Loose = Record<string, unknown>;
+const isLoose = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Maps the stack's `topology` output (components/topology.ts) onto the flat fields the drill reads:
+ * the global writer endpoint, and the accelerator's or Route 53's per-region ids.
+ */
+export function normalizeTopology(raw: unknown): unknown {
+  if (!isLoose(raw)) return raw;
+  const out: Loose = { ...raw };
+  if (isLoose(raw.database)) {
+    out.database = { ...raw.database, endpoint: raw.database.endpoint ?? raw.database.writerEndpoint };
+  }
+  const routing = raw.routing;
+  if (isLoose(routing) && (isLoose(routing.accelerator) || isLoose(routing.route53))) {
+    const flat: Loose = { mode: routing.mode };
+    if (isLoose(routing.accelerator)) {
+      flat.acceleratorArn = routing.accelerator.arn;
+      const groups = isLoose(routing.accelerator.endpointGroups) ? routing.accelerator.endpointGroups : {};
+      flat.endpointGroupArns = Object.fromEntries(Object.entries(groups).map(([region, g]) => [region, isLoose(g) ? g.arn : undefined]));
+    }
+    if (isLoose(routing.route53)) {
+      const regions = isLoose(routing.route53.regions) ? routing.route53.regions : {};
+      flat.healthCheckIds = Object.fromEntries(Object.entries(regions).map(([region, r]) => [region, isLoose(r) ? r.healthCheckId : undefined]));
+      flat.failureThreshold = routing.route53.failureThreshold;
+      flat.requestInterval = routing.route53.requestIntervalSeconds;
+    }
+    out.routing = flat;
+  }
+  return out;
+}
+
+/** Validates a topology object; `origin` names where it came from in error messages. */
+export function parseTopology(raw: unknown, origin: string): DrillTopology {
+  const result = topologySchema.safeParse(normalizeTopology(raw));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  - topology.${pathText(i.path)}: ${i.message}`);
+  throw new TopologyError(`${origin} is not a usable topology:\n${problems.join("\n")}`);
+}
+
+/**
+ * Finds the topology in any of: `pulumi stack export` JSON (root Stack resource's outputs),
+ * `pulumi stack output --json` (all outputs) or `pulumi stack output topology --json`.
+ */
+export function extractTopology(doc: unknown, origin: string): DrillTopology {
+  const obj = doc as Record<string, unknown> | null;
+  if (!obj || typeof obj !== "object") throw new TopologyError(`${origin}: expected a JSON object`);
+  const deployment = obj.deployment as { resources?: Array<{ type?: string; outputs?: Record<string, unknown> }> } | undefined;
+  if (deployment && Array.isArray(deployment.resources)) {
+    const root = deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    if (!root?.outputs?.topology) {
+      throw new TopologyError(`${origin}: the stack export has no pulumi:pulumi:Stack resource with a topology output`);
+    }
+    return parseTopology(root.outputs.topology, origin);
+  }
+  if ("topology" in obj && !("regions" in obj)) return parseTopology(obj.topology, origin);
+  return parseTopology(obj, origin);
+}
+
+/** True for a plan written by `ha-blueprint plan` (mock runtime): its identifiers are not real. */
+export function isOfflinePlan(doc: unknown): boolean {
+  const version = (doc as { deployment?: { manifest?: { version?: unknown } } } | null)?.deployment?.manifest?.version;
+  return typeof version === "string" && version.includes("mock runtime");
+}
+
+export function readTopologyFile(file: string): { topology: DrillTopology; offlinePlan: boolean } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new TopologyError(`cannot read topology file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new TopologyError(`${file} is not JSON (${(err as Error).message}); write it with \`ha-blueprint plan --out\` or \`pulumi stack output topology --json\``);
+  }
+  return { topology: extractTopology(doc, file), offlinePlan: isOfflinePlan(doc) };
+}
+
+export function regionOf(t: DrillTopology, name: string): RegionTopology {
+  const r = t.regions.find((x) => x.name === name);
+  if (!r) throw new TopologyError(`region ${name} is not in the topology (regions: ${t.regions.map((x) => x.name).join(", ")})`);
+  return r;
+}
+
+/** Everything a region drill talks to, resolved from the topology. */
+export interface RegionTargets {
+  readonly region: string;
+  readonly availabilityZones: readonly string[];
+  readonly auroraClusterId: string;
+  readonly auroraClusterArn: string;
+  readonly replicationGroupId: string;
+  readonly endpointGroupArn?: string;
+  readonly healthCheckId?: string;
+  readonly albArn?: string;
+  readonly targetGroupArn?: string;
+  /** Healthy targets the region must have before it takes all traffic. */
+  readonly minHealthyTargets: number;
+}
+
+export interface DrillTargets {
+  readonly stack: string;
+  readonly routingMode: "accelerator" | "route53";
+  readonly globalClusterId: string;
+  readonly globalReplicationGroupId: string;
+  readonly globalWriterEndpoint?: string;
+  readonly regions: Readonly<Record<string, RegionTargets>>;
+  /** Placeholders used in place of missing fields (simulation only). */
+  readonly placeholders: readonly string[];
+}
+
+/**
+ * Resolves the identifiers a drill needs for `regions`. Strict (execute): every missing field is an
+ * error, listed together. Lenient (simulate): missing ids become placeholders, listed as warnings.
+ */
+export function drillTargets(t: DrillTopology, regions: readonly string[], opts: { lenient?: boolean; needsRouting?: boolean } = {}): DrillTargets {
+  const missing: string[] = [];
+  const placeholders: string[] = [];
+  const need = (value: string | undefined, field: string, what: string, fallback: string): string => {
+    if (value) return value;
+    if (opts.lenient) {
+      placeholders.push(`topology.${field} (${what}) is missing: simulating with "${fallback}"`);
+      return fallback;
+    }
+    missing.push(`topology.${field} is missing (${what})`);
+    return "";
+  };
+  const routingMode = t.routing?.mode ?? "accelerator";
+  const resolved: Record<string, RegionTargets> = {};
+  for (const name of regions) {
+    const r = regionOf(t, name);
+    const i = t.regions.indexOf(r);
+    const clusterId = need(r.database?.clusterIdentifier, `regions[${i}].database.clusterIdentifier`, `Aurora cluster of ${name}`, `${t.stack}-${name}-aurora`);
+    resolved[name] = {
+      region: name,
+      availabilityZones: r.availabilityZones,
+      auroraClusterId: clusterId,
+      auroraClusterArn: need(r.database?.clusterArn, `regions[${i}].database.clusterArn`, `Aurora cluster ARN of ${name}`, `arn:aws:rds:${name}:000000000000:cluster:${clusterId}`),
+      replicationGroupId: need(r.sessions?.replicationGroupId, `regions[${i}].sessions.replicationGroupId`, `ElastiCache replication group of ${name}`, `${t.stack}-${name}-sessions`),
+      endpointGroupArn:
+        opts.needsRouting && routingMode === "accelerator"
+          ? need(t.routing?.endpointGroupArns?.[name], `routing.endpointGroupArns["${name}"]`, `Global Accelerator endpoint group of ${name}`, `arn:aws:globalaccelerator::000000000000:accelerator/sim/listener/sim/endpoint-group/${name}`)
+          : t.routing?.endpointGroupArns?.[name],
+      healthCheckId:
+        opts.needsRouting && routingMode === "route53"
+          ? need(t.routing?.healthCheckIds?.[name], `routing.healthCheckIds["${name}"]`, `Route 53 health check of ${name}`, `sim-${name}`)
+          : t.routing?.healthCheckIds?.[name],
+      albArn: r.app?.albArn,
+      targetGroupArn: r.app?.targetGroupArn,
+      minHealthyTargets: r.app?.replicas ?? r.availabilityZones.length,
+    };
+  }
+  const targets: DrillTargets = {
+    stack: t.stack,
+    routingMode,
+    globalClusterId: need(t.database?.globalClusterIdentifier, "database.globalClusterIdentifier", "Aurora global cluster", `${t.stack}-global`),
+    globalReplicationGroupId: need(t.sessions?.globalReplicationGroupId, "sessions.globalReplicationGroupId", "ElastiCache global datastore", `sim-${t.stack}-sessions`),
+    globalWriterEndpoint: t.database?.endpoint,
+    regions: resolved,
+    placeholders,
+  };
+  if (missing.length > 0) {
+    throw new TopologyError(
+      `the topology of stack ${t.stack} lacks what the drill needs:\n${missing.map((m) => `  - ${m}`).join("\n")}\n` +
+        "Deploy a stack whose tiers publish these fields, or use --simulate to rehearse with placeholders.",
+    );
+  }
+  return targets;
+}
+
+function pick<T>(candidates: Array<[T | undefined, string]>, fallback: Setting<T>): Setting<T> {
+  for (const [value, from] of candidates) if (value !== undefined) return { value, from };
+  return fallback;
+}
+
+/**
+ * Budget settings from the topology, falling back to the stack config (when the caller has it) and
+ * then to AWS defaults; each setting says which one it came from.
+ */
+export function budgetSettings(t: DrillTopology, config?: StackConfig): BudgetSettings {
+  const cfg = "stack config ha-blueprint:";
+  const regions: RegionBudgetSettings[] = t.regions.map((r, i) => ({
+    name: r.name,
+    availabilityZones: r.availabilityZones.length,
+    albIntervalSeconds: pick(
+      [[r.app?.healthCheck?.intervalSeconds, `topology regions[${i}].app.healthCheck.intervalSeconds`], [config?.app.healthCheck.intervalSeconds, `${cfg}app.healthCheck.intervalSeconds`]],
+      { value: TIMINGS.albHealthCheckIntervalDefault.value, from: "ALB default HealthCheckIntervalSeconds" },
+    ),
+    albUnhealthyThreshold: pick(
+      [[r.app?.healthCheck?.unhealthyThreshold, `topology regions[${i}].app.healthCheck.unhealthyThreshold`], [config?.app.healthCheck.unhealthyThreshold, `${cfg}app.healthCheck.unhealthyThreshold`]],
+      { value: TIMINGS.albUnhealthyThresholdDefault.value, from: "ALB default UnhealthyThresholdCount" },
+    ),
+  }));
+  const writer = t.regions.find((r) => r.name === t.writerRegion) ?? t.regions[0];
+  const mode = pick<"accelerator" | "route53">([[t.routing?.mode, "topology routing.mode"], [config?.routing.mode, `${cfg}routing.mode`]], {
+    value: "accelerator",
+    from: "blueprint default routing.mode",
+  });
+  const r53 = config?.routing.route53;
+  return {
+    writerRegion: t.writerRegion,
+    regions,
+    routing: {
+      mode,
+      // The routing tier creates its Route 53 checks with a 10 s interval; topology says so when it can.
+      requestIntervalSeconds: pick([[t.routing?.requestInterval, "topology routing.requestInterval"]], {
+        value: TIMINGS.route53RequestIntervalDefault.value,
+        from: "Route 53 default RequestInterval",
+      }),
+      failureThreshold: pick([[t.routing?.failureThreshold, "topology routing.failureThreshold"], [r53?.failureThreshold, `${cfg}routing.route53.failureThreshold`]], {
+        value: TIMINGS.route53FailureThresholdDefault.value,
+        from: "Route 53 default FailureThreshold",
+      }),
+    },
+    database: {
+      instancesPerRegion: pick([[writer.database?.instanceCount, "topology writer region database.instanceCount"], [config?.database.instancesPerRegion, `${cfg}database.instancesPerRegion`]], {
+        value: 2,
+        from: "blueprint default database.instancesPerRegion",
+      }),
+      globalDbRpoSeconds: (() => {
+        const s = pick<number | undefined>([[t.database?.globalDbRpoSeconds, "topology database.globalDbRpoSeconds"], [config?.database.globalDbRpoSeconds, `${cfg}database.globalDbRpoSeconds`]], { value: undefined, from: "" });
+        return s.value === undefined ? undefined : { value: s.value, from: s.from };
+      })(),
+    },
+    sessions: {
+      nodesPerRegion: pick([[writer.sessions?.nodeCount, "topology writer region sessions.nodeCount"], [config?.sessionStore.nodesPerRegion, `${cfg}sessionStore.nodesPerRegion`]], {
+        value: 2,
+        from: "blueprint default sessionStore.nodesPerRegion",
+      }),
+    },
+    app: {
+      capacity: pick<"provisioned" | "scalable">([[writer.app?.capacity, "topology writer region app.capacity"], [config?.app.failoverHeadroom.capacity, `${cfg}app.failoverHeadroom.capacity`]], {
+        value: "scalable",
+        from: "assumed scalable (capacity mode unknown)",
+      }),
+      replicasPerRegion: pick([[writer.app?.replicas, "topology writer region app.replicas"], [config?.app.replicasPerRegion, `${cfg}app.replicasPerRegion`]], {
+        value: writer.availabilityZones.length,
+        from: "assumed one pod per AZ",
+      }),
+    },
+    objectives: t.objectives,
+  };
+}

@@ -1,0 +1,86 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildPlan } from "../../drills/plan";
+import { progressReporter } from "../../drills/progress";
+import { reportExitCode } from "../../drills/report";
+import { mermaidGantt, reportToJson, reportToMarkdown, reportToText, writeReport } from "../../drills/reportFormat";
+import { simulateDrill } from "../../drills/run";
+import { parseTopology } from "../../drills/topology";
+import { topologyFixture, WEST } from "./fixtures";
+
+const plan = () => buildPlan(parseTopology(topologyFixture(), "fixture"), { kind: "region", to: WEST, mode: "planned" });
+
+describe("drill report writers", () => {
+  it("draws a Mermaid gantt with one task per step that ran, in seconds since the start", async () => {
+    const { report } = await simulateDrill(plan());
+    const gantt = mermaidGantt(report);
+    expect(gantt.split("\n").slice(0, 6)).toEqual([
+      "```mermaid",
+      "gantt",
+      "    title Planned switchover us-east-1 -> us-west-2",
+      "    dateFormat X",
+      "    axisFormat %M:%S",
+      "    section Drill",
+    ]);
+    expect(gantt).toContain("    Drain the source region :done, drain, 0, 30");
+    expect(gantt).toContain("    Switch over Aurora :active, promote_aurora, 30, 210");
+    expect(gantt).toContain("    Promote the session store :active, promote_redis, 210, 270");
+    expect(gantt).toContain("    Preflight checks :milestone, preflight, 0, 0");
+  });
+
+  it("puts measured RTO and RPO against budget and objective at the top of the Markdown", async () => {
+    const { report } = await simulateDrill(plan());
+    const md = reportToMarkdown(report);
+    expect(md).toContain("| RTO | 240 s | 260 s | 260 s | 600 s | met |");
+    expect(md).toContain("| RPO | 0 s | 0 s | 0 s | 30 s | met |");
+    expect(md).toContain("## Budget: Planned switchover");
+    expect(md).toContain("- Global Accelerator traffic dials: control plane in us-west-2");
+  });
+
+  it("shows a failure with its observed state and next commands, and marks the failed task critical", async () => {
+    const { report } = await simulateDrill(plan(), { faults: { stuck: "aurora" } });
+    const md = reportToMarkdown(report);
+    expect(md).toMatch(/## Failure\n\nStep `promote-aurora` stopped: timed out after 1200 s/);
+    expect(md).toContain("```sh\naws rds describe-global-clusters --region us-west-2 --global-cluster-identifier prod-global\naws rds switchover-global-cluster --region us-west-2");
+    expect(mermaidGantt(report)).toMatch(/Switch over Aurora \(FAILED\) :crit, promote_aurora, 30, \d+/);
+    expect(reportToText(report)).toMatch(/FAILED at promote-aurora: timed out/);
+    expect(reportExitCode(report)).toBe(1);
+  });
+
+  it("writes JSON or Markdown by extension and refuses anything else", async () => {
+    const { report } = await simulateDrill(plan());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-report-"));
+    writeReport(path.join(dir, "r.json"), report);
+    writeReport(path.join(dir, "sub", "r.md"), report);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "r.json"), "utf8"))).toEqual(JSON.parse(reportToJson(report)));
+    expect(fs.readFileSync(path.join(dir, "sub", "r.md"), "utf8")).toMatch(/^# Planned switchover: us-east-1 -> us-west-2/);
+    expect(() => writeReport(path.join(dir, "r.txt"), report)).toThrow(/use a .json or .md file name/);
+    expect(reportExitCode(report)).toBe(0);
+  });
+});
+
+describe("progress display", () => {
+  it("prints plain lines, one per step start and end and per changed state, when stderr is not a TTY", () => {
+    const lines: string[] = [];
+    const p = progressReporter((s) => lines.push(s), { tty: false, live: true });
+    const step = { id: "x", title: "Switch over Aurora" } as never;
+    p.onEvent({ type: "start", index: 2, total: 7, step, atSeconds: 30 });
+    p.onEvent({ type: "observe", step, observed: "writer=us-east-1", atSeconds: 30 });
+    p.onEvent({ type: "observe", step, observed: "writer=us-east-1", atSeconds: 40 });
+    p.onEvent({ type: "end", index: 2, total: 7, record: { title: "Switch over Aurora", status: "done", startSeconds: 30, endSeconds: 210 } as never });
+    expect(lines).toEqual(["T+30s [3/7] Switch over Aurora: started\n", "T+30s   writer=us-east-1\n", "T+210s [3/7] Switch over Aurora: ok (180 s)\n"]);
+  });
+
+  it("redraws one line with the running step and elapsed time on a TTY", () => {
+    const lines: string[] = [];
+    const p = progressReporter((s) => lines.push(s), { tty: true, live: true });
+    const step = { id: "x", title: "Promote the session store" } as never;
+    p.onEvent({ type: "start", index: 3, total: 7, step, atSeconds: 0 });
+    p.onEvent({ type: "end", index: 3, total: 7, record: { title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
+    p.stop();
+    expect(lines[0]).toBe("\r\x1b[K[4/7] Promote the session store ... 0 s");
+    expect(lines.at(-1)).toBe("\r\x1b[K[4/7] Promote the session store: FAIL (5 s) boom\n");
+  });
+});

@@ -1,0 +1,148 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../config/parse";
+import { buildPlan } from "../../drills/plan";
+import { budgetSettings, drillTargets, extractTopology, parseTopology, readTopologyFile, TopologyError } from "../../drills/topology";
+import { EAST, ids, topologyFixture, WEST } from "./fixtures";
+
+const full = () => parseTopology(topologyFixture(), "fixture");
+
+function withoutTiers(): Record<string, unknown> {
+  const t = topologyFixture() as Record<string, unknown> & { regions: Array<Record<string, unknown>> };
+  return { ...t, database: undefined, sessions: undefined, routing: undefined, regions: t.regions.map(({ app: _a, database: _d, sessions: _s, ...rest }) => rest) };
+}
+
+describe("reading the topology", () => {
+  it.each([
+    ["a pulumi stack export (root Stack resource outputs)", { version: 3, deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: { topology: topologyFixture() } }] } }],
+    ["`pulumi stack output --json` (all outputs)", { topology: topologyFixture() }],
+    ["`pulumi stack output topology --json`", topologyFixture()],
+  ])("finds it in %s", (_name, doc) => {
+    expect(extractTopology(doc, "doc").database?.globalClusterIdentifier).toBe(ids.global);
+  });
+
+  it("fails when a stack export has no topology output", () => {
+    expect(() => extractTopology({ version: 3, deployment: { resources: [{ type: "pulumi:pulumi:Stack", outputs: {} }] } }, "x.json")).toThrow(
+      /x.json: the stack export has no pulumi:pulumi:Stack resource with a topology output/,
+    );
+  });
+
+  it("fails naming the field when a required field is missing or wrong", () => {
+    const t = topologyFixture() as { regions: Array<Record<string, unknown>> };
+    delete t.regions[1].availabilityZones;
+    (t as Record<string, unknown>).writerRegion = 7;
+    expect(() => parseTopology(t, "plan.json")).toThrow(/plan.json is not a usable topology:\n\s+- topology.writerRegion: .*\n\s+- topology.regions\[1\].availabilityZones: /);
+  });
+
+  it("reads files, tells offline plans apart and rejects non-JSON", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-topo-"));
+    const plan = path.join(dir, "plan.json");
+    fs.writeFileSync(plan, JSON.stringify({ version: 3, deployment: { manifest: { version: "ha-blueprint plan (Pulumi mock runtime)" }, resources: [{ type: "pulumi:pulumi:Stack", outputs: { topology: topologyFixture() } }] } }));
+    const out = path.join(dir, "topology.json");
+    fs.writeFileSync(out, JSON.stringify(topologyFixture()));
+    const bad = path.join(dir, "bad.json");
+    fs.writeFileSync(bad, "regions: [");
+    expect(readTopologyFile(plan).offlinePlan).toBe(true);
+    expect(readTopologyFile(out).offlinePlan).toBe(false);
+    expect(() => readTopologyFile(bad)).toThrow(/bad.json is not JSON/);
+    expect(() => readTopologyFile(path.join(dir, "missing.json"))).toThrow(/cannot read topology file .*missing.json: ENOENT/);
+  });
+});
+
+describe("drillTargets", () => {
+  it("resolves every identifier a region drill calls AWS with", () => {
+    const t = drillTargets(full(), [EAST, WEST], { needsRouting: true });
+    expect(t.regions[WEST]).toMatchObject({
+      auroraClusterId: ids.cluster(WEST),
+      auroraClusterArn: ids.clusterArn(WEST),
+      replicationGroupId: ids.rg(WEST),
+      endpointGroupArn: ids.eg(WEST),
+      minHealthyTargets: 6,
+    });
+    expect(t).toMatchObject({ globalClusterId: ids.global, globalReplicationGroupId: ids.grg, routingMode: "accelerator", placeholders: [] });
+  });
+
+  it("fails listing every missing field when the topology has only the network (strict, for --execute)", () => {
+    const t = parseTopology(withoutTiers(), "network-only");
+    let message = "";
+    try {
+      drillTargets(t, [EAST, WEST], { needsRouting: true });
+    } catch (err) {
+      expect(err).toBeInstanceOf(TopologyError);
+      message = (err as Error).message;
+    }
+    for (const field of [
+      "topology.regions[0].database.clusterIdentifier",
+      "topology.regions[1].database.clusterArn",
+      "topology.regions[1].sessions.replicationGroupId",
+      'topology.routing.endpointGroupArns["us-east-1"]',
+      "topology.database.globalClusterIdentifier",
+      "topology.sessions.globalReplicationGroupId",
+    ]) {
+      expect(message).toContain(`${field} is missing`);
+    }
+  });
+
+  it("fills placeholders and lists them when lenient (for --simulate)", () => {
+    const t = drillTargets(parseTopology(withoutTiers(), "n"), [EAST], { lenient: true });
+    expect(t.globalClusterId).toBe("prod-global");
+    expect(t.placeholders).toContain('topology.database.globalClusterIdentifier (Aurora global cluster) is missing: simulating with "prod-global"');
+  });
+
+  it("needs Route 53 health check ids, not endpoint groups, in route53 mode", () => {
+    const t = topologyFixture({ mode: "route53" }) as { routing: Record<string, unknown> };
+    delete t.routing.healthCheckIds;
+    expect(() => drillTargets(parseTopology(t, "r53"), [EAST], { needsRouting: true })).toThrow(/topology.routing.healthCheckIds\["us-east-1"\] is missing/);
+  });
+});
+
+describe("budgetSettings", () => {
+  const prodConfig = parseConfig({
+    "ha-blueprint:environment": "prod",
+    "ha-blueprint:writerRegion": EAST,
+    "ha-blueprint:regions": [
+      { name: EAST, cidr: "10.20.0.0/16" },
+      { name: WEST, cidr: "10.21.0.0/16" },
+    ],
+    "ha-blueprint:objectives": { availabilityPercent: 99.99, azLoss: { rtoSeconds: 120, rpoSeconds: 1 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } },
+    "ha-blueprint:database": { globalDbRpoSeconds: 45, instancesPerRegion: 2 },
+    "ha-blueprint:app": { healthCheck: { intervalSeconds: 15 } },
+  });
+
+  it("takes the topology's values first and says so", () => {
+    const s = budgetSettings(full(), prodConfig);
+    expect(s.regions[0].albIntervalSeconds).toEqual({ value: 10, from: "topology regions[0].app.healthCheck.intervalSeconds" });
+    expect(s.database.globalDbRpoSeconds).toEqual({ value: 30, from: "topology database.globalDbRpoSeconds" });
+    expect(s.app.capacity).toEqual({ value: "provisioned", from: "topology writer region app.capacity" });
+  });
+
+  it("falls back to the stack config, then to AWS defaults", () => {
+    const bare = parseTopology(withoutTiers(), "n");
+    const withConfig = budgetSettings(bare, prodConfig);
+    expect(withConfig.regions[1].albIntervalSeconds).toEqual({ value: 15, from: "stack config ha-blueprint:app.healthCheck.intervalSeconds" });
+    expect(withConfig.database.globalDbRpoSeconds?.value).toBe(45);
+    expect(withConfig.database.instancesPerRegion.value).toBe(2);
+    const alone = budgetSettings(bare);
+    expect(alone.regions[1].albIntervalSeconds).toEqual({ value: 30, from: "ALB default HealthCheckIntervalSeconds" });
+    expect(alone.database.globalDbRpoSeconds).toBeUndefined();
+    expect(alone.app.capacity.value).toBe("scalable");
+  });
+});
+
+describe("buildPlan", () => {
+  it.each([
+    [{ kind: "region" as const, to: "eu-west-1", mode: "planned" as const }, /--to eu-west-1 is not a region of stack prod \(regions: us-east-1, us-west-2\)/],
+    [{ kind: "region" as const, to: EAST, mode: "planned" as const }, /--to us-east-1 is already the writer region of stack prod; choose us-west-2, or pass --failback/],
+    [{ kind: "region" as const, to: WEST }, /--mode planned\|unplanned is required/],
+    [{ kind: "az" as const, az: "eu-west-1a" }, /--az eu-west-1a is not an AZ of the stack/],
+  ])("fails when the options do not fit the topology (%o)", (options, message) => {
+    expect(() => buildPlan(full(), options)).toThrow(message);
+  });
+
+  it("a failback returns the writer to --to from the other region, planned", () => {
+    const p = buildPlan(full(), { kind: "region", to: EAST, failback: true });
+    expect(p).toMatchObject({ source: WEST, target: EAST, mode: "planned", failback: true });
+  });
+});
