@@ -27,6 +27,7 @@ export const T = {
   eksCluster: "aws:eks/cluster:Cluster",
   nodeGroup: "aws:eks/nodeGroup:NodeGroup",
   deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
   hpas: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   pdbs: ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"],
   globalCluster: "aws:rds/globalCluster:GlobalCluster",

@@ -1,6 +1,6 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { asList, asNumber, asString, isUnknown } from "../engine/values";
-import { azSpan, labelsOf, regionalOf, T } from "./common";
+import { azSpan, labelsOf, regionalOf, selects, T } from "./common";
 
 /** Helpers shared by the Kubernetes rules: workload identity, HPA targets, cluster AZs. */
 
@@ -56,7 +56,7 @@ function indexOf(graph: ResourceGraph): K8sIndex {
   const byNamespace = new Map<string, GraphNode[]>();
   const unknownNamespace: GraphNode[] = [];
   const push = <K>(m: Map<K, GraphNode[]>, k: K, n: GraphNode) => m.set(k, [...(m.get(k) ?? []), n]);
-  for (const n of graph.ofType(T.deployment, ...T.pdbs)) {
+  for (const n of graph.ofType(T.deployment, ...T.pdbs, T.service)) {
     const key = namespaceKey(graph, n);
     if (key === undefined) unknownNamespace.push(n);
     else push(byNamespace, key, n);
@@ -88,6 +88,16 @@ export function sameNamespaceAs(graph: ResourceGraph, n: GraphNode, types: reado
   const key = namespaceKey(graph, n);
   const pool = key === undefined ? [...index.byNamespace.values()].flat() : index.byNamespace.get(key) ?? [];
   return [...pool, ...index.unknownNamespace].filter((m) => m !== n && types.includes(m.type));
+}
+
+/**
+ * Whether a Service in the Deployment's namespace selects its pods: such a Deployment serves
+ * traffic (kube-score judges probes the same way). Unknown labels count as serving.
+ */
+export function isServing(graph: ResourceGraph, dep: GraphNode): boolean {
+  const labels = templateLabels(graph, dep);
+  if (!labels) return true;
+  return sameNamespaceAs(graph, dep, [T.service]).some((svc) => selects(labelsOf(graph.prop(svc, "spec.selector")), labels));
 }
 
 /**

@@ -1,20 +1,25 @@
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, field, isUnknown, list } from "../engine/values";
 import { labelsOf, selects, T } from "./common";
-import { clusterAzs, containersOf, hpasOf, isZoneKey, minimumReplicas, sameNamespaceAs, templateLabels } from "./k8sCommon";
+import { clusterAzs, containersOf, hpasOf, isServing, isZoneKey, minimumReplicas, sameNamespaceAs, templateLabels } from "./k8sCommon";
 
-/** R14. One pod is one failure; fewer pods than AZs leaves an AZ without capacity. */
-export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean }>({
+/**
+ * R14. One pod is one failure; fewer pods than AZs leaves an AZ without capacity. Deployments no
+ * Service selects (leader-elected controllers such as the cluster autoscaler) serve no traffic:
+ * they need a standby, not a pod per AZ.
+ */
+export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean; minReplicasNotServing: number }>({
   name: "ha-k8s-min-replicas",
-  description: "Every Deployment keeps at least the minimum number of pods (its HPA's minReplicas when scaled), and at least one per availability zone of its cluster.",
+  description: "Every Deployment a Service selects keeps at least the minimum number of pods (its HPA's minReplicas when scaled) and one per availability zone of its cluster; other Deployments keep a standby.",
   severity: "high",
   kind: "redundancy",
   anchors: ["kube-linter minimum-three-replicas", "kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "REL10-BP01"],
   remediation: "raise spec.replicas (or the HPA's minReplicas) to at least one pod per AZ",
   scope: "stack",
   config: {
-    minReplicas: { type: "integer", minimum: 1, default: 2, description: "Pod floor per Deployment (prod policy config raises it to 3)." },
-    perAz: { type: "boolean", default: true, description: "Also require at least one pod per AZ of the Deployment's cluster." },
+    minReplicas: { type: "integer", minimum: 1, default: 2, description: "Pod floor per serving Deployment (prod policy config raises it to 3)." },
+    perAz: { type: "boolean", default: true, description: "Also require at least one pod per AZ of a serving Deployment's cluster." },
+    minReplicasNotServing: { type: "integer", minimum: 1, default: 2, description: "Pod floor for Deployments no Service selects (controllers)." },
   },
   check({ graph, config, report, undecided }) {
     for (const dep of graph.ofType(T.deployment)) {
@@ -24,11 +29,13 @@ export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean
         undecided(dep, "replica count is unknown");
         continue;
       }
-      const azs = config.perAz ? clusterAzs(graph, dep) : [];
-      const needed = Math.max(config.minReplicas, azs.length);
+      const serving = isServing(graph, dep);
+      const azs = serving && config.perAz ? clusterAzs(graph, dep) : [];
+      const floor = serving ? config.minReplicas : config.minReplicasNotServing;
+      const needed = Math.max(floor, azs.length);
       if (min < needed) {
         const source = hpas.length > 0 ? `HPA ${hpas[0].name} minReplicas` : "spec.replicas";
-        const why = azs.length > config.minReplicas ? `one per AZ (${list(azs)})` : `the floor of ${config.minReplicas}`;
+        const why = azs.length > floor ? `one per AZ (${list(azs)})` : serving ? `the floor of ${floor}` : `a standby for a Deployment no Service selects (floor ${floor})`;
         report(dep, `runs as few as ${min} pod(s) (${source}); at least ${needed} are required: ${why}`);
       }
     }
@@ -145,27 +152,32 @@ export const pdbAllowsEviction = defineStackRule({
   },
 });
 
-/** R16. Readiness takes a failing pod out of the load balancer; liveness restarts a stuck one. */
-export const probes = defineResourceRule({
+/**
+ * R16. Readiness takes a failing pod out of its Service; liveness restarts a stuck one. A
+ * Deployment no Service selects has no endpoints to leave, so it needs liveness only.
+ */
+export const probes = defineStackRule({
   name: "ha-k8s-probes",
-  description: "Every container of a Deployment has a readiness probe and a liveness probe, and the two differ.",
+  description: "Every container of a Deployment has a liveness probe, containers of Deployments a Service selects also a readiness probe, and the two differ.",
   severity: "high",
   kind: "redundancy",
   anchors: ["kube-score pod-probes", "kube-score pod-probes-identical", "Polaris readinessProbeMissing", "CKV_K8S_8", "CKV_K8S_9", "REL11-BP01"],
   remediation: "add a readinessProbe on the deep health path and a cheaper livenessProbe (different path or thresholds)",
-  scope: "resource",
-  types: [T.deployment],
+  scope: "stack",
   config: {},
-  check(dep, { graph, report }) {
+  check({ graph, report }) {
+    for (const dep of graph.ofType(T.deployment)) {
+    const serving = isServing(graph, dep);
     for (const c of containersOf(graph, dep)) {
       const name = String(field(c, "name") ?? "?");
       const readiness = field(c, "readinessProbe");
       const liveness = field(c, "livenessProbe");
-      if (!readiness) report(dep, `container ${name} has no readinessProbe`);
+      if (!readiness && serving) report(dep, `container ${name} has no readinessProbe, so its Service keeps sending traffic to a pod that cannot serve`);
       if (!liveness) report(dep, `container ${name} has no livenessProbe`);
       if (readiness && liveness && JSON.stringify(readiness) === JSON.stringify(liveness)) {
         report(dep, `container ${name} uses identical readiness and liveness probes, so a dependency outage restarts every pod`);
       }
+    }
     }
   },
 });

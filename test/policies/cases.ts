@@ -69,6 +69,8 @@ export const CASES: RuleCase[] = [
   },
   { rule: "ha-k8s-min-replicas", when: "the HPA may drop to two pods in a three-AZ prod region", offender: "app-west", mutate: (g) => g.set("hpa-west", "spec.minReplicas", 2) },
   { rule: "ha-k8s-min-replicas", when: "a Deployment without HPA runs one replica", offender: "app-east", mutate: (g) => { g.remove("hpa-east"); g.set("app-east", "spec.replicas", 1); } },
+  { rule: "ha-k8s-min-replicas", when: "a controller no Service selects runs one replica", offender: "controller-west", mutate: (g) => g.set("controller-west", "spec.replicas", 1) },
+  { rule: "ha-k8s-min-replicas", when: "a Deployment left without Service and HPA runs one replica", offender: "app-west", mutate: (g) => { g.remove("svc-west"); g.remove("hpa-west"); g.set("app-west", "spec.replicas", 1); } },
   { rule: "ha-k8s-zone-spread", when: "the zone spread constraint is removed", offender: "app-east", mutate: (g) => g.set("app-east", "spec.template.spec.topologySpreadConstraints", undefined) },
   {
     rule: "ha-k8s-zone-spread",
@@ -80,6 +82,7 @@ export const CASES: RuleCase[] = [
   { rule: "ha-k8s-pdb-allows-eviction", when: "the PDB sets maxUnavailable 0", offender: "pdb-east", mutate: (g) => g.set("pdb-east", "spec.maxUnavailable", 0) },
   { rule: "ha-k8s-pdb-allows-eviction", when: "the PDB requires every pod", offender: "pdb-west", mutate: (g) => g.set("pdb-west", "spec.maxUnavailable", undefined).set("pdb-west", "spec.minAvailable", 3) },
   { rule: "ha-k8s-probes", when: "a container lacks a readiness probe", offender: "app-west", mutate: (g) => editContainer(g, "app-west", (c) => delete c.readinessProbe) },
+  { rule: "ha-k8s-probes", when: "a controller has no liveness probe", offender: "controller-east", mutate: (g) => editContainer(g, "controller-east", (c) => delete c.livenessProbe) },
   { rule: "ha-k8s-probes", when: "readiness and liveness probes are identical", offender: "app-east", mutate: (g) => editContainer(g, "app-east", (c) => (c.livenessProbe = c.readinessProbe)) },
   { rule: "ha-k8s-resources", when: "a container has no memory limit", offender: "app-east", mutate: (g) => editContainer(g, "app-east", (c) => ((c.resources as any).limits = {})) },
   { rule: "ha-k8s-hpa-bounds", when: "the HPA cannot scale out", offender: "hpa-east", mutate: (g) => g.set("hpa-east", "spec.maxReplicas", 3) },

@@ -84,6 +84,36 @@ function region(g: GraphBuilder, r: R): void {
       },
     },
   }, { ...k8s, refs: { metadata: [`ns-${r}`] } });
+  g.add("kubernetes:core/v1:Service", `svc-${r}`, {
+    metadata: { name: "web", namespace: "app" },
+    spec: { type: "ClusterIP", selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+  }, { ...k8s, refs: { metadata: [`ns-${r}`] } });
+  // A leader-elected controller: no Service selects it, two replicas are its standby.
+  g.add("kubernetes:apps/v1:Deployment", `controller-${r}`, {
+    metadata: { name: "controller", namespace: "kube-system" },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "controller" } },
+      template: {
+        metadata: { labels: { app: "controller" } },
+        spec: {
+          securityContext: { runAsNonRoot: true },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "controller" } } }],
+          containers: [{
+            name: "controller",
+            image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0",
+            livenessProbe: probe("/health-check", 10),
+            resources: { requests: { cpu: "100m", memory: "600Mi" }, limits: { memory: "600Mi" } },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+          }],
+        },
+      },
+    },
+  }, k8s);
+  g.add("kubernetes:policy/v1:PodDisruptionBudget", `controller-pdb-${r}`, {
+    metadata: { name: "controller", namespace: "kube-system" },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { app: "controller" } } },
+  }, k8s);
   g.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `hpa-${r}`, {
     metadata: { name: "web", namespace: "app" },
     spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 3, maxReplicas: 12 },

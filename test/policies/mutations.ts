@@ -53,16 +53,18 @@ export class Mutable {
   }
 
   set(r: ExportedResource, path: string, value: unknown): void {
-    const segs = path.split(".");
-    let cur = (r.inputs ??= {}) as Record<string, unknown>;
-    for (const s of segs.slice(0, -1)) {
-      if (!cur[s] || typeof cur[s] !== "object") cur[s] = {};
-      cur = cur[s] as Record<string, unknown>;
+    // Outputs echo inputs in a plan; edit both so no stale output answers for the input.
+    for (const props of [r.inputs ??= {}, r.outputs]) {
+      if (!props || (props !== r.inputs && !(path.split(".")[0] in props))) continue;
+      const segs = path.split(".");
+      let cur = props as Record<string, unknown>;
+      for (const s of segs.slice(0, -1)) {
+        if (!cur[s] || typeof cur[s] !== "object") cur[s] = {};
+        cur = cur[s] as Record<string, unknown>;
+      }
+      if (value === undefined) delete cur[segs[segs.length - 1]];
+      else cur[segs[segs.length - 1]] = value;
     }
-    if (value === undefined) delete cur[segs[segs.length - 1]];
-    else cur[segs[segs.length - 1]] = value;
-    // Outputs echo inputs in a plan; keep them in step so no stale value answers for the input.
-    if (r.outputs && segs.length === 1) delete r.outputs[segs[0]];
   }
 
   /** Points an input (value and edge) at other resources. */
