@@ -100,6 +100,16 @@ export function normalizeTopology(raw: unknown): unknown {
   if (isLoose(raw.database)) {
     out.database = { ...raw.database, endpoint: raw.database.endpoint ?? raw.database.writerEndpoint };
   }
+  if (Array.isArray(raw.regions)) {
+    out.regions = raw.regions.map((r) => {
+      if (!isLoose(r) || !isLoose(r.app) || !isLoose(r.app.capacity)) return r;
+      const capacity = r.app.capacity;
+      const nodes = isLoose(capacity.nodesPerAz) ? Number(capacity.nodesPerAz.min) * Number(capacity.azCount) : undefined;
+      // Targets are what the ALB health-checks: nodes for `instance` targets, pods for `ip`.
+      const replicas = r.app.targetType === "instance" ? nodes : capacity.hpaMinReplicas;
+      return { ...r, app: { ...r.app, capacity: capacity.mode, replicas } };
+    });
+  }
   const routing = raw.routing;
   if (isLoose(routing) && (isLoose(routing.accelerator) || isLoose(routing.route53))) {
     const flat: Loose = { mode: routing.mode };

@@ -1,5 +1,8 @@
 import * as path from "node:path";
 import type { Command } from "commander";
+import { planForStack } from "./plan";
+import { SdkDrillAws } from "../../drills/sdkAws";
+import { AutomationStackConfig } from "../../drills/stackConfig";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
 import { realClock, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
@@ -66,7 +69,6 @@ function validate(o: RawOptions): DrillOptions {
 }
 
 async function offlineTopology(stack: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
-  const { planForStack } = require("./plan") as typeof import("./plan");
   try {
     const result = await planForStack(stack);
     return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loadStack(stack).config };
@@ -86,7 +88,7 @@ async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Prom
   }
   const stack = o.stack!;
   if (o.execute) {
-    const fetch = deps.deployedTopology ?? (async (x) => new (require("../../drills/stackConfig") as typeof import("../../drills/stackConfig")).AutomationStackConfig(x).deployedTopology());
+    const fetch = deps.deployedTopology ?? (async (x) => new AutomationStackConfig(x).deployedTopology());
     const raw = await fetch({ stackName: o.pulumiStack ?? stack, workDir });
     if (raw === undefined) throw new CliError(`stack ${stack} has no topology output: deploy it first (pulumi up)`);
     let config: StackConfig | undefined;
@@ -142,10 +144,10 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   } else {
     if (o.format !== "json") out(describePlan(plan));
     const stackName = o.pulumiStack ?? o.stack ?? plan.stack;
-    const aws = deps.makeAws ? deps.makeAws() : new (require("../../drills/sdkAws") as typeof import("../../drills/sdkAws")).SdkDrillAws();
+    const aws = deps.makeAws ? deps.makeAws() : new SdkDrillAws();
     const config = deps.makeConfigStore
       ? deps.makeConfigStore({ stackName, workDir })
-      : new (require("../../drills/stackConfig") as typeof import("../../drills/stackConfig")).AutomationStackConfig({ stackName, workDir });
+      : new AutomationStackConfig({ stackName, workDir });
     const progress = progressReporter(err, { tty, live: true });
     try {
       report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config, onEvent: progress.onEvent });

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { loadStack, STACK_DIR } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, summarize } from "../../graph/summary";
-import type { PlanResult } from "../../plan/run";
+import { runPlan, type PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
 
 export interface PlanCommandOptions {
@@ -17,9 +17,6 @@ export interface PlanCommandOptions {
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
 export async function planForStack(stack: string, stacksDir?: string): Promise<PlanResult & { defaultRegion: string }> {
   const loaded = loadStack(stack, stacksDir);
-  // Loaded only after the config is valid: the program pulls in all of @pulumi/aws.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runPlan } = require("../../plan/run") as typeof import("../../plan/run");
   try {
     const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
     return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };

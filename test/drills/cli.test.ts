@@ -152,7 +152,7 @@ describe("drill plan and --simulate", () => {
     expect(plan.budget.disruption).toBe("azLoss");
   });
 
-  it("simulates the prod stack from its offline plan and writes the report (placeholders listed as warnings)", async () => {
+  it("simulates the prod stack from its offline plan, with the plan's own identifiers, and writes the report", async () => {
     const md = path.join(dir, "prod-planned.md");
     const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "planned", "--simulate", "--report", md]);
     expect(r.code).toBe(0);
@@ -161,6 +161,8 @@ describe("drill plan and --simulate", () => {
     const text = fs.readFileSync(md, "utf8");
     expect(text).toContain("dateFormat X");
     expect(r.err).toMatch(/T\+0s \[1\/7\] Preflight checks: started/);
-    expect(r.out).toContain('warning: topology.database.globalClusterIdentifier (Aurora global cluster) is missing: simulating with "prod-global"');
+    // Every tier is in the plan's topology, so nothing is simulated with a placeholder id.
+    expect(r.out).not.toMatch(/is missing: simulating with/);
+    expect(r.out).toContain("Global writer endpoint: ha-prod-aurora-global");
   });
 });

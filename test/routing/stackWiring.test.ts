@@ -5,36 +5,43 @@ import { planTiers } from "../helpers/tiers";
 
 const MINE = /^ha:(routing|monitoring|backup):/;
 
-describe("ActiveActiveStack before the app and data tiers are wired (prod)", () => {
+describe("ActiveActiveStack with every tier wired (prod)", () => {
   let plan: Plan;
   beforeAll(async () => {
     plan = await planStack("prod");
   });
 
-  it("declares no global entry and no alarms, since there is no ALB to point them at", () => {
-    const fabricated = plan.resources.filter((r) => /^aws:(globalaccelerator|route53|cloudwatch\/(metricAlarm|compositeAlarm)|sns)\//.test(r.type));
-    expect(fabricated).toEqual([]);
-  });
-
-  it("already declares the vaults, plans and restore-testing plans, but selects nothing", () => {
-    expect(plan.ofType("aws:backup/vault:Vault").map((v) => plan.regionOf(v)).sort()).toEqual(["us-east-1", "us-west-2"]);
-    expect(plan.ofType("aws:backup/plan:Plan")).toHaveLength(2);
-    expect(plan.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan")).toHaveLength(2);
-    expect(plan.ofType("aws:backup/selection:Selection")).toEqual([]);
-    expect(plan.ofType("aws:backup/restoreTestingSelection:RestoreTestingSelection")).toEqual([]);
-    const backup = plan.ofType("ha:backup:BackupPlan");
-    expect(backup).toHaveLength(1);
-    expect(plan.byUrn(backup[0].parent!).type).toBe("ha:stack:ActiveActiveStack");
-  });
-
-  it("puts each region's backup vault in the topology, and no routing or monitoring", () => {
-    const topology = plan.outputs.topology as Topology;
-    expect(topology.routing).toBeUndefined();
-    for (const region of topology.regions) {
-      expect(region.monitoring).toBeUndefined();
-      expect(region.backup!.vaultArn).toContain(`:backup:${region.name}:`);
-      expect(region.backup!.copyDestinationVaultArns.every((arn) => !arn.includes(`:${region.name}:`))).toBe(true);
+  it("points one accelerator endpoint group per region at that region's own ALB", () => {
+    expect(plan.ofType("aws:globalaccelerator/accelerator:Accelerator")).toHaveLength(1);
+    const groups = plan.ofType("aws:globalaccelerator/endpointGroup:EndpointGroup");
+    expect(groups.map((g) => g.inputs?.endpointGroupRegion).sort()).toEqual(["us-east-1", "us-west-2"]);
+    for (const group of groups) {
+      const albs = (group.propertyDependencies?.endpointConfigurations ?? []).map((u) => plan.byUrn(u)).filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+      expect(albs, group.urn).toHaveLength(1);
+      expect(plan.regionOf(albs[0])).toBe(group.inputs?.endpointGroupRegion);
     }
+  });
+
+  it("selects every Aurora cluster for backup in its own region's plan", () => {
+    const clusters = plan.ofType("aws:rds/cluster:Cluster");
+    expect(clusters).toHaveLength(2);
+    const selections = plan.ofType("aws:backup/selection:Selection");
+    for (const cluster of clusters) {
+      const selecting = selections.filter((s) => (s.propertyDependencies?.resources ?? []).includes(cluster.urn));
+      expect(selecting, cluster.urn).toHaveLength(1);
+      expect(plan.regionOf(selecting[0])).toBe(plan.regionOf(cluster));
+    }
+  });
+
+  it("rolls each region's alarms into a region-health composite and lists them in the topology", () => {
+    const topology = plan.outputs.topology as Topology;
+    expect(plan.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm").length).toBeGreaterThanOrEqual(2);
+    for (const region of topology.regions) {
+      expect(region.monitoring!.regionUnhealthyAlarm).toMatch(/region-unhealthy/);
+      expect(region.app!.albArn).toContain(`:elasticloadbalancing:${region.name}:`);
+      expect(region.backup!.selectedResourceArns).toEqual([region.database!.clusterArn]);
+    }
+    expect(Object.keys(topology.routing!.accelerator!.endpointGroups).sort()).toEqual(["us-east-1", "us-west-2"]);
   });
 });
 
