@@ -8,6 +8,7 @@ import { ResourceGraph } from "../../graph/model";
 import { checkGraph, SEVERITIES, type CheckResult } from "../../policies/check";
 import { shortType } from "../../policies/engine/values";
 import { CliError } from "../errors";
+import { planForStack } from "./plan";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */
@@ -94,8 +95,6 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
     format = loaded.format;
     graph = ResourceGraph.from(loaded, stackRegion ?? loaded.defaultRegion);
   } else {
-    // Lazy: planning loads the Pulumi runtime, which a plain state check does not need.
-    const { planForStack } = await import("./plan");
     const plan = await planForStack(opts.stack!);
     source = `plan of stack ${opts.stack}`;
     format = "stack-export";
