@@ -67,6 +67,13 @@ describe("ha-blueprint check (CLI)", () => {
     expect(run(["check", "--state", write(exportOf(g.resources())), "--policy-config", config]).code).toBe(0);
   });
 
+  it("plans and checks a stack when only --stack is given (what npm start runs)", () => {
+    const r = run(["check", "--stack", "dev"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Checked plan of stack dev .*environment dev \(from --stack\)/);
+    expect(r.stdout).toMatch(/PASS: no mandatory violation/);
+  });
+
   it("fails with exit 2 and a one-line message for malformed JSON", () => {
     const r = run(["check", "--state", write("{ not json")]);
     expect(r.code).toBe(2);

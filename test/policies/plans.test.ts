@@ -6,6 +6,8 @@ import { planStack } from "../helpers/plan";
 import { toFirstPreview } from "../helpers/preview";
 import { MUTATIONS } from "./mutationCatalogue";
 import { Mutable } from "./mutations";
+import { T } from "../../policies/rules/common";
+import { replicate } from "../../bench/check";
 
 /**
  * The blueprint's own plans against the pack: every stack passes with no mandatory violation, and
@@ -19,10 +21,14 @@ function mandatory(resources: ExportedResource[], env: "dev" | "staging" | "prod
   return result.violations.filter((v) => v.enforcementLevel === "mandatory");
 }
 
-const plans: Partial<Record<"dev" | "staging" | "prod", ExportedResource[]>> = {};
+const plans: Partial<Record<"dev" | "staging" | "prod" | "prodRoute53", ExportedResource[]>> = {};
+
+/** Prod with DNS routing instead of Global Accelerator, so the Route 53 mutations have records to break. */
+const ROUTE53 = { "ha-blueprint:routing": { mode: "route53", route53: { hostedZoneId: "Z0HABLUEPRINT01", recordName: "app.example.com" } } };
 
 beforeAll(async () => {
   for (const env of ["dev", "staging", "prod"] as const) plans[env] = (await planStack(env)).resources;
+  plans.prodRoute53 = (await planStack("prod", ROUTE53)).resources;
 });
 
 describe("the blueprint's unmodified plans", () => {
@@ -36,15 +42,24 @@ describe("the blueprint's unmodified plans", () => {
   }
 });
 
+describe("prod plan with Route 53 routing", () => {
+  it("has routing records and health checks, and no mandatory violation", () => {
+    expect(plans.prodRoute53!.filter((r) => r.type === "aws:route53/record:Record").length).toBeGreaterThanOrEqual(2);
+    expect(mandatory(plans.prodRoute53!, "prod").map((v) => v.message)).toEqual([]);
+  });
+});
+
 describe("prod plan with one redundancy or safety property removed", () => {
   for (const mut of MUTATIONS) {
-    const present = () => mut.needs.every((t) => plans.prod!.some((r) => r.type === t));
+    // Route 53 mutations need the DNS-routed variant of the prod plan.
+    const base = () => (mut.needs.includes(T.record) ? plans.prodRoute53! : plans.prod!);
+    const present = () => mut.needs.every((t) => base().some((r) => r.type === t));
     it.runIf(true)(`[${mut.tier}] objects when ${mut.what} is removed (${mut.rule})`, (ctx) => {
       if (!present()) {
         ctx.skip(`pending: the plan has no ${mut.needs.join(" / ")} yet`);
         return;
       }
-      const m = new Mutable(plans.prod!, "us-east-1");
+      const m = new Mutable(base(), "us-east-1");
       mut.apply(m);
       for (const resources of [m.resources, toFirstPreview(m.resources)]) {
         const result = checkGraph(new ResourceGraph(resources, "us-east-1"), { environment: "prod" });
@@ -55,4 +70,15 @@ describe("prod plan with one redundancy or safety property removed", () => {
       }
     });
   }
+});
+
+describe("benchmark graphs", () => {
+  it("replicate() gives unique URNs and a graph that still passes, with edges inside each copy", () => {
+    const copies = replicate(plans.prod!, 3);
+    expect(copies).toHaveLength(plans.prod!.length * 3);
+    expect(new Set(copies.map((r) => r.urn)).size).toBe(copies.length);
+    const urns = new Set(copies.map((r) => r.urn));
+    for (const r of copies) for (const d of r.dependencies ?? []) expect(urns.has(d), d).toBe(true);
+    expect(mandatory(copies, "prod")).toEqual([]);
+  });
 });
