@@ -1,4 +1,3 @@
-import type { GraphNode } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, effectiveBool, field, isSet, isUnknown, list } from "../engine/values";
 import { azSpan, minAzsSpec, T } from "./common";
@@ -185,7 +184,3 @@ export const eksControlPlane = defineResourceRule<{ requiredLogTypes: string[] }
     }
   },
 });
-
-export function nodeGroupsOf(graph: { incoming(n: GraphNode, key: string, types?: readonly string[]): GraphNode[] }, cluster: GraphNode): GraphNode[] {
-  return graph.incoming(cluster, "clusterName", [T.nodeGroup]);
-}
