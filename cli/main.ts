@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/parse";
 import { CliError } from "./errors";
 import { registerAnalyze } from "./commands/analyze";
+import { registerCheck } from "./commands/check";
 import { registerDrill } from "./commands/drill";
 import { registerPlan } from "./commands/plan";
 
@@ -17,6 +18,7 @@ export function buildCli(): Command {
     .exitOverride();
   registerPlan(program);
   registerAnalyze(program);
+  registerCheck(program);
   registerDrill(program);
   return program;
 }

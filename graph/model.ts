@@ -15,6 +15,30 @@ export type Unknown = typeof UNKNOWN_VALUE;
 
 export const GLOBAL = "global";
 
+/**
+ * Pulumi's unknown sentinels, one per value kind (string, number, boolean, array, object, asset,
+ * archive). Preview JSON and CrossGuard hand them to us in place of values a first preview does not know.
+ */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+  UNKNOWN,
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+]);
+
+export interface GraphOptions {
+  /**
+   * Region of resources whose provider is a Kubernetes provider the graph cannot tie to an EKS
+   * cluster, keyed by the provider's logical name or URN.
+   */
+  readonly providerRegions?: Readonly<Record<string, string>>;
+}
+
+const REGION_IN_NAME = /(?:^|[-_.])([a-z]{2}(?:-gov)?-[a-z]+-\d)(?=$|[-_.])/;
+
 export interface GraphNode {
   readonly urn: string;
   readonly type: string;
@@ -92,7 +116,7 @@ function toNode(r: ExportedResource): GraphNode {
 
 /** Unwraps secrets (when the file holds their plaintext) and maps unknowns to UNKNOWN_VALUE. */
 export function plain(value: unknown): unknown {
-  if (value === UNKNOWN) return UNKNOWN_VALUE;
+  if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) return UNKNOWN_VALUE;
   if (isSecretValue(value)) {
     if ("plaintext" in value && typeof value.plaintext === "string") {
       try {
@@ -119,6 +143,14 @@ function lookup(obj: Record<string, unknown>, path: string): unknown {
   for (const seg of path.split(".")) {
     cur = plain(cur);
     if (cur === UNKNOWN_VALUE) return UNKNOWN_VALUE;
+    // Provider inputs of object type (defaultTags, assumeRole) are stored as JSON text.
+    if (typeof cur === "string" && cur.startsWith("{")) {
+      try {
+        cur = JSON.parse(cur);
+      } catch {
+        return undefined;
+      }
+    }
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
@@ -133,8 +165,10 @@ export class ResourceGraph {
   private referrersIndex?: Map<string, GraphNode[]>;
   private readonly regionMemo = new Map<string, string | undefined>();
   private readonly azMemo = new Map<string, string[]>();
+  private childrenIndex?: Map<string, GraphNode[]>;
+  private readonly subtreeRegionMemo = new Map<string, string | undefined | null>();
 
-  constructor(resources: ExportedResource[], readonly defaultRegion?: string) {
+  constructor(resources: ExportedResource[], readonly defaultRegion?: string, readonly options: GraphOptions = {}) {
     this.nodes = resources.map(toNode);
     for (const n of this.nodes) {
       this.byUrnIndex.set(n.urn, n);
@@ -151,8 +185,8 @@ export class ResourceGraph {
     }
   }
 
-  static from(loaded: LoadedResources, defaultRegion?: string): ResourceGraph {
-    return new ResourceGraph(loaded.resources, defaultRegion ?? loaded.defaultRegion);
+  static from(loaded: LoadedResources, defaultRegion?: string, options: GraphOptions = {}): ResourceGraph {
+    return new ResourceGraph(loaded.resources, defaultRegion ?? loaded.defaultRegion, options);
   }
 
   get(urn: string | undefined): GraphNode | undefined {
@@ -190,22 +224,26 @@ export class ResourceGraph {
     const edge = n.propertyDependencies[key];
     if (edge && edge.length > 0) return edge.map((u) => this.get(u)).filter((x): x is GraphNode => !!x);
     const found: GraphNode[] = [];
-    const visit = (v: unknown) => {
-      const p = plain(v);
-      if (typeof p === "string") found.push(...(this.byIdIndex.get(p) ?? []));
-      else if (Array.isArray(p)) p.forEach(visit);
-      else if (p && typeof p === "object") Object.values(p).forEach(visit);
-    };
-    visit(n.inputs[key]);
+    this.visitIds(n.inputs[key], (t) => {
+      if (t !== n && !found.includes(t)) found.push(t);
+    });
     return found;
   }
 
-  /** Resources that depend on `n` (through dependencies or propertyDependencies). */
+  /**
+   * Resources that depend on `n`: through dependencies, propertyDependencies, or (for inputs that
+   * carry no edge, as in older exports) a literal id or ARN of `n`. One pass over the graph, once.
+   */
   referrers(n: GraphNode): GraphNode[] {
     if (!this.referrersIndex) {
       const index = new Map<string, GraphNode[]>();
       for (const m of this.nodes) {
         const targets = new Set<string>([...m.dependencies, ...Object.values(m.propertyDependencies).flat()]);
+        for (const [key, value] of Object.entries(m.inputs)) {
+          if (m.propertyDependencies[key]?.length) continue;
+          this.visitIds(value, (t) => targets.add(t.urn));
+        }
+        targets.delete(m.urn);
         for (const t of targets) {
           const list = index.get(t) ?? [];
           list.push(m);
@@ -215,6 +253,37 @@ export class ResourceGraph {
       this.referrersIndex = index;
     }
     return this.referrersIndex.get(n.urn) ?? [];
+  }
+
+  /** Resources of `types` whose input `key` refers to `n` (the reverse of `refs`). */
+  incoming(n: GraphNode, key: string, types?: readonly string[]): GraphNode[] {
+    return this.referrers(n).filter((m) => (!types || types.includes(m.type)) && this.refs(m, key).includes(n));
+  }
+
+  /** Direct children of a resource (by `parent`). */
+  children(n: GraphNode): GraphNode[] {
+    if (!this.childrenIndex) {
+      const index = new Map<string, GraphNode[]>();
+      for (const m of this.nodes) {
+        if (!m.parent) continue;
+        const list = index.get(m.parent) ?? [];
+        list.push(m);
+        index.set(m.parent, list);
+      }
+      this.childrenIndex = index;
+    }
+    return this.childrenIndex.get(n.urn) ?? [];
+  }
+
+  private visitIds(value: unknown, found: (n: GraphNode) => void): void {
+    const p = plain(value);
+    if (typeof p === "string") {
+      for (const t of this.byIdIndex.get(p) ?? []) found(t);
+    } else if (Array.isArray(p)) {
+      for (const v of p) this.visitIds(v, found);
+    } else if (p && typeof p === "object") {
+      for (const v of Object.values(p)) this.visitIds(v, found);
+    }
   }
 
   /** `global`, a region name, or undefined when nothing in the graph says. */
@@ -242,7 +311,20 @@ export class ResourceGraph {
           .map((u) => this.get(u))
           .find((d) => d && d.type.startsWith("aws:eks/"));
         if (cluster) return this.regionOf(cluster);
+        const mapped = this.options.providerRegions?.[provider.name] ?? this.options.providerRegions?.[provider.urn];
+        if (mapped) return mapped;
       }
+    } else if (n.provider) {
+      // Preview JSON leaves out provider steps; a provider named after its region still says where.
+      const mapped = this.options.providerRegions?.[urnName(n.provider)] ?? this.options.providerRegions?.[n.provider];
+      if (mapped) return mapped;
+      const hinted = REGION_IN_NAME.exec(urnName(n.provider))?.[1];
+      if (hinted && n.provider.includes("::pulumi:providers:")) return hinted;
+    }
+    if (n.type.startsWith("kubernetes:")) {
+      // A workload whose provider says nothing lives where its component's AWS resources live.
+      const fromParent = this.regionOfAncestors(n);
+      if (fromParent) return fromParent;
     }
     const arn = n.outputs.arn ?? n.inputs.arn;
     if (typeof arn === "string") {
@@ -252,6 +334,34 @@ export class ResourceGraph {
     if (n.type.startsWith("aws:") && !provider) return this.defaultRegion;
     if (provider?.type === "pulumi:providers:aws") return this.defaultRegion;
     return undefined;
+  }
+
+  /** The one region of the AWS resources under the nearest ancestor that has exactly one. */
+  private regionOfAncestors(n: GraphNode): string | undefined {
+    for (let p = this.get(n.parent); p; p = this.get(p.parent)) {
+      const r = this.subtreeRegion(p);
+      if (r === null) return undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** undefined: no regional AWS resource below; null: more than one region below. */
+  private subtreeRegion(n: GraphNode): string | undefined | null {
+    if (this.subtreeRegionMemo.has(n.urn)) return this.subtreeRegionMemo.get(n.urn);
+    this.subtreeRegionMemo.set(n.urn, undefined);
+    let found: string | undefined | null;
+    for (const c of this.children(n)) {
+      const r = c.custom ? (c.type.startsWith("aws:") ? this.regionOf(c) : undefined) : this.subtreeRegion(c);
+      if (r === undefined || r === GLOBAL) continue;
+      if (r === null || (found !== undefined && found !== r)) {
+        found = null;
+        break;
+      }
+      found = r;
+    }
+    this.subtreeRegionMemo.set(n.urn, found);
+    return found;
   }
 
   /** The AZs a resource occupies: its own AZ inputs, else the AZs of the subnets it is placed in. */

@@ -1,0 +1,95 @@
+import Table from "cli-table3";
+import { loadStack } from "../config/load";
+import { ResourceGraph } from "../graph/model";
+import { runPlan } from "../plan/run";
+import type { ExportedResource } from "../plan/stackExport";
+import { checkGraph } from "../policies/check";
+
+/**
+ * Policy check at scale: the prod plan replicated into graphs of about 1,000 and 10,000 resources
+ * (each copy a separate stack name, so every URN, edge and parent is distinct), checked with every
+ * rule. The time per resource should stay roughly flat: rules follow indexed edges, never scan
+ * all pairs of resources.
+ *
+ * Standalone: `npx tsx bench/check.ts`. From bench/run.ts: `await benchCheck()` returns the rows.
+ */
+
+export interface CheckBenchRow {
+  readonly target: number;
+  readonly resources: number;
+  readonly copies: number;
+  /** Building the ResourceGraph (indexes). */
+  readonly buildMs: number;
+  /** Running all rules, including the lazily built reverse-edge index. */
+  readonly checkMs: number;
+  readonly usPerResource: number;
+  readonly violations: number;
+}
+
+/** `copies` renamed copies of a stack's resources: URNs (and ids, ARNs) made unique per copy. */
+export function replicate(resources: readonly ExportedResource[], copies: number): ExportedResource[] {
+  const text = JSON.stringify(resources);
+  const stack = /^urn:pulumi:([^:]+)::/.exec(resources[0].urn)?.[1] ?? "stack";
+  const out: ExportedResource[] = [];
+  for (let i = 0; i < copies; i++) {
+    const copy = JSON.parse(text.split(`urn:pulumi:${stack}::`).join(`urn:pulumi:${stack}-c${i}::`)) as ExportedResource[];
+    for (const r of copy) {
+      if (r.id) r.id = `${r.id}-c${i}`;
+      if (typeof r.outputs?.arn === "string") r.outputs.arn = `${r.outputs.arn}-c${i}`;
+    }
+    out.push(...copy);
+  }
+  return out;
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const value = fn();
+  return [value, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+export async function benchCheck(stack = "prod", targets: readonly number[] = [1_000, 10_000]): Promise<CheckBenchRow[]> {
+  const loaded = loadStack(stack);
+  const plan = await runPlan({ stack, rawConfig: loaded.rawConfig });
+  const base = plan.export.deployment.resources;
+  const region = String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion);
+  // Warm-up: JIT and module loading are not what we measure.
+  checkGraph(new ResourceGraph(base, region));
+  const rows: CheckBenchRow[] = [];
+  for (const target of targets) {
+    const copies = Math.max(1, Math.round(target / base.length));
+    const resources = replicate(base, copies);
+    const [graph, buildMs] = time(() => new ResourceGraph(resources, region));
+    const [result, checkMs] = time(() => checkGraph(graph, { environment: loaded.config.environment }));
+    rows.push({
+      target,
+      resources: resources.length,
+      copies,
+      buildMs,
+      checkMs,
+      usPerResource: ((buildMs + checkMs) * 1000) / resources.length,
+      violations: result.violations.length,
+    });
+  }
+  return rows;
+}
+
+export function renderCheckBench(rows: readonly CheckBenchRow[]): string {
+  const table = new Table({ head: ["graph", "resources", "copies of prod", "build ms", "check ms", "µs / resource", "violations"], style: { head: [], border: [] } });
+  for (const r of rows) {
+    table.push([`~${r.target}`, r.resources, r.copies, r.buildMs.toFixed(0), r.checkMs.toFixed(0), r.usPerResource.toFixed(1), r.violations]);
+  }
+  const [small, large] = [rows[0], rows[rows.length - 1]];
+  const growth = rows.length > 1 ? `\ntime per resource, largest vs smallest graph: x${(large.usPerResource / small.usPerResource).toFixed(2)} (about 1 means linear)` : "";
+  return `Policy check (all rules) on replicated prod plans\n${table.toString()}${growth}\n`;
+}
+
+if (require.main === module) {
+  benchCheck().then(
+    (rows) => process.stdout.write(renderCheckBench(rows)),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
+}

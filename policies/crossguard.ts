@@ -1,0 +1,142 @@
+import {
+  UnknownValueError,
+  type PolicyResource,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
+import type { Environment } from "../config/schema";
+import { ResourceGraph } from "../graph/model";
+import { UNKNOWN, type ExportedResource } from "../plan/stackExport";
+import { runRule } from "./engine/run";
+import { configDefaults, type Rule } from "./engine/types";
+import { levelFor } from "./enforcement";
+
+/**
+ * Adapters from the CrossGuard engine's arguments to our ResourceGraph, so the pack runs the very
+ * rule functions `ha-blueprint check` runs. Props reach us wrapped in `unknownCheckingProxy`; we
+ * copy them out, turning unknowns into the preview sentinel the graph model understands, so one
+ * unknown field never aborts a whole mandatory policy (the engine would downgrade it to an
+ * advisory "can't run during preview").
+ */
+
+const PACK_VERSION = "0.1.0";
+
+/** Deep copy of proxied props; unknown values become the sentinel instead of throwing. */
+export function plainProps(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> | unknown[] = Array.isArray(v) ? [] : {};
+  for (const k of Object.keys(v)) {
+    let value: unknown;
+    try {
+      value = plainProps((v as Record<string, unknown>)[k]);
+    } catch (err) {
+      if (!(err instanceof UnknownValueError)) throw err;
+      value = UNKNOWN;
+    }
+    (out as Record<string, unknown>)[k] = value;
+  }
+  return out;
+}
+
+/** Component resources have tokens without a `/` module path (`ha:stack:RegionalCell`, `pulumi:pulumi:Stack`). */
+function isCustomType(type: string): boolean {
+  return type.startsWith("pulumi:providers:") || /^[^:]+:[^:]*\/[^:]*:[^:]+$/.test(type);
+}
+
+function providerResource(p: NonNullable<PolicyResource["provider"]>): ExportedResource {
+  return { urn: p.urn, type: p.type, custom: true, inputs: plainProps(p.props) as Record<string, unknown>, outputs: {} };
+}
+
+/**
+ * Stack policies see every resource with its (preview: input-propagated) outputs and its edges.
+ * Provider resources may be missing from the list; each resource's `provider` stands in for them.
+ */
+export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">, defaultRegion = process.env.AWS_REGION): ResourceGraph {
+  const resources: ExportedResource[] = [];
+  const seen = new Set<string>();
+  const providers = new Map<string, ExportedResource>();
+  for (const r of args.resources) {
+    seen.add(r.urn);
+    if (r.provider && !providers.has(r.provider.urn)) providers.set(r.provider.urn, providerResource(r.provider));
+    resources.push({
+      urn: r.urn,
+      type: r.type,
+      custom: isCustomType(r.type),
+      inputs: plainProps(r.props) as Record<string, unknown>,
+      outputs: {},
+      parent: r.parent?.urn ?? r.opts.parent,
+      provider: r.provider?.urn,
+      dependencies: r.dependencies.map((d) => d.urn),
+      propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((d) => d.urn)])),
+      ignoreChanges: r.opts.ignoreChanges,
+      protect: r.opts.protect,
+    });
+  }
+  for (const [urn, p] of providers) if (!seen.has(urn)) resources.push(p);
+  return new ResourceGraph(resources, defaultRegion);
+}
+
+/** Resource policies see one resource's inputs and its provider: a two-node graph. */
+export function graphFromResourceArgs(args: Pick<ResourceValidationArgs, "urn" | "type" | "props" | "provider" | "opts">, defaultRegion = process.env.AWS_REGION): ResourceGraph {
+  const resources: ExportedResource[] = [{
+    urn: args.urn,
+    type: args.type,
+    custom: true,
+    inputs: plainProps(args.props) as Record<string, unknown>,
+    outputs: {},
+    parent: args.opts.parent,
+    provider: args.provider?.urn,
+    ignoreChanges: args.opts.ignoreChanges,
+    protect: args.opts.protect,
+  }];
+  if (args.provider) resources.push(providerResource(args.provider));
+  return new ResourceGraph(resources, defaultRegion);
+}
+
+function common(rule: Rule, env: Environment) {
+  return {
+    name: rule.name,
+    description: rule.description,
+    enforcementLevel: levelFor(rule, env),
+    severity: rule.severity,
+    tags: [rule.kind],
+    remediationSteps: rule.remediation,
+    framework: { name: "ha-blueprint", version: PACK_VERSION, reference: rule.anchors.join("; "), specification: rule.description },
+    configSchema: { properties: { ...rule.config } },
+  };
+}
+
+function configOf(rule: Rule, supplied: object): object {
+  return { ...configDefaults(rule.config), ...supplied };
+}
+
+/** One CrossGuard policy per rule; the level of `env` is the policy's default enforcement level. */
+export function toPolicy(rule: Rule, env: Environment): ResourceValidationPolicy | StackValidationPolicy {
+  if (rule.scope === "resource") {
+    return {
+      ...common(rule, env),
+      validateResource: (args, reportViolation) => {
+        if (!rule.types.includes(args.type)) return;
+        // The two-node graph holds one node of the rule's types: runRule visits exactly it.
+        runRule(rule, graphFromResourceArgs(args), configOf(rule, args.getConfig()), "mandatory", {
+          violation: (v) => reportViolation(v.message),
+        });
+      },
+    };
+  }
+  return {
+    ...common(rule, env),
+    validateStack: (args, reportViolation) => {
+      const graph = graphFromStackArgs(args);
+      runRule(rule, graph, configOf(rule, args.getConfig()), "mandatory", {
+        violation: (v) => reportViolation(v.message, v.urn || undefined),
+      });
+    },
+  };
+}
+
+export function toPolicies(rules: readonly Rule[], env: Environment): Array<ResourceValidationPolicy | StackValidationPolicy> {
+  return rules.map((r) => toPolicy(r, env));
+}

@@ -1,0 +1,43 @@
+import type { EnforcementLevel } from "@pulumi/policy";
+import type { GraphNode, ResourceGraph } from "../../graph/model";
+import type { Rule, RuleContext, Undecided, Violation } from "./types";
+import { describe } from "./values";
+
+/** Receives what a rule finds; CrossGuard and `check` each plug in their own. */
+export interface RuleSink {
+  violation(v: Violation): void;
+  undecided?(u: Undecided): void;
+}
+
+function formatMessage(rule: Rule, node: GraphNode | undefined, message: string, fix?: string): string {
+  const subject = node ? `${describe(node)}: ` : "";
+  const text = message.trim().replace(/\.$/, "");
+  return `${subject}${text}. Fix: ${(fix ?? rule.remediation).trim()}`;
+}
+
+/**
+ * Runs one rule over a graph at a given enforcement level and config. Resource rules visit every
+ * node of their types (an index lookup, not a scan); stack rules see the whole graph once.
+ */
+export function runRule(rule: Rule, graph: ResourceGraph, config: object, level: EnforcementLevel, sink: RuleSink): void {
+  if (level === "disabled") return;
+  const ctx: RuleContext<object> = {
+    graph,
+    config,
+    report: (node, message, fix) =>
+      sink.violation({
+        policy: rule.name,
+        urn: node?.urn ?? "",
+        message: formatMessage(rule, node, message, fix),
+        // Stack policies cannot remediate; CrossGuard treats remediate as mandatory for them too.
+        enforcementLevel: level === "remediate" ? "mandatory" : level,
+        severity: rule.severity,
+      }),
+    undecided: (node, what) => sink.undecided?.({ policy: rule.name, urn: node?.urn ?? "", what: node ? `${describe(node)}: ${what}` : what }),
+  };
+  if (rule.scope === "resource") {
+    for (const node of graph.ofType(...rule.types)) rule.check(node, ctx);
+  } else {
+    rule.check(ctx);
+  }
+}

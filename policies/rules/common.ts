@@ -1,0 +1,177 @@
+import { GLOBAL, isUnknown, type GraphNode, type ResourceGraph } from "../../graph/model";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { asList, asString, field } from "../engine/values";
+
+/** Type tokens of `@pulumi/aws` 7.48 and `@pulumi/kubernetes` 4.34 the rules read. */
+export const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  nat: "aws:ec2/natGateway:NatGateway",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  instance: "aws:ec2/instance:Instance",
+  /** `aws.lb.*` and `aws.alb.*` are distinct tokens for the same AWS resources. */
+  loadBalancers: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+  listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
+  classicLoadBalancer: "aws:elb/loadBalancer:LoadBalancer",
+  autoscalingGroup: "aws:autoscaling/group:Group",
+  eksCluster: "aws:eks/cluster:Cluster",
+  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
+  hpas: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
+  pdbs: ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"],
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  rdsCluster: "aws:rds/cluster:Cluster",
+  clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+  rdsInstance: "aws:rds/instance:Instance",
+  rdsSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+  cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  backupVault: "aws:backup/vault:Vault",
+  backupPlan: "aws:backup/plan:Plan",
+  backupSelection: "aws:backup/selection:Selection",
+  vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  kmsKey: "aws:kms/key:Key",
+  kmsReplicaKey: "aws:kms/replicaKey:ReplicaKey",
+  accelerator: "aws:globalaccelerator/accelerator:Accelerator",
+  gaListener: "aws:globalaccelerator/listener:Listener",
+  endpointGroup: "aws:globalaccelerator/endpointGroup:EndpointGroup",
+  record: "aws:route53/record:Record",
+  healthCheck: "aws:route53/healthCheck:HealthCheck",
+  metricAlarms: ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"],
+  dynamoTable: "aws:dynamodb/table:Table",
+  efs: "aws:efs/fileSystem:FileSystem",
+  ebsVolume: "aws:ebs/volume:Volume",
+} as const;
+
+export const minAzsSpec = {
+  type: "integer",
+  minimum: 1,
+  default: 2,
+  description: "Distinct availability zones required (prod policy config raises it to 3).",
+} as const satisfies PolicyConfigJSONSchema;
+
+export const minRegionsSpec = {
+  type: "integer",
+  minimum: 1,
+  default: 2,
+  description: "Distinct regions required.",
+} as const satisfies PolicyConfigJSONSchema;
+
+/** A region a resource is attributed to, or undefined for global or unattributable resources. */
+export function regionalOf(graph: ResourceGraph, n: GraphNode): string | undefined {
+  const r = graph.regionOf(n);
+  return r && r !== GLOBAL ? r : undefined;
+}
+
+/** The AZs of a set of subnets (or subnet groups), and how many of them a preview cannot place. */
+export function azSpan(graph: ResourceGraph, nodes: readonly GraphNode[]): { azs: string[]; unknown: number } {
+  const azs = new Set<string>();
+  let unknown = 0;
+  for (const n of nodes) {
+    const found = graph.azsOf(n);
+    if (found.length === 0) unknown++;
+    found.forEach((az) => azs.add(az));
+  }
+  return { azs: [...azs].sort(), unknown };
+}
+
+/** Subnets an input names: direct Subnet references, or the subnets of a referenced subnet group. */
+export function subnetsOf(graph: ResourceGraph, n: GraphNode, key: string): GraphNode[] {
+  return graph.refs(n, key).filter((d) => d.type === T.subnet || d.type === T.rdsSubnetGroup || d.type === T.cacheSubnetGroup);
+}
+
+/** Number of entries of a list input, or undefined when a preview does not know the list. */
+export function countOf(v: unknown): number | undefined {
+  const l = asList(v);
+  return isUnknown(l) ? undefined : l.length;
+}
+
+const PRIVATE_V4 = [
+  [10 << 24, 8],
+  [(172 << 24) | (16 << 16), 12],
+  [(192 << 24) | (168 << 16), 16],
+  [(100 << 24) | (64 << 16), 10],
+] as const;
+
+/** True for CIDRs inside RFC 1918 / RFC 6598 space (or IPv6 ULA); false for anything reachable from the internet. */
+export function isPrivateCidr(cidr: string): boolean {
+  if (cidr.includes(":")) return /^f[cd][0-9a-f]{2}:/i.test(cidr);
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr.trim());
+  if (!m) return false;
+  const ip = ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0;
+  const prefix = +m[5];
+  return PRIVATE_V4.some(([base, bits]) => prefix >= bits && (ip >>> (32 - bits)) === (base >>> (32 - bits)));
+}
+
+export const WORLD = new Set(["0.0.0.0/0", "::/0"]);
+
+/** One ingress permission of a security group, wherever it is declared. */
+export interface Ingress {
+  /** The resource that declares it: the group (inline rules) or a rule resource. */
+  readonly declaredBy: GraphNode;
+  readonly cidrs: string[];
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly protocol?: string;
+}
+
+function ports(from: unknown, to: unknown): { fromPort?: number; toPort?: number } {
+  return { fromPort: typeof from === "number" ? from : undefined, toPort: typeof to === "number" ? to : undefined };
+}
+
+/** Ingress permissions of a group: inline `ingress`, `ec2.SecurityGroupRule` and `vpc.SecurityGroupIngressRule` resources. */
+export function ingressOf(graph: ResourceGraph, sg: GraphNode): Ingress[] {
+  const out: Ingress[] = [];
+  const inline = asList(graph.prop(sg, "ingress"));
+  if (!isUnknown(inline)) {
+    for (const r of inline) {
+      const cidrs = [...strings(field(r, "cidrBlocks")), ...strings(field(r, "ipv6CidrBlocks"))];
+      out.push({ declaredBy: sg, cidrs, ...ports(field(r, "fromPort"), field(r, "toPort")), protocol: str(field(r, "protocol")) });
+    }
+  }
+  for (const rule of graph.incoming(sg, "securityGroupId", [T.securityGroupRule, T.ingressRule])) {
+    if (rule.type === T.securityGroupRule) {
+      if (graph.prop(rule, "type") !== "ingress") continue;
+      const cidrs = [...strings(graph.prop(rule, "cidrBlocks")), ...strings(graph.prop(rule, "ipv6CidrBlocks"))];
+      out.push({ declaredBy: rule, cidrs, ...ports(graph.prop(rule, "fromPort"), graph.prop(rule, "toPort")), protocol: str(graph.prop(rule, "protocol")) });
+    } else {
+      const cidrs = [graph.prop(rule, "cidrIpv4"), graph.prop(rule, "cidrIpv6")].filter((c): c is string => typeof c === "string");
+      out.push({ declaredBy: rule, cidrs, ...ports(graph.prop(rule, "fromPort"), graph.prop(rule, "toPort")), protocol: str(graph.prop(rule, "ipProtocol")) });
+    }
+  }
+  return out;
+}
+
+function strings(v: unknown): string[] {
+  const l = asList(v);
+  return isUnknown(l) ? [] : l.filter((x): x is string => typeof x === "string");
+}
+
+function str(v: unknown): string | undefined {
+  const s = asString(v);
+  return typeof s === "string" ? s : undefined;
+}
+
+/** A string-keyed map input (labels, selectors); undefined when absent or unknown. */
+export function labelsOf(v: unknown): Record<string, string> | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v) || isUnknown(v)) return undefined;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === "string")) as Record<string, string>;
+}
+
+/** Whether every key/value of `selector` appears in `labels` (a label selector's matchLabels). */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector || !labels || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { happyStack } from "../policies/happyStack";
+
+const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
+const FIXTURES = "/work/shared/fixtures/stack-exports";
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(doc: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ha-check-")), "state.json");
+  fs.writeFileSync(file, typeof doc === "string" ? doc : JSON.stringify(doc));
+  return file;
+}
+
+const exportOf = (resources: unknown[]) => ({ version: 3, deployment: { manifest: {}, resources } });
+
+describe("ha-blueprint check (CLI)", () => {
+  it("exits 0 for a correct stack export and says PASS", () => {
+    const r = run(["check", "--state", write(exportOf(happyStack().resources()))]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PASS: no mandatory violation/);
+  });
+
+  it("exits 1 and names rule, URN and fix when one redundancy is lost", () => {
+    const g = happyStack();
+    g.link("route-west-b", "natGatewayId", ["nat-west-a"]);
+    const r = run(["check", "--state", write(exportOf(g.resources()))]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/CRITICAL \(1\)/);
+    expect(r.stdout).toContain("[mandatory] ha-nat-no-single-point");
+    expect(r.stdout).toContain(g.get("route-west-b").urn);
+    expect(r.stdout).toMatch(/through NAT gateway nat-west-a in us-west-2a.*Fix: /);
+  });
+
+  it("prints violations and a summary as JSON, reading the state from stdin", () => {
+    const g = happyStack();
+    g.remove("pdb-east");
+    const r = run(["check", "--state", "-", "--format", "json"], JSON.stringify(exportOf(g.resources())));
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.violations).toEqual([expect.objectContaining({ policy: "ha-k8s-deployment-has-pdb", urn: g.get("app-east").urn, enforcementLevel: "mandatory", severity: "high" })]);
+    expect(Object.keys(out.violations[0]).sort()).toEqual(["enforcementLevel", "message", "policy", "severity", "urn"]);
+    expect(out.summary).toMatchObject({ environment: "prod", mandatory: 1, passed: false });
+  });
+
+  it("applies the environment of --stack (dev: size rules only advise)", () => {
+    const g = happyStack();
+    g.set("db-east", "backupRetentionPeriod", 1);
+    const file = write(exportOf(g.resources()));
+    expect(run(["check", "--state", file]).code).toBe(1);
+    const dev = run(["check", "--state", file, "--stack", "dev"]);
+    expect(dev.code).toBe(0);
+    expect(dev.stdout).toContain("[advisory] ha-aurora-backup-retention");
+  });
+
+  it("reads policy config overrides in --policy-pack-config format", () => {
+    const g = happyStack();
+    g.set("db-east", "backupRetentionPeriod", 1);
+    const config = write({ "ha-aurora-backup-retention": { enforcementLevel: "advisory" } });
+    expect(run(["check", "--state", write(exportOf(g.resources())), "--policy-config", config]).code).toBe(0);
+  });
+
+  it("plans and checks a stack when only --stack is given (what npm start runs)", () => {
+    const r = run(["check", "--stack", "dev"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Checked plan of stack dev .*environment dev \(from --stack\)/);
+    expect(r.stdout).toMatch(/PASS: no mandatory violation/);
+  });
+
+  it("fails with exit 2 and a one-line message for malformed JSON", () => {
+    const r = run(["check", "--state", write("{ not json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ha-blueprint: .*is not valid JSON/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("fails with exit 2 for a JSON document that is no stack", () => {
+    const r = run(["check", "--state", write({ hello: "world" })]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unrecognised state format/);
+  });
+
+  it("fails with exit 2 for a missing file, a bad format and a missing --state/--stack", () => {
+    expect(run(["check", "--state", "/nonexistent/x.json"]).stderr).toMatch(/cannot read .*no such file/);
+    expect(run(["check", "--state", "/nonexistent/x.json"]).code).toBe(2);
+    expect(run(["check", "--state", "x", "--format", "xml"]).code).toBe(2);
+    expect(run(["check"]).code).toBe(2);
+  });
+
+  it.each(fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")) : [])("analyses the real Pulumi file %s without crashing", (file) => {
+    const r = run(["check", "--state", path.join(FIXTURES, file), "--format", "json"]);
+    expect([0, 1], r.stderr).toContain(r.code);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.resources).toBeGreaterThan(2);
+    for (const v of out.violations) expect(v.message).toMatch(/Fix: /);
+  });
+});
