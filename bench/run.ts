@@ -43,7 +43,15 @@ async function main(): Promise<void> {
 }
 
 /** Further benchmarks (policy check at scale, ...) register here. */
-const BENCHES: (() => Promise<void>)[] = [];
+const BENCHES: (() => Promise<void>)[] = [
+  // Policy check on ~1,000 and ~10,000-resource graphs replicated from the prod plan: cost per
+  // resource should stay flat (no all-pairs scans). Run in a child process like the plans above.
+  async () => {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), require.resolve("./check")], { encoding: "utf8" });
+    process.stdout.write(out);
+  },
+];
 
 main().catch((err) => {
   process.stderr.write(`${(err as Error).stack}\n`);
