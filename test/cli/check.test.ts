@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { happyStack } from "../policies/happyStack";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
-const FIXTURES = "/work/shared/fixtures/stack-exports";
+const FIXTURES = path.resolve(__dirname, "../fixtures/stack-exports");
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });

@@ -10,7 +10,7 @@ import { happyStack } from "./happyStack";
  * Real files written by the Pulumi CLI for stacks this blueprint did not create: they parse, the
  * graph model places them, and the verdicts are the ones a reviewer would give.
  */
-const DIR = "/work/shared/fixtures/stack-exports";
+const DIR = path.resolve(__dirname, "../fixtures/stack-exports");
 const has = fs.existsSync(DIR);
 
 function check(file: string) {
