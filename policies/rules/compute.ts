@@ -78,7 +78,8 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
     }
     if (typeof min === "number" && typeof desired === "number" && desired < min) report(node, `has desiredSize ${desired} below minSize ${min}`);
     const types = asList(graph.prop(node, "instanceTypes"));
-    if (!isUnknown(types) && !isSet(graph, node, "launchTemplate") && types.length < config.minInstanceTypes) {
+    // Without instanceTypes a launch template may name the (single) type; judge the list when there is one.
+    if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && types.length < config.minInstanceTypes) {
       report(node, `offers ${types.length} instance type(s) (${list(types.map(String))}); at least ${config.minInstanceTypes} let it find capacity when one type runs short`);
     }
   },

@@ -61,6 +61,7 @@ export const CASES: RuleCase[] = [
   { rule: "ha-eks-nodegroups-span-azs", when: "a cluster lost one AZ's node group", offender: "eks-west", mutate: (g) => g.remove("ng-west-c") },
   { rule: "ha-eks-nodegroups-span-azs", when: "a node group may scale to zero", offender: "ng-east-b", mutate: (g) => g.set("ng-east-b", "scalingConfig.minSize", 0) },
   { rule: "ha-nodegroup-scaling", when: "a node group cannot grow", offender: "ng-east-a", mutate: (g) => g.set("ng-east-a", "scalingConfig.maxSize", 1) },
+  { rule: "ha-nodegroup-scaling", when: "a node group with a launch template offers one instance type", offender: "ng-west-a", mutate: (g) => g.set("ng-west-a", "instanceTypes", ["m6i.large"]) },
   {
     rule: "ha-asg-health-and-azs",
     when: "an Auto Scaling group sits in one AZ with one instance and EC2 health checks",
