@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../config/parse";
+import { validRawConfig } from "../helpers/config";
 import { isGravitonInstanceType, isPrivateIpv4Cidr } from "../../config/schema";
 
 /** A valid prod config in Pulumi's shape (objects as JSON text), with an optional `app` section. */
 function withApp(app?: Record<string, unknown>): Record<string, unknown> {
   return {
-    "aws:region": "us-east-1",
-    "ha-blueprint:environment": "prod",
-    "ha-blueprint:writerRegion": "us-east-1",
-    "ha-blueprint:regions": JSON.stringify([
-      { name: "us-east-1", cidr: "10.20.0.0/16", azCount: 3 },
-      { name: "us-west-2", cidr: "10.21.0.0/16", azCount: 3 },
-    ]),
-    "ha-blueprint:objectives": JSON.stringify({
-      availabilityPercent: 99.99,
-      azLoss: { rtoSeconds: 120, rpoSeconds: 1 },
-      regionLoss: { rtoSeconds: 600, rpoSeconds: 30 },
-    }),
+    ...validRawConfig(),
     ...(app ? { "ha-blueprint:app": JSON.stringify(app) } : {}),
   };
 }

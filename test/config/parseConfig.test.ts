@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../config/load";
 import { ConfigError, parseConfig } from "../../config/parse";
+import { validRawConfig } from "../helpers/config";
 
-/** A valid config, written the way Pulumi hands it to a program: objects as JSON strings. */
-function happyPath(): Record<string, unknown> {
-  return {
-    "aws:region": "us-east-1",
-    "ha-blueprint:environment": "prod",
-    "ha-blueprint:writerRegion": "us-east-1",
-    "ha-blueprint:regions": JSON.stringify([
-      { name: "us-east-1", cidr: "10.20.0.0/16", azCount: 3 },
-      { name: "us-west-2", cidr: "10.21.0.0/16", azCount: 3 },
-    ]),
-    "ha-blueprint:objectives": JSON.stringify({
-      availabilityPercent: 99.99,
-      azLoss: { rtoSeconds: 120, rpoSeconds: 1 },
-      regionLoss: { rtoSeconds: 600, rpoSeconds: 30 },
-    }),
-  };
-}
+const happyPath = validRawConfig;
 
 function problemsOf(raw: Record<string, unknown>): string[] {
   try {
