@@ -16,6 +16,19 @@ export interface RegionTopology {
   readonly sessions?: RegionSessionsTopology;
   readonly monitoring?: RegionMonitoringTopology;
   readonly backup?: RegionBackupTopology;
+  /**
+   * The private links from this region's VPC to every other region's VPC (inter-Region VPC
+   * peering, full mesh). Every private and data route table routes each peer CIDR over its link.
+   */
+  readonly peerings?: RegionPeeringTopology[];
+}
+
+/** One inter-Region VPC peering connection as seen from one side. */
+export interface RegionPeeringTopology {
+  readonly peerRegion: string;
+  readonly peeringConnectionId: string;
+  /** The peer VPC's CIDR: the destination of the routes over this link. */
+  readonly peerCidr: string;
 }
 
 /**
@@ -169,6 +182,18 @@ export interface DatabaseTopology {
   readonly port: number;
   /** The region the writer was created in; the current writer is runtime state (DescribeGlobalClusters). */
   readonly initialWriterRegion: string;
+  /**
+   * How workloads in every region write: through the global writer endpoint, over the
+   * inter-Region peering, to whichever region holds the writer.
+   */
+  readonly writePath: "global-writer-endpoint";
+  /**
+   * Aurora PostgreSQL `rds.global_db_rpo` in seconds, set on the parameter group of every member
+   * (so the bound survives a switchover). Absent when no bound is configured.
+   */
+  readonly globalDbRpoSeconds?: number;
+  /** Regions whose cluster parameter group carries `rds.global_db_rpo`: all of them, or none. */
+  readonly rpoBoundRegions: string[];
 }
 
 /** One region's Aurora cluster. */
@@ -177,6 +202,8 @@ export interface RegionDatabaseTopology {
   readonly clusterArn: string;
   readonly readerEndpoint: string;
   readonly instanceCount: number;
+  /** The cluster's security group (admits the app tier of every region on the database port). */
+  readonly securityGroupId: string;
 }
 
 /** The session store's global datastore as a whole. Never holds the auth token. */
@@ -187,6 +214,26 @@ export interface SessionsTopology {
   readonly globalReplicationGroupId: string;
   readonly port: number;
   readonly initialPrimaryRegion: string;
+  /**
+   * The private DNS name every region's workload writes sessions through (a global datastore has
+   * no global write endpoint). Drills repoint it at the new primary after a promotion.
+   */
+  readonly writerRecord?: SessionWriterRecordTopology;
+}
+
+/**
+ * A CNAME in the stack's private hosted zone (associated with every region's VPC). `pulumi up`
+ * ignores its target after creation, so a drill's repoint is never undone. Changing it is a
+ * Route 53 control-plane call (us-east-1).
+ */
+export interface SessionWriterRecordTopology {
+  readonly hostedZoneId: string;
+  /** Fully qualified, e.g. `sessions-writer.prod.ha-blueprint.internal`. */
+  readonly name: string;
+  readonly type: "CNAME";
+  readonly ttlSeconds: number;
+  /** Each region's replication-group primary endpoint: the record's value while that region holds the primary. */
+  readonly targets: Record<string, string>;
 }
 
 /** One region's replication group. */
@@ -195,4 +242,6 @@ export interface RegionSessionsTopology {
   readonly primaryEndpoint: string;
   readonly readerEndpoint: string;
   readonly nodeCount: number;
+  /** The group's security group (admits the app tier of every region on the cache port). */
+  readonly securityGroupId: string;
 }

@@ -54,10 +54,10 @@ export function dataTopology(database: GlobalDatabase, sessions: SessionStore): 
     const cluster = memberOf(database.clusters, region, "global database");
     const group = memberOf(sessions.groups, region, "session store");
     return pulumi
-      .all([cluster.clusterIdentifier, cluster.clusterArn, cluster.readerEndpoint, group.replicationGroupId, group.primaryEndpointAddress, group.readerEndpointAddress])
-      .apply(([clusterIdentifier, clusterArn, readerEndpoint, replicationGroupId, primaryEndpoint, cacheReaderEndpoint]) => [region, {
-        database: { clusterIdentifier, clusterArn, readerEndpoint, instanceCount: cluster.instances.length },
-        sessions: { replicationGroupId, primaryEndpoint, readerEndpoint: cacheReaderEndpoint, nodeCount: group.nodeCount },
+      .all([cluster.clusterIdentifier, cluster.clusterArn, cluster.readerEndpoint, cluster.securityGroupId, group.replicationGroupId, group.primaryEndpointAddress, group.readerEndpointAddress, group.securityGroupId])
+      .apply(([clusterIdentifier, clusterArn, readerEndpoint, dbSecurityGroupId, replicationGroupId, primaryEndpoint, cacheReaderEndpoint, cacheSecurityGroupId]) => [region, {
+        database: { clusterIdentifier, clusterArn, readerEndpoint, instanceCount: cluster.instances.length, securityGroupId: dbSecurityGroupId },
+        sessions: { replicationGroupId, primaryEndpoint, readerEndpoint: cacheReaderEndpoint, nodeCount: group.nodeCount, securityGroupId: cacheSecurityGroupId },
       }] as const);
   }));
   return pulumi
@@ -71,6 +71,9 @@ export function dataTopology(database: GlobalDatabase, sessions: SessionStore): 
         writerEndpoint,
         port: database.port,
         initialWriterRegion: database.writerRegion,
+        writePath: "global-writer-endpoint" as const,
+        ...(database.globalDbRpoSeconds !== undefined ? { globalDbRpoSeconds: database.globalDbRpoSeconds } : {}),
+        rpoBoundRegions: database.rpoBoundRegions,
       },
       sessions: {
         engine: sessions.engine,

@@ -61,6 +61,10 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   public readonly masterUsername: string;
   /** A Pulumi secret. */
   public readonly masterPassword: pulumi.Output<string>;
+  /** `rds.global_db_rpo` in seconds, when configured. */
+  public readonly globalDbRpoSeconds?: number;
+  /** Regions whose cluster parameter group carries `rds.global_db_rpo`. */
+  public readonly rpoBoundRegions: string[];
   /** The regional clusters by region name. */
   public readonly clusters: Record<string, AuroraRegionalCluster> = {};
 
@@ -92,6 +96,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.databaseName = args.databaseName ?? "app";
     this.masterUsername = args.masterUsername ?? "app_admin";
     this.port = auroraPort(engine);
+    this.globalDbRpoSeconds = args.globalDbRpoSeconds;
+    this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? [writer.region] : [];
 
     // Global databases cannot let RDS manage the master password in Secrets Manager, so the
     // password is generated here and kept a Pulumi secret. Aurora rejects / " @ and space.
