@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "./config/parse";
+import { deployReadinessWarnings } from "./config/readiness";
 import { ActiveActiveStack } from "./components";
 
 /**
@@ -15,6 +16,8 @@ export function buildProgram(): Record<string, pulumi.Input<unknown>> {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
+  // Placeholders in the shipped stack files plan fine offline but cannot work in AWS: say so.
+  for (const warning of deployReadinessWarnings(config)) void pulumi.log.warn(warning);
   const stack = new ActiveActiveStack("ha", { config, stack: pulumi.getStack(), project: pulumi.getProject() });
   return { topology: stack.topology };
 }

@@ -5,19 +5,27 @@ import type * as pulumi from "@pulumi/pulumi";
  * tier takes it as args, so ActiveActiveStack wires tiers together without knowing their insides.
  */
 
-/** What the data tier hands the app tier in one region. */
+/**
+ * What the data tier hands the app tier in one region. Writes go to addresses that follow the
+ * writer region (over the inter-Region peering when it is elsewhere); reads stay in the region.
+ */
 export interface AppConnection {
-  /** Aurora global writer endpoint: always points at the current writer region's writer. */
+  /** Aurora global writer endpoint: resolves to the current writer region's writer instance. */
   readonly databaseWriterEndpoint: pulumi.Input<string>;
-  /** This region's cluster reader endpoint (local reads). */
+  /** This region's cluster reader endpoint (local reads; also takes forwarded writes). */
   readonly databaseReaderEndpoint: pulumi.Input<string>;
   readonly databasePort: pulumi.Input<number>;
   readonly databaseName: pulumi.Input<string>;
   readonly databaseUser: pulumi.Input<string>;
   /** A Pulumi secret. */
   readonly databasePassword: pulumi.Input<string>;
-  /** This region's replication group primary endpoint (writes go to the global primary region). */
-  readonly redisEndpoint: pulumi.Input<string>;
+  /**
+   * The session-writer record: a private CNAME that the drills move to the primary group's
+   * endpoint, so session writes reach whichever region holds the primary.
+   */
+  readonly redisWriterHost: pulumi.Input<string>;
+  /** This region's replication group reader endpoint (local session reads). */
+  readonly redisReaderHost: pulumi.Input<string>;
   readonly redisPort: pulumi.Input<number>;
   /** A Pulumi secret. */
   readonly redisAuthToken: pulumi.Input<string>;
@@ -45,5 +53,8 @@ export interface RegionalDataStores {
   readonly region: string;
   readonly auroraClusterArn: pulumi.Input<string>;
   readonly auroraClusterIdentifier: pulumi.Input<string>;
+  /** Where AWS Backup restore tests in this region put a restored cluster. */
+  readonly auroraSubnetGroupName: pulumi.Input<string>;
+  readonly restoreTestSecurityGroupId: pulumi.Input<string>;
   readonly replicationGroupId: pulumi.Input<string>;
 }

@@ -54,6 +54,13 @@ export interface AppTopology {
   readonly protocol: "HTTPS" | "HTTP";
   /** `instance`: nodes registered by their node group's ASG, traffic to the NodePort. */
   readonly targetType: "instance" | "ip";
+  /**
+   * `Local`: a node forwards NodePort traffic only to its own ready pods, so the target-group
+   * health check sees pods per node (and per AZ), not just a live node.
+   */
+  readonly externalTrafficPolicy: "Local" | "Cluster";
+  /** Who may reach the Kubernetes API: the public endpoint's CIDRs, or private only. */
+  readonly apiEndpoint: { readonly publicAccess: boolean; readonly publicAccessCidrs: string[]; readonly privateAccessCidrs: string[] };
   readonly nodePort: number;
   readonly healthCheck: {
     readonly path: string;
@@ -218,7 +225,7 @@ export interface SessionsTopology {
    * The private DNS name every region's workload writes sessions through (a global datastore has
    * no global write endpoint). Drills repoint it at the new primary after a promotion.
    */
-  readonly writerRecord?: SessionWriterRecordTopology;
+  readonly writerRecord: SessionWriterRecordTopology;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseCidr, cidrsOverlap } from "../components/network/cidr";
 import { auroraVersionProblem, cacheVersionProblem, globalDatastoreNodeTypeProblem } from "../components/data/engine";
+import { isAwsRegion } from "./regions";
 
 /**
  * The stack configuration, one schema for every environment. Environments differ in sizes and
@@ -15,12 +16,13 @@ export const PROJECT = "ha-blueprint";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Commercial, GovCloud and China region names, e.g. `us-east-1`, `us-gov-west-1`, `cn-north-1`. */
-const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+/** Commercial, GovCloud, China and European Sovereign Cloud region names, e.g. `us-east-1`, `us-gov-west-1`. */
+const REGION_NAME = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
 const regionName = z
   .string()
-  .regex(REGION_NAME, { message: "is not an AWS region name; expected something like us-east-1" });
+  .regex(REGION_NAME, { message: "is not an AWS region name; expected something like us-east-1" })
+  .refine(isAwsRegion, { message: "is not an AWS Region (see config/regions.ts for the list; add new Regions there)" });
 
 const cidr = z.string().superRefine((value, ctx) => {
   const parsed = parseCidr(value);
@@ -33,6 +35,13 @@ const cidr = z.string().superRefine((value, ctx) => {
       code: "custom",
       message:
         "prefix must be between /16 and /21 (a VPC is at most /16 in AWS; /21 still leaves /27 public subnets, the smallest an ALB accepts)",
+    });
+    return;
+  }
+  if (!isPrivateIpv4Cidr(value)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "is not a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16); public addresses in a VPC shadow the internet hosts that own them",
     });
   }
 });
@@ -58,6 +67,11 @@ export const regionSchema = z.strictObject({
 
 const retentionDays = z.number().int().min(1).max(36500);
 
+/** A DNS name of two or more labels, e.g. `prod.ha-blueprint.internal`. */
+const dnsName = z.string().regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, {
+  message: "is not a lower-case DNS name such as prod.ha-blueprint.internal",
+});
+
 export const networkSchema = z.strictObject({
   /**
    * `zonal`: one zonal NAT gateway per AZ, each private route table uses the NAT in its own AZ.
@@ -68,6 +82,12 @@ export const networkSchema = z.strictObject({
   natGateways: z.enum(["zonal", "regional"]).default("zonal"),
   /** Retention of the VPC flow-log group, in days. @default 90 */
   flowLogRetentionDays: retentionDays.default(90),
+  /**
+   * Private hosted zone associated with every region's VPC; it holds the session-writer record
+   * that follows the session store's primary region.
+   * @default - `<stack>.ha-blueprint.internal`
+   */
+  privateZoneName: dnsName.optional(),
 });
 
 const disruptionObjective = z
@@ -122,8 +142,15 @@ const auroraInstanceClass = z
 export const databaseSchema = z.strictObject({
   /** @default "aurora-postgresql" */
   engine: z.enum(["aurora-postgresql", "aurora-mysql"]).default("aurora-postgresql"),
-  /** Engine version; quote it in YAML ("16.6", not 16.6). Global write forwarding needs APG 14.9+/15.4+/16+. @default "16.6" */
-  engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[a-z0-9_.-]+)?$/, { message: "is not an engine version; quote it, e.g. \"16.6\"" }).default("16.6"),
+  /**
+   * Engine version; quote it in YAML. A bare major version ("16") takes the newest minor version AWS
+   * offers for new clusters at the first `pulumi up` (aws.rds.getEngineVersion, latest); later ups
+   * never downgrade it (the version is ignored after creation, upgrades go through the global
+   * cluster). Pin a full version ("16.9") to choose it yourself. Global write forwarding needs APG
+   * 14.9+/15.4+/16+.
+   * @default "16"
+   */
+  engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[a-z0-9_.-]+)?$/, { message: "is not an engine version; quote it, e.g. \"16\" or \"16.9\"" }).default("16"),
   /** @default "db.r6g.large" */
   instanceClass: auroraInstanceClass.default("db.r6g.large"),
   /** Instances per regional cluster, each in a distinct AZ (at least 2: writer + a reader in another AZ). @default 2 */
@@ -139,8 +166,10 @@ export const databaseSchema = z.strictObject({
   /** @default - true in prod, false elsewhere */
   deletionProtection: z.boolean().optional(),
   /**
-   * Aurora PostgreSQL `rds.global_db_rpo` (seconds, >= 20): commits on the writer block while every
-   * secondary lags more than this. Trades write availability for a bounded RPO.
+   * Aurora PostgreSQL `rds.global_db_rpo` (seconds, >= 20): commits on the writer block while no
+   * secondary is within this lag. Trades write availability for a bounded RPO, so it needs at
+   * least two secondary regions (three regions): with one, that secondary is a single point of
+   * failure for every write. Set on every member's parameter group, so it survives a switchover.
    * @default - unset (RPO unbounded but typically under a second)
    */
   globalDbRpoSeconds: z.number().int().min(20, { message: "must be at least 20 (the minimum rds.global_db_rpo)" }).optional(),
@@ -171,6 +200,12 @@ export const sessionStoreSchema = z.strictObject({
   nodeType: cacheNodeType.default("cache.r7g.large"),
   /** Nodes per regional replication group, spread over AZs (primary + replicas). @default 2 */
   nodesPerRegion: z.number().int().min(2, { message: "must be at least 2 for automatic failover" }).max(6).default(2),
+  /**
+   * TTL of the private session-writer record (a CNAME to the primary group's endpoint). It bounds
+   * how long clients keep resolving the old primary after a drill repoints the record.
+   * @default 10
+   */
+  writerRecordTtlSeconds: z.number().int().min(1).max(300).default(10),
   /** Daily snapshot retention in days (AWS Backup cannot back up ElastiCache). @default 1 */
   snapshotRetentionDays: z.number().int().min(1, { message: "must be at least 1: 0 disables backups" }).max(35).default(1),
   /** UTC window for snapshots. @default "05:00-06:00" */
@@ -226,6 +261,14 @@ export function isPrivateIpv4Cidr(text: string): boolean {
   });
 }
 
+/**
+ * The placeholder workload: nginx-unprivileged from the NGINX-maintained ECR Public repository.
+ * Its documentation (github.com/nginx/docker-nginx-unprivileged) gives the facts the pod security
+ * context relies on: it listens on 8080, runs without the root user, keeps its PID file and every
+ * temp path under /tmp. The app tier mounts /tmp as an emptyDir and a server block for healthPath.
+ */
+export const DEFAULT_APP_IMAGE = "public.ecr.aws/nginx/nginx-unprivileged:1.28.0-alpine";
+
 export const appSchema = z.strictObject({
   /** Name of the Deployment, Service, HPA and PDB, and the `app.kubernetes.io/name` label. @default "app" */
   name: k8sName.default("app"),
@@ -237,8 +280,11 @@ export const appSchema = z.strictObject({
     .default("app"),
   /**
    * Container image; must be pinned by a tag other than `latest` or by digest. The default is a
-   * placeholder: it runs as root on port 80, so it cannot start under the tier's non-root,
-   * read-only pod security context. Set your own service image.
+   * placeholder web server that really starts under the tier's pod security context:
+   * nginx-unprivileged (listens on 8080, runs as a non-root user, writes only under /tmp), with a
+   * generated server block that answers `healthPath` on `containerPort`. Set your own service
+   * image, which must do the same: listen on containerPort as a non-root user, answer healthPath,
+   * and write only to /tmp.
    */
   image: z
     .string()
@@ -246,7 +292,7 @@ export const appSchema = z.strictObject({
     .refine((v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[^/:]+$/.test(v) && !/:latest$/.test(v)), {
       message: "must be pinned: use a version tag (not latest) or a @sha256 digest",
     })
-    .default("public.ecr.aws/nginx/nginx:1.27.3"),
+    .default(DEFAULT_APP_IMAGE),
   /** Port the container listens on. @default 8080 */
   containerPort: z.number().int().min(1024, { message: "must be 1024 or higher: the container runs as a non-root user" }).max(65535).default(8080),
   /**
@@ -314,14 +360,24 @@ export const appSchema = z.strictObject({
       minNodesPerAz: z.number().int().min(1).max(100).default(1),
       /** Encrypted gp3 root volume size of each node, in GiB. @default 50 */
       nodeVolumeSizeGiB: z.number().int().min(20).max(16384).default(50),
-      /** Public API endpoint; off by default (private endpoint only). @default false */
-      publicEndpoint: z.boolean().default(false),
-      /** CIDRs allowed to reach a public endpoint; required and never 0.0.0.0/0 when it is on. */
+      /**
+       * Public API endpoint, restricted to `publicAccessCidrs`. `pulumi up` talks to the Kubernetes
+       * API to deploy the workload, so the machine that runs it must reach the endpoint. Set false
+       * for a private-only endpoint; then `pulumi up` must run from a network routed into the VPC
+       * (VPN, Direct Connect, a runner in a peered VPC) listed in `privateAccessCidrs`.
+       * @default true
+       */
+      publicEndpoint: z.boolean().default(true),
+      /**
+       * CIDRs allowed to reach the public endpoint: the egress addresses of the operators and CI
+       * runners that run `pulumi up` and kubectl. Required while the public endpoint is on;
+       * never 0.0.0.0/0.
+       */
       publicAccessCidrs: z.array(z.string()).default([]),
       /**
        * Private CIDRs (VPN, CI runners in a peered VPC) allowed to reach the private API endpoint on
-       * 443. `pulumi up` must reach the API to deploy the workload, so with the public endpoint off
-       * the deploying runner's network belongs here. @default - none: only the cluster's own nodes
+       * 443. Required when the public endpoint is off: it is the deployment path.
+       * @default - none: only the cluster's own nodes
        */
       privateAccessCidrs: z.array(z.string()).default([]),
       /** IAM role or user ARNs granted cluster-admin through EKS access entries (the creator always is). @default - none */
@@ -338,7 +394,12 @@ export const appSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
-  /** ACM certificate ARN per region for the HTTPS listener, e.g. `{ "us-east-1": "arn:aws:acm:..." }`. @default - HTTP only */
+  /**
+   * ACM certificate ARN per region for the ALB's HTTPS listener (ACM certificates are regional),
+   * e.g. `{ "us-east-1": "arn:aws:acm:us-east-1:...:certificate/..." }`. With certificates the ALB
+   * and the global entry serve 443 and port 80 only redirects. Required in prod.
+   * @default - HTTP only (dev and staging)
+   */
   certificateArns: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "is not an ACM certificate ARN" })).default({}),
   /** TLS policy of the HTTPS listener (TLS 1.2 and 1.3 only). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)[A-Za-z0-9-]*$/, { message: "must be an ELB security policy that allows only TLS 1.2 or newer, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06" }).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
@@ -565,13 +626,22 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["routing", "trafficDials", region], message: `names a region that is not configured (${names.join(", ")})` });
       }
     }
-    for (const region of Object.keys(c.app.certificateArns)) {
+    for (const [region, arn] of Object.entries(c.app.certificateArns)) {
       if (!names.includes(region)) {
         ctx.addIssue({ code: "custom", path: ["app", "certificateArns", region], message: `names a region that is not configured (${names.join(", ")})` });
+      } else if (arn.split(":")[3] !== region) {
+        ctx.addIssue({ code: "custom", path: ["app", "certificateArns", region], message: `is a certificate in ${arn.split(":")[3]}; an ALB can only use an ACM certificate from its own region (${region})` });
       }
     }
+    if (c.environment === "prod" && names.some((n) => c.app.certificateArns[n] === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["app", "certificateArns"],
+        message: `must name an ACM certificate for every region in prod (missing: ${names.filter((n) => c.app.certificateArns[n] === undefined).join(", ")}); prod serves HTTPS only`,
+      });
+    }
     const withCertificate = names.filter((n) => c.app.certificateArns[n] !== undefined);
-    if (withCertificate.length > 0 && withCertificate.length < names.length) {
+    if (withCertificate.length > 0 && withCertificate.length < names.length && c.environment !== "prod") {
       ctx.addIssue({
         code: "custom",
         path: ["app", "certificateArns"],
@@ -604,9 +674,27 @@ export const stackConfigSchema = z
     if (c.routing.mode === "route53" && !c.routing.route53) {
       ctx.addIssue({ code: "custom", path: ["routing", "route53"], message: "is required when routing.mode is route53 (hostedZoneId and recordName)" });
     }
+    if (c.database.globalDbRpoSeconds !== undefined && c.regions.length < 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["database", "globalDbRpoSeconds"],
+        message: `needs at least two secondary regions, but the stack has ${c.regions.length - 1}: Aurora blocks every commit on the writer while no secondary is within the bound, so a lone secondary that is down or lagging stops all writes; remove the key (the lag is then unbounded, typically under a second) or add a third region`,
+      });
+    }
+    if (!c.app.eks.publicEndpoint && c.app.eks.privateAccessCidrs.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["app", "eks", "privateAccessCidrs"],
+        message: "must list the network that runs pulumi up (VPN, Direct Connect or a peered runner VPC) when publicEndpoint is false: with a private-only endpoint nothing else can reach the Kubernetes API, and every Kubernetes resource would fail to apply",
+      });
+    }
     if (c.app.eks.publicEndpoint) {
       if (c.app.eks.publicAccessCidrs.length === 0) {
-        ctx.addIssue({ code: "custom", path: ["app", "eks", "publicAccessCidrs"], message: "must list the CIDRs allowed to reach the public EKS endpoint" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["app", "eks", "publicAccessCidrs"],
+          message: "missing: list the egress CIDRs of the machines that run pulumi up and kubectl (e.g. [\"198.51.100.7/32\"]); the public EKS endpoint admits only these (or set publicEndpoint: false and privateAccessCidrs)",
+        });
       }
       c.app.eks.publicAccessCidrs.forEach((v, k) => {
         if (v === "0.0.0.0/0" || v === "::/0") {

@@ -438,6 +438,19 @@ Object.assign(COMPUTED, {
       },
     };
   },
+  "aws:route53/zone:Zone": (ctx) => {
+    const id = `Z${ctx.hex(20).toUpperCase()}`;
+    return { id, state: { zoneId: id, arn: `arn:aws:route53:::hostedzone/${id}`, nameServers: [], primaryNameServer: "" } };
+  },
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": (ctx) => {
+    const id = `pcx-${ctx.hex(17)}`;
+    // The requester side stays pending until the accepter accepts it in the peer region.
+    return { id, state: { acceptStatus: "pending-acceptance", peerOwnerId: MOCK_ACCOUNT } };
+  },
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (ctx) => ({
+    id: str(ctx.inputs.vpcPeeringConnectionId),
+    state: { acceptStatus: "active", peerOwnerId: MOCK_ACCOUNT },
+  }),
   "aws:route53/healthCheck:HealthCheck": (ctx) => {
     const id = uuidOf(ctx);
     return { id, state: { arn: `arn:aws:route53:::healthcheck/${id}` } };

@@ -38,7 +38,20 @@ export const CALLS: Record<string, CallHandler> = {
   }),
   "aws:index/getRegion:getRegion": (_inputs, region) => ({ id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` }),
   "aws:index/getPartition:getPartition": () => ({ id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" }),
+  // A bare major resolves to an illustrative minor: the real answer comes from AWS at deploy time.
+  "aws:rds/getEngineVersion:getEngineVersion": (inputs) => {
+    const engine = String(inputs.engine);
+    const requested = String(inputs.version ?? "16");
+    const version = /^\d+$/.test(requested) ? `${requested}.${MOCK_MINOR[requested] ?? 1}` : requested;
+    return {
+      id: version, engine, version, versionActual: version, latest: true, supportsGlobalDatabases: true,
+      parameterGroupFamily: `${engine}${requested.split(".")[0]}`, status: "available",
+    };
+  },
 };
+
+/** Minor versions the mocks answer with; not a claim about what AWS offers. */
+const MOCK_MINOR: Record<string, number> = { "14": 17, "15": 12, "16": 8, "17": 4 };
 
 export class UnmockedInvokeError extends Error {}
 

@@ -188,6 +188,12 @@ export class AppTier extends pulumi.ComponentResource {
         listenerPorts: lb.listenerPorts,
         protocol: lb.protocol,
         targetType: "instance",
+        externalTrafficPolicy: "Local",
+        apiEndpoint: {
+          publicAccess: app.eks.publicEndpoint,
+          publicAccessCidrs: app.eks.publicEndpoint ? app.eks.publicAccessCidrs : [],
+          privateAccessCidrs: app.eks.privateAccessCidrs,
+        },
         nodePort: app.nodePort,
         healthCheck: {
           path: app.healthPath,

@@ -38,16 +38,50 @@ function configData(region: string, app: AppConfig, c?: AppConnection): Record<s
   if (!c) return base;
   return {
     ...base,
-    // The global writer endpoint follows the writer region after a switchover; pods never need a redeploy.
+    // Writes: addresses that follow the writer region, so pods never need a redeploy after a
+    // switchover. Reads: this region's own endpoints.
     DATABASE_WRITER_HOST: c.databaseWriterEndpoint,
     DATABASE_READER_HOST: c.databaseReaderEndpoint,
     DATABASE_PORT: pulumi.output(c.databasePort).apply(String),
     DATABASE_NAME: c.databaseName,
     DATABASE_USER: c.databaseUser,
-    REDIS_HOST: c.redisEndpoint,
+    REDIS_WRITER_HOST: c.redisWriterHost,
+    REDIS_READER_HOST: c.redisReaderHost,
     REDIS_PORT: pulumi.output(c.redisPort).apply(String),
     REDIS_TLS: "true",
   };
+}
+
+/** The placeholder image's repository; its server block is generated below. */
+const PLACEHOLDER_REPOSITORY = "public.ecr.aws/nginx/nginx-unprivileged";
+
+export function isPlaceholderImage(image: string): boolean {
+  return image.startsWith(`${PLACEHOLDER_REPOSITORY}:`) || image.startsWith(`${PLACEHOLDER_REPOSITORY}@`);
+}
+
+/**
+ * The placeholder's server block: nginx-unprivileged keeps its PID and temp files under /tmp and
+ * includes /etc/nginx/conf.d/*.conf, so a read-only root with /tmp as emptyDir is enough; this
+ * block makes it listen on containerPort and answer the health path that the probes and the ALB
+ * use. Its entrypoint scripts skip what they cannot write ("read-only file system?") and go on.
+ */
+export function placeholderServerBlock(port: number, healthPath: string): string {
+  return [
+    "server {",
+    `    listen ${port};`,
+    "    server_tokens off;",
+    `    location = ${healthPath} {`,
+    "        access_log off;",
+    "        default_type text/plain;",
+    '        return 200 "ok\n";',
+    "    }",
+    "    location / {",
+    "        root /usr/share/nginx/html;",
+    "        index index.html;",
+    "    }",
+    "}",
+    "",
+  ].join("\n");
 }
 
 /**
@@ -89,6 +123,13 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
         DATABASE_PASSWORD: password,
         REDIS_AUTH_TOKEN: token,
       }))),
+    }, opts)
+    : undefined;
+
+  const placeholder = isPlaceholderImage(app.image)
+    ? new k8s.core.v1.ConfigMap(`${name}-placeholder-nginx`, {
+      metadata: { namespace: ns, labels },
+      data: { "default.conf": placeholderServerBlock(app.containerPort, app.healthPath) },
     }, opts)
     : undefined;
 
@@ -169,9 +210,27 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
               runAsNonRoot: true,
               capabilities: { drop: ["ALL"] },
             },
-            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            // The root filesystem is read-only: these are the only writable paths.
+            volumeMounts: [
+              { name: "tmp", mountPath: "/tmp" },
+              ...(placeholder
+                ? [
+                  { name: "nginx-conf", mountPath: "/etc/nginx/conf.d", readOnly: true },
+                  // nginx's compiled-in cache directory; the image points every temp path at /tmp.
+                  { name: "nginx-cache", mountPath: "/var/cache/nginx" },
+                ]
+                : []),
+            ],
           }],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+          volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            ...(placeholder
+              ? [
+                { name: "nginx-conf", configMap: { name: placeholder.metadata.name } },
+                { name: "nginx-cache", emptyDir: { sizeLimit: "64Mi" } },
+              ]
+              : []),
+          ],
         },
       },
     },
@@ -188,10 +247,13 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
       type: "NodePort",
       selector,
       ports: [{ name: "http", port: 80, targetPort: "http", nodePort: app.nodePort, protocol: "TCP" }],
-      // Any node forwards to any ready pod, so a node without app pods is still a healthy target.
-      externalTrafficPolicy: "Cluster",
-      // Prefer pods in the node's own zone: less cross-AZ traffic, and an impaired AZ's pods are
-      // not picked by nodes elsewhere while their endpoints linger.
+      // Each node forwards only to ready pods on itself and drops the rest (Kubernetes docs,
+      // Service, "Traffic policies"), so the ALB's health check on the NodePort fails on a node
+      // without a ready pod: an AZ without ready pods loses its targets and its healthy-host
+      // alarm fires, instead of every node looking healthy while any pod anywhere is ready.
+      externalTrafficPolicy: "Local",
+      // For in-cluster clients of the Service: prefer pods in the caller's own zone (less
+      // cross-AZ traffic; an impaired AZ's pods are not picked elsewhere while they linger).
       ...(s.kubernetesMinor >= 31 ? { trafficDistribution: "PreferClose" } : {}),
     },
   }, opts);

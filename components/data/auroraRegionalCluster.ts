@@ -6,7 +6,7 @@ import {
   auroraClusterParameters, auroraLogExports, auroraParameterGroupFamily, auroraPort, isGlobalDatabaseInstanceClass,
   promotionTierFor, zoneIndexFor, type AuroraEngine,
 } from "./engine";
-import { createStoreGuard } from "./regionInput";
+import { createStoreGuard, type PeerWorkloadCidrs } from "./regionInput";
 
 /** The role a regional cluster is created with. Only the initial writer holds credentials. */
 export type AuroraClusterRole =
@@ -18,8 +18,6 @@ export type AuroraClusterRole =
     readonly databaseName: string;
     /** Master password; pass a Pulumi secret. */
     readonly masterPassword: pulumi.Input<string>;
-    /** Writer-only cluster parameters, e.g. PostgreSQL's `rds.global_db_rpo`. */
-    readonly globalDbRpoSeconds?: number;
   }
   | {
     readonly kind: "secondary";
@@ -44,12 +42,25 @@ export interface AuroraRegionalClusterArgs {
   readonly subnetIds: pulumi.Input<string>[];
   /** AZ of each subnet; instances are placed round-robin over them. */
   readonly availabilityZones: pulumi.Input<string>[];
-  /** The only security group admitted on the database port. */
+  /** The in-region app-tier security group admitted on the database port. */
   readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Other regions' workload CIDRs, admitted on the database port over the peering. @default [] */
+  readonly peerWorkloadCidrs?: PeerWorkloadCidrs[];
   /** @default "aurora-postgresql" */
   readonly engine?: AuroraEngine;
-  /** @default "16.6" */
-  readonly engineVersion?: string;
+  /**
+   * The resolved engine version (GlobalDatabase resolves a bare major). Only the major decides the
+   * parameter-group family, so pass `parameterGroupFamily` when this is an Output.
+   * @default "16.6"
+   */
+  readonly engineVersion?: pulumi.Input<string>;
+  /** @default - derived from a plain `engineVersion` */
+  readonly parameterGroupFamily?: string;
+  /**
+   * Aurora PostgreSQL `rds.global_db_rpo` in seconds, set on this member's parameter group.
+   * @default - unset
+   */
+  readonly globalDbRpoSeconds?: number;
   /** Memory-optimised classes only (global databases reject burstable ones). @default "db.r6g.large" */
   readonly instanceClass?: string;
   /** Instances, each in the next AZ round-robin (writer plus readers). @default 2 */
@@ -76,6 +87,10 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
   public readonly port: number;
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly kmsKeyArn: pulumi.Output<string>;
+  /** The DB subnet group (restore tests put their restored clusters in it). */
+  public readonly subnetGroupName: pulumi.Output<string>;
+  /** A closed group for clusters that AWS Backup restore tests create: no client can reach them. */
+  public readonly restoreTestSecurityGroupId: pulumi.Output<string>;
   /** The instances, for ordering only (a secondary is created after the writer's instances). */
   public readonly instances: aws.rds.ClusterInstance[];
 
@@ -104,8 +119,16 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
 
     const { key, securityGroup } = createStoreGuard(name, {
       stack: args.stack, region: args.region, tier: "database", role: "aurora", what: "the Aurora cluster",
-      vpcId: args.vpcId, port, appSecurityGroupId: args.appSecurityGroupId,
+      vpcId: args.vpcId, port, appSecurityGroupId: args.appSecurityGroupId, peerWorkloadCidrs: args.peerWorkloadCidrs ?? [],
     }, this);
+
+    // No rules at all: a test restore proves the recovery point restores, it serves no one.
+    const restoreTestSg = new aws.ec2.SecurityGroup(`${name}-restore-test-sg`, {
+      name: name63("aurora-restore-test"),
+      description: "Clusters created by AWS Backup restore tests: no ingress, no egress",
+      vpcId: args.vpcId,
+      tags: tags("aurora-restore-test"),
+    }, parent);
 
     const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
       name: name63("aurora-subnets"),
@@ -114,16 +137,13 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
       tags: tags("aurora-subnets"),
     }, parent);
 
-    const family = auroraParameterGroupFamily(engine, engineVersion);
+    const family = args.parameterGroupFamily ?? auroraParameterGroupFamily(engine, typeof engineVersion === "string" ? engineVersion : "16");
     const parameterGroup = new aws.rds.ClusterParameterGroup(`${name}-params`, {
       // The family is in the name so a major upgrade creates the new group before the old one goes.
       name: name63(`aurora-${family}`),
       family,
       description: `Cluster parameters (${args.role.kind})`,
-      parameters: auroraClusterParameters(engine, {
-        isWriter: args.role.kind === "writer",
-        globalDbRpoSeconds: args.role.kind === "writer" ? args.role.globalDbRpoSeconds : undefined,
-      }),
+      parameters: auroraClusterParameters(engine, { globalDbRpoSeconds: args.globalDbRpoSeconds }),
       tags: tags(`aurora-${family}`),
     }, parent);
 
@@ -136,7 +156,11 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
       globalClusterIdentifier: args.globalClusterIdentifier,
       ...(role.kind === "writer"
         ? { masterUsername: role.masterUsername, databaseName: role.databaseName, masterPassword: pulumi.secret(role.masterPassword) }
-        : { enableGlobalWriteForwarding: true, sourceRegion: role.sourceRegion }),
+        : { sourceRegion: role.sourceRegion }),
+      // On every member, the writer included: on the primary it does nothing until a global
+      // switchover or failover demotes it, then applies at once (RDS API Reference,
+      // CreateDBCluster EnableGlobalWriteForwarding), so forwarding never lapses after a drill.
+      enableGlobalWriteForwarding: true,
       port,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [securityGroup.id],
@@ -171,7 +195,11 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
         promotionTier: promotionTierFor(i),
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        // Versions of a global database move together through the global cluster
+        // (ModifyGlobalCluster); a member-level automatic upgrade would split the members'
+        // versions, and managed switchover needs them equal (Aurora User Guide, "Upgrading an
+        // Amazon Aurora global database").
+        autoMinorVersionUpgrade: false,
         copyTagsToSnapshot: true,
         tags: tags(instanceRole),
       }, {
@@ -189,6 +217,8 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
     this.port = port;
     this.securityGroupId = securityGroup.id;
     this.kmsKeyArn = key.arn;
+    this.subnetGroupName = subnetGroup.name;
+    this.restoreTestSecurityGroupId = restoreTestSg.id;
     this.instances = instances;
     this.registerOutputs({
       clusterArn: this.clusterArn,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { CACHE_PORT, globalDatastoreNodeTypeProblem, zoneIndexFor, type CacheEngine } from "./engine";
-import { createStoreGuard } from "./regionInput";
+import { createStoreGuard, type PeerWorkloadCidrs } from "./regionInput";
 
 /**
  * How a member joins the global datastore. The primary decides engine, version, node type and
@@ -24,6 +24,8 @@ export interface CacheReplicationGroupArgs {
   /** AZ of each subnet; nodes are placed round-robin over them, the first is the primary node's. */
   readonly availabilityZones: pulumi.Input<string>[];
   readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Other regions' workload CIDRs, admitted on the cache port over the peering. @default [] */
+  readonly peerWorkloadCidrs?: PeerWorkloadCidrs[];
   /** AUTH token (16..128 chars, TLS required); pass a Pulumi secret. */
   readonly authToken: pulumi.Input<string>;
   /** Nodes (primary + replicas), at least 2 for automatic failover and Multi-AZ. @default 2 */
@@ -73,7 +75,7 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { key, securityGroup } = createStoreGuard(name, {
       stack: args.stack, region: args.region, tier: "sessions", role: "sessions", what: "the session store",
-      vpcId: args.vpcId, port: CACHE_PORT, appSecurityGroupId: args.appSecurityGroupId,
+      vpcId: args.vpcId, port: CACHE_PORT, appSecurityGroupId: args.appSecurityGroupId, peerWorkloadCidrs: args.peerWorkloadCidrs ?? [],
     }, this);
 
     const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, {

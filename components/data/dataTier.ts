@@ -25,7 +25,8 @@ export function appConnectionFor(database: GlobalDatabase, sessions: SessionStor
     databaseName: database.databaseName,
     databaseUser: database.masterUsername,
     databasePassword: database.masterPassword,
-    redisEndpoint: group.primaryEndpointAddress,
+    redisWriterHost: sessions.writerRecordName,
+    redisReaderHost: group.readerEndpointAddress,
     redisPort: sessions.port,
     redisAuthToken: sessions.authToken,
   };
@@ -38,6 +39,8 @@ export function dataStoresFor(database: GlobalDatabase, sessions: SessionStore, 
     region,
     auroraClusterArn: cluster.clusterArn,
     auroraClusterIdentifier: cluster.clusterIdentifier,
+    auroraSubnetGroupName: cluster.subnetGroupName,
+    restoreTestSecurityGroupId: cluster.restoreTestSecurityGroupId,
     replicationGroupId: group.replicationGroupId,
   };
 }
@@ -61,11 +64,11 @@ export function dataTopology(database: GlobalDatabase, sessions: SessionStore): 
       }] as const);
   }));
   return pulumi
-    .all([database.globalClusterIdentifier, database.globalClusterArn, database.writerEndpoint, sessions.globalReplicationGroupId, perRegion])
-    .apply(([globalClusterIdentifier, globalClusterArn, writerEndpoint, globalReplicationGroupId, regions]) => ({
+    .all([database.globalClusterIdentifier, database.globalClusterArn, database.writerEndpoint, database.engineVersion, sessions.globalReplicationGroupId, sessions.writerRecordZoneId, perRegion])
+    .apply(([globalClusterIdentifier, globalClusterArn, writerEndpoint, engineVersion, globalReplicationGroupId, writerZoneId, regions]) => ({
       database: {
         engine: database.engine,
-        engineVersion: database.engineVersion,
+        engineVersion,
         globalClusterIdentifier,
         globalClusterArn,
         writerEndpoint,
@@ -81,6 +84,13 @@ export function dataTopology(database: GlobalDatabase, sessions: SessionStore): 
         globalReplicationGroupId,
         port: sessions.port,
         initialPrimaryRegion: sessions.writerRegion,
+        writerRecord: {
+          hostedZoneId: writerZoneId,
+          name: sessions.writerRecordName,
+          type: "CNAME" as const,
+          ttlSeconds: sessions.writerRecordTtlSeconds,
+          targets: Object.fromEntries(regions.map(([region, value]) => [region, value.sessions.primaryEndpoint])),
+        },
       },
       regions: Object.fromEntries(regions.map(([region, value]) => [region, value])),
     }));

@@ -32,19 +32,20 @@ export function auroraLogExports(engine: AuroraEngine): string[] {
 
 /**
  * Cluster parameters every regional cluster gets: TLS is enforced for every client connection,
- * and on the writer only, PostgreSQL's managed RPO bound when one is configured.
+ * and PostgreSQL's managed RPO bound when one is configured. The bound is set on every member,
+ * not only the first writer: a promoted secondary keeps its own parameter group, so a bound set
+ * only on the old writer lapses at the first switchover (Aurora User Guide, "Managing RPOs for
+ * Aurora PostgreSQL-based global databases").
  */
 export function auroraClusterParameters(
   engine: AuroraEngine,
-  options: { readonly isWriter: boolean; readonly globalDbRpoSeconds?: number },
+  options: { readonly globalDbRpoSeconds?: number },
 ): { name: string; value: string; applyMethod: "immediate" | "pending-reboot" }[] {
   const params: { name: string; value: string; applyMethod: "immediate" | "pending-reboot" }[] =
     engine === "aurora-postgresql"
       ? [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]
       : [{ name: "require_secure_transport", value: "ON", applyMethod: "immediate" }];
-  // Only the writer's group carries the bound: with two regions, a promoted secondary that also
-  // carried it would block every commit while the lost region is its only "secondary".
-  if (engine === "aurora-postgresql" && options.isWriter && options.globalDbRpoSeconds !== undefined) {
+  if (engine === "aurora-postgresql" && options.globalDbRpoSeconds !== undefined) {
     params.push({ name: "rds.global_db_rpo", value: String(options.globalDbRpoSeconds), applyMethod: "immediate" });
   }
   return params;
@@ -96,8 +97,15 @@ function versionAtLeast(version: string, minimum: number[]): boolean {
 export function auroraVersionProblem(engine: AuroraEngine, engineVersion: string): string | undefined {
   if (engine !== "aurora-postgresql") return undefined;
   const major = parseInt(engineVersion.split(".")[0], 10);
+  // A bare major resolves to the newest minor AWS offers, which has forwarding from 14 on.
+  if (isMajorOnly(engineVersion)) return major >= 14 ? undefined : "is too old: Aurora PostgreSQL global write forwarding needs 14.9+, 15.4+ or 16 and newer";
   const ok = major >= 16 || (major === 15 && versionAtLeast(engineVersion, [15, 4])) || (major === 14 && versionAtLeast(engineVersion, [14, 9]));
   return ok ? undefined : "is too old: Aurora PostgreSQL global write forwarding needs 14.9+, 15.4+ or 16 and newer";
+}
+
+/** "16": a major version whose minor is resolved from AWS at deploy time. */
+export function isMajorOnly(engineVersion: string): boolean {
+  return /^\d+$/.test(engineVersion);
 }
 
 /** Why an engine version cannot form a global datastore, or undefined (Valkey 7.2+, Redis OSS 5.0.6+). */

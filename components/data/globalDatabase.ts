@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { AuroraRegionalCluster } from "./auroraRegionalCluster";
-import { auroraPort, auroraVersionProblem, isGlobalDatabaseInstanceClass, type AuroraEngine } from "./engine";
+import { auroraParameterGroupFamily, auroraPort, auroraVersionProblem, isGlobalDatabaseInstanceClass, isMajorOnly, type AuroraEngine } from "./engine";
 import type { DataRegion } from "./regionInput";
 
 export interface GlobalDatabaseArgs {
@@ -19,7 +19,11 @@ export interface GlobalDatabaseArgs {
   readonly writerRegion: string;
   /** @default "aurora-postgresql" */
   readonly engine?: AuroraEngine;
-  /** @default "16.6" */
+  /**
+   * A full version ("16.9"), or a bare major ("16") resolved at deploy time to the newest minor
+   * version AWS offers (`aws.rds.getEngineVersion` with `latest`, in the writer region).
+   * @default "16"
+   */
   readonly engineVersion?: string;
   /** Memory-optimised classes only. @default "db.r6g.large" */
   readonly instanceClass?: string;
@@ -36,7 +40,9 @@ export interface GlobalDatabaseArgs {
   /** On the global cluster and every regional cluster. @default true */
   readonly deletionProtection?: boolean;
   /**
-   * Aurora PostgreSQL `rds.global_db_rpo` in seconds (>= 20), set on the writer's parameter group.
+   * Aurora PostgreSQL `rds.global_db_rpo` in seconds (>= 20), set on every member's parameter
+   * group. Needs at least two secondaries: with one, that secondary region's loss or lag blocks
+   * every commit on the writer.
    * @default - unset: replication lag is unbounded (typically under a second)
    */
   readonly globalDbRpoSeconds?: number;
@@ -54,7 +60,8 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   /** Global writer endpoint: always resolves to the current writer region's writer instance. */
   public readonly writerEndpoint: pulumi.Output<string>;
   public readonly engine: AuroraEngine;
-  public readonly engineVersion: string;
+  /** The version the global cluster is created with (resolved from AWS for a bare major). */
+  public readonly engineVersion: pulumi.Output<string>;
   public readonly writerRegion: string;
   public readonly port: number;
   public readonly databaseName: string;
@@ -71,7 +78,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Defaults and validation come before super(): a bad argument must fail before anything registers.
     const engine = args.engine ?? "aurora-postgresql";
-    const engineVersion = args.engineVersion ?? "16.6";
+    const engineVersion = args.engineVersion ?? "16";
     const instanceClass = args.instanceClass ?? "db.r6g.large";
     const deletionProtection = args.deletionProtection ?? true;
     const instancesPerRegion = args.instancesPerRegion ?? 2;
@@ -89,15 +96,24 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     if (args.globalDbRpoSeconds !== undefined && engine !== "aurora-postgresql") {
       throw new Error(`GlobalDatabase ${name}: globalDbRpoSeconds needs engine aurora-postgresql (rds.global_db_rpo is a PostgreSQL parameter)`);
     }
+    if (args.globalDbRpoSeconds !== undefined && args.regions.length < 3) {
+      throw new Error(`GlobalDatabase ${name}: globalDbRpoSeconds needs at least two secondary regions; with ${args.regions.length - 1}, that secondary is a single point of failure for every write`);
+    }
+    if (isMajorOnly(engineVersion) && engine !== "aurora-postgresql") {
+      throw new Error(`GlobalDatabase ${name}: engineVersion ${engineVersion} is a bare major; Aurora MySQL needs a full version such as 8.0.mysql_aurora.3.08.0`);
+    }
     super("ha:data:GlobalDatabase", name, {}, opts);
     this.engine = engine;
-    this.engineVersion = engineVersion;
+    this.engineVersion = isMajorOnly(engineVersion)
+      ? resolveEngineVersion(name, engine, engineVersion, writer.provider, this)
+      : pulumi.output(engineVersion);
+    const family = auroraParameterGroupFamily(engine, engineVersion);
     this.writerRegion = args.writerRegion;
     this.databaseName = args.databaseName ?? "app";
     this.masterUsername = args.masterUsername ?? "app_admin";
     this.port = auroraPort(engine);
     this.globalDbRpoSeconds = args.globalDbRpoSeconds;
-    this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? [writer.region] : [];
+    this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? args.regions.map((r) => r.region) : [];
 
     // Global databases cannot let RDS manage the master password in Secrets Manager, so the
     // password is generated here and kept a Pulumi secret. Aurora rejects / " @ and space.
@@ -116,19 +132,27 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     const globalCluster = new aws.rds.GlobalCluster(`${name}-global`, {
       globalClusterIdentifier,
       engine,
-      engineVersion,
+      engineVersion: this.engineVersion,
       storageEncrypted: true,
       deletionProtection,
       tags: tierTags("database", globalClusterIdentifier),
-    }, { parent: this, provider: writer.provider });
+    }, {
+      parent: this,
+      provider: writer.provider,
+      // Upgrades go through the global cluster (console, CLI or a later pinned version); without
+      // this, the next `pulumi up` after an upgrade would try to move the version back down.
+      ignoreChanges: ["engineVersion"],
+    });
 
     const common = {
       stack: args.stack,
       globalClusterIdentifier: globalCluster.id,
       engine,
-      engineVersion,
+      engineVersion: this.engineVersion,
+      parameterGroupFamily: family,
       instanceClass,
       instanceCount: instancesPerRegion,
+      globalDbRpoSeconds: args.globalDbRpoSeconds,
       backupRetentionDays: args.backupRetentionDays ?? 7,
       preferredBackupWindow: args.preferredBackupWindow ?? "03:00-04:00",
       deletionProtection,
@@ -140,6 +164,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       subnetIds: r.isolatedSubnetIds,
       availabilityZones: r.availabilityZones,
       appSecurityGroupId: r.appSecurityGroupId,
+      peerWorkloadCidrs: r.peerWorkloadCidrs,
     });
 
     const primary = new AuroraRegionalCluster(`${name}-${writer.region}`, {
@@ -149,7 +174,6 @@ export class GlobalDatabase extends pulumi.ComponentResource {
         masterUsername: this.masterUsername,
         databaseName: this.databaseName,
         masterPassword: this.masterPassword,
-        globalDbRpoSeconds: args.globalDbRpoSeconds,
       },
     }, { parent: this, providers: [writer.provider] });
     this.clusters[writer.region] = primary;
@@ -170,4 +194,19 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       writerEndpoint: this.writerEndpoint,
     });
   }
+}
+
+/**
+ * The newest minor version of `major` that AWS offers for new clusters in the writer region,
+ * refused unless it supports global databases. Read once per `pulumi up`; the global cluster and
+ * its members ignore later changes, so a newer minor never replaces or downgrades anything.
+ */
+function resolveEngineVersion(name: string, engine: AuroraEngine, major: string, provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string> {
+  const found = aws.rds.getEngineVersionOutput({ engine, version: major, latest: true }, { provider, parent });
+  return pulumi.all([found.versionActual, found.supportsGlobalDatabases]).apply(([version, global]) => {
+    if (!global) {
+      throw new pulumi.RunError(`GlobalDatabase ${name}: the newest ${engine} ${major} version AWS offers (${version}) does not support global databases; pin ha-blueprint:database.engineVersion to one that does`);
+    }
+    return version;
+  });
 }

@@ -16,8 +16,19 @@ export interface DataRegion {
   readonly isolatedSubnetIds: pulumi.Input<string>[];
   /** The AZ of each isolated subnet, in the same order. */
   readonly availabilityZones: pulumi.Input<string>[];
-  /** The app-tier workload security group: the only source admitted on the store's port. */
+  /** The app-tier workload security group: the in-region source admitted on the store's port. */
   readonly appSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The workload (private subnet) CIDRs of every other region, admitted on the store's port over
+   * the inter-Region peering: inter-Region peering cannot reference a peer's security group.
+   */
+  readonly peerWorkloadCidrs: PeerWorkloadCidrs[];
+}
+
+export interface PeerWorkloadCidrs {
+  readonly region: string;
+  /** Plain, so the rules are known at plan time. */
+  readonly cidrs: string[];
 }
 
 /** The shape of a RegionalCell that `dataRegionOf` reads (structural, so there is no import cycle). */
@@ -28,10 +39,12 @@ export interface CellLike {
     readonly vpcId: pulumi.Input<string>;
     readonly isolatedSubnetIds: pulumi.Input<string>[];
     readonly availabilityZones: pulumi.Input<string>[];
+    readonly privateSubnetCidrs: string[];
   };
 }
 
-export function dataRegionOf(cell: CellLike, provider: pulumi.ProviderResource): DataRegion {
+/** The data tier's view of one cell; `allCells` gives the other regions' workload CIDRs. */
+export function dataRegionOf(cell: CellLike, provider: pulumi.ProviderResource, allCells: CellLike[] = [cell]): DataRegion {
   return {
     region: cell.region,
     provider,
@@ -39,6 +52,7 @@ export function dataRegionOf(cell: CellLike, provider: pulumi.ProviderResource):
     isolatedSubnetIds: cell.network.isolatedSubnetIds,
     availabilityZones: cell.network.availabilityZones,
     appSecurityGroupId: cell.appSecurityGroupId,
+    peerWorkloadCidrs: allCells.filter((c) => c.region !== cell.region).map((c) => ({ region: c.region, cidrs: c.network.privateSubnetCidrs })),
   };
 }
 
@@ -53,13 +67,17 @@ export interface StoreGuardArgs {
   readonly vpcId: pulumi.Input<string>;
   readonly port: number;
   readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Other regions' workload CIDRs, admitted on the port over the peering. */
+  readonly peerWorkloadCidrs: PeerWorkloadCidrs[];
 }
 
 /**
  * The two things every regional store needs around it: a customer-managed KMS key in its own
  * region (encrypted cross-region members cannot use another region's key) and a security group
- * whose only rule admits the app tier's group on the store's port. The group has no egress rule:
- * the provider removes AWS's default allow-all egress, and a data store never opens connections.
+ * that admits, on the store's port only, the app tier's group of its own region and the workload
+ * subnets of every other region (they write here while this region holds the writer). The group
+ * has no egress rule: the provider removes AWS's default allow-all egress, and a data store never
+ * opens connections (responses to admitted connections are allowed, security groups are stateful).
  */
 export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pulumi.Resource): { key: aws.kms.Key; securityGroup: aws.ec2.SecurityGroup } {
   const opts = { parent };
@@ -75,7 +93,7 @@ export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pul
   const sgName = physicalName({ stack: args.stack, region: args.region, role: args.role });
   const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
     name: sgName,
-    description: `${args.what}: admits only the app-tier workloads on ${args.port}`,
+    description: `${args.what}: admits the app-tier workloads of every region on ${args.port}`,
     vpcId: args.vpcId,
     tags: tierTags(args.tier, sgName),
   }, opts);
@@ -88,5 +106,18 @@ export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pul
     description: `App-tier workloads to ${args.what}`,
     tags: tierTags(args.tier, `${sgName}-from-app`),
   }, opts);
+  for (const peer of args.peerWorkloadCidrs) {
+    peer.cidrs.forEach((cidr, k) => {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-sg-from-${peer.region}-${k + 1}`, {
+        securityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: args.port,
+        toPort: args.port,
+        cidrIpv4: cidr,
+        description: `App-tier workloads of ${peer.region} (subnet ${k + 1}) over the inter-Region peering`,
+        tags: tierTags(args.tier, `${sgName}-from-${peer.region}-${k + 1}`),
+      }, opts);
+    });
+  }
   return { key, securityGroup };
 }

@@ -40,7 +40,14 @@ export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly privateSubnetIds: pulumi.Output<string>[];
   public readonly isolatedSubnetIds: pulumi.Output<string>[];
   public readonly natGatewayIds: pulumi.Output<string>[];
+  /** One per AZ: the route tables of the private (workload) subnets. */
   public readonly privateRouteTableIds: pulumi.Output<string>[];
+  /** The one route table of the isolated (data) subnets. */
+  public readonly isolatedRouteTableIds: pulumi.Output<string>[];
+  /** Plain CIDRs of the private subnets: where EKS nodes and pods take their addresses. */
+  public readonly privateSubnetCidrs: string[];
+  /** Plain CIDRs of the isolated subnets: where the data stores live. */
+  public readonly isolatedSubnetCidrs: string[];
 
   constructor(name: string, args: RegionalNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:network:RegionalNetwork", name, {}, opts);
@@ -205,6 +212,9 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     this.isolatedSubnetIds = isolatedSubnets.map((s) => s.id);
     this.natGatewayIds = natGateways.map((n) => n.id);
     this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+    this.isolatedRouteTableIds = [isolatedRouteTable.id];
+    this.privateSubnetCidrs = plan.map((c) => c.private);
+    this.isolatedSubnetCidrs = plan.map((c) => c.isolated);
     this.registerOutputs({
       vpcId: this.vpcId,
       availabilityZones: this.availabilityZones,

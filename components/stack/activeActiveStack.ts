@@ -4,6 +4,8 @@ import type { StackConfig } from "../../config/parse";
 import type { AppConnection, RegionalDataStores, RegionalEndpoint } from "../contracts";
 import { AppTier } from "../app/appTier";
 import { appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, GlobalDatabase, SessionStore } from "../data";
+import { InterRegionPeering } from "../network/interRegionPeering";
+import { PrivateZone } from "../network/privateZone";
 import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
@@ -38,6 +40,10 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly endpoints: Record<string, RegionalEndpoint> = {};
   /** The app tier of each region (EKS, workload, ALB); its `endpoint` feeds routing and alarms. */
   public readonly apps: Record<string, AppTier> = {};
+  /** The private links between every pair of regional VPCs. */
+  public readonly peering: InterRegionPeering;
+  /** The private hosted zone every VPC resolves (the session-writer record lives here). */
+  public readonly privateZone: PrivateZone;
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("ha:stack:ActiveActiveStack", name, {}, opts);
@@ -58,8 +64,28 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }, { parent: this, providers: [provider] });
     }
 
+    // ---- Cross-region data path: every workload must reach the writers in whichever region ----
+    const cellList = config.regions.map((r) => this.cells[r.name]);
+    this.peering = new InterRegionPeering(`${name}-peering`, {
+      stack: args.stack,
+      regions: cellList.map((cell) => ({
+        region: cell.region,
+        provider: this.providers[cell.region],
+        vpcId: cell.network.vpcId,
+        vpcCidr: cell.network.vpcCidr,
+        privateRouteTableIds: cell.network.privateRouteTableIds,
+        isolatedRouteTableIds: cell.network.isolatedRouteTableIds,
+      })),
+    }, { parent: this });
+    // Route 53 is global: the writer region's provider only decides where the API call is signed.
+    this.privateZone = new PrivateZone(`${name}-private-zone`, {
+      zoneName: config.network.privateZoneName ?? `${args.stack.toLowerCase()}.ha-blueprint.internal`,
+      vpcs: cellList.map((cell) => ({ region: cell.region, vpcId: cell.network.vpcId })),
+      forceDestroy: config.environment === "dev",
+    }, { parent: this, provider: this.providers[config.writerRegion] });
+
     // ---- Data tier: stack-level components whose regional members use each region's provider ----
-    const dataRegions = config.regions.map((r) => dataRegionOf(this.cells[r.name], this.providers[r.name]));
+    const dataRegions = config.regions.map((r) => dataRegionOf(this.cells[r.name], this.providers[r.name], cellList));
     const db = config.database;
     this.database = new GlobalDatabase(`${name}-database`, {
       stack: args.stack,
@@ -88,6 +114,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       snapshotRetentionDays: cache.snapshotRetentionDays,
       snapshotWindow: cache.snapshotWindow,
       maintenanceWindow: cache.maintenanceWindow,
+      writerRecord: { zoneId: this.privateZone.zoneId, zoneName: this.privateZone.zoneName, ttlSeconds: cache.writerRecordTtlSeconds },
     }, { parent: this });
     for (const region of config.regions) {
       this.appConnections[region.name] = appConnectionFor(this.database, this.sessions, region.name);
@@ -129,10 +156,12 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
 
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
+      const links = this.peering.byRegion[region.name];
       return pulumi.all([
         pulumi.all(network.availabilityZones), network.vpcId, this.apps[region.name].topology,
         resilience.monitoring[region.name]?.topology, resilience.backup.topology[region.name],
-      ]).apply(([availabilityZones, vpcId, app, monitoring, backup]): RegionTopology => ({
+        pulumi.all(links.map((l) => l.connectionId)),
+      ]).apply(([availabilityZones, vpcId, app, monitoring, backup, connectionIds]): RegionTopology => ({
         name: region.name,
         isWriter: region.name === (config.currentWriterRegion ?? config.writerRegion),
         cidr: region.cidr,
@@ -142,6 +171,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
         app,
         ...(monitoring ? { monitoring } : {}),
         ...(backup ? { backup } : {}),
+        peerings: links.map((l, i) => ({ peerRegion: l.peerRegion, peeringConnectionId: connectionIds[i], peerCidr: l.peerCidr })),
       }));
     }));
 

@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
 import { BackupPlan } from "../backup/backupPlan";
 import type { RegionalDataStores, RegionalEndpoint } from "../contracts";
@@ -82,6 +82,7 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
       region,
       provider: args.providers[region],
       auroraClusterArns: dataOf(region) ? [dataOf(region)!.auroraClusterArn] : [],
+      ...(dataOf(region) ? { restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!) } : {}),
     })),
     schedule: config.backup.schedule,
     retentionDays: config.backup.retentionDays,
@@ -94,6 +95,19 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
   }, { parent });
 
   return { monitoring, traffic, backup };
+}
+
+/**
+ * Where a restore test puts an Aurora cluster restored from this region's vault (which also holds
+ * the other regions' copies): the region's own DB subnet group and a closed security group. Without
+ * these AWS Backup infers the default VPC, which the blueprint never creates, and every test fails
+ * (AWS Backup Developer Guide, "Restore testing inferred metadata": keys are case-insensitive).
+ */
+export function restoreOverridesFor(stores: RegionalDataStores): Record<string, pulumi.Input<string>> {
+  return {
+    dbsubnetgroupname: stores.auroraSubnetGroupName,
+    vpcsecuritygroupids: pulumi.output(stores.restoreTestSecurityGroupId).apply((id) => JSON.stringify([id])),
+  };
 }
 
 /**
