@@ -7,7 +7,7 @@ import { ActiveActiveStack } from "./components";
  * The Pulumi program: validate the stack config, then declare the active-active stack.
  * `index.ts` runs it under `pulumi up`; `ha-blueprint plan` runs it under the mock runtime.
  */
-export function buildProgram(): Record<string, pulumi.Input<unknown>> {
+export function buildProgram(warn: (message: string) => void = (m) => void pulumi.log.warn(m)): Record<string, pulumi.Input<unknown>> {
   let config;
   try {
     config = parseConfig(pulumi.runtime.allConfig(), `stack ${pulumi.getStack()}`);
@@ -17,7 +17,7 @@ export function buildProgram(): Record<string, pulumi.Input<unknown>> {
     throw err;
   }
   // Placeholders in the shipped stack files plan fine offline but cannot work in AWS: say so.
-  for (const warning of deployReadinessWarnings(config)) void pulumi.log.warn(warning);
+  for (const warning of deployReadinessWarnings(config)) warn(warning);
   const stack = new ActiveActiveStack("ha", { config, stack: pulumi.getStack(), project: pulumi.getProject() });
   return { topology: stack.topology };
 }

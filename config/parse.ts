@@ -88,6 +88,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     return [`${formatPath(issue.path)}: missing; ${issue.message.replace(/^Invalid input: /, "")}`];
   }
   const message = issue.message.replace(/^Invalid input: /, "");
+  if (value === undefined) return [`${formatPath(issue.path)}: missing; ${message}`];
   return [`${formatPath(issue.path)}: ${describeValue(value)} ${message}`];
 }
 

@@ -693,7 +693,7 @@ export const stackConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["app", "eks", "publicAccessCidrs"],
-          message: "missing: list the egress CIDRs of the machines that run pulumi up and kubectl (e.g. [\"198.51.100.7/32\"]); the public EKS endpoint admits only these (or set publicEndpoint: false and privateAccessCidrs)",
+          message: "list the egress CIDRs of the machines that run pulumi up and kubectl (e.g. [\"198.51.100.7/32\"]); the public EKS endpoint admits only these (or set publicEndpoint: false and privateAccessCidrs)",
         });
       }
       c.app.eks.publicAccessCidrs.forEach((v, k) => {

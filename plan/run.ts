@@ -18,6 +18,8 @@ export interface PlanResult {
   readonly export: StackExport;
   /** Stack outputs as the program returned them (secrets still wrapped). */
   readonly outputs: Record<string, unknown>;
+  /** What the blueprint's program would warn about at `pulumi up` (placeholders in the stack file). */
+  readonly warnings: string[];
 }
 
 // Internal to @pulumi/pulumi (not in its .d.ts) but stable across 3.x: the mock monitor instance
@@ -61,11 +63,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
     };
     recordGraph(getStore().settings.monitor as never, recorder);
 
-    const program = options.program ?? buildProgram;
+    const warnings: string[] = [];
+    const program = options.program ?? (() => buildProgram((m) => warnings.push(m)));
     const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
     await waitForRPCs();
     if (failures.length > 0) throw failures[0];
-    return { export: toStackExport(recorder.resources), outputs: (outputs ?? {}) as Record<string, unknown> };
+    return { export: toStackExport(recorder.resources), outputs: (outputs ?? {}) as Record<string, unknown>, warnings };
   } finally {
     process.off("unhandledRejection", onRejection);
     running = false;

@@ -47,7 +47,10 @@ export async function planCommand(opts: PlanCommandOptions): Promise<void> {
   }
   const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`);
-  process.stdout.write(`${summary}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
+  const before = result.warnings.length > 0
+    ? `\nBefore a real \`pulumi up\` of ${opts.stack}:\n${result.warnings.map((w) => `  - ${w}`).join("\n")}\n`
+    : "";
+  process.stdout.write(`${summary}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
 }
 
 export function registerPlan(program: Command): void {

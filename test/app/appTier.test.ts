@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CONTROL_PLANE_LOG_TYPES } from "../../components/app/cluster";
 import { AUTOSCALER_WRITE_ACTIONS } from "../../components/app/clusterAutoscaler";
 import type { Topology } from "../../components/topology";
+import { loadStack } from "../../config/load";
+import { DEFAULT_APP_IMAGE } from "../../config/schema";
 import { planStack, type Plan } from "../helpers/plan";
 import { appChildren, appTierOf, azsOfSubnets, inputs, nameOf, only, providerUrnOf, refsOf, regionAzs, REGIONS, T, tagsOf } from "./support";
 
@@ -29,13 +31,14 @@ describe("AppTier in the prod plan", () => {
     }
   });
 
-  it("runs the control plane privately in every AZ with encrypted Secrets and all control-plane logs", () => {
+  it("runs the control plane in every AZ, its public endpoint open only to the configured CIDRs, with encrypted Secrets and all logs", () => {
     for (const region of REGIONS) {
       const cluster = only(appChildren(plan, region, T.cluster), "cluster");
       const i = inputs(cluster);
       expect(i.vpcConfig.endpointPrivateAccess).toBe(true);
-      expect(i.vpcConfig.endpointPublicAccess).toBe(false);
-      expect(i.vpcConfig.publicAccessCidrs).toBeUndefined();
+      // `pulumi up` reaches the API through the public endpoint, from these CIDRs only.
+      expect(i.vpcConfig.endpointPublicAccess).toBe(true);
+      expect(i.vpcConfig.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
       expect(azsOfSubnets(plan, cluster, "vpcConfig")).toEqual(regionAzs(plan, region));
       expect(i.encryptionConfig.resources).toEqual(["secrets"]);
       const key = only(refsOf(plan, cluster, "encryptionConfig"), "KMS key");
@@ -127,7 +130,19 @@ describe("AppTier in the prod plan", () => {
       expect(host.topologyKey).toBe("kubernetes.io/hostname");
       expect(labels).toMatchObject(host.labelSelector.matchLabels);
       const [container] = pod.containers;
-      expect(container.image).toBe("public.ecr.aws/nginx/nginx:1.27.3");
+      expect(container.image).toBe(DEFAULT_APP_IMAGE);
+      expect(container.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+      // The placeholder image answers the probes' path on the container port from a mounted server block...
+      const conf = container.volumeMounts.find((m: any) => m.mountPath === "/etc/nginx/conf.d");
+      const confVolume = pod.volumes.find((v: any) => v.name === conf.name);
+      const serverBlock = only(appChildren(plan, region, T.configMap).filter((c) => c.outputs?.metadata && (c.outputs.metadata as any).name === confVolume.configMap.name), "server block");
+      const block = inputs(serverBlock).data["default.conf"];
+      expect(block).toContain("listen 8080;");
+      expect(block).toMatch(/location = \/healthz \{[^}]*return 200/);
+      // ...and writes only to emptyDir volumes: the root filesystem is read-only.
+      const writable = container.volumeMounts.filter((m: any) => !m.readOnly);
+      expect(writable.map((m: any) => m.mountPath).sort()).toEqual(["/tmp", "/var/cache/nginx"]);
+      for (const m of writable) expect(pod.volumes.find((v: any) => v.name === m.name).emptyDir).toBeDefined();
       expect(container.readinessProbe.httpGet.path).toBe("/healthz");
       expect(container.livenessProbe).toBeDefined();
       expect(container.livenessProbe).not.toEqual(container.readinessProbe);
@@ -173,7 +188,8 @@ describe("AppTier in the prod plan", () => {
       const svc = only(appChildren(plan, region, T.service), "Service").inputs!.spec as any;
       expect(svc.type).toBe("NodePort");
       expect(svc.ports[0].nodePort).toBe(30080);
-      expect(svc.externalTrafficPolicy).toBe("Cluster");
+      // A node forwards only to its own ready pods: its health check fails without one.
+      expect(svc.externalTrafficPolicy).toBe("Local");
       const tg = only(appChildren(plan, region, T.targetGroup), "target group");
       expect(inputs(tg)).toMatchObject({ port: 30080, protocol: "HTTP", targetType: "instance" });
       const fromAlb = only(appChildren(plan, region, T.ingress).filter((r) => nameOf(r).endsWith("workload-in-from-alb")), "ALB -> workload rule");
@@ -204,13 +220,17 @@ describe("AppTier in the prod plan", () => {
     }
   });
 
-  it("forwards HTTP to the target group when no certificate is configured", () => {
+  it("serves HTTPS with the region's own certificate and only redirects HTTP", () => {
+    const certificates = loadStack("prod").config.app.certificateArns;
     for (const region of REGIONS) {
       const listeners = appChildren(plan, region, T.listener);
-      const http = only(listeners, "listener");
-      expect(inputs(http)).toMatchObject({ port: 80, protocol: "HTTP" });
-      expect(inputs(http).defaultActions[0].type).toBe("forward");
-      expect(nameOf(only(refsOf(plan, http, "defaultActions"), "target group"))).toBe(`ha-${region}-app-tg`);
+      expect(listeners).toHaveLength(2);
+      const https = only(listeners.filter((l) => inputs(l).port === 443), "HTTPS listener");
+      expect(inputs(https)).toMatchObject({ protocol: "HTTPS", certificateArn: certificates[region], sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+      expect(inputs(https).defaultActions[0].type).toBe("forward");
+      expect(nameOf(only(refsOf(plan, https, "defaultActions"), "target group"))).toBe(`ha-${region}-app-tg`);
+      const http = only(listeners.filter((l) => inputs(l).port === 80), "HTTP listener");
+      expect(inputs(http).defaultActions).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
     }
   });
 
@@ -232,7 +252,8 @@ describe("AppTier in the prod plan", () => {
 
   it("opens nothing to the world except the public ALB's HTTP(S) listener ports", () => {
     const world = plan.ofType(T.ingress).filter((r) => inputs(r).cidrIpv4 === "0.0.0.0/0" || inputs(r).cidrIpv6 === "::/0");
-    expect(world.length).toBe(2);
+    // 443 and 80 (the redirect) on each region's ALB.
+    expect(world.length).toBe(4);
     for (const rule of world) {
       expect([80, 443]).toContain(inputs(rule).fromPort);
       expect(inputs(rule).toPort).toBe(inputs(rule).fromPort);
@@ -340,7 +361,10 @@ describe("AppTier in the prod plan", () => {
       expect(app.targetGroupArn).toBe(tg.outputs!.arn);
       expect(app.targetGroupArnSuffix).toMatch(/^targetgroup\//);
       expect(app.clusterName).toBe(inputs(only(appChildren(plan, region, T.cluster), "cluster")).name);
-      expect(app.listenerPorts).toEqual([80]);
+      expect(app.listenerPorts).toEqual([443, 80]);
+      expect(app.protocol).toBe("HTTPS");
+      expect(app.externalTrafficPolicy).toBe("Local");
+      expect(app.apiEndpoint).toEqual({ publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], privateAccessCidrs: [] });
       expect(app.healthCheck).toEqual({ path: "/healthz", protocol: "HTTP", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 3 });
       expect(app.capacity).toMatchObject({ mode: "provisioned", hpaMinReplicas: 12, hpaMaxReplicas: 18, failoverReplicas: 12, azCount: 3 });
     }

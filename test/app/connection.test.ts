@@ -11,6 +11,11 @@ import { isSecretValue } from "../../plan/stackExport";
 import { wrapPlan, type Plan } from "../helpers/plan";
 import { inputs, only, T } from "./support";
 
+/** The ConfigMap the pods read their environment from (the other one is the placeholder's server block). */
+function envConfigMap(plan: Plan) {
+  return only(plan.ofType(T.configMap).filter((c) => inputs(c).data?.APP_REGION !== undefined), "environment ConfigMap");
+}
+
 const PASSWORD = "literal-db-password-7f3a";
 const TOKEN = "literal-redis-token-91bc";
 
@@ -21,7 +26,8 @@ const connection: AppConnection = {
   databaseName: "app",
   databaseUser: "app_admin",
   databasePassword: pulumi.secret(PASSWORD),
-  redisEndpoint: "master.app.abc123.use1.cache.amazonaws.com",
+  redisWriterHost: "sessions-writer.dev.ha-blueprint.internal",
+  redisReaderHost: "replica.app.abc123.use1.cache.amazonaws.com",
   redisPort: 6379,
   redisAuthToken: pulumi.secret(TOKEN),
 };
@@ -62,7 +68,7 @@ describe("AppTier with a data-tier connection", () => {
   });
 
   it("renders the endpoints, port and user into the pods' ConfigMap", () => {
-    const configMap = only(plan.ofType(T.configMap), "ConfigMap");
+    const configMap = envConfigMap(plan);
     expect(inputs(configMap).data).toEqual({
       APP_REGION: "us-east-1",
       APP_PORT: "8080",
@@ -72,7 +78,9 @@ describe("AppTier with a data-tier connection", () => {
       DATABASE_PORT: "5432",
       DATABASE_NAME: "app",
       DATABASE_USER: "app_admin",
-      REDIS_HOST: "master.app.abc123.use1.cache.amazonaws.com",
+      // Session writes follow the primary through the private record; reads stay local.
+      REDIS_WRITER_HOST: "sessions-writer.dev.ha-blueprint.internal",
+      REDIS_READER_HOST: "replica.app.abc123.use1.cache.amazonaws.com",
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
     });
@@ -89,7 +97,7 @@ describe("AppTier with a data-tier connection", () => {
 
   it("mounts both the ConfigMap and the Secret into the app container's environment", () => {
     const deployment = only(plan.ofType(T.deployment).filter((d) => inputs(d).metadata.namespace === "app"), "app Deployment");
-    const configMap = only(plan.ofType(T.configMap), "ConfigMap");
+    const configMap = envConfigMap(plan);
     const secret = only(plan.ofType(T.secret), "Secret");
     const envFrom = inputs(deployment).spec.template.spec.containers[0].envFrom;
     expect(envFrom).toEqual([
@@ -105,7 +113,7 @@ describe("AppTier without a connection", () => {
     const { rawConfig } = loadStack("dev");
     const plan = wrapPlan(await runPlan({ stack: "dev", rawConfig, program: programWith(() => ({})) }));
     expect(plan.ofType(T.secret)).toEqual([]);
-    expect(Object.keys(inputs(only(plan.ofType(T.configMap), "ConfigMap")).data).sort()).toEqual(["APP_HEALTH_PATH", "APP_PORT", "APP_REGION"]);
+    expect(Object.keys(inputs(envConfigMap(plan)).data).sort()).toEqual(["APP_HEALTH_PATH", "APP_PORT", "APP_REGION"]);
   });
 });
 

@@ -1,19 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../config/parse";
-import { validRawConfig } from "../helpers/config";
+import { validRawConfig, VALID_APP } from "../helpers/config";
 import { isGravitonInstanceType, isPrivateIpv4Cidr } from "../../config/schema";
 
-/** A valid prod config in Pulumi's shape (objects as JSON text), with an optional `app` section. */
-function withApp(app?: Record<string, unknown>): Record<string, unknown> {
+/**
+ * A valid prod config in Pulumi's shape (objects as JSON text) whose `app` section is prod's
+ * required settings with `app` laid over them (`eks` merged one level deep).
+ */
+function withApp(app: Record<string, unknown> = {}, environment = "prod"): Record<string, unknown> {
+  const eks = { ...VALID_APP.eks, ...((app.eks as Record<string, unknown>) ?? {}) };
   return {
     ...validRawConfig(),
-    ...(app ? { "ha-blueprint:app": JSON.stringify(app) } : {}),
+    "ha-blueprint:environment": environment,
+    "ha-blueprint:app": JSON.stringify({ ...VALID_APP, ...app, eks }),
   };
 }
 
-function problemsOf(app: Record<string, unknown>): string[] {
+function problemsOf(app: Record<string, unknown>, environment = "prod"): string[] {
   try {
-    parseConfig(withApp(app));
+    parseConfig(withApp(app, environment));
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).problems;
@@ -39,7 +44,8 @@ describe("app config", () => {
     expect(app.eks).toMatchObject({
       version: "1.33",
       amiType: "AL2023_x86_64_STANDARD",
-      publicEndpoint: false,
+      publicEndpoint: true,
+      publicAccessCidrs: ["198.51.100.7/32"],
       privateAccessCidrs: [],
       adminPrincipalArns: [],
       minNodesPerAz: 1,
@@ -98,9 +104,17 @@ describe("app config", () => {
     ]);
   });
 
-  it("fails when the public endpoint is on without CIDRs or open to the internet", () => {
-    expect(problemsOf({ eks: { publicEndpoint: true } })[0]).toMatch(/app\.eks\.publicAccessCidrs: missing must list the CIDRs allowed/);
+  it("fails when the public endpoint (the default) is on without CIDRs or open to the internet", () => {
+    expect(problemsOf({ eks: { publicAccessCidrs: [] } })).toEqual([
+      "ha-blueprint:app.eks.publicAccessCidrs: [] list the egress CIDRs of the machines that run pulumi up and kubectl (e.g. [\"198.51.100.7/32\"]); the public EKS endpoint admits only these (or set publicEndpoint: false and privateAccessCidrs)",
+    ]);
     expect(problemsOf({ eks: { publicEndpoint: true, publicAccessCidrs: ["0.0.0.0/0"] } })[0]).toMatch(/opens the EKS API to the internet/);
+  });
+
+  it("fails when the endpoint is private-only and nothing names the network that deploys", () => {
+    expect(problemsOf({ eks: { publicEndpoint: false, publicAccessCidrs: [] } })[0])
+      .toMatch(/^ha-blueprint:app\.eks\.privateAccessCidrs: missing; must list the network that runs pulumi up .* every Kubernetes resource would fail to apply$/);
+    expect(parseConfig(withApp({ eks: { publicEndpoint: false, publicAccessCidrs: [], privateAccessCidrs: ["10.99.0.0/16"] } })).app.eks.publicEndpoint).toBe(false);
   });
 
   it("fails when an admin principal is not an IAM role or user ARN", () => {
@@ -114,9 +128,23 @@ describe("app config", () => {
   });
 
   it("fails when only some regions have a certificate", () => {
-    expect(problemsOf({ certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } })).toEqual([
+    expect(problemsOf({ certificateArns: { "us-east-1": "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } }, "staging")).toEqual([
       "ha-blueprint:app.certificateArns: {\"us-east-1\":\"arn:aws:acm:us-east-1:123456789012:certificate/abc-123\"} must name a certificate for every region or for none (missing: us-west-2); the global entry point forwards the same ports to every region",
     ]);
+  });
+
+  it("fails when prod would serve plain HTTP in any region", () => {
+    expect(problemsOf({ certificateArns: {} })).toEqual([
+      "ha-blueprint:app.certificateArns: {} must name an ACM certificate for every region in prod (missing: us-east-1, us-west-2); prod serves HTTPS only",
+    ]);
+    expect(problemsOf({ certificateArns: { "us-east-1": VALID_APP.certificateArns["us-east-1"] } })[0]).toMatch(/in prod \(missing: us-west-2\)/);
+    expect(parseConfig(withApp({ certificateArns: {} }, "staging")).app.certificateArns).toEqual({});
+  });
+
+  it("fails when a certificate lives in another region than its ALB", () => {
+    const problems = problemsOf({ certificateArns: { ...VALID_APP.certificateArns, "us-west-2": VALID_APP.certificateArns["us-east-1"] } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ha-blueprint:app\.certificateArns\.us-west-2: "arn:aws:acm:us-east-1:.* is a certificate in us-east-1; an ALB can only use an ACM certificate from its own region \(us-west-2\)$/);
   });
 
   it("fails when the TLS policy allows TLS 1.0 or 1.1", () => {

@@ -19,6 +19,24 @@ function problemsOf(stack: string, overrides: Record<string, unknown>): string {
 }
 
 describe("database config", () => {
+  it("refuses an RPO bound with a single secondary region, in one line that says why and what to do", () => {
+    const problems = problemsOf("prod", { "ha-blueprint:database": { globalDbRpoSeconds: 30 } }).split("\n");
+    expect(problems).toEqual([
+      "ha-blueprint:database.globalDbRpoSeconds: 30 needs at least two secondary regions, but the stack has 1: Aurora blocks every commit on the writer while no secondary is within the bound, so a lone secondary that is down or lagging stops all writes; remove the key (the lag is then unbounded, typically under a second) or add a third region",
+    ]);
+  });
+
+  it("accepts an RPO bound with two secondary regions", () => {
+    const regions = [
+      { name: "us-east-1", cidr: "10.20.0.0/16", azCount: 3 },
+      { name: "us-west-2", cidr: "10.21.0.0/16", azCount: 3 },
+      { name: "eu-west-1", cidr: "10.22.0.0/16", azCount: 3 },
+    ];
+    const certificateArns = Object.fromEntries(regions.map((r, i) => [r.name, `arn:aws:acm:${r.name}:111122223333:certificate/00000000-0000-4000-8000-00000000000${i}`]));
+    const config = parseWith("prod", { "ha-blueprint:regions": regions, "ha-blueprint:app": { certificateArns }, "ha-blueprint:database": { globalDbRpoSeconds: 30 } });
+    expect(config.database.globalDbRpoSeconds).toBe(30);
+  });
+
   it("resolves deletion protection per environment: on in prod, off in dev and staging unless set", () => {
     expect(parseWith("prod", {}).database.deletionProtection).toBe(true);
     expect(parseWith("dev", {}).database.deletionProtection).toBe(false);
@@ -54,7 +72,7 @@ describe("database config", () => {
   });
 
   it("fails when Aurora MySQL is given a PostgreSQL version", () => {
-    expect(problemsOf("staging", { "ha-blueprint:database": { engine: "aurora-mysql" } })).toMatch(/engineVersion: missing must be an Aurora MySQL version such as "8\.0\.mysql_aurora\.3\.08\.0" \(got "16\.6"\)/);
+    expect(problemsOf("staging", { "ha-blueprint:database": { engine: "aurora-mysql" } })).toMatch(/engineVersion: missing; must be an Aurora MySQL version such as "8\.0\.mysql_aurora\.3\.08\.0" \(got "16"\)/);
   });
 
   it.each(["13.12", "14.6", "15.3"])("fails when Aurora PostgreSQL %s cannot forward writes", (engineVersion) => {

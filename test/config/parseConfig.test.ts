@@ -80,6 +80,22 @@ describe("parseConfig", () => {
     }
   });
 
+  it("refuses a region name that is shaped like one but does not exist", () => {
+    const raw = { ...validRawConfig(), "ha-blueprint:regions": JSON.stringify([
+      { name: "us-east-1", cidr: "10.20.0.0/16", azCount: 3 },
+      { name: "us-mars-9", cidr: "10.21.0.0/16", azCount: 3 },
+    ]) };
+    expect(() => parseConfig(raw)).toThrow(/ha-blueprint:regions\[1\]\.name: "us-mars-9" is not an AWS Region/);
+  });
+
+  it("refuses a public address range as a VPC CIDR", () => {
+    const raw = { ...validRawConfig(), "ha-blueprint:regions": JSON.stringify([
+      { name: "us-east-1", cidr: "10.20.0.0/16", azCount: 3 },
+      { name: "us-west-2", cidr: "52.10.0.0/16", azCount: 3 },
+    ]) };
+    expect(() => parseConfig(raw)).toThrow(/ha-blueprint:regions\[1\]\.cidr: "52\.10\.0\.0\/16" is not a private range/);
+  });
+
   it("lists every problem at once instead of stopping at the first", () => {
     const raw = { ...withKey("writerRegion", "eu-west-1"), "ha-blueprint:enviroment": "x" };
     expect(problemsOf(raw)).toHaveLength(2);

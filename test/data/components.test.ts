@@ -19,8 +19,11 @@ function fakeRegions(regionNames = ["us-east-1", "us-west-2"], provider: (region
     isolatedSubnetIds: ["a", "b", "c"].map((z) => `subnet-${region}${z}`),
     availabilityZones: ["a", "b", "c"].map((z) => `${region}${z}`),
     appSecurityGroupId: `sg-app-${region}`,
+    peerWorkloadCidrs: regionNames.filter((o) => o !== region).map((o) => ({ region: o, cidrs: [`10.${regionNames.indexOf(o)}.0.0/19`] })),
   }));
 }
+
+const ZONE = { zoneId: "Z0000000000000000000", zoneName: "unit.ha-blueprint.internal" };
 
 /** Runs `build` as a whole program under the mock runtime, with fake network inputs per region. */
 async function planOf(build: (regions: DataRegion[]) => void, regionNames = ["us-east-1", "us-west-2"]) {
@@ -37,7 +40,8 @@ async function planOf(build: (regions: DataRegion[]) => void, regionNames = ["us
 describe("GlobalDatabase used directly", () => {
   it("defaults to an HA-safe shape: PostgreSQL 16, memory-optimised, 2 instances per region, deletion protection", async () => {
     const plan = await planOf((regions) => new GlobalDatabase("db", { stack: "unit", regions, writerRegion: "us-east-1" }));
-    expect(plan.ofType(T.globalCluster)[0].inputs).toMatchObject({ engine: "aurora-postgresql", engineVersion: "16.6", deletionProtection: true });
+    expect(plan.ofType(T.globalCluster)[0].inputs).toMatchObject({ engine: "aurora-postgresql", deletionProtection: true });
+    expect(String(plan.ofType(T.globalCluster)[0].inputs?.engineVersion)).toMatch(/^16\.\d+$/);
     expect(plan.ofType(T.instance)).toHaveLength(4);
     expect(plan.ofType(T.instance).every((i) => i.inputs?.instanceClass === "db.r6g.large")).toBe(true);
     expect(plan.ofType(T.cluster).every((c) => c.inputs?.deletionProtection === true && c.inputs?.backupRetentionPeriod === 7)).toBe(true);
@@ -52,6 +56,11 @@ describe("GlobalDatabase used directly", () => {
     expect(() => new GlobalDatabase("db", {
       stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.0", globalDbRpoSeconds: 30,
     })).toThrow(/globalDbRpoSeconds needs engine aurora-postgresql/);
+  });
+
+  it("fails when an RPO bound would make a lone secondary a single point of failure for writes", () => {
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", globalDbRpoSeconds: 30 }))
+      .toThrow(/globalDbRpoSeconds needs at least two secondary regions; with 1, that secondary is a single point of failure/);
   });
 
   it("fails when a region would get a single instance", () => {
@@ -78,12 +87,12 @@ describe("AuroraRegionalCluster used directly", () => {
 
 describe("SessionStore and CacheReplicationGroup used directly", () => {
   it("fails when there are more than two secondary regions", () => {
-    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]), writerRegion: "us-east-1" }))
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]), writerRegion: "us-east-1", writerRecord: ZONE }))
       .toThrow(/4 regions given; a global datastore has a primary and one or two secondary regions/);
   });
 
   it("fails when a region would get a single node", () => {
-    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1 }))
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1, writerRecord: ZONE }))
       .toThrow(/nodesPerRegion is 1; use 2\.\.6/);
   });
 
@@ -97,7 +106,7 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
   });
 
   it("defaults to 2 Multi-AZ nodes per region and Valkey 8.0 on the primary", async () => {
-    const plan = await planOf((regions) => new SessionStore("s", { stack: "unit", regions, writerRegion: "us-west-2" }));
+    const plan = await planOf((regions) => new SessionStore("s", { stack: "unit", regions, writerRegion: "us-west-2", writerRecord: ZONE }));
     const groups = plan.ofType(T.replicationGroup);
     expect(groups.map((g) => g.inputs?.numCacheClusters)).toEqual([2, 2]);
     const primary = groups.find((g) => g.inputs?.engine !== undefined)!;
@@ -125,6 +134,9 @@ describe("data-tier engine rules", () => {
   it("knows which engine versions can run global write forwarding and global datastores", () => {
     expect(auroraVersionProblem("aurora-postgresql", "15.4")).toBeUndefined();
     expect(auroraVersionProblem("aurora-postgresql", "15.3")).toMatch(/too old/);
+    // A bare major takes the newest minor, which forwards writes from 14 on.
+    expect(auroraVersionProblem("aurora-postgresql", "14")).toBeUndefined();
+    expect(auroraVersionProblem("aurora-postgresql", "13")).toMatch(/too old/);
     expect(auroraVersionProblem("aurora-mysql", "8.0.mysql_aurora.3.08.0")).toBeUndefined();
     expect(cacheVersionProblem("valkey", "7.2")).toBeUndefined();
     expect(cacheVersionProblem("redis", "6.2")).toBeUndefined();

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Topology } from "../../components/topology";
 import { nameOf, planStack, type Plan } from "../helpers/plan";
-import { appSecurityGroup, countBy, expectChildNamesPrefixed, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
+import { countBy, expectChildNamesPrefixed, expectStoreAdmitsWorkloadsOfEveryRegion, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
 
 const REGIONS = ["us-east-1", "us-west-2"];
 const WRITER = "us-east-1";
@@ -28,8 +29,13 @@ describe("GlobalDatabase in the prod plan", () => {
     expect(globals).toHaveLength(1);
     const g = globals[0];
     expect(plan.regionOf(g)).toBe(WRITER);
-    expect(g.inputs).toMatchObject({ engine: "aurora-postgresql", engineVersion: "16.6", storageEncrypted: true, deletionProtection: true });
+    // The stack asks for major 16: the version is AWS's answer (here the mock's) for the newest 16.x.
+    expect(g.inputs).toMatchObject({ engine: "aurora-postgresql", storageEncrypted: true, deletionProtection: true });
+    expect(String(g.inputs?.engineVersion)).toMatch(/^16\.\d+$/);
     expect(g.inputs?.sourceDbClusterIdentifier).toBeUndefined();
+    // An upgrade through the global cluster must never be undone by the next `pulumi up`.
+    expect(g.ignoreChanges).toContain("engineVersion");
+    for (const c of plan.ofType(T.cluster)) expect(c.inputs?.engineVersion).toBe(g.inputs?.engineVersion);
   });
 
   it("joins exactly one cluster per region to the global cluster, each through its own region's provider", () => {
@@ -74,9 +80,13 @@ describe("GlobalDatabase in the prod plan", () => {
     }
   });
 
-  it("enables global write forwarding on the secondary only", () => {
+  it("enables global write forwarding on every member, so it still holds after a switchover", () => {
     expect(clusterIn(plan, SECONDARY).inputs).toMatchObject({ enableGlobalWriteForwarding: true, sourceRegion: WRITER });
-    expect(clusterIn(plan, WRITER).inputs?.enableGlobalWriteForwarding).toBeUndefined();
+    expect(clusterIn(plan, WRITER).inputs?.enableGlobalWriteForwarding).toBe(true);
+  });
+
+  it("leaves minor upgrades to the global cluster: no member instance upgrades on its own", () => {
+    for (const i of plan.ofType(T.instance)) expect(i.inputs?.autoMinorVersionUpgrade).toBe(false);
   });
 
   it("creates the secondary cluster after every instance of the writer cluster", () => {
@@ -132,30 +142,21 @@ describe("GlobalDatabase in the prod plan", () => {
     }
   });
 
-  it("admits only the region's app-tier security group, on 5432, and nothing else", () => {
+  it("admits, on 5432 only, its own region's app-tier group and every other region's workload subnets", () => {
     for (const region of REGIONS) {
       const sgs = refs(plan, clusterIn(plan, region), "vpcSecurityGroupIds");
       expect(sgs).toHaveLength(1);
-      const sg = sgs[0];
-      expect(sg.inputs?.ingress).toBeUndefined();
-      expect(sg.inputs?.egress).toBeUndefined();
-      const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sg.urn);
-      expect(rules).toHaveLength(1);
-      expect(rules[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
-      expect(rules[0].inputs?.cidrIpv4).toBeUndefined();
-      expect(rules[0].inputs?.cidrIpv6).toBeUndefined();
-      expect(ref(plan, rules[0], "referencedSecurityGroupId").urn).toBe(appSecurityGroup(plan, region).urn);
-      expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn)).toEqual([]);
+      expectStoreAdmitsWorkloadsOfEveryRegion(plan, sgs[0], region, REGIONS, 5432);
     }
   });
 
-  it("bounds the RPO on the writer's parameter group only, and enforces TLS in every region", () => {
+  it("enforces TLS in every region and sets no RPO bound with a single secondary", () => {
     for (const region of REGIONS) {
       const group = ref(plan, clusterIn(plan, region), "dbClusterParameterGroupName");
       expect(group.inputs?.family).toBe("aurora-postgresql16");
       const params = Object.fromEntries((group.inputs?.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
       expect(params["rds.force_ssl"]).toBe("1");
-      expect(params["rds.global_db_rpo"]).toBe(region === WRITER ? "30" : undefined);
+      expect(params["rds.global_db_rpo"]).toBeUndefined();
     }
   });
 
@@ -211,6 +212,32 @@ describe("GlobalDatabase with config overrides", () => {
       const rule = plan.ofType(T.ingress).find((r) => ref(plan, r, "securityGroupId").urn === refs(plan, c, "vpcSecurityGroupIds")[0].urn)!;
       expect(rule.inputs).toMatchObject({ fromPort: 3306, toPort: 3306 });
     }
+  });
+
+  it("uses a pinned full engine version as given", async () => {
+    const plan = await planStack("dev", { "ha-blueprint:database": { engineVersion: "16.4" } });
+    expect(plan.ofType(T.globalCluster)[0].inputs?.engineVersion).toBe("16.4");
+    expect(plan.ofType(T.cluster).map((c) => c.inputs?.engineVersion)).toEqual(["16.4", "16.4"]);
+  });
+
+  it("sets the RPO bound on every member's parameter group once there are two secondaries", async () => {
+    const plan = await planStack("dev", {
+      "ha-blueprint:regions": [
+        { name: "us-east-1", cidr: "10.0.0.0/16", azCount: 2 },
+        { name: "us-west-2", cidr: "10.1.0.0/16", azCount: 2 },
+        { name: "eu-west-1", cidr: "10.2.0.0/16", azCount: 2 },
+      ],
+      "ha-blueprint:database": { globalDbRpoSeconds: 30 },
+    });
+    const groups = plan.ofType(T.paramGroup);
+    expect(groups.map((g) => plan.regionOf(g)).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    for (const g of groups) {
+      const params = Object.fromEntries((g.inputs?.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+      expect(params["rds.global_db_rpo"], String(plan.regionOf(g))).toBe("30");
+    }
+    const topology = plan.outputs.topology as Topology;
+    expect([...topology.database!.rpoBoundRegions].sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    expect(topology.database!.globalDbRpoSeconds).toBe(30);
   });
 
   it("creates the writer (credentials, global cluster) in us-west-2 when that is the writer region", async () => {

@@ -84,3 +84,28 @@ export function countBy<T>(items: T[]): Map<T, number> {
   for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
   return m;
 }
+
+/** Private (workload) subnets of a region, as the network component tags them. */
+export function privateSubnets(plan: Plan, region: string): ExportedResource[] {
+  return inRegion(plan, T.subnet, region).filter((s) => tags(s)["ha:subnet-tier"] === "private");
+}
+
+/**
+ * Asserts what a data store's security group admits: its own region's app-tier group, and the
+ * workload subnets of every other region by CIDR (inter-Region peering cannot reference groups),
+ * all on `port` only, with no egress rule.
+ */
+export function expectStoreAdmitsWorkloadsOfEveryRegion(plan: Plan, sg: ExportedResource, region: string, regions: string[], port: number): void {
+  expect(sg.inputs?.ingress).toBeUndefined();
+  expect(sg.inputs?.egress).toBeUndefined();
+  const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sg.urn);
+  for (const rule of rules) expect(rule.inputs, nameOf(rule)).toMatchObject({ ipProtocol: "tcp", fromPort: port, toPort: port });
+  const bySg = rules.filter((r) => r.inputs?.referencedSecurityGroupId !== undefined);
+  expect(bySg).toHaveLength(1);
+  expect(ref(plan, bySg[0], "referencedSecurityGroupId").urn).toBe(appSecurityGroup(plan, region).urn);
+  const expectedCidrs = regions.filter((r) => r !== region).flatMap((peer) => privateSubnets(plan, peer).map((s) => String(s.inputs?.cidrBlock))).sort();
+  expect(expectedCidrs.length).toBeGreaterThan(0);
+  expect(rules.filter((r) => r.inputs?.cidrIpv4 !== undefined).map((r) => String(r.inputs?.cidrIpv4)).sort()).toEqual(expectedCidrs);
+  expect(rules.every((r) => r.inputs?.cidrIpv6 === undefined && r.inputs?.prefixListId === undefined)).toBe(true);
+  expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn)).toEqual([]);
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStack, type Plan } from "../helpers/plan";
-import { appSecurityGroup, expectChildNamesPrefixed, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
+import { expectChildNamesPrefixed, expectStoreAdmitsWorkloadsOfEveryRegion, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
 
 const REGIONS = ["us-east-1", "us-west-2"];
 const WRITER = "us-east-1";
@@ -91,17 +91,31 @@ describe("SessionStore in the prod plan", () => {
     }
   });
 
-  it("admits only the region's app-tier security group, on 6379, and nothing else", () => {
+  it("admits, on 6379 only, its own region's app-tier group and every other region's workload subnets", () => {
     for (const region of REGIONS) {
       const sgs = refs(plan, groupIn(plan, region), "securityGroupIds");
       expect(sgs).toHaveLength(1);
-      expect(sgs[0].inputs?.ingress).toBeUndefined();
-      const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sgs[0].urn);
-      expect(rules).toHaveLength(1);
-      expect(rules[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 6379, toPort: 6379 });
-      expect(rules[0].inputs?.cidrIpv4).toBeUndefined();
-      expect(ref(plan, rules[0], "referencedSecurityGroupId").urn).toBe(appSecurityGroup(plan, region).urn);
-      expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sgs[0].urn)).toEqual([]);
+      expectStoreAdmitsWorkloadsOfEveryRegion(plan, sgs[0], region, REGIONS, 6379);
+    }
+  });
+
+  it("writes sessions through a private record that points at the primary group and that `pulumi up` never moves back", () => {
+    const records = plan.ofType("aws:route53/record:Record").filter((r) => String(r.inputs?.name).startsWith("sessions-writer."));
+    expect(records).toHaveLength(1);
+    const record = records[0];
+    expect(record.inputs).toMatchObject({ name: "sessions-writer.prod.ha-blueprint.internal", type: "CNAME", ttl: 10 });
+    expect(record.ignoreChanges).toEqual(["records"]);
+    // Its value is the primary group's endpoint, taken from the group itself.
+    expect(refs(plan, record, "records").map((r) => r.urn)).toEqual([groupIn(plan, WRITER).urn]);
+    expect(record.inputs?.records).toEqual([groupIn(plan, WRITER).outputs?.primaryEndpointAddress]);
+    // The zone is private and resolves in every region's VPC.
+    const zone = ref(plan, record, "zoneId");
+    expect(zone.type).toBe("aws:route53/zone:Zone");
+    const vpcs = (zone.inputs?.vpcs as { vpcId: string; vpcRegion: string }[]).map((v) => v.vpcRegion).sort();
+    expect(vpcs).toEqual(REGIONS);
+    for (const vpc of zone.inputs?.vpcs as { vpcId: string; vpcRegion: string }[]) {
+      const owner = inRegion(plan, "aws:ec2/vpc:Vpc", vpc.vpcRegion);
+      expect(owner.map((v) => v.id)).toEqual([vpc.vpcId]);
     }
   });
 

@@ -105,10 +105,16 @@ describe("budgetSettings", () => {
     "ha-blueprint:regions": [
       { name: EAST, cidr: "10.20.0.0/16" },
       { name: WEST, cidr: "10.21.0.0/16" },
+      // An RPO bound needs two secondaries.
+      { name: "eu-west-1", cidr: "10.22.0.0/16" },
     ],
     "ha-blueprint:objectives": { availabilityPercent: 99.99, azLoss: { rtoSeconds: 120, rpoSeconds: 1 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } },
     "ha-blueprint:database": { globalDbRpoSeconds: 45, instancesPerRegion: 2 },
-    "ha-blueprint:app": { healthCheck: { intervalSeconds: 15 } },
+    "ha-blueprint:app": {
+      healthCheck: { intervalSeconds: 15 },
+      eks: { publicAccessCidrs: ["198.51.100.7/32"] },
+      certificateArns: Object.fromEntries([EAST, WEST, "eu-west-1"].map((r) => [r, `arn:aws:acm:${r}:111122223333:certificate/00000000-0000-4000-8000-000000000001`])),
+    },
   });
 
   it("takes the topology's values first and says so", () => {

@@ -1,3 +1,12 @@
+/** What prod needs in `app`: an API reachable from the deployer's network and HTTPS everywhere. */
+export const VALID_APP = {
+  eks: { publicAccessCidrs: ["198.51.100.7/32"] },
+  certificateArns: {
+    "us-east-1": "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000001",
+    "us-west-2": "arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-4000-8000-000000000002",
+  },
+};
+
 /** A valid prod config written the way Pulumi hands it to a program: objects as JSON strings. */
 export function validRawConfig(): Record<string, unknown> {
   return {
@@ -13,5 +22,6 @@ export function validRawConfig(): Record<string, unknown> {
       azLoss: { rtoSeconds: 120, rpoSeconds: 1 },
       regionLoss: { rtoSeconds: 600, rpoSeconds: 30 },
     }),
+    "ha-blueprint:app": JSON.stringify(VALID_APP),
   };
 }

@@ -45,6 +45,8 @@ export function fixtureDataStores(region: string, stack = "prod"): RegionalDataS
     region,
     auroraClusterArn: `arn:aws:rds:${region}:${ACCOUNT}:cluster:${base}-aurora`,
     auroraClusterIdentifier: `${base}-aurora`,
+    auroraSubnetGroupName: `${base}-aurora-subnets`,
+    restoreTestSecurityGroupId: `sg-${regionCode(region)}restoretest`,
     replicationGroupId: `${base}-sessions`,
   };
 }

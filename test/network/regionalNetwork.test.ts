@@ -63,11 +63,16 @@ describe("RegionalNetwork in the prod plan", () => {
     }
   });
 
-  it("gives isolated subnets no route out of the VPC", () => {
+  it("gives isolated subnets no route out of the VPC except to the peer region over the peering", () => {
     const isolatedTables = plan.ofType("aws:ec2/routeTable:RouteTable").filter((t) => String((t.inputs?.tags as Record<string, string>).Name).endsWith("isolated-rt"));
     expect(isolatedTables).toHaveLength(2);
     const routes = plan.ofType("aws:ec2/route:Route").filter((r) => isolatedTables.some((t) => r.propertyDependencies?.routeTableId?.[0] === t.urn));
-    expect(routes).toEqual([]);
+    expect(routes).toHaveLength(2);
+    for (const route of routes) {
+      expect(Object.keys(route.inputs!).sort()).toEqual(["destinationCidrBlock", "routeTableId", "vpcPeeringConnectionId"]);
+      expect(plan.byUrn(route.propertyDependencies!.vpcPeeringConnectionId![0]).type).toBe("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+      expect(["10.20.0.0/16", "10.21.0.0/16"]).toContain(route.inputs?.destinationCidrBlock);
+    }
   });
 
   it("turns on VPC flow logs for all traffic in every VPC", () => {

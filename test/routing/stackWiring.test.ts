@@ -33,6 +33,30 @@ describe("ActiveActiveStack with every tier wired (prod)", () => {
     }
   });
 
+  it("restores test copies into the region's own DB subnet group behind a closed security group", () => {
+    const selections = plan.ofType("aws:backup/restoreTestingSelection:RestoreTestingSelection");
+    expect(selections).toHaveLength(2);
+    for (const selection of selections) {
+      const region = plan.regionOf(selection);
+      const overrides = selection.inputs?.restoreMetadataOverrides as Record<string, string>;
+      expect(Object.keys(overrides).sort()).toEqual(["dbsubnetgroupname", "vpcsecuritygroupids"]);
+      const subnetGroup = plan.ofType("aws:rds/subnetGroup:SubnetGroup").find((g) => g.outputs?.name === overrides.dbsubnetgroupname)!;
+      expect(plan.regionOf(subnetGroup)).toBe(region);
+      const [sgId] = JSON.parse(overrides.vpcsecuritygroupids) as string[];
+      const sg = plan.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.id === sgId)!;
+      expect(plan.regionOf(sg)).toBe(region);
+      expect(nameOf(sg)).toMatch(/restore-test-sg$/);
+      const rules = [...plan.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ...plan.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")]
+        .filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn || r.propertyDependencies?.referencedSecurityGroupId?.[0] === sg.urn);
+      expect(rules).toEqual([]);
+    }
+  });
+
+  it("forwards 443 (and the 80 that redirects) at the global entry", () => {
+    const listener = plan.ofType("aws:globalaccelerator/listener:Listener")[0];
+    expect(listener.inputs?.portRanges).toEqual([{ fromPort: 80, toPort: 80 }, { fromPort: 443, toPort: 443 }]);
+  });
+
   it("rolls each region's alarms into a region-health composite and lists them in the topology", () => {
     const topology = plan.outputs.topology as Topology;
     expect(plan.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm").length).toBeGreaterThanOrEqual(2);
