@@ -1,4 +1,5 @@
 import { GLOBAL, type GraphNode, type ResourceGraph } from "../graph/model";
+import { capabilitiesUnder, prepareDataPath, summarizeDataPath, type CapabilityScenario, type DataPathAnalysis } from "./dataPath";
 import { domainKey, regionsOf, Survival, zonesByRegion, type DomainKind, type FailureDomain } from "./domains";
 import { buildInventory, type Inventory } from "./inventory";
 import { singlePointsOfFailure, steadyStateGaps, type SinglePointOfFailure, type SteadyStateGap } from "./spof";
@@ -38,6 +39,8 @@ export interface DomainOutcome {
   readonly region?: string;
   readonly azs: string[];
   readonly tiers: TierOutcomes;
+  /** Reads, writes and sessions of each surviving region, from the wiring. */
+  readonly capabilities: CapabilityScenario;
 }
 
 export interface FailureAnalysis {
@@ -55,6 +58,8 @@ export interface FailureAnalysis {
   readonly absentTiers: AnalysisTier[];
   readonly steadyStateGaps: SteadyStateGap[];
   readonly singlePointsOfFailure: SinglePointOfFailure[];
+  /** What each region can read, write and keep sessions in, in steady state, after switchovers and per domain. */
+  readonly dataPath: DataPathAnalysis;
 }
 
 /**
@@ -67,6 +72,9 @@ const NOT_FAILURE_UNITS: Record<string, string> = {
   "aws:globalaccelerator/listener:Listener": "configuration of a global anycast service (covered by its SLA in the availability model)",
   "aws:route53/zone:Zone": "Route 53 hosted zones are served by four name-server sets on separate networks (covered by the SLA)",
 };
+
+/** Resource types the data path reads as configuration: they are never single failure domains. */
+const CONFIGURATION = /^(aws:ec2\/(route|routeTable|routeTableAssociation|defaultRouteTable|mainRouteTableAssociation|securityGroup|securityGroupRule|vpcPeeringConnectionAccepter):|aws:vpc\/securityGroup(Ingress|Egress)Rule:|aws:route53\/(record|zone|zoneAssociation):|aws:rds\/(subnetGroup|clusterParameterGroup):|aws:elasticache\/subnetGroup:|kubernetes:core\/v1:(ConfigMap|Secret):)/;
 
 interface Context {
   readonly graph: ResourceGraph;
@@ -103,6 +111,10 @@ function label(graph: ResourceGraph, d: FailureDomain): string {
   if (d.kind === "az") return `AZ ${d.az}`;
   if (d.kind === "region") return `region ${d.region}`;
   const n = graph.get(d.urn);
+  if (n?.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection") {
+    const peer = graph.prop(n, "peerRegion");
+    return `the inter-region link ${graph.regionOf(n)}<->${typeof peer === "string" ? peer : "?"} (${n.name})`;
+  }
   return n ? resourceLabel(n) : d.urn;
 }
 
@@ -127,6 +139,11 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
 
   const consulted = new Set<string>();
   const steadyState = evaluate(c, undefined, consulted);
+  // Routes, rules, records and the like are configuration, not units that fail alone; the data path
+  // consults them, but only what can fail (stores, subnets, the inter-region links) becomes a domain.
+  const dataConsulted = new Set<string>();
+  const data = prepareDataPath(graph, regions, inv.writerCluster, options.writerRegion, new Survival(graph, undefined, dataConsulted));
+  for (const urn of dataConsulted) if (!CONFIGURATION.test(graph.get(urn)?.type ?? "")) consulted.add(urn);
 
   const domainList: FailureDomain[] = [];
   if (kinds.has("az")) for (const r of regions) for (const az of zones[r] ?? []) domainList.push({ kind: "az", region: r, az });
@@ -145,9 +162,11 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
       tiers: evaluate(c, domain),
+      capabilities: capabilitiesUnder(data.model, new Survival(graph, domain), data.steadyAssignment, domain.kind === "region" ? regions.filter((r) => r !== domain.region) : regions),
     };
   };
   const domains = domainList.map(outcome);
+  const dataPath = summarizeDataPath({ ...data, domains: domains.map((d) => ({ key: d.key, label: d.label, scenario: d.capabilities })) });
 
   const absentTiers = ANALYSIS_TIERS.filter((t) => steadyState[t].status === "absent");
   return {
@@ -162,6 +181,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
     absentTiers,
     steadyStateGaps: steadyStateGaps(steadyState),
     singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains, (n) => outcome({ kind: "resource", urn: n.urn })),
+    dataPath,
   };
 }
 

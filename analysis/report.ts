@@ -71,6 +71,7 @@ export function verdictOf(input: ReportInput): Verdict {
   const fd = input.failureDomains;
   const reasons = [
     ...fd.singlePointsOfFailure.map((s) => `single point of failure: ${s.reason}`),
+    ...fd.dataPath.findings,
     ...fd.steadyStateGaps.map((g) => `${TIER_LABELS[g.tier]} does not serve${g.region ? ` in ${g.region}` : ""} even with nothing lost${g.notes.length ? ` (${g.notes.join("; ")})` : ""}`),
     ...[input.budget, input.availability].flatMap((s) => (s && !s.objectivesMet ? (s.misses.length ? s.misses : [`${s.title}: objective missed`]) : [])),
   ];

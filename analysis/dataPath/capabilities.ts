@@ -1,0 +1,305 @@
+import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../../graph/model";
+import type { Survival } from "../domains";
+import { NetworkIndex, reachability, type SubnetReach } from "./network";
+import { buildStoreIndex, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
+import { findWorkloads, intentOf, type Intent, type Setting, type Workload } from "./workloads";
+
+/**
+ * Reads, writes and sessions as separate capabilities of each region, derived from the wiring:
+ * from each workload's settings to the addresses they name, from an address to the store behind it
+ * (a DNS record to its target, the global writer endpoint to whichever cluster writes), and from
+ * the workload's subnets to that store over the network. Evaluated for one "writer assignment"
+ * (which Aurora cluster writes, which replication group is the session primary) under one failure
+ * domain at a time.
+ */
+
+export const CAPABILITIES = ["reads", "writes", "sessions"] as const;
+export type CapabilityName = (typeof CAPABILITIES)[number];
+
+/**
+ * `after-promotion`: works once the documented promotion has run (nothing does it automatically);
+ * `partial`: only some of the region's subnets (AZs) have the path.
+ */
+export type CapabilityStatus = "yes" | "partial" | "after-promotion" | "no" | "unknown" | "absent";
+
+export interface CapabilityAnswer {
+  readonly status: CapabilityStatus;
+  /** How it is served: setting, address, store, region. */
+  readonly via?: string;
+  /** For anything but yes and absent: the chain that broke, in one line. */
+  readonly reason?: string;
+}
+
+export type RegionCapabilities = { readonly region: string } & Record<CapabilityName, CapabilityAnswer>;
+
+/** Which member writes: what a switchover or a promotion changes. */
+export interface WriterAssignment {
+  readonly database?: Store;
+  readonly sessions?: Store;
+  /** Set when the assignment is the result of a promotion after a loss, not the live state. */
+  readonly promoted?: boolean;
+}
+
+interface Ref {
+  readonly workload: Workload;
+  readonly setting: Setting;
+  readonly intent: Intent;
+  /** DNS records (and their zones) passed on the way. */
+  readonly dns: { record: GraphNode; zone?: GraphNode }[];
+  readonly target: Exclude<AddressTarget, { kind: "dns" }>;
+}
+
+const RANK: Record<CapabilityStatus, number> = { yes: 5, partial: 4, "after-promotion": 3, unknown: 2, no: 1, absent: 0 };
+
+export function better(a: CapabilityAnswer, b: CapabilityAnswer): CapabilityAnswer {
+  return RANK[b.status] > RANK[a.status] ? b : a;
+}
+
+function str(v: unknown): string | undefined {
+  const p = plain(v);
+  return typeof p === "string" && p ? p : undefined;
+}
+
+/** Everything domain-independent, built once per graph. */
+export class DataPathModel {
+  readonly stores: StoreIndex;
+  readonly net: NetworkIndex;
+  readonly workloads: Workload[];
+  readonly refs: Ref[];
+  /** Regions whose workloads are in the graph. */
+  readonly regions: string[];
+  private readonly reachMemo = new Map<string, SubnetReach[]>();
+
+  constructor(readonly graph: ResourceGraph, regions: readonly string[]) {
+    this.stores = buildStoreIndex(graph);
+    this.net = new NetworkIndex(graph);
+    this.workloads = findWorkloads(graph);
+    this.refs = this.workloads.flatMap((w) => w.settings.flatMap((s) => this.resolve(w, s)));
+    const present = new Set(this.workloads.map((w) => w.region).filter((r): r is string => !!r));
+    this.regions = [...regions.filter((r) => present.has(r)), ...[...present].filter((r) => !regions.includes(r)).sort()];
+  }
+
+  private resolve(workload: Workload, setting: Setting): Ref[] {
+    if (!setting.value) return [];
+    const hosts = setting.value.split(/[,\s]+/).map(hostOf).filter((h): h is string => !!h);
+    const out: Ref[] = [];
+    for (const host of hosts) {
+      const dns: Ref["dns"] = [];
+      let current: string | undefined = host;
+      for (let depth = 0; current && depth < 6; depth++) {
+        const t = this.stores.addresses.get(current);
+        if (!t) break;
+        if (t.kind === "dns") {
+          dns.push({ record: t.record, zone: t.zone });
+          current = t.targets[0];
+          continue;
+        }
+        out.push({ workload, setting, intent: intentOf(setting.key), dns: [...dns], target: t });
+        break;
+      }
+    }
+    return out;
+  }
+
+  storeOf(t: Ref["target"]): Store | undefined {
+    return "store" in t ? t.store : undefined;
+  }
+
+  /** The store's subnets and groups, as the network check needs them. */
+  private placement(store: Store): { subnets: GraphNode[]; securityGroups: GraphNode[] } {
+    const g = this.graph;
+    const subnetGroup = [...g.refs(store.node, "dbSubnetGroupName"), ...g.refs(store.node, "subnetGroupName")][0];
+    const subnets = subnetGroup ? g.refs(subnetGroup, "subnetIds") : g.refs(store.node, "subnetIds");
+    const sgs = [...g.refs(store.node, "vpcSecurityGroupIds"), ...g.refs(store.node, "securityGroupIds")].filter((x) => x.type === "aws:ec2/securityGroup:SecurityGroup");
+    return { subnets: subnets.filter((s) => s.type === "aws:ec2/subnet:Subnet"), securityGroups: sgs };
+  }
+
+  reach(workload: Workload, store: Store): SubnetReach[] {
+    const key = `${workload.node.urn}|${store.node.urn}`;
+    let r = this.reachMemo.get(key);
+    if (!r) {
+      const to = this.placement(store);
+      r = reachability(this.net, workload, { ...to, port: store.port, region: this.regionOf(store.node) });
+      this.reachMemo.set(key, r);
+    }
+    return r;
+  }
+
+  regionOf(n: GraphNode): string | undefined {
+    const r = this.graph.regionOf(n);
+    return r && r !== GLOBAL ? r : undefined;
+  }
+
+  /** Is a DNS name visible from the workload's VPC: public zone, or a private zone associated with it. */
+  zoneVisible(zone: GraphNode | undefined, workload: Workload): boolean | undefined {
+    if (!zone) return undefined;
+    const vpcs = plain(this.graph.prop(zone, "vpcs"));
+    const associations = this.graph.incoming(zone, "zoneId", [STORE_TYPES.zoneAssociation]);
+    if ((!Array.isArray(vpcs) || vpcs.length === 0) && associations.length === 0) return true;
+    const own = new Set(workload.subnets.map((s) => this.net.vpcOf(s)).filter((v): v is GraphNode => !!v).flatMap((v) => [v.id, str(v.outputs.id)]).filter(Boolean));
+    const listed = (Array.isArray(vpcs) ? vpcs : []).map((v) => str((plain(v) as Record<string, unknown>)?.vpcId));
+    const associated = associations.map((a) => str(this.graph.prop(a, "vpcId")));
+    return [...listed, ...associated].some((id) => id && own.has(id));
+  }
+}
+
+function storeLabel(m: DataPathModel, s: Store): string {
+  return `${s.node.name} (${m.regionOf(s.node) ?? "?"})`;
+}
+
+function alive(sv: Survival, s: Store): boolean {
+  if (!sv.alive(s.node)) return false;
+  return s.kind === "cache" || s.instances.length === 0 || s.instances.some((i) => sv.alive(i));
+}
+
+/** Network verdict for one workload and store under a domain. */
+function network(m: DataPathModel, sv: Survival, w: Workload, store: Store): { status: CapabilityStatus; reason?: string } {
+  if (w.placementGap) return { status: "unknown", reason: `${w.label}: ${w.placementGap}` };
+  const paths = m.reach(w, store).filter((p) => sv.alive(p.subnet));
+  if (paths.length === 0) return { status: "no", reason: `${w.label} has no surviving subnet` };
+  let ok = 0;
+  let firstProblem: string | undefined;
+  let firstUnknown: string | undefined;
+  for (const p of paths) {
+    if (p.unknown) {
+      firstUnknown ??= p.unknown;
+      continue;
+    }
+    // Every surviving subnet of the store must be reachable: its writer may fail over to any of them.
+    const hops = p.paths.filter((h) => sv.alive(h.destination));
+    if (hops.length === 0) {
+      firstProblem ??= `no subnet of ${store.node.name} survives`;
+      continue;
+    }
+    const bad = hops.find((h) => h.problem || h.unknown || h.relies.some((n) => sv.lost(n)));
+    if (!bad) {
+      ok++;
+      continue;
+    }
+    if (bad.problem) firstProblem ??= bad.problem;
+    else if (bad.unknown) firstUnknown ??= bad.unknown;
+    else {
+      const lost = bad.relies.find((n) => sv.lost(n))!;
+      firstProblem ??= `${lost.name} (${lost.type.split(":").pop()}) is lost`;
+    }
+  }
+  if (ok === paths.length) return { status: "yes" };
+  if (ok > 0) return { status: "partial", reason: `${paths.length - ok} of ${paths.length} subnets of ${w.label} cannot reach ${store.node.name}: ${firstProblem ?? firstUnknown}` };
+  return firstProblem ? { status: "no", reason: firstProblem } : { status: "unknown", reason: firstUnknown };
+}
+
+/** One reference under a writer assignment and a domain, for one capability. */
+function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityName, assign: WriterAssignment): CapabilityAnswer {
+  const w = ref.workload;
+  const head = `${ref.setting.key} (${ref.setting.from}, ${w.label})`;
+  const fail = (reason: string, status: CapabilityStatus = "no"): CapabilityAnswer => ({ status, reason: `${head}: ${reason}` });
+  for (const { record, zone } of ref.dns) {
+    if (sv.lost(record)) return fail(`record ${record.name} is lost`);
+    if (zone && sv.lost(zone)) return fail(`zone ${zone.name} is lost`);
+    if (m.zoneVisible(zone, w) === false) return fail(`${record.name} is in private zone ${zone!.name}, which is not associated with the VPC of ${w.label}`);
+  }
+  const t = ref.target;
+  const isDb = t.kind === "db-global-writer" || t.kind === "db-cluster" || t.kind === "db-reader" || t.kind === "db-instance";
+  if ((cap === "sessions") === isDb) return { status: "absent" };
+
+  // Which store serves the request, and which store must be alive for it to succeed.
+  let serving: Store | undefined;
+  let via = "";
+  let needsWriter: Store | undefined;
+  if (cap === "sessions") {
+    if (t.kind !== "cache-primary" && t.kind !== "cache-reader") return { status: "absent" };
+    const s = t.store;
+    const follows = ref.dns.length > 0 && !!s.global;
+    const primary = follows ? assign.sessions : s;
+    if (t.kind === "cache-reader") return fail(`${s.node.name}'s reader endpoint serves only reads`);
+    if (!primary) return fail("no session-store member is primary in this scenario");
+    if (s.global && !follows && assign.sessions !== s) {
+      return fail(`${storeLabel(m, s)} is a secondary of the global datastore and only serves reads; the primary is ${assign.sessions ? storeLabel(m, assign.sessions) : "gone"}`);
+    }
+    if (follows && ref.dns.some((d) => !d.record.ignoreChanges.includes("records")) && assign.sessions !== s) {
+      via = " (the record must be repointed; `pulumi up` would move it back: it does not ignore `records`)";
+    }
+    serving = primary;
+    via = `${follows ? `record ${ref.dns[ref.dns.length - 1].record.name} -> ` : ""}${storeLabel(m, primary)}${via}`;
+  } else if (t.kind === "db-global-writer") {
+    if (cap === "writes" && ref.intent === "read") return { status: "absent" };
+    serving = assign.database;
+    if (!serving) return fail("the global writer endpoint has no writer in this scenario");
+    via = `global writer endpoint -> ${storeLabel(m, serving)}`;
+  } else {
+    const s = t.store;
+    if (cap === "reads") {
+      serving = s;
+      via = `${t.kind === "db-reader" ? "reader endpoint" : t.kind === "db-instance" ? "instance endpoint" : "cluster endpoint"} of ${storeLabel(m, s)}`;
+    } else {
+      if (ref.intent === "read") return { status: "absent" };
+      if (assign.database === s && t.kind !== "db-reader") {
+        serving = s;
+        via = `${t.kind === "db-instance" ? "instance" : "cluster"} endpoint of the writer ${storeLabel(m, s)}${t.kind === "db-instance" ? " (writes only while that instance is the writer)" : ""}`;
+      } else if (s.writeForwarding && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
+        serving = s;
+        needsWriter = assign.database;
+        via = `write forwarding on ${storeLabel(m, s)} -> ${storeLabel(m, assign.database)}`;
+      } else {
+        return fail(`${storeLabel(m, s)} ${assign.database === s ? "reader endpoint serves only reads" : "is not the writer and does not forward writes"}`);
+      }
+    }
+  }
+
+  if (!serving) return fail("no store serves this address in this scenario");
+  if (!alive(sv, serving)) return fail(`${storeLabel(m, serving)} is lost`);
+  if (needsWriter && !alive(sv, needsWriter)) return fail(`forwarded writes need the writer ${storeLabel(m, needsWriter)}, which is lost`);
+  const writer = cap === "writes" ? needsWriter ?? serving : undefined;
+  if (writer?.rpoBoundSeconds !== undefined) {
+    const secondaries = membersOf(m.stores, writer).filter((s) => s !== writer);
+    if (!secondaries.some((s) => alive(sv, s))) {
+      return fail(`rds.global_db_rpo = ${writer.rpoBoundSeconds} s on ${storeLabel(m, writer)} blocks every commit while no secondary is within the bound, and ${secondaries.length ? `its secondaries (${secondaries.map((s) => storeLabel(m, s)).join(", ")}) are lost` : "it has no secondary"}`);
+    }
+  }
+  const net = network(m, sv, w, serving);
+  if (net.status !== "yes") return { status: net.status, via, reason: `${head} -> ${via}: ${net.reason}` };
+  return { status: assign.promoted && (cap !== "reads") ? "after-promotion" : "yes", via: `${ref.setting.key} -> ${via}` };
+}
+
+/** The capabilities of one region's workloads. */
+export function regionCapabilities(m: DataPathModel, sv: Survival, region: string, assign: WriterAssignment): RegionCapabilities {
+  const workloads = m.workloads.filter((w) => w.region === region);
+  const refs = m.refs.filter((r) => r.workload.region === region);
+  const hidden = workloads.flatMap((w) => w.settings.filter((s) => s.hidden).map((s) => `${s.key === "*" ? "" : `${s.key} in `}${s.from} (${w.label}): ${s.hidden}`));
+  const hasDb = m.stores.stores.some((s) => s.kind === "database");
+  const hasCache = m.stores.stores.some((s) => s.kind === "cache");
+  const answer = (cap: CapabilityName): CapabilityAnswer => {
+    if ((cap === "sessions" && !hasCache) || (cap !== "sessions" && !hasDb)) return { status: "absent" };
+    // The best path wins; when none works, the reason shown is that of the setting meant for it.
+    const order: Record<Intent, number> = cap === "reads" ? { read: 0, any: 1, write: 2 } : { write: 0, any: 1, read: 2 };
+    let best: CapabilityAnswer = { status: "absent" };
+    for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, evaluateRef(m, sv, ref, cap, assign));
+    if (best.status !== "absent") return best;
+    const what = cap === "sessions" ? "a session-store (cache) endpoint" : cap === "writes" ? "a database endpoint that takes writes" : "a database endpoint";
+    if (hidden.length > 0) return { status: "unknown", reason: `no visible setting in ${region} names ${what}; not visible: ${hidden[0]}` };
+    if (workloads.length === 0) return { status: "unknown", reason: `no workload configuration of ${region} is in the graph` };
+    return { status: "no", reason: `no setting of ${workloads.map((w) => w.label).join(", ")} names ${what}` };
+  };
+  return { region, reads: answer("reads"), writes: answer("writes"), sessions: answer("sessions") };
+}
+
+/** The live assignment: the writer the analysis was told about (or found), and the session primary. */
+export function steadyAssignment(m: DataPathModel, writerCluster: GraphNode | undefined, writerRegion?: string): WriterAssignment {
+  const dbs = m.stores.stores.filter((s) => s.kind === "database" && s.node.type === STORE_TYPES.cluster);
+  const database = (writerCluster && m.stores.byNode.get(writerCluster.urn)) ?? dbs[0];
+  const caches = m.stores.stores.filter((s) => s.kind === "cache");
+  const primaries = new Set(m.graph.ofType(STORE_TYPES.globalReplicationGroup).flatMap((g) => m.graph.refs(g, "primaryReplicationGroupId").map((n) => n.urn)));
+  // A drill moves the session primary with the writer: a stack told its writer region follows it for both.
+  const sessions = (writerRegion ? caches.find((c) => c.global && m.regionOf(c.node) === writerRegion) : undefined)
+    ?? caches.find((c) => primaries.has(c.node.urn))
+    ?? caches[0];
+  return { database, sessions };
+}
+
+/** The assignment with the writer moved to `region` (planned switchover, or promotion after a loss). */
+export function assignmentIn(m: DataPathModel, base: WriterAssignment, region: string, promoted: boolean): WriterAssignment | undefined {
+  const db = base.database && membersOf(m.stores, base.database).find((s) => m.regionOf(s.node) === region);
+  const cache = base.sessions && membersOf(m.stores, base.sessions).find((s) => m.regionOf(s.node) === region);
+  if (!db && !cache) return undefined;
+  return { database: db ?? base.database, sessions: cache ?? base.sessions, promoted };
+}

@@ -1,0 +1,181 @@
+import type { GraphNode, ResourceGraph } from "../../graph/model";
+import type { Survival } from "../domains";
+import {
+  assignmentIn, CAPABILITIES, DataPathModel, regionCapabilities, steadyAssignment,
+  type CapabilityAnswer, type CapabilityName, type RegionCapabilities, type WriterAssignment,
+} from "./capabilities";
+import { membersOf, type Store } from "./stores";
+
+export { DataPathModel, CAPABILITIES, type CapabilityAnswer, type CapabilityName, type CapabilityStatus, type RegionCapabilities } from "./capabilities";
+
+/**
+ * The data-path part of `analyze`: per scenario (the live state, each planned switchover, and every
+ * failure domain) whether each region still reads, writes and holds sessions, with the chain that
+ * broke for every "no". docs/analysis-model.md describes the model and its blind spots.
+ */
+
+export interface AssignmentView {
+  readonly databaseWriter?: string;
+  readonly sessionsPrimary?: string;
+  /** The writer moved because of the loss (a promotion someone has to run), not by plan. */
+  readonly promoted: boolean;
+}
+
+export interface CapabilityScenario {
+  readonly assignment: AssignmentView;
+  /** Regions that still run, each with its three capabilities. */
+  readonly regions: RegionCapabilities[];
+}
+
+export interface DataPathAnalysis {
+  readonly workloads: { readonly label: string; readonly region?: string; readonly dataSettings: string[]; readonly hiddenSettings: number }[];
+  readonly steady: CapabilityScenario;
+  readonly switchovers: (CapabilityScenario & { readonly to: string })[];
+  /** Problems that fail the verdict, one line each. */
+  readonly findings: string[];
+  /** Domains after which some, but not every, region loses a capability. */
+  readonly degraded: string[];
+}
+
+function view(m: DataPathModel, a: WriterAssignment): AssignmentView {
+  return {
+    ...(a.database ? { databaseWriter: m.regionOf(a.database.node) } : {}),
+    ...(a.sessions ? { sessionsPrimary: m.regionOf(a.sessions.node) } : {}),
+    promoted: a.promoted === true,
+  };
+}
+
+function evaluate(m: DataPathModel, sv: Survival, a: WriterAssignment, regions: string[]): CapabilityScenario {
+  return { assignment: view(m, a), regions: regions.map((r) => regionCapabilities(m, sv, r, a)) };
+}
+
+function storeAlive(sv: Survival, s: Store | undefined): boolean {
+  if (!s) return false;
+  return sv.alive(s.node) && (s.kind === "cache" || s.instances.length === 0 || s.instances.some((i) => sv.alive(i)));
+}
+
+const OK = new Set(["yes", "after-promotion"]);
+
+function score(s: CapabilityScenario): number {
+  return s.regions.reduce((n, r) => n + (OK.has(r.writes.status) ? 2 : 0) + (OK.has(r.sessions.status) ? 1 : 0), 0);
+}
+
+/**
+ * The capabilities under a failure domain. When the domain takes the database writer or the session
+ * primary, the best promotion among the surviving members is evaluated (and marked as such):
+ * nothing in the stack promotes by itself, the budget counts that time.
+ */
+export function capabilitiesUnder(m: DataPathModel, sv: Survival, steady: WriterAssignment, survivingRegions: string[]): CapabilityScenario {
+  const regions = m.regions.filter((r) => survivingRegions.includes(r));
+  const writerLost = steady.database && !storeAlive(sv, steady.database);
+  const primaryLost = steady.sessions && !storeAlive(sv, steady.sessions);
+  if (!writerLost && !primaryLost) return evaluate(m, sv, steady, regions);
+  const candidates = [...new Set([...(steady.database ? membersOf(m.stores, steady.database) : []), ...(steady.sessions ? membersOf(m.stores, steady.sessions) : [])]
+    .filter((s) => storeAlive(sv, s)).map((s) => m.regionOf(s.node)).filter((r): r is string => !!r))];
+  let best: CapabilityScenario | undefined;
+  for (const region of candidates) {
+    const base = assignmentIn(m, steady, region, true);
+    if (!base) continue;
+    const a: WriterAssignment = {
+      database: writerLost ? base.database : steady.database,
+      sessions: primaryLost ? base.sessions : steady.sessions,
+      promoted: true,
+    };
+    const s = evaluate(m, sv, a, regions);
+    if (!best || score(s) > score(best)) best = s;
+  }
+  return best ?? evaluate(m, sv, { ...(writerLost ? {} : { database: steady.database }), ...(primaryLost ? {} : { sessions: steady.sessions }), promoted: true }, regions);
+}
+
+const VERB: Record<CapabilityName, string> = { reads: "read", writes: "write", sessions: "hold sessions" };
+
+/** Findings of a scenario where every region should serve everything. */
+function steadyFindings(s: CapabilityScenario, context: string): string[] {
+  const out: string[] = [];
+  for (const r of s.regions) {
+    for (const cap of CAPABILITIES) {
+      const a: CapabilityAnswer = r[cap];
+      if (a.status === "yes" || a.status === "absent") continue;
+      out.push(a.status === "unknown"
+        ? `cannot tell whether ${r.region} can ${VERB[cap]}${context}: ${a.reason}`
+        : `${r.region} cannot ${VERB[cap]}${a.status === "partial" ? " from every AZ" : ""}${context}: ${a.reason}`);
+    }
+  }
+  return out;
+}
+
+export interface DomainCapabilities {
+  readonly key: string;
+  readonly label: string;
+  readonly scenario: CapabilityScenario;
+}
+
+/** A domain that removes a capability from every surviving region is a finding; from some, degraded. */
+function domainFindings(d: DomainCapabilities): { findings: string[]; degraded: string[] } {
+  const findings: string[] = [];
+  const degraded: string[] = [];
+  const regions = d.scenario.regions;
+  if (regions.length === 0) return { findings, degraded };
+  for (const cap of ["writes", "sessions"] as const) {
+    const present = regions.filter((r) => r[cap].status !== "absent");
+    if (present.length === 0) continue;
+    const down = present.filter((r) => r[cap].status === "no");
+    if (down.length === present.length) findings.push(`losing ${d.label} stops ${cap === "writes" ? "writes" : "sessions"} in every region: ${down[0][cap].reason}`);
+    else if (down.length > 0) degraded.push(`losing ${d.label} stops ${cap} in ${down.map((r) => r.region).join(", ")}: ${down[0][cap].reason}`);
+  }
+  return { findings, degraded };
+}
+
+export interface DataPathInputs {
+  readonly model: DataPathModel;
+  readonly steadyAssignment: WriterAssignment;
+  readonly steady: CapabilityScenario;
+  readonly domains: DomainCapabilities[];
+  readonly steadySurvival: Survival;
+}
+
+export function prepareDataPath(graph: ResourceGraph, regions: readonly string[], writerCluster: GraphNode | undefined, writerRegion: string | undefined, steadySurvival: Survival): Omit<DataPathInputs, "domains"> {
+  const model = new DataPathModel(graph, regions);
+  const assignment = steadyAssignment(model, writerCluster, writerRegion);
+  return { model, steadyAssignment: assignment, steady: evaluate(model, steadySurvival, assignment, model.regions), steadySurvival };
+}
+
+export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
+  const { model: m, steadyAssignment: assign, steady } = inputs;
+  const writerRegion = assign.database ? m.regionOf(assign.database.node) : undefined;
+  const targets = new Set<string>();
+  for (const s of [assign.database, assign.sessions]) {
+    if (s) for (const member of membersOf(m.stores, s)) {
+      const r = m.regionOf(member.node);
+      if (r) targets.add(r);
+    }
+  }
+  const switchovers = [...targets].filter((r) => r !== writerRegion || (assign.sessions && m.regionOf(assign.sessions.node) !== r)).flatMap((to) => {
+    const a = assignmentIn(m, assign, to, false);
+    if (!a || (a.database === assign.database && a.sessions === assign.sessions)) return [];
+    return [{ to, ...evaluate(m, inputs.steadySurvival, a, m.regions) }];
+  });
+  const findings = [
+    ...steadyFindings(steady, ""),
+    ...switchovers.flatMap((s) => steadyFindings(s, ` after a planned switchover to ${s.to}`)),
+  ];
+  const degraded: string[] = [];
+  for (const d of inputs.domains) {
+    const f = domainFindings(d);
+    findings.push(...f.findings);
+    degraded.push(...f.degraded);
+  }
+  const dataKeys = new Set(m.refs.map((r) => `${r.workload.node.urn}|${r.setting.key}`));
+  return {
+    workloads: m.workloads.map((w) => ({
+      label: w.label,
+      ...(w.region ? { region: w.region } : {}),
+      dataSettings: w.settings.filter((s) => dataKeys.has(`${w.node.urn}|${s.key}`)).map((s) => s.key),
+      hiddenSettings: w.settings.filter((s) => s.hidden).length,
+    })),
+    steady,
+    switchovers,
+    findings: [...new Set(findings)],
+    degraded: [...new Set(degraded)],
+  };
+}

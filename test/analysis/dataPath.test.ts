@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { analyzeFailureDomains, type FailureAnalysis } from "../../analysis/failureDomains";
+import { ResourceGraph } from "../../graph/model";
+import type { ExportedResource } from "../../plan/stackExport";
+import { nameOf, planStack, type Plan } from "../helpers/plan";
+
+/**
+ * The data-path model on the real prod plan, and on copies of it with one link of the wiring
+ * broken, as a drifted or hand-edited stack would show it. Every mutation must fail the analysis
+ * with the broken chain named; the intact plan must pass.
+ */
+
+const EAST = "us-east-1";
+const WEST = "us-west-2";
+const options = { writerRegion: EAST, regions: [EAST, WEST] };
+let plan: Plan;
+
+beforeAll(async () => {
+  plan = await planStack("prod");
+});
+
+function analyze(edit?: (resources: ExportedResource[]) => ExportedResource[], opts = options): FailureAnalysis {
+  const copy = JSON.parse(JSON.stringify(plan.resources)) as ExportedResource[];
+  return analyzeFailureDomains(new ResourceGraph(edit ? edit(copy) : copy, EAST), opts);
+}
+
+const byName = (re: RegExp) => (r: ExportedResource) => re.test(nameOf(r));
+const without = (re: RegExp) => (rs: ExportedResource[]) => rs.filter((r) => !re.test(nameOf(r)));
+
+function appConfig(rs: ExportedResource[], region: string): Record<string, string> {
+  const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs?.data as Record<string, string>)?.APP_REGION === region)!;
+  return cm.inputs!.data as Record<string, string>;
+}
+
+describe("data path of the prod plan", () => {
+  it("gives every region reads, writes and sessions, before and after a planned switchover", () => {
+    const a = analyze();
+    expect(a.dataPath.findings).toEqual([]);
+    for (const scenario of [a.dataPath.steady, ...a.dataPath.switchovers]) {
+      expect(scenario.regions.map((r) => r.region)).toEqual([EAST, WEST]);
+      for (const r of scenario.regions) {
+        expect([r.reads.status, r.writes.status, r.sessions.status], r.region).toEqual(["yes", "yes", "yes"]);
+      }
+    }
+    expect(a.dataPath.switchovers.map((s) => s.to)).toEqual([WEST]);
+    const west = a.dataPath.steady.regions[1];
+    expect(west.writes.via).toBe("DATABASE_WRITER_HOST -> global writer endpoint -> ha-database-us-east-1-cluster (us-east-1)");
+    expect(west.sessions.via).toMatch(/^REDIS_WRITER_HOST -> record ha-sessions-writer-record -> ha-sessions-us-east-1-group \(us-east-1\)$/);
+    expect(west.reads.via).toMatch(/reader endpoint of ha-database-us-west-2-cluster/);
+  });
+
+  it("needs a promotion, and only that, after the writer region is lost", () => {
+    const a = analyze();
+    const lost = a.domains.find((d) => d.key === `region:${EAST}`)!;
+    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, sessionsPrimary: WEST, promoted: true });
+    expect(lost.capabilities.regions.map((r) => [r.region, r.reads.status, r.writes.status, r.sessions.status])).toEqual([[WEST, "yes", "after-promotion", "after-promotion"]]);
+  });
+
+  it("reports the inter-region link as the one domain that costs the secondary its writes, without failing the verdict", () => {
+    const a = analyze();
+    expect(a.dataPath.degraded.every((d) => d.startsWith("losing the inter-region link us-east-1<->us-west-2"))).toBe(true);
+    expect(a.dataPath.degraded).toHaveLength(2);
+  });
+
+  it("fails when the peering routes are removed, naming the region and the route table", () => {
+    const a = analyze(without(/^ha-peering-.*-to-/));
+    expect(a.dataPath.findings[0]).toMatch(/^us-west-2 cannot read|^us-west-2 cannot write/);
+    const writes = a.dataPath.findings.find((f) => f.startsWith("us-west-2 cannot write:"))!;
+    // Without the peering route the default route (NAT, internet) is the longest match: not a path.
+    expect(writes).toMatch(/DATABASE_WRITER_HOST .* -> global writer endpoint -> ha-database-us-east-1-cluster \(us-east-1\): route table ha-us-west-2-network-az1-private-rt sends 10\.20\.\d+\.\d+\/22 to a NAT gateway, not over a peering connection to the store$/);
+  });
+
+  it("fails when only the return route of the data subnets is missing", () => {
+    const a = analyze(without(/^ha-peering-us-east-1-isolated-to-us-west-2$/));
+    expect(a.dataPath.findings.some((f) => /^us-west-2 cannot write: .*ha-us-east-1-network-isolated-rt .* has no route back to the workload \(10\.21\./.test(f))).toBe(true);
+  });
+
+  it("fails when the writer's security group drops the peer region's workload CIDRs", () => {
+    const a = analyze(without(/^ha-database-us-east-1-sg-from-us-west-2-\d$/));
+    expect(a.dataPath.findings).toEqual([expect.stringMatching(/^us-west-2 cannot write: .*ha-database-us-east-1-sg admits nothing from 10\.21\.0\.0\/19 \(ha-us-west-2-network-az1-private\) on port 5432 \(a security-group reference does not work across regions: the rule needs the CIDR\)$/)]);
+    // Sessions still work: the cache has its own rules.
+    expect(a.dataPath.findings.some((f) => f.includes("hold sessions"))).toBe(false);
+  });
+
+  it("fails after a planned switchover when the secondary's security group does not admit the writer region", () => {
+    const a = analyze(without(/^ha-sessions-us-west-2-sg-from-us-east-1-\d$/));
+    expect(a.dataPath.findings).toEqual([expect.stringMatching(/^us-east-1 cannot hold sessions after a planned switchover to us-west-2: REDIS_WRITER_HOST .* -> record ha-sessions-writer-record -> ha-sessions-us-west-2-group \(us-west-2\): ha-sessions-us-west-2-sg admits nothing from 10\.20\./)]);
+  });
+
+  it("fails when a secondary region writes sessions to its own read-only group", () => {
+    const a = analyze((rs) => {
+      const west = rs.find(byName(/^ha-sessions-us-west-2-group$/))!;
+      appConfig(rs, WEST).REDIS_WRITER_HOST = String(west.outputs!.primaryEndpointAddress);
+      return rs;
+    });
+    expect(a.dataPath.findings[0]).toMatch(/^us-west-2 cannot hold sessions: REDIS_WRITER_HOST .*ha-sessions-us-west-2-group \(us-west-2\) is a secondary of the global datastore and only serves reads; the primary is ha-sessions-us-east-1-group \(us-east-1\)/);
+  });
+
+  it("fails when the session record's private zone is not associated with a region's VPC", () => {
+    const a = analyze((rs) => {
+      const zone = rs.find((r) => r.type === "aws:route53/zone:Zone")!;
+      zone.inputs = { ...zone.inputs, vpcs: (zone.inputs!.vpcs as { vpcRegion: string }[]).filter((v) => v.vpcRegion !== WEST) };
+      return rs;
+    });
+    expect(a.dataPath.findings[0]).toMatch(/^us-west-2 cannot hold sessions: .*in private zone ha-private-zone-zone, which is not associated with the VPC/);
+  });
+
+  it("fails when the peering connection is never accepted", () => {
+    const a = analyze(without(/-accept$/));
+    expect(a.dataPath.findings).toContainEqual(expect.stringMatching(/^us-west-2 cannot write: .*is never accepted/));
+  });
+
+  it("fails when rds.global_db_rpo with one secondary makes that secondary a single point of failure for writes", () => {
+    const a = analyze((rs) => {
+      const group = rs.find(byName(/^ha-database-us-east-1-params$/))!;
+      group.inputs = { ...group.inputs, parameters: [...(group.inputs!.parameters as object[]), { name: "rds.global_db_rpo", value: "30", applyMethod: "immediate" }] };
+      return rs;
+    });
+    const blocked = /stops writes in every region: .*rds\.global_db_rpo = 30 s on ha-database-us-east-1-cluster \(us-east-1\) blocks every commit .* its secondaries \(ha-database-us-west-2-cluster \(us-west-2\)\) are lost$/;
+    // The region, and the secondary cluster on its own, are each a single failure domain that stops all writes.
+    expect(a.dataPath.findings).toEqual([
+      expect.stringMatching(new RegExp(`^losing region us-west-2 ${blocked.source}`)),
+      expect.stringMatching(new RegExp(`^losing ha-database-us-west-2-cluster \\(rds\\.Cluster\\) ${blocked.source}`)),
+    ]);
+  });
+
+  it("follows a recorded switchover: with us-west-2 writing, every region still writes and holds sessions", () => {
+    const a = analyze(undefined, { ...options, writerRegion: WEST });
+    expect(a.dataPath.steady.assignment).toMatchObject({ databaseWriter: WEST, sessionsPrimary: WEST });
+    expect(a.dataPath.findings).toEqual([]);
+    expect(a.dataPath.steady.regions[0].writes.via).toMatch(/global writer endpoint -> ha-database-us-west-2-cluster/);
+  });
+
+  it("fails the way the stack did before the cross-region path existed", () => {
+    const a = analyze((rs) => {
+      const pruned = rs.filter((r) => !/^ha-peering|-sg-from-us-(east|west)-\d$/.test(nameOf(r)));
+      for (const region of [EAST, WEST]) {
+        const group = pruned.find(byName(new RegExp(`^ha-sessions-${region}-group$`)))!;
+        appConfig(pruned, region).REDIS_WRITER_HOST = String(group.outputs!.primaryEndpointAddress);
+      }
+      return pruned;
+    });
+    expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot write:"))).toBe(true);
+    expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot hold sessions:"))).toBe(true);
+    expect(a.dataPath.findings.some((f) => f.startsWith("us-east-1 cannot write after a planned switchover to us-west-2"))).toBe(true);
+  });
+});
