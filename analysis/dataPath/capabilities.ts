@@ -278,7 +278,8 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
     const what = cap === "sessions" ? "a session-store (cache) endpoint" : cap === "writes" ? "a database endpoint that takes writes" : "a database endpoint";
     if (hidden.length > 0) return { status: "unknown", reason: `no visible setting in ${region} names ${what}; not visible: ${hidden[0]}` };
     if (workloads.length === 0) return { status: "unknown", reason: `no workload configuration of ${region} is in the graph` };
-    return { status: "no", reason: `no setting of ${workloads.map((w) => w.label).join(", ")} names ${what}` };
+    // Settings may come from files, Secrets or parameter stores the graph does not hold.
+    return { status: "unknown", reason: `no setting of ${workloads.map((w) => w.label).join(", ")} names ${what} (configuration from files, Secrets or parameter stores is not visible)` };
   };
   return { region, reads: answer("reads"), writes: answer("writes"), sessions: answer("sessions") };
 }

@@ -155,7 +155,11 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
     if (!a || (a.database === assign.database && a.sessions === assign.sessions)) return [];
     return [{ to, ...evaluate(m, inputs.steadySurvival, a, m.regions) }];
   });
+  const stores = m.stores.stores;
   const findings = [
+    ...(stores.length > 0 && m.workloads.length === 0
+      ? [`cannot tell whether any region can read, write or hold sessions: the graph holds data stores (${stores.slice(0, 3).map((s) => s.node.name).join(", ")}${stores.length > 3 ? ", ..." : ""}) but no workload (Kubernetes, ECS or Lambda) whose settings could name them`]
+      : []),
     ...steadyFindings(steady, ""),
     ...switchovers.flatMap((s) => steadyFindings(s, ` after a planned switchover to ${s.to}`)),
   ];

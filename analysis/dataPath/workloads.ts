@@ -180,8 +180,8 @@ export function findWorkloads(graph: ResourceGraph): Workload[] {
     return r && r !== GLOBAL ? r : undefined;
   };
   for (const node of graph.ofType(...K8S_WORKLOADS)) {
+    // Workloads without settings stay in: their region then cannot show how it reaches the data.
     const settings = podSettings(graph, node);
-    if (settings.length === 0) continue;
     const ns = str(graph.prop(node, "metadata.namespace")) ?? "default";
     out.push({ node, label: `${node.type.split(":").pop()} ${ns}/${metaName(graph, node) ?? node.name}`, region: regionOf(node), settings, ...k8sPlacement(graph, node) });
   }

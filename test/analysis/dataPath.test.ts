@@ -3,6 +3,7 @@ import { analyzeFailureDomains, type FailureAnalysis } from "../../analysis/fail
 import { ResourceGraph } from "../../graph/model";
 import type { ExportedResource } from "../../plan/stackExport";
 import { nameOf, planStack, type Plan } from "../helpers/plan";
+import { healthyGraph } from "./fixture";
 
 /**
  * The data-path model on the real prod plan, and on copies of it with one link of the wiring
@@ -143,5 +144,45 @@ describe("data path of the prod plan", () => {
     expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot write:"))).toBe(true);
     expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot hold sessions:"))).toBe(true);
     expect(a.dataPath.findings.some((f) => f.startsWith("us-east-1 cannot write after a planned switchover to us-west-2"))).toBe(true);
+  });
+});
+
+describe("data path of a hand-built graph (third-party shape)", () => {
+  const wired = (o: Parameters<typeof healthyGraph>[0] = {}) => analyzeFailureDomains(new ResourceGraph(healthyGraph(o), EAST), options);
+
+  it("proves reads, writes and sessions everywhere when the wiring is complete", () => {
+    const a = wired();
+    expect(a.dataPath.findings).toEqual([]);
+    expect(a.dataPath.steady.regions.map((r) => [r.writes.status, r.sessions.status])).toEqual([["yes", "yes"], ["yes", "yes"]]);
+  });
+
+  it("never says OK when the graph shows no wiring: every capability is unknown, with the reason", () => {
+    const a = wired({ wiring: false });
+    expect(a.dataPath.steady.regions.every((r) => r.writes.status === "unknown" && r.sessions.status === "unknown")).toBe(true);
+    expect(a.dataPath.findings[0]).toMatch(/^cannot tell whether us-east-1 can read: no setting of Deployment app\/web names a database endpoint \(configuration from files, Secrets or parameter stores is not visible\)$/);
+  });
+
+  it("says why when the data stores exist but no workload does", () => {
+    const a = wired({ wiring: false, omit: { "us-east-1": ["app"], "us-west-2": ["app"] } });
+    expect(a.dataPath.findings[0]).toMatch(/^cannot tell whether any region can read, write or hold sessions: the graph holds data stores .* but no workload/);
+  });
+
+  it("counts forwarded writes through a secondary's own endpoint, and refuses them once forwarding is off", () => {
+    const local = (forwarding: boolean) => analyzeFailureDomains(new ResourceGraph(healthyGraph().map((r) => {
+      if (r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs?.data as Record<string, string>)?.APP_REGION === WEST) {
+        return { ...r, inputs: { ...r.inputs, data: { ...(r.inputs!.data as object), DATABASE_WRITER_HOST: "us-west-2-aurora.cluster-abc.us-west-2.rds.amazonaws.com" } } };
+      }
+      if (r.type === "aws:rds/cluster:Cluster" && r.urn.endsWith("us-west-2-aurora") && !forwarding) return { ...r, inputs: { ...r.inputs, enableGlobalWriteForwarding: false } };
+      return r;
+    }), EAST), options);
+    const on = local(true);
+    expect(on.dataPath.steady.regions[1].writes).toMatchObject({ status: "yes", via: "DATABASE_WRITER_HOST -> write forwarding on us-west-2-aurora (us-west-2) -> us-east-1-aurora (us-east-1)" });
+    const off = local(false);
+    expect(off.dataPath.findings).toContainEqual(expect.stringMatching(/^us-west-2 cannot write: DATABASE_WRITER_HOST .*us-west-2-aurora \(us-west-2\) is not the writer and does not forward writes$/));
+  });
+
+  it("fails when one private route table of the secondary lacks the route: writes from that AZ only", () => {
+    const a = analyzeFailureDomains(new ResourceGraph(healthyGraph().filter((r) => !r.urn.endsWith("::us-west-2-to-us-east-1-2")), EAST), options);
+    expect(a.dataPath.findings).toContainEqual(expect.stringMatching(/^us-west-2 cannot write from every AZ: .*1 of 3 subnets of Deployment app\/web cannot reach us-east-1-aurora: route table us-west-2-az2-private-rt sends 10\.0\.20\.0\/24 to a NAT gateway/));
   });
 });

@@ -34,7 +34,16 @@ export interface FixtureOptions {
   readonly route53?: { readonly healthChecks: boolean };
   /** Deployment replicas per region. @default 6 */
   readonly replicas?: number;
+  /**
+   * The cross-region data path: security groups, peering and its routes, the stores' endpoints,
+   * the session-writer record and the workloads' ConfigMaps. Off: the graph shows no wiring.
+   * @default true
+   */
+  readonly wiring?: boolean;
 }
+
+/** Second octet of each region's VPC (10.<n>.0.0/16). */
+const OCTET: Record<Region, number> = { "us-east-1": 0, "us-west-2": 1 };
 
 const STACK = "test";
 export const urnOf = (type: string, name: string) => `urn:pulumi:${STACK}::ha-blueprint::${type}::${name}`;
@@ -93,18 +102,27 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
   const groups: Partial<Record<Region, string>> = {};
   const vaults: Partial<Record<Region, string>> = {};
   const isolated: Partial<Record<Region, string[]>> = {};
+  const wired = o.wiring !== false;
+  const vpcs: Partial<Record<Region, string>> = {};
+  const appSgs: Partial<Record<Region, string>> = {};
+  const privateTables: Partial<Record<Region, string[]>> = {};
+  const isolatedTables: Partial<Record<Region, string>> = {};
+  const workloadConfigs: Partial<Record<Region, string>> = {};
+  const privCidrs = (region: Region) => [0, 1, 2].map((i) => `10.${OCTET[region]}.${10 + i}.0/24`);
 
   for (const region of REGIONS) {
     const p = { provider: providers[region] };
     const n = (s: string) => `${region}-${s}`;
-    const vpc = b.add("aws:ec2/vpc:Vpc", n("vpc"), { cidrBlock: "10.0.0.0/16" }, p);
+    const vpc = b.add("aws:ec2/vpc:Vpc", n("vpc"), { cidrBlock: `10.${OCTET[region]}.0.0/16` }, p);
+    vpcs[region] = vpc;
     const igw = b.add("aws:ec2/internetGateway:InternetGateway", n("igw"), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
     const pub: string[] = [];
     const priv: string[] = [];
     isolated[region] = [];
     const nats: string[] = [];
     azsOf(region).forEach((az, i) => {
-      const sub = (kind: string) => b.add("aws:ec2/subnet:Subnet", n(`az${i + 1}-${kind}`), { vpcId: b.id(vpc), availabilityZone: az, cidrBlock: `10.0.${i}.0/24` }, { ...p, deps: { vpcId: [vpc] } });
+      const third = { public: 0, private: 10, isolated: 20 } as Record<string, number>;
+      const sub = (kind: string) => b.add("aws:ec2/subnet:Subnet", n(`az${i + 1}-${kind}`), { vpcId: b.id(vpc), availabilityZone: az, cidrBlock: `10.${OCTET[region]}.${third[kind] + i}.0/24` }, { ...p, deps: { vpcId: [vpc] } });
       pub.push(sub("public"));
       priv.push(sub("private"));
       isolated[region]!.push(sub("isolated"));
@@ -116,8 +134,15 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
     });
     const publicRt = b.add("aws:ec2/routeTable:RouteTable", n("public-rt"), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
     b.add("aws:ec2/route:Route", n("public-default"), { routeTableId: b.id(publicRt), destinationCidrBlock: "0.0.0.0/0", gatewayId: b.id(igw) }, { ...p, deps: { routeTableId: [publicRt], gatewayId: [igw] } });
+    privateTables[region] = [];
+    const isoRt = b.add("aws:ec2/routeTable:RouteTable", n("isolated-rt"), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
+    isolatedTables[region] = isoRt;
+    isolated[region]!.forEach((subnet, i) => {
+      b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", n(`az${i + 1}-isolated-rta`), { subnetId: b.id(subnet), routeTableId: b.id(isoRt) }, { ...p, deps: { subnetId: [subnet], routeTableId: [isoRt] } });
+    });
     priv.forEach((subnet, i) => {
       const rt = b.add("aws:ec2/routeTable:RouteTable", n(`az${i + 1}-private-rt`), { vpcId: b.id(vpc) }, { ...p, deps: { vpcId: [vpc] } });
+      privateTables[region]!.push(rt);
       const nat = nats[Math.min(i, nats.length - 1)];
       b.add("aws:ec2/route:Route", n(`az${i + 1}-private-default`), { routeTableId: b.id(rt), destinationCidrBlock: "0.0.0.0/0", natGatewayId: b.id(nat) }, { ...p, deps: { routeTableId: [rt], natGatewayId: [nat] } });
       b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", n(`az${i + 1}-private-rta`), { subnetId: b.id(subnet), routeTableId: b.id(rt) }, { ...p, deps: { subnetId: [subnet], routeTableId: [rt] } });
@@ -128,19 +153,30 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
       const albSubnets = pub.slice(0, o.albAzs ?? 3);
       albs[region] = b.add("aws:lb/loadBalancer:LoadBalancer", n("alb"), { loadBalancerType: "application", subnets: albSubnets.map((s) => b.id(s)) }, { ...p, deps: { subnets: albSubnets } });
       const eks = b.add("aws:eks/cluster:Cluster", n("eks"), { vpcConfig: { subnetIds: priv.map((s) => b.id(s)) } }, { ...p, deps: { vpcConfig: priv } });
+      const appSg = b.add("aws:ec2/securityGroup:SecurityGroup", n("app-sg"), { vpcId: b.id(vpc), egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }, { ...p, deps: { vpcId: [vpc] } });
+      appSgs[region] = appSg;
+      const lt = b.add("aws:ec2/launchTemplate:LaunchTemplate", n("node-lt"), { vpcSecurityGroupIds: [b.id(appSg)] }, { ...p, deps: { vpcSecurityGroupIds: [appSg] } });
       priv.slice(0, o.nodeGroupAzs ?? 3).forEach((subnet, i) => {
-        b.add("aws:eks/nodeGroup:NodeGroup", n(`az${i + 1}-nodes`), { clusterName: `${region}-eks`, subnetIds: [b.id(subnet)], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 6 } }, { ...p, deps: { clusterName: [eks], subnetIds: [subnet] } });
+        b.add("aws:eks/nodeGroup:NodeGroup", n(`az${i + 1}-nodes`), { clusterName: `${region}-eks`, subnetIds: [b.id(subnet)], launchTemplate: { id: b.id(lt), version: "1" }, scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 6 } }, { ...p, deps: { clusterName: [eks], subnetIds: [subnet], launchTemplate: [lt] } });
       });
       const k8s = b.add("pulumi:providers:kubernetes", n("k8s"), { kubeconfig: "{}" }, { deps: { kubeconfig: [eks] } });
       const labels = { app: "web" };
+      const config = wired ? b.add("kubernetes:core/v1:ConfigMap", n("web-config"), { metadata: { name: "web-config", namespace: "app" }, data: {} }, { provider: k8s }) : undefined;
+      if (config) workloadConfigs[region] = config;
       const dep = b.add("kubernetes:apps/v1:Deployment", n("web"), {
         metadata: { name: "web", namespace: "app" },
         spec: {
           replicas: o.replicas ?? 6,
           selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }] } },
+          template: {
+            metadata: { labels },
+            spec: {
+              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
+              ...(config ? { containers: [{ name: "web", image: "web:1.0", envFrom: [{ configMapRef: { name: "web-config" } }] }] } : {}),
+            },
+          },
         },
-      }, { provider: k8s });
+      }, { provider: k8s, ...(config ? { deps: { spec: [config] } } : {}) });
       b.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", n("web-hpa"), { spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: o.replicas ?? 6, maxReplicas: 24 } }, { provider: k8s, deps: { spec: [dep] } });
     }
 
@@ -155,21 +191,58 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
     if (has(region, "backup")) vaults[region] = b.add("aws:backup/vault:Vault", n("vault"), { name: n("vault") }, p);
   }
 
+  // The cross-region path: a peering between the VPCs, routes both ways in every private and data table.
+  const storeSg = (region: Region, kind: string, port: number): string | undefined => {
+    if (!wired || !appSgs[region]) return undefined;
+    const p = { provider: providers[region] };
+    const sg = b.add("aws:ec2/securityGroup:SecurityGroup", `${region}-${kind}-sg`, { vpcId: b.id(vpcs[region]!) }, { ...p, deps: { vpcId: [vpcs[region]!] } });
+    b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${region}-${kind}-from-app`, { securityGroupId: b.id(sg), referencedSecurityGroupId: b.id(appSgs[region]!), ipProtocol: "tcp", fromPort: port, toPort: port }, { ...p, deps: { securityGroupId: [sg], referencedSecurityGroupId: [appSgs[region]!] } });
+    for (const peer of REGIONS.filter((r) => r !== region)) {
+      privCidrs(peer).forEach((cidr, i) => {
+        b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${region}-${kind}-from-${peer}-${i + 1}`, { securityGroupId: b.id(sg), cidrIpv4: cidr, ipProtocol: "tcp", fromPort: port, toPort: port }, { ...p, deps: { securityGroupId: [sg] } });
+      });
+    }
+    return sg;
+  };
+  if (wired) {
+    const [east, west] = REGIONS;
+    const pcx = b.add("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "peering", { vpcId: b.id(vpcs[east]!), peerVpcId: b.id(vpcs[west]!), peerRegion: west, autoAccept: false }, { provider: providers[east], deps: { vpcId: [vpcs[east]!], peerVpcId: [vpcs[west]!] } });
+    b.add("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "peering-accept", { vpcPeeringConnectionId: b.id(pcx), autoAccept: true }, { provider: providers[west], deps: { vpcPeeringConnectionId: [pcx] } });
+    for (const [from, to] of [[east, west], [west, east]] as const) {
+      [...privateTables[from]!, isolatedTables[from]!].forEach((rt, i) => {
+        b.add("aws:ec2/route:Route", `${from}-to-${to}-${i + 1}`, { routeTableId: b.id(rt), destinationCidrBlock: `10.${OCTET[to]}.0.0/16`, vpcPeeringConnectionId: b.id(pcx) }, { provider: providers[from], deps: { routeTableId: [rt], vpcPeeringConnectionId: [pcx] } });
+      });
+    }
+  }
+  const endpoints: Partial<Record<Region, Record<string, string>>> = {};
+
   // Data tier: the global cluster lives with the writer region's provider; the secondary follows.
   const writer: Region = "us-east-1";
   const dbRegions = REGIONS.filter((r) => has(r, "database"));
   if (dbRegions.length > 0) {
-    const global = b.add("aws:rds/globalCluster:GlobalCluster", "global-db", { globalClusterIdentifier: "test-global", engine: "aurora-postgresql" }, { provider: providers[writer] });
+    const global = b.add("aws:rds/globalCluster:GlobalCluster", "global-db", { globalClusterIdentifier: "test-global", engine: "aurora-postgresql" }, { provider: providers[writer], outputs: { endpoint: "test-global.global-abc.global.rds.amazonaws.com" } });
     for (const region of dbRegions) {
       const p = { provider: providers[region] };
       const subnetGroup = clusters[region]!;
       const primary = region === writer;
+      const dbSg = storeSg(region, "db", 5432);
       const cluster = b.add("aws:rds/cluster:Cluster", `${region}-aurora`, {
         engine: "aurora-postgresql",
         globalClusterIdentifier: "test-global",
         dbSubnetGroupName: b.id(subnetGroup),
+        port: 5432,
+        ...(dbSg ? { vpcSecurityGroupIds: [b.id(dbSg)] } : {}),
         ...(primary ? { masterUsername: "app_admin", databaseName: "app" } : { enableGlobalWriteForwarding: true }),
-      }, { ...p, deps: { globalClusterIdentifier: [global], dbSubnetGroupName: [subnetGroup] } });
+      }, {
+        ...p,
+        deps: { globalClusterIdentifier: [global], dbSubnetGroupName: [subnetGroup], ...(dbSg ? { vpcSecurityGroupIds: [dbSg] } : {}) },
+        outputs: { endpoint: `${region}-aurora.cluster-abc.${region}.rds.amazonaws.com`, readerEndpoint: `${region}-aurora.cluster-ro-abc.${region}.rds.amazonaws.com` },
+      });
+      endpoints[region] = {
+        ...endpoints[region],
+        DATABASE_WRITER_HOST: "test-global.global-abc.global.rds.amazonaws.com",
+        DATABASE_READER_HOST: `${region}-aurora.cluster-ro-abc.${region}.rds.amazonaws.com`,
+      };
       clusters[region] = cluster;
       const count = o.auroraInstances?.[region] ?? 3;
       for (let i = 0; i < count; i++) {
@@ -191,18 +264,36 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
     const p = { provider: providers[region] };
     const subnetGroup = groups[region]!;
     const nodes = o.redisNodes?.[region] ?? 3;
+    const cacheSg = storeSg(region, "cache", 6379);
     const rg = b.add("aws:elasticache/replicationGroup:ReplicationGroup", `${region}-redis`, {
       description: "sessions",
+      port: 6379,
+      ...(cacheSg ? { securityGroupIds: [b.id(cacheSg)] } : {}),
       numCacheClusters: nodes,
       preferredCacheClusterAzs: azsOf(region).slice(0, nodes),
       subnetGroupName: b.id(subnetGroup),
       ...(region === writer
         ? { automaticFailoverEnabled: o.redisAutomaticFailover ?? true, multiAzEnabled: o.redisAutomaticFailover ?? true, engine: "valkey" }
         : { globalReplicationGroupId: "ldgnf-test-sessions" }),
-    }, { ...p, deps: { subnetGroupName: [subnetGroup], ...(grg ? { globalReplicationGroupId: [grg] } : {}) } });
+    }, {
+      ...p,
+      deps: { subnetGroupName: [subnetGroup], ...(grg ? { globalReplicationGroupId: [grg] } : {}), ...(cacheSg ? { securityGroupIds: [cacheSg] } : {}) },
+      outputs: { primaryEndpointAddress: `master.${region}-redis.abc.cache.amazonaws.com`, readerEndpointAddress: `replica.${region}-redis.abc.cache.amazonaws.com` },
+    });
+    endpoints[region] = { ...endpoints[region], REDIS_WRITER_HOST: "sessions-writer.test.internal", REDIS_READER_HOST: `replica.${region}-redis.abc.cache.amazonaws.com` };
+    if (wired && region === writer) {
+      const zone = b.add("aws:route53/zone:Zone", "private-zone", { name: "test.internal", vpcs: REGIONS.filter((r) => vpcs[r]).map((r) => ({ vpcId: b.id(vpcs[r]!), vpcRegion: r })) }, { provider: providers[writer], outputs: { zoneId: "Z0PRIVATE" } });
+      const record = b.add("aws:route53/record:Record", "sessions-writer", { zoneId: "Z0PRIVATE", name: "sessions-writer.test.internal", type: "CNAME", ttl: 10, records: [`master.${region}-redis.abc.cache.amazonaws.com`] }, { provider: providers[writer], deps: { zoneId: [zone], records: [rg] } });
+      (b.get(record) as { ignoreChanges?: string[] }).ignoreChanges = ["records"];
+    }
     if (region === writer && cacheRegions.length > 1) {
       grg = b.add("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "global-sessions", { globalReplicationGroupIdSuffix: "test-sessions", primaryReplicationGroupId: b.id(rg) }, { ...p, deps: { primaryReplicationGroupId: [rg] } });
     }
+  }
+
+  for (const region of REGIONS) {
+    const config = workloadConfigs[region];
+    if (config) b.get(config).inputs!.data = { APP_REGION: region, ...endpoints[region] };
   }
 
   for (const region of REGIONS.filter((r) => vaults[r])) {
