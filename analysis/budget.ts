@@ -6,9 +6,10 @@ import type { BudgetSettings, RegionBudgetSettings } from "./settings";
  * in constants.ts. Pure: the caller (analyze, drill) builds `BudgetSettings` from the topology and
  * stack config (drills/topology.ts), so every term can name the setting it came from.
  *
- * Arithmetic (rto-rpo-numbers.md section 10): RTO is the slowest of the recovery paths that run at
- * the same time (traffic, database writer, sessions); within a path the terms add up. The region
- * write path promotes Aurora, then ElastiCache, in sequence, because that is what the drill does.
+ * Arithmetic: RTO is the slowest of the recovery paths that run at the same time (traffic, database
+ * writes, sessions); within a path the terms add up. The database and the session store are
+ * promoted in parallel. Nothing fails either over across regions on its own: unless the stack
+ * holds an automated trigger, a region loss waits for an alarm, a page and a person's decision.
  */
 
 export type { BudgetSettings, Objectives, RegionBudgetSettings, Setting } from "./settings";
@@ -120,10 +121,49 @@ function capacityTerms(s: BudgetSettings): BudgetTerm[] {
   ];
 }
 
-function decisionTerm(s: BudgetSettings): BudgetTerm {
-  return s.decision === "human"
-    ? term("decide", "A person approves the failover", "decisionHuman", "decide")
-    : term("decide", "Automation decides to fail over", "decisionAutomated", "decide");
+/** From the failure to the decision to fail over: alarm, page and a person, or the automated trigger. */
+function decisionTerms(s: BudgetSettings, failedRegion: string): BudgetTerm[] {
+  if (s.decision === "automated") {
+    return [
+      ...detectionTerms(s, failedRegion),
+      { ...term("decide", "Automation decides to fail over", "decisionAutomated", "decide"), ...(s.trigger ? { basis: `${TIMINGS.decisionAutomated.value} s (${s.trigger})` } : {}) },
+    ];
+  }
+  const period = s.alarms?.periodSeconds ?? { value: TIMINGS.cloudwatchAlarmPeriodDefault.value, from: "assumed: blueprint default monitoring.periodSeconds" };
+  const evaluations = s.alarms?.evaluationPeriods ?? { value: TIMINGS.cloudwatchAlarmEvaluationsDefault.value, from: "assumed: blueprint default monitoring.evaluationPeriods" };
+  return [
+    {
+      id: "detect.alarm",
+      label: `The region-unhealthy alarm of ${failedRegion} fires`,
+      seconds: period.value * evaluations.value,
+      phase: "detect",
+      basis: `${period.value} s period x ${evaluations.value} evaluation periods`,
+      source: "CloudWatch User Guide, Using Amazon CloudWatch alarms (an alarm changes state after its evaluation periods breach) [A]",
+      settings: [period.from, evaluations.from],
+    },
+    term("page", "On-call is paged and acknowledges", "pageAcknowledge", "decide"),
+    term("decide", "A person decides to fail over", "decisionHuman", "decide"),
+  ];
+}
+
+/** The session-writer record follows the new primary: a Route 53 change, then clients' caches expire. */
+function sessionRecordTerms(s: BudgetSettings): BudgetTerm[] {
+  const ttl = s.sessions.writerRecordTtlSeconds ?? { value: TIMINGS.sessionWriterRecordTtlDefault.value, from: "assumed: blueprint default sessionStore.writerRecordTtlSeconds" };
+  return [
+    term("record.change", "The session-writer record is repointed (Route 53 control plane, us-east-1)", "route53ChangePropagation", "propagate"),
+    { id: "record.ttl", label: "Clients' cached answer for the record expires", seconds: ttl.value, phase: "client", basis: `TTL ${ttl.value} s`, source: "Route 53 Developer Guide, TTL of a record: resolvers cache the answer for its TTL [A]", settings: [ttl.from] },
+    term("client.reconnect", "Session clients reconnect to the new primary", "appReconnect", "client"),
+  ];
+}
+
+/** What the new writer enforces after the writer moved to `region`. */
+function boundAfter(s: BudgetSettings, region: string): string {
+  const bound = s.database.globalDbRpoSeconds;
+  if (!bound) return `after the move, ${region} writes with no rds.global_db_rpo: the RPO of a later failure is unbounded (typically under a second)`;
+  const carriers = s.database.rpoBoundRegions;
+  return !carriers || carriers.includes(region)
+    ? `after the move, ${region} enforces rds.global_db_rpo = ${bound.value} s (its own parameter group carries it)`
+    : `after the move the bound lapses: ${region}'s parameter group does not carry rds.global_db_rpo, so the RPO of a later failure is unbounded`;
 }
 
 function clientTerms(): BudgetTerm[] {
@@ -220,8 +260,10 @@ export function azLossBudget(s: BudgetSettings, region = s.writerRegion): Disrup
   );
 }
 
-function regionRpoTerms(s: BudgetSettings): { terms: BudgetTerm[]; bounded: boolean } {
-  const bound = s.database.globalDbRpoSeconds;
+function regionRpoTerms(s: BudgetSettings, writerRegion: string): { terms: BudgetTerm[]; bounded: boolean } {
+  // The bound binds only while a member that carries it writes.
+  const carried = !s.database.rpoBoundRegions || s.database.rpoBoundRegions.includes(writerRegion);
+  const bound = carried ? s.database.globalDbRpoSeconds : undefined;
   const aurora: BudgetTerm = bound
     ? {
         id: "rpo.aurora",
@@ -245,44 +287,57 @@ export function regionLossBudget(s: BudgetSettings, failedRegion = s.writerRegio
   const detect = detectionTerms(s, failedRegion);
   const capacity = capacityTerms(s);
   const paths = [path("reads", [...detect, ...capacity])];
+  const caveats: string[] = [];
   if (failedRegion === s.writerRegion) {
+    const decide = decisionTerms(s, failedRegion);
     paths.push(
-      path("writes", [
-        ...detect,
-        decisionTerm(s),
+      path("database writes", [
+        ...decide,
         term("promote.aurora", "FailoverGlobalCluster promotes the secondary", "auroraGlobalFailover", "promote"),
-        term("promote.elasticache", "FailoverGlobalReplicationGroup promotes the secondary", "elasticacheGlobalPromote", "promote"),
-        term("client.writeForwarding", "Forwarded writes switch to local writes", "writeForwardingReconnect", "client"),
         ...clientTerms(),
         ...capacity,
       ]),
+      path("sessions", [
+        ...decide,
+        term("promote.elasticache", "FailoverGlobalReplicationGroup promotes the secondary", "elasticacheGlobalPromote", "promote"),
+        ...sessionRecordTerms(s),
+        ...capacity,
+      ]),
     );
+    caveats.push(s.decision === "automated"
+      ? `Failover is triggered automatically${s.trigger ? ` by ${s.trigger}` : ""}`
+      : "Nothing in the stack fails the database or the session store over across regions on its own: the budget counts the region alarm, paging and a person's decision before the promotions");
+    caveats.push("The session-writer record is moved through the Route 53 control plane (us-east-1); if that is impaired too, sessions wait for it");
+    const survivor = s.regions.find((r) => r.name !== failedRegion)?.name;
+    if (survivor) caveats.push(boundAfter(s, survivor));
   }
-  const { terms, bounded } = regionRpoTerms(s);
-  const caveats = [
-    "Promotions run one after the other, as the drill runs them; in parallel the write path would save the shorter promotion",
-    "Gray failures that keep shallow health checks green need a deep health path or a manual trigger",
-  ];
+  caveats.push("Gray failures that keep shallow health checks green need a deep health path or a manual trigger");
+  const { terms, bounded } = regionRpoTerms(s, failedRegion);
   return verdict("regionLoss", "Region loss", `all of ${failedRegion}`, paths, failedRegion === s.writerRegion ? terms : [], bounded || failedRegion !== s.writerRegion, s.objectives.regionLoss, [], caveats);
 }
 
 /** A planned switchover of the writer to another region (RPO 0: secondaries sync first). */
-export function plannedSwitchoverBudget(s: BudgetSettings): DisruptionBudget {
+export function plannedSwitchoverBudget(s: BudgetSettings, target = s.regions.find((r) => r.name !== s.writerRegion)?.name ?? s.writerRegion): DisruptionBudget {
   const preparation: BudgetTerm[] =
     s.routing.mode.value === "accelerator"
       ? [term("drain.dial", "Traffic dial of the source region to 0", "gaTrafficDialPropagation", "drain", [s.routing.mode.from])]
       : [];
-  const writes = path("writes", [
+  const writes = path("database writes", [
     term("promote.aurora", "SwitchoverGlobalCluster (writes pause while roles change)", "auroraGlobalSwitchover", "promote"),
-    term("promote.elasticache", "FailoverGlobalReplicationGroup", "elasticacheGlobalPromote", "promote"),
-    term("client.writeForwarding", "Forwarded writes switch to local writes", "writeForwardingReconnect", "client"),
     ...clientTerms(),
+  ]);
+  const sessions = path("sessions", [
+    term("promote.elasticache", "FailoverGlobalReplicationGroup", "elasticacheGlobalPromote", "promote"),
+    ...sessionRecordTerms(s),
   ]);
   const rpo: BudgetTerm[] = [
     { id: "rpo.aurora", label: "Aurora: switchover synchronizes secondaries first", seconds: 0, phase: "promote", basis: "managed switchover", source: `${AURORA_DR}: RPO 0, roles change after the secondaries are synchronized [A]` },
   ];
-  const caveats = s.routing.mode.value === "route53" ? ["route53 mode has no traffic dial: both regions keep serving while writes pause"] : [];
-  return verdict("plannedSwitchover", "Planned switchover", "writer moves to another region", [writes], rpo, true, s.objectives.regionLoss, preparation, caveats);
+  const caveats = [
+    ...(s.routing.mode.value === "route53" ? ["route53 mode has no traffic dial: both regions keep serving while writes pause"] : []),
+    boundAfter(s, target),
+  ];
+  return verdict("plannedSwitchover", "Planned switchover", `writer moves to ${target}`, [writes, sessions], rpo, true, s.objectives.regionLoss, preparation, caveats);
 }
 
 export function allBudgets(s: BudgetSettings): Record<Disruption, DisruptionBudget> {

@@ -84,9 +84,23 @@ export const TIMINGS = {
   },
   decisionHuman: {
     value: 900,
-    source: "rto-rpo-numbers.md section 10.1: a human approval gate adds 5-30 min",
+    source: "AWS multi-Region guidance (ARC Region switch): an ungraceful failover waits for a person to choose retry, skip or ungraceful; a human approval gate adds 5-30 min (no published figure)",
+    confidence: "E",
+    note: "Replace with the time your on-call needs to decide, measured in drills.",
+  },
+  pageAcknowledge: {
+    value: 300,
+    source: "no published figure: the time from the alarm's notification to an on-call engineer acknowledging it; measure it in your paging tool",
     confidence: "E",
   },
+  route53ChangePropagation: {
+    value: 60,
+    source: "Route 53 Developer Guide, Changing resource record sets: changes generally propagate to all Route 53 name servers within 60 seconds; GetChange reports INSYNC when they have",
+    confidence: "A",
+  },
+  cloudwatchAlarmPeriodDefault: { value: 60, source: "ha-blueprint default monitoring.periodSeconds (CloudWatch alarm period)", confidence: "E" },
+  cloudwatchAlarmEvaluationsDefault: { value: 3, source: "ha-blueprint default monitoring.evaluationPeriods", confidence: "E" },
+  sessionWriterRecordTtlDefault: { value: 10, source: "ha-blueprint default sessionStore.writerRecordTtlSeconds", confidence: "E" },
   auroraGlobalFailover: {
     value: 180,
     floor: 60,

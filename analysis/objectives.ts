@@ -1,7 +1,9 @@
+import type { Topology } from "../components/topology";
 import type { StackConfig } from "../config/parse";
+import { plain, type ResourceGraph } from "../graph/model";
 import { budgetSettings, parseTopology } from "../drills/topology";
 import { availabilityFromSettings, type AvailabilityEstimate } from "./availability";
-import { allBudgets, type DisruptionBudget } from "./budget";
+import { allBudgets, type BudgetSettings, type DisruptionBudget } from "./budget";
 import type { ObjectiveSection, ReportTable } from "./report";
 
 /**
@@ -59,15 +61,53 @@ function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<Availabi
   return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
 }
 
+/**
+ * What would fail the stack over across regions without a person: an ARC Region switch plan with
+ * execution triggers. Nothing else in a stack promotes an Aurora global database or an ElastiCache
+ * global datastore by itself.
+ */
+export function automatedFailoverTrigger(graph: ResourceGraph | undefined): string | undefined {
+  for (const plan of graph?.ofType("aws:arcregionswitch/plan:Plan") ?? []) {
+    const triggers = plain(graph!.prop(plan, "triggers"));
+    if (Array.isArray(triggers) && triggers.length > 0) return `ARC Region switch plan ${plan.name} (execution triggers)`;
+  }
+  return undefined;
+}
+
+/** The settings the drill's topology reader does not carry: alarms, the record's TTL, the bound's carriers, the trigger. */
+function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, config: StackConfig | undefined, graph: ResourceGraph | undefined): BudgetSettings {
+  const writer = topology.regions?.find((r) => r.name === settings.writerRegion);
+  const mon = writer?.monitoring;
+  const cfg = "stack config ha-blueprint:";
+  const alarms = mon
+    ? { periodSeconds: { value: mon.periodSeconds, from: "topology writer region monitoring.periodSeconds" }, evaluationPeriods: { value: mon.evaluationPeriods, from: "topology writer region monitoring.evaluationPeriods" } }
+    : config
+      ? { periodSeconds: { value: config.monitoring.periodSeconds, from: `${cfg}monitoring.periodSeconds` }, evaluationPeriods: { value: config.monitoring.evaluationPeriods, from: `${cfg}monitoring.evaluationPeriods` } }
+      : undefined;
+  const ttl = topology.sessions?.writerRecord?.ttlSeconds;
+  const writerRecordTtlSeconds = ttl !== undefined
+    ? { value: ttl, from: "topology sessions.writerRecord.ttlSeconds" }
+    : config ? { value: config.sessionStore.writerRecordTtlSeconds, from: `${cfg}sessionStore.writerRecordTtlSeconds` } : undefined;
+  const trigger = automatedFailoverTrigger(graph);
+  return {
+    ...settings,
+    ...(alarms ? { alarms } : {}),
+    sessions: { ...settings.sessions, ...(writerRecordTtlSeconds ? { writerRecordTtlSeconds } : {}) },
+    database: { ...settings.database, ...(topology.database?.rpoBoundRegions ? { rpoBoundRegions: topology.database.rpoBoundRegions } : {}) },
+    decision: trigger ? "automated" : "human",
+    ...(trigger ? { trigger } : {}),
+  };
+}
+
 /** Both sections, or none when the input carries no topology (e.g. a stack this blueprint did not create). */
-export function objectiveSections(topology: unknown, config: StackConfig | undefined, origin: string): {
+export function objectiveSections(topology: unknown, config: StackConfig | undefined, origin: string, graph?: ResourceGraph): {
   budget?: ObjectiveSection<DisruptionBudget[]>;
   availability?: ObjectiveSection<AvailabilityEstimate>;
 } {
   if (!topology) return {};
   // The stack config is the current intent; the topology holds the objectives of its last deployment.
   const withObjectives = config && typeof topology === "object" ? { ...(topology as object), objectives: config.objectives } : topology;
-  const settings = budgetSettings(parseTopology(withObjectives, origin), config);
+  const settings = withStackFacts(budgetSettings(parseTopology(withObjectives, origin), config), topology as Partial<Topology>, config, graph);
   const budgets = Object.values(allBudgets(settings));
   return { budget: budgetSection(budgets), availability: availabilitySection(availabilityFromSettings(settings)) };
 }

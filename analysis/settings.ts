@@ -37,13 +37,27 @@ export interface BudgetSettings {
     readonly instancesPerRegion: Setting<number>;
     /** `rds.global_db_rpo`: bounds the cross-region RPO when set. */
     readonly globalDbRpoSeconds?: Setting<number>;
+    /** Regions whose member carries the bound (it binds only while such a member writes). @default - every region */
+    readonly rpoBoundRegions?: readonly string[];
   };
-  readonly sessions: { readonly nodesPerRegion: Setting<number> };
+  readonly sessions: {
+    readonly nodesPerRegion: Setting<number>;
+    /** TTL of the session-writer record the drill repoints. */
+    readonly writerRecordTtlSeconds?: Setting<number>;
+  };
+  /** The alarm that tells people a region is unhealthy: detection time is period x evaluations. */
+  readonly alarms?: { readonly periodSeconds: Setting<number>; readonly evaluationPeriods: Setting<number> };
   readonly app: {
     readonly capacity: Setting<"provisioned" | "scalable">;
     readonly replicasPerRegion: Setting<number>;
   };
-  /** Who triggers a region failover. @default "automated" */
+  /**
+   * Who triggers a region failover. Nothing promotes a global database or datastore on its own, so
+   * unless the stack holds an automated trigger a person decides.
+   * @default "human"
+   */
   readonly decision?: "automated" | "human";
+  /** What triggers it when automated (for the report). */
+  readonly trigger?: string;
   readonly objectives: Objectives;
 }

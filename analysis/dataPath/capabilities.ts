@@ -36,8 +36,8 @@ export type RegionCapabilities = { readonly region: string } & Record<Capability
 export interface WriterAssignment {
   readonly database?: Store;
   readonly sessions?: Store;
-  /** Set when the assignment is the result of a promotion after a loss, not the live state. */
-  readonly promoted?: boolean;
+  /** What moved because of a loss (a promotion someone has to run), not by plan. */
+  readonly promoted?: readonly ("database" | "sessions")[];
 }
 
 interface Ref {
@@ -258,7 +258,8 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   }
   const net = network(m, sv, w, serving);
   if (net.status !== "yes") return { status: net.status, via, reason: `${head} -> ${via}: ${net.reason}` };
-  return { status: assign.promoted && (cap !== "reads") ? "after-promotion" : "yes", via: `${ref.setting.key} -> ${via}` };
+  const waits = (cap === "writes" && assign.promoted?.includes("database")) || (cap === "sessions" && assign.promoted?.includes("sessions"));
+  return { status: waits ? "after-promotion" : "yes", via: `${ref.setting.key} -> ${via}` };
 }
 
 /** The capabilities of one region's workloads. */
@@ -298,7 +299,7 @@ export function steadyAssignment(m: DataPathModel, writerCluster: GraphNode | un
 }
 
 /** The assignment with the writer moved to `region` (planned switchover, or promotion after a loss). */
-export function assignmentIn(m: DataPathModel, base: WriterAssignment, region: string, promoted: boolean): WriterAssignment | undefined {
+export function assignmentIn(m: DataPathModel, base: WriterAssignment, region: string, promoted: WriterAssignment["promoted"] = []): WriterAssignment | undefined {
   const db = base.database && membersOf(m.stores, base.database).find((s) => m.regionOf(s.node) === region);
   const cache = base.sessions && membersOf(m.stores, base.sessions).find((s) => m.regionOf(s.node) === region);
   if (!db && !cache) return undefined;

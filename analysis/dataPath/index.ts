@@ -17,8 +17,8 @@ export { DataPathModel, CAPABILITIES, type CapabilityAnswer, type CapabilityName
 export interface AssignmentView {
   readonly databaseWriter?: string;
   readonly sessionsPrimary?: string;
-  /** The writer moved because of the loss (a promotion someone has to run), not by plan. */
-  readonly promoted: boolean;
+  /** What moved because of the loss (a promotion someone has to run), not by plan. */
+  readonly promoted: ("database" | "sessions")[];
 }
 
 export interface CapabilityScenario {
@@ -41,7 +41,7 @@ function view(m: DataPathModel, a: WriterAssignment): AssignmentView {
   return {
     ...(a.database ? { databaseWriter: m.regionOf(a.database.node) } : {}),
     ...(a.sessions ? { sessionsPrimary: m.regionOf(a.sessions.node) } : {}),
-    promoted: a.promoted === true,
+    promoted: [...(a.promoted ?? [])],
   };
 }
 
@@ -74,17 +74,21 @@ export function capabilitiesUnder(m: DataPathModel, sv: Survival, steady: Writer
     .filter((s) => storeAlive(sv, s)).map((s) => m.regionOf(s.node)).filter((r): r is string => !!r))];
   let best: CapabilityScenario | undefined;
   for (const region of candidates) {
-    const base = assignmentIn(m, steady, region, true);
+    const base = assignmentIn(m, steady, region);
     if (!base) continue;
     const a: WriterAssignment = {
       database: writerLost ? base.database : steady.database,
       sessions: primaryLost ? base.sessions : steady.sessions,
-      promoted: true,
+      promoted: [...(writerLost ? ["database" as const] : []), ...(primaryLost ? ["sessions" as const] : [])],
     };
     const s = evaluate(m, sv, a, regions);
     if (!best || score(s) > score(best)) best = s;
   }
-  return best ?? evaluate(m, sv, { ...(writerLost ? {} : { database: steady.database }), ...(primaryLost ? {} : { sessions: steady.sessions }), promoted: true }, regions);
+  return best ?? evaluate(m, sv, {
+    ...(writerLost ? {} : { database: steady.database }),
+    ...(primaryLost ? {} : { sessions: steady.sessions }),
+    promoted: [...(writerLost ? ["database" as const] : []), ...(primaryLost ? ["sessions" as const] : [])],
+  }, regions);
 }
 
 const VERB: Record<CapabilityName, string> = { reads: "read", writes: "write", sessions: "hold sessions" };
@@ -151,7 +155,7 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
     }
   }
   const switchovers = [...targets].filter((r) => r !== writerRegion || (assign.sessions && m.regionOf(assign.sessions.node) !== r)).flatMap((to) => {
-    const a = assignmentIn(m, assign, to, false);
+    const a = assignmentIn(m, assign, to);
     if (!a || (a.database === assign.database && a.sessions === assign.sessions)) return [];
     return [{ to, ...evaluate(m, inputs.steadySurvival, a, m.regions) }];
   });

@@ -1,7 +1,7 @@
 import { objectiveSections, type AnalysisReport, type ReportTable } from "../report";
 import { ANALYSIS_TIERS, TIER_LABELS } from "../tiers/types";
 import { failureMatrixDiagram, topologyDiagram } from "./mermaid";
-import { matrixTable, resourceTable, spofTable, steadyNotes, steadyTable } from "./tables";
+import { dataPathNotes, dataPathTable, matrixTable, resourceTable, spofTable, steadyNotes, steadyTable } from "./tables";
 
 /** The Markdown face of the report: GitHub-flavoured tables and Mermaid diagrams. */
 
@@ -34,6 +34,12 @@ export function renderMarkdown(report: AnalysisReport): string {
   out.push(markdownTable(steadyTable(fa), "##"), "");
   const notes = steadyNotes(fa);
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), "");
+
+  const dp = dataPathTable(fa);
+  if (dp.rows.length > 0) {
+    out.push(markdownTable(dp, "##"), "");
+    out.push(...dataPathNotes(fa).map((n) => `- ${n}`), "");
+  }
 
   out.push("## Failure matrix", "");
   if (ANALYSIS_TIERS.some((t) => fa.steadyState[t].status !== "absent")) out.push(`Each cell: overall status, then the share of steady-state capacity left per region (${fa.regions.join(" / ")}). ` +

@@ -133,3 +133,44 @@ export function steadyNotes(fa: FailureAnalysis): string[] {
   }
   return [...new Set(notes)];
 }
+
+const CAP_MARK: Record<string, string> = { yes: "yes", partial: "PARTIAL", "after-promotion": "after promotion", no: "NO", unknown: "unknown", absent: "-" };
+
+/**
+ * Reads, writes and sessions per region: the live state, each planned switchover, and every failure
+ * domain after which a region's answer differs from the live state.
+ */
+export function dataPathTable(fa: FailureAnalysis): ReportTable {
+  const dp = fa.dataPath;
+  const rows: string[][] = [];
+  const steadyKey = (r: { reads: { status: string }; writes: { status: string }; sessions: { status: string } }) => `${r.reads.status}|${r.writes.status}|${r.sessions.status}`;
+  const steady = new Map(dp.steady.regions.map((r) => [r.region, steadyKey(r)]));
+  const push = (scenario: string, regions: typeof dp.steady.regions, onlyChanged: boolean) => {
+    for (const r of regions) {
+      if (onlyChanged && steady.get(r.region) === steadyKey(r)) continue;
+      rows.push([scenario, r.region, CAP_MARK[r.reads.status], CAP_MARK[r.writes.status], CAP_MARK[r.sessions.status]]);
+    }
+  };
+  const writer = (a: { databaseWriter?: string; sessionsPrimary?: string }) => `writer ${a.databaseWriter ?? "-"}, sessions ${a.sessionsPrimary ?? "-"}`;
+  push(`now (${writer(dp.steady.assignment)})`, dp.steady.regions, false);
+  for (const s of dp.switchovers) push(`switchover to ${s.to}`, s.regions, false);
+  for (const d of fa.domains) {
+    const a = d.capabilities.assignment;
+    const moves = a.promoted.map((what) => `${what} to ${what === "database" ? a.databaseWriter ?? "?" : a.sessionsPrimary ?? "?"}`);
+    push(`lose ${d.label}${moves.length ? ` (then promote ${moves.join(", ")})` : ""}`, d.capabilities.regions, true);
+  }
+  return { title: "Data path: what each region can do (from the workloads' settings, routes and security groups)", head: ["scenario", "region", "reads", "writes", "sessions"], rows };
+}
+
+/** How each region reads, writes and keeps sessions now, and why where it cannot. */
+export function dataPathNotes(fa: FailureAnalysis): string[] {
+  const out: string[] = [];
+  for (const r of fa.dataPath.steady.regions) {
+    for (const cap of ["reads", "writes", "sessions"] as const) {
+      const a = r[cap];
+      if (a.status === "absent") continue;
+      out.push(`${r.region} ${cap}: ${a.status === "yes" ? a.via : `${CAP_MARK[a.status]}: ${a.reason}`}`);
+    }
+  }
+  return [...out, ...fa.dataPath.degraded.map((d) => `degraded: ${d}`)];
+}

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import { objectiveSections, type AnalysisReport, type ReportTable } from "../report";
 import { ANALYSIS_TIERS, TIER_LABELS } from "../tiers/types";
-import { matrixTable, resourceTable, spofTable, steadyNotes, steadyTable } from "./tables";
+import { dataPathNotes, dataPathTable, matrixTable, resourceTable, spofTable, steadyNotes, steadyTable } from "./tables";
 
 /** The terminal face of the report: cli-table3 tables, then the verdict. */
 
@@ -21,6 +21,12 @@ export function renderText(report: AnalysisReport): string {
   const anyTier = fa.absentTiers.length < ANALYSIS_TIERS.length;
   const notes = steadyNotes(fa);
   if (notes.length > 0) out.push(...notes.map((n) => `  note: ${n}`));
+
+  const dp = dataPathTable(fa);
+  if (dp.rows.length > 0) {
+    out.push("", drawTable(dp));
+    out.push(...dataPathNotes(fa).map((n) => `  ${n}`));
+  }
 
   if (anyTier) out.push("", `Each cell: overall status, then the share of steady-state capacity left per region (${fa.regions.join(" / ")}).`);
   if (anyTier) out.push("\"promote R\": writes stop until region R is promoted (a recovery; its time is in the RTO budget). ✗ marks a single point of failure.");

@@ -85,7 +85,7 @@ export function failureOptions(input: AnalyzeInput): FailureAnalysisOptions {
 function objectiveSectionsFor(input: AnalyzeInput): Pick<ReportInput, "budget" | "availability"> {
   const topology = input.topology ?? topologyOutput(input.graph);
   try {
-    return objectiveSections(topology, input.config, input.source.name);
+    return objectiveSections(topology, input.config, input.source.name, input.graph);
   } catch (err) {
     if (err instanceof TopologyError) throw new CliError(err.message);
     throw err;

@@ -93,8 +93,10 @@ describe("estimateAvailability", () => {
   });
 
   it("derives the inputs from budget settings, with the region RTO from the region-loss budget", () => {
+    expect(availabilityFromSettings(prodSettings({ decision: "automated" })).writeEventTerm.rtoSeconds).toBe(290);
+    // Without an automated trigger a person decides: the region-loss RTO counts alarm, page and decision.
     const a = availabilityFromSettings(prodSettings());
-    expect(a.writeEventTerm.rtoSeconds).toBe(350);
+    expect(a.writeEventTerm.rtoSeconds).toBe(1580);
     expect(a).toMatchObject({ objectivePercent: 99.99, met: true });
     expect(a.entry.sla).toBe("globalAccelerator");
   });

@@ -6,33 +6,53 @@ import { defaultSettings, EAST, prodSettings, WEST } from "../drills/fixtures";
 const termIds = (b: DisruptionBudget, pathName: string) => b.rto.paths.find((p) => p.name === pathName)!.terms.map((t) => `${t.id}=${t.seconds}`);
 
 describe("regionLossBudget", () => {
+  const automated = (o: Parameters<typeof prodSettings>[0] = {}) => prodSettings({ decision: "automated", ...o });
+
+  it("waits for the region alarm, a page and a person by default: nothing fails over on its own", () => {
+    const b = regionLossBudget(prodSettings());
+    expect(termIds(b, "database writes")).toEqual([
+      "detect.alarm=180", "page=300", "decide=900", "promote.aurora=180", "client.dns=5", "client.reconnect=15",
+    ]);
+    expect(b.rto).toMatchObject({ seconds: 1580, critical: "database writes" });
+    expect(b.rtoMet).toBe(false);
+    expect(b.breaches[0]).toMatchObject({ objective: "rto", value: 1580, limit: 600, term: { id: "decide", seconds: 900 } });
+    expect(b.caveats[0]).toMatch(/^Nothing in the stack fails the database or the session store over across regions on its own/);
+    // The alarm term names where its settings come from.
+    const alarm = b.rto.paths[1].terms[0];
+    expect(alarm).toMatchObject({ basis: "60 s period x 3 evaluation periods", settings: ["assumed: blueprint default monitoring.periodSeconds", "assumed: blueprint default monitoring.evaluationPeriods"] });
+    expect(regionLossBudget(prodSettings({ alarms: { periodSeconds: { value: 60, from: "p" }, evaluationPeriods: { value: 5, from: "e" } } })).rto.seconds).toBe(1580 + 120);
+  });
+
+  it("promotes the database and the session store in parallel; the sessions path moves the writer record", () => {
+    const b = regionLossBudget(automated());
+    expect(b.rto.paths.map((p) => p.name)).toEqual(["reads", "database writes", "sessions"]);
+    expect(termIds(b, "sessions")).toEqual([
+      "detect.alb=30", "detect.ga=30", "decide=30", "promote.elasticache=60", "record.change=60", "record.ttl=10", "client.reconnect=15",
+    ]);
+    expect(b.caveats).toContainEqual(expect.stringMatching(/Route 53 control plane \(us-east-1\)/));
+    const longTtl = regionLossBudget(automated({ sessions: { nodesPerRegion: { value: 3, from: "n" }, writerRecordTtlSeconds: { value: 300, from: "ttl setting" } } }));
+    expect(longTtl.rto.critical).toBe("sessions");
+    expect(longTtl.rto.paths[2].terms.find((t) => t.id === "record.ttl")).toMatchObject({ seconds: 300, settings: ["ttl setting"] });
+  });
+
   it.each([
-    // [case, settings, expected RTO, detection terms]
-    ["prod: GA over ALB 10 s x 3, automated", prodSettings(), 30 + 30 + 30 + 180 + 60 + 0 + 5 + 15],
-    ["AWS defaults: ALB 30 s x 2 (the reference's 'documented realistic' case plus the cache promotion)", defaultSettings(), 60 + 30 + 30 + 180 + 60 + 0 + 5 + 15],
+    ["prod: GA over ALB 10 s x 3, automated", automated(), 30 + 30 + 30 + 180 + 5 + 15],
+    ["AWS defaults: ALB 30 s x 2, automated", { ...defaultSettings(), decision: "automated" as const }, 60 + 30 + 30 + 180 + 5 + 15],
     [
-      "route53: 10 s x 3 + 6 s timeout + 60 s alias TTL",
-      prodSettings({ routing: { mode: { value: "route53", from: "t" }, requestIntervalSeconds: { value: 10, from: "t" }, failureThreshold: { value: 3, from: "t" } } }),
-      30 + 6 + 60 + 30 + 180 + 60 + 0 + 5 + 15,
+      "route53: 10 s x 3 + 6 s timeout + 60 s alias TTL, automated",
+      automated({ routing: { mode: { value: "route53", from: "t" }, requestIntervalSeconds: { value: 10, from: "t" }, failureThreshold: { value: 3, from: "t" } } }),
+      30 + 6 + 60 + 30 + 180 + 5 + 15,
     ],
   ])("%s", (_name, settings, rto) => {
     const b = regionLossBudget(settings);
     expect(b.rto.seconds).toBe(rto);
-    expect(b.rto.critical).toBe("writes");
+    expect(b.rto.critical).toBe("database writes");
     expect(b.rtoMet).toBe(rto <= 600);
   });
 
-  it("builds the write path from detection, decision, both promotions and the client terms, in that order", () => {
-    expect(termIds(regionLossBudget(prodSettings()), "writes")).toEqual([
-      "detect.alb=30",
-      "detect.ga=30",
-      "decide=30",
-      "promote.aurora=180",
-      "promote.elasticache=60",
-      "client.writeForwarding=0",
-      "client.dns=5",
-      "client.reconnect=15",
-    ]);
+  it("names the trigger when the stack holds one", () => {
+    const b = regionLossBudget(automated({ trigger: "ARC Region switch plan p (execution triggers)" }));
+    expect(b.caveats[0]).toBe("Failover is triggered automatically by ARC Region switch plan p (execution triggers)");
   });
 
   it("names the health-check settings the detection term came from", () => {
@@ -41,10 +61,18 @@ describe("regionLossBudget", () => {
     expect(detect.settings).toEqual(["fixture alb interval", "fixture alb threshold"]);
   });
 
-  it("uses rds.global_db_rpo as the RPO bound when it is set", () => {
+  it("uses rds.global_db_rpo as the RPO bound when the failed writer's member carries it", () => {
     const b = regionLossBudget(prodSettings());
     expect(b.rpo).toMatchObject({ seconds: 30, bounded: true });
     expect(b.rpoMet).toBe(true);
+    const carriedElsewhere = regionLossBudget(prodSettings({ database: { instancesPerRegion: { value: 3, from: "i" }, globalDbRpoSeconds: { value: 30, from: "b" }, rpoBoundRegions: [WEST] } }));
+    expect(carriedElsewhere.rpo.bounded).toBe(false);
+  });
+
+  it("says what the new writer enforces after the failover", () => {
+    expect(regionLossBudget(prodSettings()).caveats).toContainEqual("after the move, us-west-2 enforces rds.global_db_rpo = 30 s (its own parameter group carries it)");
+    const lapsed = regionLossBudget(prodSettings({ database: { instancesPerRegion: { value: 3, from: "i" }, globalDbRpoSeconds: { value: 30, from: "b" }, rpoBoundRegions: [EAST] } }));
+    expect(lapsed.caveats).toContainEqual(expect.stringMatching(/^after the move the bound lapses: us-west-2's parameter group does not carry rds.global_db_rpo/));
   });
 
   it("reports a typical, unbounded RPO without rds.global_db_rpo", () => {
@@ -54,24 +82,16 @@ describe("regionLossBudget", () => {
     expect(b.caveats.join(" ")).toMatch(/not a bound/);
   });
 
-  it("fails when a human approval gate pushes the RTO over the objective, naming the decision term", () => {
-    const b = regionLossBudget(prodSettings({ decision: "human" }));
-    expect(b.rto.seconds).toBe(350 - 30 + 900);
-    expect(b.rtoMet).toBe(false);
-    expect(b.breaches).toHaveLength(1);
-    expect(b.breaches[0]).toMatchObject({ objective: "rto", value: 1220, limit: 600, term: { id: "decide", seconds: 900 } });
-  });
-
   it("fails when the RPO bound exceeds the RPO objective, naming the setting", () => {
     const s = prodSettings({ database: { instancesPerRegion: { value: 3, from: "x" }, globalDbRpoSeconds: { value: 60, from: "stack config ha-blueprint:database.globalDbRpoSeconds" } } });
     const b = regionLossBudget(s);
     expect(b.rpoMet).toBe(false);
-    expect(b.breaches[0].term.settings).toEqual(["stack config ha-blueprint:database.globalDbRpoSeconds"]);
+    expect(b.breaches.find((x) => x.objective === "rpo")!.term.settings).toEqual(["stack config ha-blueprint:database.globalDbRpoSeconds"]);
   });
 
   it("adds HPA, autoscaler and node provisioning when the survivor must scale", () => {
-    const s = prodSettings({ app: { capacity: { value: "scalable", from: "c" }, replicasPerRegion: { value: 6, from: "r" } } });
-    expect(regionLossBudget(s).rto.seconds).toBe(350 + 15 + 30 + 240);
+    const s = automated({ app: { capacity: { value: "scalable", from: "c" }, replicasPerRegion: { value: 6, from: "r" } } });
+    expect(regionLossBudget(s).rto.seconds).toBe(290 + 15 + 30 + 240);
   });
 
   it("has only the read path when the failed region is not the writer", () => {
@@ -117,12 +137,14 @@ describe("azLossBudget", () => {
 });
 
 describe("plannedSwitchoverBudget", () => {
-  it("counts the sequential promotions and client terms; RPO 0; the drain is preparation, not downtime", () => {
+  it("promotes both stores in parallel; RPO 0; the drain is preparation, not downtime", () => {
     const b = plannedSwitchoverBudget(prodSettings());
-    expect(b.rto.seconds).toBe(180 + 60 + 0 + 5 + 15);
+    expect(b.rto.paths.map((p) => [p.name, p.seconds])).toEqual([["database writes", 180 + 5 + 15], ["sessions", 60 + 60 + 10 + 15]]);
+    expect(b.rto.seconds).toBe(200);
     expect(b.rpo).toMatchObject({ seconds: 0, bounded: true });
     expect(b.preparation.map((t) => [t.id, t.seconds])).toEqual([["drain.dial", 30]]);
     expect(b.objective).toEqual({ rtoSeconds: 600, rpoSeconds: 30 });
+    expect(b.caveats).toContainEqual("after the move, us-west-2 enforces rds.global_db_rpo = 30 s (its own parameter group carries it)");
   });
 
   it("has no drain in route53 mode", () => {

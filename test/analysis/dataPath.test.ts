@@ -53,7 +53,11 @@ describe("data path of the prod plan", () => {
   it("needs a promotion, and only that, after the writer region is lost", () => {
     const a = analyze();
     const lost = a.domains.find((d) => d.key === `region:${EAST}`)!;
-    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, sessionsPrimary: WEST, promoted: true });
+    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, sessionsPrimary: WEST, promoted: ["database", "sessions"] });
+    // Losing only the session primary promotes only the sessions: database writes carry on.
+    const group = a.domains.find((d) => d.label.startsWith("ha-sessions-us-east-1-group"))!;
+    expect(group.capabilities.assignment).toEqual({ databaseWriter: EAST, sessionsPrimary: WEST, promoted: ["sessions"] });
+    expect(group.capabilities.regions.map((r) => [r.writes.status, r.sessions.status])).toEqual([["yes", "after-promotion"], ["yes", "after-promotion"]]);
     expect(lost.capabilities.regions.map((r) => [r.region, r.reads.status, r.writes.status, r.sessions.status])).toEqual([[WEST, "yes", "after-promotion", "after-promotion"]]);
   });
 
