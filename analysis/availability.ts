@@ -5,7 +5,7 @@ import { EVENTS, SECONDS_PER_YEAR, SLAS, type SlaKey } from "./constants";
  * Composite availability from published SLAs (Well-Architected Reliability Pillar, "Availability"):
  * hard dependencies multiply (serial), independent redundant copies combine as 1 - prod(1 - A)
  * (parallel). The single-writer data tier does not get the parallel bonus: a writer-region event
- * costs writes the region RTO, modelled as event rate x RTO (rto-rpo-numbers.md section 10.3).
+ * costs writes the region RTO, modelled as event rate x RTO (docs/analysis-model.md, composite availability).
  *
  * SLAs are credit commitments, not measured availability, and independence is assumed; treat the
  * results as an order-of-magnitude check. Nothing here claims more than the global entry's SLA.

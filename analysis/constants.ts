@@ -67,7 +67,7 @@ export const TIMINGS = {
   appReconnect: {
     value: 15,
     floor: 5,
-    source: "rto-rpo-numbers.md section 10.1: connection pools and retries take seconds (no published number)",
+    source: "no published figure: connection pools notice the failure and reconnect within seconds (estimate; measure in drills)",
     confidence: "E",
   },
   writeForwardingReconnect: {
@@ -79,7 +79,7 @@ export const TIMINGS = {
   decisionAutomated: {
     value: 30,
     floor: 0,
-    source: "rto-rpo-numbers.md section 10.1: automation decides within 0-60 s; neither service fails over across regions by itself",
+    source: "no published figure: an automated trigger decides within 0-60 s of detection (estimate); neither Aurora nor ElastiCache fails over across regions by itself",
     confidence: "E",
   },
   decisionHuman: {
@@ -162,7 +162,7 @@ export const SLAS = {
 export const EVENTS = {
   regionEventsPerYear: {
     value: 0.56,
-    source: "AWS post-event summaries 2017-2025: 5 published us-east-1 events in ~9 years (rto-rpo-numbers.md section 9)",
+    source: "AWS post-event summaries 2017-2025 (aws.amazon.com/premiumsupport/technology/pes): 5 published us-east-1 events in ~9 years",
     confidence: "A",
     note: "Only public, widespread events: a floor, not a forecast.",
   },
