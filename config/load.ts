@@ -53,6 +53,14 @@ export function loadStack(stack: string, dir = STACK_DIR): LoadedStack {
   if (rawConfig === null || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
     throw new ConfigError([`${file} has no config: mapping`]);
   }
+  // The program creates one explicit provider per region; a default provider would put resources in
+  // whatever region `aws:region` names. Pulumi refuses default providers only if the file says so.
+  const disabled = (rawConfig as Record<string, unknown>)["pulumi:disable-default-providers"];
+  const list = Array.isArray(disabled) ? disabled : typeof disabled === "string" ? (() => { try { return JSON.parse(disabled); } catch { return [disabled]; } })() : [];
+  const missing = ["aws", "kubernetes"].filter((p) => !(Array.isArray(list) && (list.includes(p) || list.includes("*"))));
+  if (missing.length > 0) {
+    throw new ConfigError([`${path.relative(process.cwd(), file) || file}: pulumi:disable-default-providers must list ${missing.join(" and ")} (e.g. ["aws", "kubernetes"]): every resource must use one of the blueprint's per-region providers`]);
+  }
   const config = parseConfig(rawConfig as Record<string, unknown>, path.relative(process.cwd(), file) || file);
   return { name: stack, file, rawConfig: rawConfig as Record<string, unknown>, config };
 }

@@ -71,11 +71,23 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
+/** Keys whose values may be credentials: a message never repeats them. */
+const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key|api.?key|auth/i;
+
+function looksSecret(path: PropertyKey[], value: unknown): boolean {
+  if (path.some((seg) => typeof seg === "string" && SECRET_KEY.test(seg))) return true;
+  return !!value && typeof value === "object" && "secure" in (value as Record<string, unknown>);
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => {
       const path = [...issue.path, k];
-      return `${formatPath(path)}: unknown key (value ${describeValue(valueAt(input, path))}); check the spelling`;
+      // An unknown key's value is never echoed: it may be a secret written in plain text.
+      const hint = looksSecret(path, valueAt(input, path))
+        ? "; the blueprint generates passwords and tokens itself (never write them into the stack file)"
+        : "; check the spelling";
+      return `${formatPath(path)}: unknown key${hint}`;
     });
   }
   if (issue.code === "invalid_union" || issue.code === "invalid_value") {
@@ -84,6 +96,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     return [`${formatPath(issue.path)}: ${describeValue(value)} is not allowed${allowed}`];
   }
   const value = valueAt(input, issue.path);
+  if (looksSecret(issue.path, value)) return [`${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, "")} (value hidden)`];
   if (value === undefined && issue.code === "invalid_type") {
     return [`${formatPath(issue.path)}: missing; ${issue.message.replace(/^Invalid input: /, "")}`];
   }
@@ -108,6 +121,14 @@ export function parseConfig(raw: Record<string, unknown>, source?: string): Stac
       own[name] = decodeValue(value);
     } else if (!FOREIGN_NAMESPACES.has(namespace)) {
       problems.push(`${key}: unknown key; project keys are written ${PROJECT}:<name>`);
+    }
+  }
+  const awsRegion = raw?.["aws:region"];
+  const regions = decodeValue(own.regions);
+  if (typeof awsRegion === "string" && Array.isArray(regions)) {
+    const names = regions.map((r) => (r && typeof r === "object" ? (r as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
+    if (names.length > 0 && !names.includes(awsRegion)) {
+      problems.push(`aws:region: "${awsRegion}" is not one of the stack's regions (${names.join(", ")}); set it to the writer region, the one the stack's global resources are created through`);
     }
   }
   const result = stackConfigSchema.safeParse(own);

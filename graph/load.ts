@@ -83,7 +83,8 @@ export function loadResources(doc: unknown): LoadedResources {
 export function parseStateText(text: string, source: string): LoadedResources {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // Editors and PowerShell redirects may prefix UTF-8 with a byte-order mark: JSON.parse refuses it.
+    doc = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new GraphFormatError(`${source} is not valid JSON: ${(err as Error).message}`);
   }

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../config/load";
 import { ConfigError, parseConfig } from "../../config/parse";
@@ -61,8 +64,8 @@ describe("parseConfig", () => {
       ["fails when azCount is below 2", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCount: 1 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCount: 1 must be at least 2/],
       ["fails when azCount is above 6", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCount: 7 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCount: 7 .*6/],
       ["fails when prod has fewer than 3 AZs", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCount: 2 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCount: 2 must be at least 3 in prod/],
-      ["fails when a key inside a region is misspelt", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCuont: 3 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCuont: unknown key \(value 3\)/],
-      ["fails when a top-level key is misspelt", withKey("enviroment", "prod"), /^ha-blueprint:enviroment: unknown key \(value "prod"\)/],
+      ["fails when a key inside a region is misspelt", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCuont: 3 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCuont: unknown key; check the spelling$/],
+      ["fails when a top-level key is misspelt", withKey("enviroment", "prod"), /^ha-blueprint:enviroment: unknown key; check the spelling$/],
       ["fails when a key has no namespace", { ...happyPath(), environment: "prod" }, /^environment: unknown key; project keys are written ha-blueprint:<name>/],
       ["fails when the environment is unknown", withKey("environment", "qa"), /^ha-blueprint:environment: "qa" is not allowed \(allowed: "dev", "staging", "prod"\)/],
       ["fails when an RTO is negative", withKey("objectives", { availabilityPercent: 99.9, azLoss: { rtoSeconds: -5, rpoSeconds: 0 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } }), /^ha-blueprint:objectives\.azLoss\.rtoSeconds: -5 must be a positive number of seconds/],
@@ -94,6 +97,38 @@ describe("parseConfig", () => {
       { name: "us-west-2", cidr: "52.10.0.0/16", azCount: 3 },
     ]) };
     expect(() => parseConfig(raw)).toThrow(/ha-blueprint:regions\[1\]\.cidr: "52\.10\.0\.0\/16" is not a private range/);
+  });
+
+  it("never repeats a secret written into the stack file", () => {
+    const secret = "hunter2-plain-text-password";
+    for (const raw of [
+      { ...validRawConfig(), "ha-blueprint:database": JSON.stringify({ masterPassword: secret }) },
+      { ...validRawConfig(), "ha-blueprint:dbPassword": secret },
+      { ...validRawConfig(), "ha-blueprint:sessionStore": JSON.stringify({ authToken: { secure: "AAABAKx" } }) },
+    ]) {
+      let message = "";
+      try {
+        parseConfig(raw);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/unknown key; the blueprint generates passwords and tokens itself/);
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain("AAABAKx");
+    }
+  });
+
+  it("refuses a stack file that leaves the default aws or kubernetes provider on", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-stacks-"));
+    const prod = fs.readFileSync(path.resolve(__dirname, "../../stacks/Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.nodefaults.yaml"), prod.replace(/^  pulumi:disable-default-providers:.*\n/m, ""));
+    fs.writeFileSync(path.join(dir, "Pulumi.awsonly.yaml"), prod.replace(/\["aws", "kubernetes"\]/, '["aws"]'));
+    expect(() => loadStack("nodefaults", dir)).toThrow(/pulumi:disable-default-providers must list aws and kubernetes/);
+    expect(() => loadStack("awsonly", dir)).toThrow(/pulumi:disable-default-providers must list kubernetes \(/);
+  });
+
+  it("refuses an aws:region that is not one of the stack's regions", () => {
+    expect(() => parseConfig({ ...validRawConfig(), "aws:region": "eu-west-1" })).toThrow(/^aws:region: "eu-west-1" is not one of the stack's regions \(us-east-1, us-west-2\)/);
   });
 
   it("lists every problem at once instead of stopping at the first", () => {
