@@ -39,6 +39,25 @@ function strings(v: unknown): string[] {
   return [];
 }
 
+/** Per graph, the steady-state placement and zones: a single-resource domain reuses them. */
+interface PlacementCache {
+  readonly placement: Map<string, Set<string>>;
+  readonly steadyZones: Map<string, string[] | undefined>;
+  readonly ownAzs: Map<string, string[]>;
+  readonly allZones: Map<string, string[]>;
+  steady?: Survival;
+}
+const PLACEMENT = new WeakMap<ResourceGraph, PlacementCache>();
+
+function placementCache(graph: ResourceGraph): PlacementCache {
+  let c = PLACEMENT.get(graph);
+  if (!c) {
+    c = { placement: new Map(), steadyZones: new Map(), ownAzs: new Map(), allZones: new Map() };
+    PLACEMENT.set(graph, c);
+  }
+  return c;
+}
+
 /**
  * Answers "is this resource still there, and in which AZs" under one failure domain (or none, the
  * steady state). Every resource asked about is remembered in `consulted`: a resource the steady
@@ -97,11 +116,20 @@ export class Survival {
 
   /** Own AZ inputs, one entry per unit (ElastiCache lists one AZ per node; duplicates kept). */
   ownAzs(n: GraphNode): string[] {
-    for (const key of AZ_KEYS) {
-      const azs = strings(this.graph.prop(n, key));
-      if (azs.length > 0) return azs;
+    const cache = placementCache(this.graph).ownAzs;
+    let azs = cache.get(n.urn);
+    if (!azs) {
+      azs = [];
+      for (const key of AZ_KEYS) {
+        const found = strings(this.graph.prop(n, key));
+        if (found.length > 0) {
+          azs = found;
+          break;
+        }
+      }
+      cache.set(n.urn, azs);
     }
-    return [];
+    return azs;
   }
 
   /**
@@ -111,6 +139,20 @@ export class Survival {
    */
   zones(n: GraphNode): string[] | undefined {
     if (this.zoneMemo.has(n.urn)) return this.zoneMemo.get(n.urn);
+    const d = this.domain;
+    if (d?.kind === "resource" && !this.consulted) {
+      // Losing one resource moves a resource's zones only when it is the resource itself or one of
+      // the subnets or subnet groups it is placed through; otherwise the steady answer holds.
+      const cache = placementCache(this.graph);
+      if (n.urn === d.urn) return this.remember(n, []);
+      if (!this.placedThrough(n, cache).has(d.urn)) {
+        if (!cache.steadyZones.has(n.urn)) {
+          cache.steady ??= new Survival(this.graph, undefined);
+          cache.steadyZones.set(n.urn, cache.steady.zones(n));
+        }
+        return this.remember(n, cache.steadyZones.get(n.urn));
+      }
+    }
     let result: string[] | undefined;
     if (this.lost(n)) result = [];
     else {
@@ -128,11 +170,39 @@ export class Survival {
     return result;
   }
 
+  private remember(n: GraphNode, zones: string[] | undefined): string[] | undefined {
+    this.zoneMemo.set(n.urn, zones);
+    return zones;
+  }
+
+  /** The subnets and subnet groups a resource is placed through (steady state, cached per graph). */
+  private placedThrough(n: GraphNode, cache: PlacementCache): Set<string> {
+    let set = cache.placement.get(n.urn);
+    if (!set) {
+      set = new Set<string>();
+      for (const key of SUBNET_KEYS) {
+        for (const dep of this.graph.refs(n, key)) {
+          set.add(dep.urn);
+          if (SUBNET_GROUPS.has(dep.type)) this.graph.refs(dep, "subnetIds").forEach((s) => set!.add(s.urn));
+        }
+      }
+      cache.placement.set(n.urn, set);
+    }
+    return set;
+  }
+
   /** All AZs the resource is placed in, lost or not (the steady state). */
   allZones(n: GraphNode): string[] {
-    const own = this.ownAzs(n);
-    if (own.length > 0) return [...new Set(own)].sort();
-    return [...new Set(this.subnetsOf(n).flatMap((s) => this.graph.azsOf(s)))].sort();
+    const cache = placementCache(this.graph).allZones;
+    let zones = cache.get(n.urn);
+    if (!zones) {
+      const own = this.ownAzs(n);
+      // Computed without losses, whatever this instance's domain: steady placement.
+      const steady = placementCache(this.graph).steady ??= new Survival(this.graph, undefined);
+      zones = own.length > 0 ? [...new Set(own)].sort() : [...new Set(steady.subnetsOf(n).flatMap((s) => this.graph.azsOf(s)))].sort();
+      cache.set(n.urn, zones);
+    }
+    return zones;
   }
 
   /** Alive: not lost, and running in at least one AZ when it is placed in AZs. */

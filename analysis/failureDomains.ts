@@ -84,17 +84,39 @@ interface Context {
   readonly capacityNote?: string;
 }
 
-function evaluate(c: Context, domain: FailureDomain | undefined, consulted?: Set<string>): TierOutcomes {
-  const ctx = new Survival(c.graph, domain, consulted);
-  const app = appOutcome(ctx, c.inv, c.egress, c.regions, c.capacityNote);
-  const { writer, reads } = databaseOutcomes(ctx, c.inv, c.regions);
+/** The resources each tier's steady-state answer consulted: a removal outside them changes nothing. */
+interface TierDependencies {
+  readonly app: Set<string>;
+  readonly entry: Set<string>;
+  readonly database: Set<string>;
+  readonly sessions: Set<string>;
+  readonly backups: Set<string>;
+}
+
+function newDependencies(): TierDependencies {
+  return { app: new Set(), entry: new Set(), database: new Set(), sessions: new Set(), backups: new Set() };
+}
+
+/**
+ * Every tier under one domain. With the steady state and its dependencies given, a single-resource
+ * domain recomputes only the tiers that consulted the resource: a tier's answer is a function of
+ * the `lost` answers it asked for, and for a resource it never asked about those are unchanged.
+ */
+function evaluate(c: Context, domain: FailureDomain | undefined, deps?: TierDependencies, steady?: TierOutcomes): TierOutcomes {
+  const urn = domain?.kind === "resource" ? domain.urn : undefined;
+  const reuse = (set: Set<string>) => !!steady && !!urn && !set.has(urn);
+  const sv = (set?: Set<string>) => new Survival(c.graph, domain, set);
+  const app = reuse(deps!.app) ? steady!.app : appOutcome(sv(deps?.app), c.inv, c.egress, c.regions, c.capacityNote);
+  const db = reuse(deps!.database) ? { writer: steady!.databaseWriter, reads: steady!.databaseReads } : databaseOutcomes(sv(deps?.database), c.inv, c.regions);
+  // The entry's answer depends on the app tier's.
+  const entry = reuse(deps!.entry) && app === steady!.app ? steady!.entry : entryOutcome(sv(deps?.entry), c.inv, c.regions, app);
   return {
-    entry: entryOutcome(ctx, c.inv, c.regions, app),
+    entry,
     app,
-    databaseWriter: writer,
-    databaseReads: reads,
-    sessions: sessionsOutcome(ctx, c.inv, c.regions),
-    backups: backupsOutcome(ctx, c.inv, c.regions),
+    databaseWriter: db.writer,
+    databaseReads: db.reads,
+    sessions: reuse(deps!.sessions) ? steady!.sessions : sessionsOutcome(sv(deps?.sessions), c.inv, c.regions),
+    backups: reuse(deps!.backups) ? steady!.backups : backupsOutcome(sv(deps?.backups), c.inv, c.regions),
   };
 }
 
@@ -137,8 +159,9 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
     : undefined;
   const c: Context = { graph, inv, egress: buildEgressIndex(graph), regions, capacityNote };
 
-  const consulted = new Set<string>();
-  const steadyState = evaluate(c, undefined, consulted);
+  const deps = newDependencies();
+  const steadyState = evaluate(c, undefined, deps);
+  const consulted = new Set<string>(Object.values(deps).flatMap((s: Set<string>) => [...s]));
   // Routes, rules, records and the like are configuration, not units that fail alone; the data path
   // consults them, but only what can fail (stores, subnets, the inter-region links) becomes a domain.
   const dataConsulted = new Set<string>();
@@ -161,8 +184,10 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       label: label(graph, domain),
       region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
-      tiers: evaluate(c, domain),
-      capabilities: capabilitiesUnder(data.model, new Survival(graph, domain), data.steadyAssignment, domain.kind === "region" ? regions.filter((r) => r !== domain.region) : regions),
+      tiers: evaluate(c, domain, deps, steadyState),
+      capabilities: domain.kind === "resource" && !dataConsulted.has(domain.urn)
+        ? data.steady
+        : capabilitiesUnder(data.model, new Survival(graph, domain), data.steadyAssignment, domain.kind === "region" ? regions.filter((r) => r !== domain.region) : regions),
     };
   };
   const domains = domainList.map(outcome);

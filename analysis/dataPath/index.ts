@@ -141,7 +141,8 @@ export interface DataPathInputs {
 export function prepareDataPath(graph: ResourceGraph, regions: readonly string[], writerCluster: GraphNode | undefined, writerRegion: string | undefined, steadySurvival: Survival): Omit<DataPathInputs, "domains"> {
   const model = new DataPathModel(graph, regions);
   const assignment = steadyAssignment(model, writerCluster, writerRegion);
-  return { model, steadyAssignment: assignment, steady: evaluate(model, steadySurvival, assignment, model.regions), steadySurvival };
+  // Through capabilitiesUnder, like every domain, so the liveness checks it makes are recorded too.
+  return { model, steadyAssignment: assignment, steady: capabilitiesUnder(model, steadySurvival, assignment, model.regions), steadySurvival };
 }
 
 export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
