@@ -20,7 +20,7 @@ const mark = { done: "ok", skipped: "skip", failed: "FAIL", "not-run": "-" } as 
 
 export function progressReporter(write: (text: string) => void, opts: ProgressOptions): Progress {
   let timer: NodeJS.Timeout | undefined;
-  let lastObserved = "";
+  const lastObserved = new Map<string, string>();
   const stopTimer = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
@@ -28,7 +28,7 @@ export function progressReporter(write: (text: string) => void, opts: ProgressOp
   const onEvent = (e: EngineEvent) => {
     if (e.type === "start") {
       const label = `[${e.index + 1}/${e.total}] ${e.step.title}`;
-      lastObserved = "";
+      lastObserved.delete(e.step.id);
       if (opts.tty && opts.live) {
         const started = Date.now();
         const draw = () => write(`\r\x1b[K${label} ... ${Math.round((Date.now() - started) / 1000)} s`);
@@ -39,9 +39,11 @@ export function progressReporter(write: (text: string) => void, opts: ProgressOp
         write(`T+${Math.round(e.atSeconds)}s ${label}: started\n`);
       }
     } else if (e.type === "observe") {
-      if (e.observed === lastObserved) return;
-      lastObserved = e.observed;
+      if (e.observed === lastObserved.get(e.step.id)) return;
+      lastObserved.set(e.step.id, e.observed);
       if (!(opts.tty && opts.live)) write(`T+${Math.round(e.atSeconds)}s   ${e.observed}\n`);
+    } else if (e.type === "compensate") {
+      write(`${opts.tty && opts.live ? "" : `T+${Math.round(e.atSeconds)}s `}compensate ${e.record.step}: ${e.record.status === "failed" ? "FAILED " : ""}${e.record.detail}\n`);
     } else {
       stopTimer();
       const r = e.record;
