@@ -65,17 +65,18 @@ export interface DrillPlan {
   readonly warnings: readonly string[];
 }
 
-function rpoBound(targets: DrillTargets, writer: string, when: string): RpoBound {
+function rpoBound(targets: DrillTargets, writer: string, phrase: string): RpoBound {
   const seconds = targets.globalDbRpoSeconds;
-  if (seconds === undefined) return { bounded: false, text: `unbounded ${when}: rds.global_db_rpo is not configured` };
+  const when = phrase ? ` ${phrase}` : "";
+  if (seconds === undefined) return { bounded: false, text: `unbounded${when}: rds.global_db_rpo is not configured` };
   const assumed = targets.rpoBoundAssumed ? " (assumed: the topology does not list rpoBoundRegions)" : "";
   if (targets.rpoBoundRegions.includes(writer)) {
-    return { bounded: true, seconds, text: `bounded at ${seconds} s ${when}: ${writer}'s parameter group sets rds.global_db_rpo${assumed}` };
+    return { bounded: true, seconds, text: `bounded at ${seconds} s${when}: ${writer}'s parameter group sets rds.global_db_rpo${assumed}` };
   }
   return {
     bounded: false,
     seconds,
-    text: `unbounded (lapsed) ${when}: ${writer}'s parameter group does not set rds.global_db_rpo (set in ${targets.rpoBoundRegions.join(", ") || "no region"})${assumed}`,
+    text: `unbounded (lapsed)${when}: ${writer}'s parameter group does not set rds.global_db_rpo (set in ${targets.rpoBoundRegions.join(", ") || "no region"})${assumed}`,
   };
 }
 

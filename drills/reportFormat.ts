@@ -112,7 +112,7 @@ export function reportToText(report: DrillReport): string {
     table.toString(),
     `RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`,
     `RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`,
-    `RPO bound: ${report.rpo.boundAfterDrill.text}`,
+    ...(report.kind === "region" ? [`RPO bound: ${report.rpo.boundAfterDrill.text}`] : []),
     "Final state:",
     ...finalStateLines(report).map((l) => `  ${l}`),
   ];

@@ -90,14 +90,19 @@ describe("progress display", () => {
     expect(lines).toEqual(["T+30s [3/7] Switch over Aurora: started\n", "T+30s   writer=us-east-1\n", "T+210s [3/7] Switch over Aurora: ok (180 s)\n"]);
   });
 
-  it("redraws one line with the running step and elapsed time on a TTY", () => {
+  it("redraws one line with the running steps and their elapsed time on a TTY, side by side when they run in parallel", () => {
     const lines: string[] = [];
     const p = progressReporter((s) => lines.push(s), { tty: true, live: true });
-    const step = { id: "x", title: "Promote the session store" } as never;
-    p.onEvent({ type: "start", index: 3, total: 7, step, atSeconds: 0 });
-    p.onEvent({ type: "end", index: 3, total: 7, record: { title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
+    const aurora = { id: "promote-aurora", title: "Switch over Aurora" } as never;
+    const redis = { id: "promote-redis", title: "Promote the session store" } as never;
+    p.onEvent({ type: "start", index: 3, total: 9, step: aurora, atSeconds: 0 });
+    p.onEvent({ type: "start", index: 4, total: 9, step: redis, atSeconds: 0 });
+    p.onEvent({ type: "end", index: 4, total: 9, record: { id: "promote-redis", title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
     p.stop();
-    expect(lines[0]).toBe("\r\x1b[K[4/7] Promote the session store ... 0 s");
-    expect(lines.at(-1)).toBe("\r\x1b[K[4/7] Promote the session store: FAIL (5 s) boom\n");
+    expect(lines[0]).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s");
+    expect(lines[1]).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s | [5/9] Promote the session store ... 0 s");
+    expect(lines[2]).toBe("\r\x1b[K[5/9] Promote the session store: FAIL (5 s) boom\n");
+    // The step still running keeps its live line.
+    expect(lines.at(-1)).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s");
   });
 });
