@@ -206,8 +206,11 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     return;
   }
   if (o.execute && !o.yes) {
-    out(describePlan(plan));
-    out(`(in execute mode the current writer is read from AWS before any step runs; the topology says ${topology.writerRegion})\n`);
+    if (o.format === "json") out(planJson(plan));
+    else {
+      out(describePlan(plan));
+      out(`(in execute mode the current writer is read from AWS before any step runs; the topology says ${topology.writerRegion})\n`);
+    }
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;

@@ -125,13 +125,9 @@ describe.concurrent("drill through bin/ha-blueprint.js", () => {
     expect(r.err).toMatch(/ha-blueprint: drill stopped at promote-aurora: TimeoutError: failoverGlobalCluster: the request timed out/);
   });
 
-  it("bad input is one clear line and exit 2, never a stack trace; a missing Pulumi CLI is said plainly", async () => {
-    const [bad, nopulumi] = await Promise.all([
-      drill(["--topology", topo, "--to", "us-west-2", "--mode", "sideways"]),
-      drill(["--stack", "prod", "--to", "us-west-2", "--mode", "planned", "--execute"], { noPulumi: true }),
-    ]);
-    expect([bad.code, nopulumi.code]).toEqual([2, 2]);
-    expect(bad.err).toBe("ha-blueprint: --mode sideways is not allowed (allowed: planned, unplanned)\n");
+  it("a missing Pulumi CLI is one clear line and exit 2, never a stack trace", async () => {
+    const nopulumi = await drill(["--stack", "prod", "--to", "us-west-2", "--mode", "planned", "--execute"], { noPulumi: true });
+    expect(nopulumi.code).toBe(2);
     expect(nopulumi.err).toMatch(/^ha-blueprint: cannot read the deployed stack prod through the Pulumi CLI: the Pulumi CLI was not found on PATH .*\n$/);
   });
 });
