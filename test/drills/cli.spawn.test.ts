@@ -22,6 +22,8 @@ interface Run {
   readonly out: string;
   readonly err: string;
   readonly pulumi: string[][];
+  /** With the preload: the AWS commands that change something, in order, as `Command@region`. */
+  readonly aws: string[];
 }
 
 let dir: string;
@@ -48,6 +50,7 @@ function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; prel
     AWS_EC2_METADATA_DISABLED: "true",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     ...(opts.pulumi ? { FAKE_PULUMI_STATE: opts.pulumi.state, FAKE_PULUMI_LOG: opts.pulumi.log } : {}),
+    ...(opts.preload && opts.pulumi ? { FAKE_AWS_LOG: `${opts.pulumi.log}.aws` } : {}),
   };
   const argv = [...(opts.preload ? ["--require", PRELOAD] : []), BIN, "drill", ...args];
   return new Promise((resolve, reject) => {
@@ -61,7 +64,8 @@ function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; prel
     child.on("close", (code) => {
       clearTimeout(timer);
       const log = opts.pulumi && fs.existsSync(opts.pulumi.log) ? fs.readFileSync(opts.pulumi.log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
-      resolve({ code, out, err, pulumi: log });
+      const awsLog = opts.preload && opts.pulumi && fs.existsSync(`${opts.pulumi.log}.aws`) ? (JSON.parse(fs.readFileSync(`${opts.pulumi.log}.aws`, "utf8")) as string[]) : [];
+      resolve({ code, out, err, pulumi: log, aws: awsLog });
     });
   });
 }
@@ -102,6 +106,8 @@ describe.concurrent("drill through bin/ha-blueprint.js", () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
     expect(report).toMatchObject({ outcome: "succeeded", finalState: { writer: { database: "us-west-2", sessions: "us-west-2" }, dials: { "us-east-1": 100, "us-west-2": 100 }, sessionRecord: "us-west-2" } });
+    expect(r.aws.filter((m) => m.startsWith("Switchover") || m.startsWith("ChangeResourceRecordSets"))).toEqual(["SwitchoverGlobalClusterCommand@us-west-2", "ChangeResourceRecordSetsCommand@us-east-1"]);
+    expect(r.aws.some((m) => m.startsWith("FailoverGlobalClusterCommand"))).toBe(false);
     const sets = r.pulumi.filter((a) => a[0] === "config" && a[1] === "set").map((a) => `${a.includes("--path") ? "--path " : ""}${a[a.indexOf("set") + (a.includes("--path") ? 2 : 1)]}=${a[a.indexOf("--") + 1]}`);
     expect(sets).toEqual(['ha-blueprint:currentWriterRegion=us-west-2', '--path ha-blueprint:routing.trafficDials["us-east-1"]=100', '--path ha-blueprint:routing.trafficDials["us-west-2"]=100']);
     expect(r.pulumi.some((a) => a.includes("ha-blueprint:writerRegion"))).toBe(false);
