@@ -1,6 +1,6 @@
 import type { DrillAws, IngressRuleView } from "./aws";
 import { describeError, type DrillFacts, type EngineResult } from "./engine";
-import { describeLive, readLiveState, type LiveState } from "./live";
+import { readLiveState, type LiveState } from "./live";
 import type { DrillPlan } from "./plan";
 import { isFenced, unfencedRule } from "./steps/fence";
 import { cli, regionTargets } from "./steps/shared";
@@ -185,4 +185,3 @@ export function nextCommands(i: NextCommandInputs): string[] {
   return out;
 }
 
-export { describeLive };

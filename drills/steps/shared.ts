@@ -2,13 +2,12 @@ import { CONTROL_PLANES } from "../../analysis/constants";
 import { PROJECT } from "../../config/schema";
 import type { GlobalClusterView, GlobalReplicationGroupView, IngressRuleView } from "../aws";
 import type { StepContext } from "../engine";
-import { regionOfArn, regionOfCluster } from "../live";
+import { regionOfCluster } from "../live";
 import type { DrillPlan } from "../plan";
 import type { RegionTargets } from "../topology";
 
 /** Helpers shared by the drill steps: health probes, state summaries, manual command lines. */
 
-export { regionOfArn };
 
 export function regionTargets(plan: DrillPlan, region: string): RegionTargets {
   const r = plan.targets.regions[region];
