@@ -185,3 +185,33 @@ export function cite(key: TimingKey): string {
   const c: TimingConstant = TIMINGS[key];
   return `${c.source} [${c.confidence}]`;
 }
+
+// ------------------------------------------------------------------------------------------------
+// Drill-only timings (owned by drills/; kept apart from TIMINGS so the analysis model can change
+// independently). The drill simulator and the cloud model used by the drill tests read these.
+// ------------------------------------------------------------------------------------------------
+
+export const DRILL_TIMINGS = {
+  route53ChangePropagation: {
+    value: 60,
+    floor: 0,
+    source: "Route 53 FAQ: record changes are designed to reach every authoritative server \"within 60 seconds under normal conditions\"; GetChange reports INSYNC then",
+    confidence: "A-w",
+    note: "Resolvers keep the old answer for up to the record TTL after INSYNC.",
+  },
+  auroraGlobalVerification: {
+    value: 10,
+    source: "RDS API Reference, FailoverState: `pending` while the primary and the chosen secondary are verified; no duration is published",
+    confidence: "E",
+  },
+  auroraSwitchoverUnreachablePrimary: {
+    value: 300,
+    source: "AWS guidance (aws-solutions-library-samples crossregion-failover issue #9): in a real outage a switchover \"will fail and ... could take some time to return an error\"; no figure",
+    confidence: "E",
+  },
+  auroraOldPrimaryRebuild: {
+    value: 1800,
+    source: `${AURORA_DR}: rebuilding the other secondaries after a failover takes "a few minutes to several hours"`,
+    confidence: "A",
+  },
+} as const satisfies Record<string, TimingConstant>;

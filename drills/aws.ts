@@ -1,7 +1,7 @@
 /**
  * The small AWS surface a drill uses. `SdkDrillAws` (sdkAws.ts) implements it with AWS SDK v3
- * clients; `SimulatedAws` (simulator.ts) implements it on a virtual clock from the budget model.
- * The step engine only sees this interface, so the simulator exercises the very same steps.
+ * clients; `SimulatedAws` (simulator.ts) implements it on the cloud model (cloudModel.ts). The step
+ * engine only sees this interface, so a simulation exercises the very same steps.
  *
  * Views carry only what the steps read; each maps 1:1 to an SDK response field named in the comment.
  */
@@ -9,7 +9,7 @@
 /** DescribeGlobalClusters -> GlobalClusters[0]. */
 export interface GlobalClusterView {
   readonly id: string;
-  /** `Status`, e.g. available, failing-over. */
+  /** `Status`, e.g. available. */
   readonly status: string;
   /** `Endpoint`: the global writer endpoint. */
   readonly endpoint?: string;
@@ -19,7 +19,11 @@ export interface GlobalClusterView {
     /** `SynchronizationStatus`: connected | pending-resync. */
     readonly synchronization?: string;
   }>;
-  /** `FailoverState`: absent when no switchover/failover is pending or running. */
+  /**
+   * `FailoverState`: absent when no switchover/failover is pending or running. Status is one of
+   * pending, switching-over, failing-over, cancelling (RDS API Reference, FailoverState);
+   * `IsDataLossAllowed` tells a failover from a switchover.
+   */
   readonly failover?: { readonly status: string; readonly fromArn?: string; readonly toArn?: string; readonly dataLossAllowed?: boolean };
 }
 
@@ -41,6 +45,7 @@ export interface DbClusterView {
 /** DescribeGlobalReplicationGroups(ShowMemberInfo) -> GlobalReplicationGroups[0]. */
 export interface GlobalReplicationGroupView {
   readonly id: string;
+  /** `Status`: available, modifying (while a failover runs), primary-only ... */
   readonly status: string;
   readonly members: ReadonlyArray<{ readonly replicationGroupId: string; readonly region: string; readonly role: string; readonly status?: string }>;
 }
@@ -66,6 +71,26 @@ export interface EndpointGroupView {
   readonly healthCheck: { readonly port?: number; readonly protocol?: string; readonly path?: string; readonly intervalSeconds?: number; readonly thresholdCount?: number };
 }
 
+/** One CNAME as ListResourceRecordSets returns it (the session-writer record). */
+export interface DnsRecordView {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl?: number;
+  readonly values: readonly string[];
+}
+
+/** DescribeSecurityGroupRules -> one ingress rule; what ModifySecurityGroupRules takes back. */
+export interface IngressRuleView {
+  readonly id: string;
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly cidrIpv4?: string;
+  readonly referencedGroupId?: string;
+  readonly prefixListId?: string;
+  readonly description?: string;
+}
+
 export interface MetricQuery {
   readonly region: string;
   readonly namespace: string;
@@ -79,6 +104,7 @@ export interface MetricQuery {
 export interface DrillAws {
   describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterView>;
   switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
+  /** Always with AllowDataLoss: without it the API performs a switchover (RDS API Reference). */
   failoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void>;
   describeDbCluster(region: string, clusterId: string): Promise<DbClusterView>;
   failoverDbCluster(region: string, clusterId: string, targetInstanceId: string): Promise<void>;
@@ -90,6 +116,20 @@ export interface DrillAws {
   setTrafficDial(current: EndpointGroupView, percent: number): Promise<void>;
   /** Latest datapoint of a metric in the window, or undefined when there is none. */
   latestMetric(query: MetricQuery): Promise<number | undefined>;
+  /** Route 53 (control plane in us-east-1): the record, or undefined when it does not exist. */
+  getRecord(hostedZoneId: string, name: string, type: string): Promise<DnsRecordView | undefined>;
+  /** ChangeResourceRecordSets UPSERT; returns the change id GetChange polls. */
+  upsertRecord(hostedZoneId: string, record: { name: string; type: string; ttl: number; value: string }): Promise<string>;
+  /** GetChange: PENDING until every Route 53 authoritative server has the change, then INSYNC. */
+  getChange(changeId: string): Promise<"PENDING" | "INSYNC">;
+  /** GetHealthCheck -> HealthCheckConfig.Inverted. */
+  healthCheckInverted(healthCheckId: string): Promise<boolean>;
+  /** UpdateHealthCheck Inverted: an inverted check reports unhealthy while its target is healthy. */
+  setHealthCheckInverted(healthCheckId: string, inverted: boolean): Promise<void>;
+  /** DescribeSecurityGroupRules (ingress only) for one group. */
+  ingressRules(region: string, groupId: string): Promise<IngressRuleView[]>;
+  /** ModifySecurityGroupRules: rewrites rules in place (same rule ids, so Pulumi sees an update, not a replacement). */
+  modifyIngressRules(region: string, groupId: string, rules: readonly IngressRuleView[]): Promise<void>;
 }
 
 /** Time source: the real clock for execution, a virtual one for simulation (no real sleeping). */
@@ -97,29 +137,102 @@ export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** A cancellable timer, for step deadlines (cancel it, or a virtual clock would later jump to it). */
+  timer(ms: number): { readonly promise: Promise<void>; cancel(): void };
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  timer: (ms) => {
+    let handle: NodeJS.Timeout | undefined;
+    const promise = new Promise<void>((resolve) => {
+      handle = setTimeout(resolve, ms);
+      handle.unref();
+    });
+    return { promise, cancel: () => clearTimeout(handle) };
+  },
 };
 
-/** Advances only when someone sleeps; the simulator reads it to decide what has happened yet. */
+/**
+ * A discrete-event virtual clock: `sleep` registers a timer; once every task that can run has run
+ * (a macrotask turn with nothing left in the microtask queue), time jumps to the earliest timer.
+ * So steps that run in parallel see one shared timeline, and a simulated call that hangs until its
+ * request timeout takes exactly that long. Only for in-memory fakes: a task waiting on real I/O
+ * would be overtaken by the jump.
+ */
 export class VirtualClock implements Clock {
+  private timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
+  private seq = 0;
+  private scheduled = false;
+
   constructor(private current = 0) {}
+
   now(): number {
     return this.current;
   }
-  async sleep(ms: number): Promise<void> {
-    this.current += Math.max(0, ms);
+
+  sleep(ms: number): Promise<void> {
+    return this.timer(ms).promise;
   }
+
+  timer(ms: number): { promise: Promise<void>; cancel(): void } {
+    let entry!: { at: number; seq: number; resolve: () => void };
+    const promise = new Promise<void>((resolve) => {
+      entry = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
+    });
+    this.timers.push(entry);
+    this.schedule();
+    return {
+      promise,
+      cancel: () => {
+        this.timers = this.timers.filter((t) => t !== entry);
+      },
+    };
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.advance());
+  }
+
+  private advance(): void {
+    this.scheduled = false;
+    if (this.timers.length === 0) return;
+    this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const at = this.timers[0].at;
+    const due = this.timers.filter((t) => t.at === at);
+    this.timers = this.timers.filter((t) => t.at !== at);
+    this.current = Math.max(this.current, at);
+    for (const t of due) t.resolve();
+    if (this.timers.length > 0) this.schedule();
+  }
+}
+
+/** What the drill records in the stack config: runtime state only, never `writerRegion` (program shape). */
+export interface RecordedState {
+  /** `ha-blueprint:currentWriterRegion`; undefined when the key is not set. */
+  readonly currentWriterRegion?: string;
+  /** `ha-blueprint:routing.trafficDials`. */
+  readonly trafficDials: Readonly<Record<string, number>>;
+}
+
+export interface PreviewResult {
+  /** Change counts (create, update, delete, replace, same ...). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** The lines of the preview diff that name a change, for the report. */
+  readonly diff: readonly string[];
 }
 
 /** Stack config the drill reconciles after a switchover, behind an interface so tests stub it. */
 export interface StackConfigStore {
   readonly description: string;
-  read(): Promise<{ writerRegion?: string; trafficDials: Record<string, number> }>;
-  write(change: { writerRegion?: string; trafficDials?: Record<string, number> }): Promise<void>;
-  /** `pulumi preview` change counts after the write (create, update, delete, replace, same ...). */
-  preview(): Promise<Record<string, number>>;
+  /** The stack file the write lands in (when config lives in a file): it must be committed. */
+  readonly stackFile?: string;
+  read(): Promise<RecordedState>;
+  /** Sets `currentWriterRegion` (removes it when undefined) and every listed dial. */
+  write(state: RecordedState): Promise<void>;
+  /** `pulumi preview` against the recorded config; aborted through `signal` at the step deadline. */
+  preview(opts: { signal?: AbortSignal }): Promise<PreviewResult>;
 }

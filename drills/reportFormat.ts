@@ -59,7 +59,11 @@ export function reportToMarkdown(report: DrillReport): string {
     `| RTO | ${secs(report.rto.measuredSeconds)} | ${secs(report.rto.serviceSeconds)} | ${report.rto.budgetSeconds} s | ${report.rto.objectiveSeconds} s | ${verdict(report.rto.met)} |`,
     `| RPO | ${secs(report.rpo.measuredSeconds)} | ${secs(report.rpo.measuredSeconds)} | ${report.rpo.budgetSeconds} s | ${report.rpo.objectiveSeconds} s | ${verdict(report.rpo.met)} |`,
     "",
-    `RPO basis: ${report.rpo.basis}.`,
+    `RPO basis: ${report.rpo.basis}. RPO bound: ${report.rpo.boundDuringDrill.text}; ${report.rpo.boundAfterDrill.text}.`,
+    "",
+    `**${report.summary}**`,
+    "",
+    ...finalStateLines(report).map((l) => `- ${l}`),
   ];
   if (report.rto.modelledTerms.length > 0) {
     lines.push("", `Modelled terms a drill cannot observe (added to the drill time): ${report.rto.modelledTerms.map((t) => `${t.label} ${t.seconds} s`).join(", ")}.`);
@@ -69,6 +73,10 @@ export function reportToMarkdown(report: DrillReport): string {
     const notes = [...s.notes, ...s.warnings.map((w) => `warning: ${w}`)].join("<br>").replace(/\|/g, "\\|");
     lines.push(`| ${s.title} | ${s.status} | ${s.status === "not-run" ? "" : secs(s.startSeconds)} | ${s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)} | ${notes} |`);
   }
+  if (report.compensations.length > 0) {
+    lines.push("", "## Compensation", "", ...report.compensations.map((c) => `- \`${c.step}\` ${c.status}: ${c.detail}`));
+  }
+  if (report.nextCommands.length > 0) lines.push("", "## Next commands", "", "```sh", ...report.nextCommands, "```");
   if (report.failure) {
     lines.push(
       "",
@@ -80,12 +88,6 @@ export function reportToMarkdown(report: DrillReport): string {
       "",
       "```",
       report.failure.observed ?? "(none recorded)",
-      "```",
-      "",
-      "Next manual commands:",
-      "",
-      "```sh",
-      ...report.failure.nextCommands,
       "```",
     );
   }
@@ -106,16 +108,34 @@ export function reportToText(report: DrillReport): string {
   }
   const lines = [
     `${report.title} (stack ${report.stack}${report.simulated ? ", simulated" : ""}): ${report.outcome}`,
+    report.summary,
     table.toString(),
     `RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`,
     `RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`,
+    ...(report.kind === "region" ? [`RPO bound: ${report.rpo.boundAfterDrill.text}`] : []),
+    "Final state:",
+    ...finalStateLines(report).map((l) => `  ${l}`),
   ];
   if (report.writerEndpoint) lines.push(`Global writer endpoint: ${report.writerEndpoint}`);
-  if (report.failure) {
-    lines.push(`FAILED at ${report.failure.step}: ${report.failure.error}`, `Observed: ${report.failure.observed ?? "(none)"}`, "Next manual commands:", ...report.failure.nextCommands.map((c) => `  ${c}`));
-  }
+  if (report.failure) lines.push(`FAILED at ${report.failure.step}: ${report.failure.error}`, `Observed: ${report.failure.observed ?? "(none)"}`);
+  for (const c of report.compensations) lines.push(`compensation ${c.step} ${c.status}: ${c.detail}`);
+  if (report.nextCommands.length > 0) lines.push("Next commands:", ...report.nextCommands.map((c) => `  ${c}`));
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The final state as short lines: roles, dials, record, fences, then problems and notes. */
+export function finalStateLines(report: DrillReport): string[] {
+  const f = report.finalState;
+  const lines = [`database writer: ${f.writer.database ?? "unknown"}${f.databaseOperation ? ` (${f.databaseOperation})` : ""}; session store primary: ${f.writer.sessions ?? "unknown"}`];
+  const dials = Object.entries(f.dials);
+  if (dials.length > 0) lines.push(`traffic dials: ${dials.map(([r, d]) => `${r} ${d === null ? "unknown" : `${d}%`}`).join(", ")}`);
+  if (f.sessionRecord !== undefined) lines.push(`session-writer record: ${f.sessionRecord ?? "unknown"}`);
+  const fenced = Object.entries(f.fenced);
+  if (fenced.length > 0) lines.push(`fenced: ${fenced.map(([r, g]) => `${r} (${g.join(", ")})`).join("; ")}`);
+  for (const p of f.problems) lines.push(`PROBLEM: ${p}`);
+  for (const n of f.notes) lines.push(`note: ${n}`);
+  return lines;
 }
 
 /** Writes the report, choosing the format by extension (.json or .md). */

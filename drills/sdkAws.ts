@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeSecurityGroupRulesCommand, EC2Client, ModifySecurityGroupRulesCommand, type SecurityGroupRule } from "@aws-sdk/client-ec2";
 import {
   DescribeGlobalReplicationGroupsCommand,
   DescribeReplicationGroupsCommand,
@@ -16,44 +17,72 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHealthCheckCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+  UpdateHealthCheckCommand,
+} from "@aws-sdk/client-route-53";
 import { CONTROL_PLANES } from "../analysis/constants";
+import { SDK_LIMITS } from "./limits";
 import type {
   DbClusterView,
+  DnsRecordView,
   DrillAws,
   EndpointGroupView,
   GlobalClusterView,
   GlobalReplicationGroupView,
+  IngressRuleView,
   MetricQuery,
   ReplicationGroupView,
 } from "./aws";
 
+type Profile = keyof typeof SDK_LIMITS;
+
+function clientConfig(region: string, profile: Profile, maxAttempts?: number) {
+  const l = SDK_LIMITS[profile];
+  return {
+    region,
+    maxAttempts: maxAttempts ?? l.maxAttempts,
+    requestHandler: { requestTimeout: l.requestTimeoutMs, connectionTimeout: l.connectionTimeoutMs, throwOnRequestTimeout: true },
+  };
+}
+
 /**
- * DrillAws over AWS SDK v3: one client per service and region, created on first use with the
- * default credential chain. Regional APIs are called in the region passed in (the TARGET region
+ * DrillAws over AWS SDK v3: one client per service, region and profile, created on first use with
+ * the default credential chain. Regional APIs are called in the region passed in (the TARGET region
  * for promotions, so they work while the old primary is down); Global Accelerator is called in
- * us-west-2, its only control-plane region.
+ * us-west-2 and Route 53 in us-east-1, their control-plane regions.
  */
 export class SdkDrillAws implements DrillAws {
-  private readonly rdsClients = new Map<string, RDSClient>();
-  private readonly cacheClients = new Map<string, ElastiCacheClient>();
-  private readonly cwClients = new Map<string, CloudWatchClient>();
-  private gaClient?: GlobalAcceleratorClient;
+  private readonly clients = new Map<string, unknown>();
+  private readonly suspects = new Set<string>();
 
   constructor(private readonly options: { maxAttempts?: number } = {}) {}
 
-  private rds(region: string): RDSClient {
-    return cached(this.rdsClients, region, () => new RDSClient({ region, maxAttempts: this.options.maxAttempts ?? 3 }));
+  /** Calls to this region get the short `suspect` limits (an unplanned failover's source). */
+  suspect(region: string): void {
+    this.suspects.add(region);
   }
-  private cache(region: string): ElastiCacheClient {
-    return cached(this.cacheClients, region, () => new ElastiCacheClient({ region, maxAttempts: this.options.maxAttempts ?? 3 }));
+
+  private client<T>(kind: string, region: string, make: (config: ReturnType<typeof clientConfig>) => T): T {
+    const profile: Profile = this.suspects.has(region) ? "suspect" : "normal";
+    const key = `${kind}/${region}/${profile}`;
+    let c = this.clients.get(key) as T | undefined;
+    if (!c) {
+      c = make(clientConfig(region, profile, profile === "normal" ? this.options.maxAttempts : undefined));
+      this.clients.set(key, c);
+    }
+    return c;
   }
-  private cw(region: string): CloudWatchClient {
-    return cached(this.cwClients, region, () => new CloudWatchClient({ region, maxAttempts: this.options.maxAttempts ?? 3 }));
-  }
-  private ga(): GlobalAcceleratorClient {
-    this.gaClient ??= new GlobalAcceleratorClient({ region: CONTROL_PLANES.globalAccelerator.region, maxAttempts: this.options.maxAttempts ?? 3 });
-    return this.gaClient;
-  }
+  private rds = (region: string) => this.client("rds", region, (c) => new RDSClient(c));
+  private cache = (region: string) => this.client("elasticache", region, (c) => new ElastiCacheClient(c));
+  private cw = (region: string) => this.client("cloudwatch", region, (c) => new CloudWatchClient(c));
+  private ec2 = (region: string) => this.client("ec2", region, (c) => new EC2Client(c));
+  private ga = () => this.client("ga", CONTROL_PLANES.globalAccelerator.region, (c) => new GlobalAcceleratorClient(c));
+  private r53 = () => this.client("route53", CONTROL_PLANES.route53.region, (c) => new Route53Client(c));
 
   async describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterView> {
     const out = await this.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
@@ -177,7 +206,8 @@ export class SdkDrillAws implements DrillAws {
       new UpdateEndpointGroupCommand({
         EndpointGroupArn: current.arn,
         TrafficDialPercentage: percent,
-        // Re-send what Describe returned (defensive: unverified whether omitted fields reset).
+        // Re-send what Describe returned (defensive: the API reference gives defaults for these
+        // fields and does not say whether an update without them resets them).
         ...(hc.port !== undefined ? { HealthCheckPort: hc.port } : {}),
         ...(hc.protocol !== undefined ? { HealthCheckProtocol: hc.protocol as "TCP" | "HTTP" | "HTTPS" } : {}),
         ...(hc.path !== undefined ? { HealthCheckPath: hc.path } : {}),
@@ -210,13 +240,87 @@ export class SdkDrillAws implements DrillAws {
     );
     return out.MetricDataResults?.[0]?.Values?.[0];
   }
+
+  async getRecord(hostedZoneId: string, name: string, type: string): Promise<DnsRecordView | undefined> {
+    const out = await this.r53().send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: type as "CNAME", MaxItems: 1 }));
+    const rs = out.ResourceRecordSets?.[0];
+    // The listing starts at the name; it returns the next record when the name does not exist.
+    if (!rs || normalizeName(rs.Name) !== normalizeName(name) || rs.Type !== type) return undefined;
+    return { name: rs.Name ?? name, type: rs.Type, ttl: rs.TTL, values: (rs.ResourceRecords ?? []).map((r) => r.Value ?? "") };
+  }
+
+  async upsertRecord(hostedZoneId: string, record: { name: string; type: string; ttl: number; value: string }): Promise<string> {
+    const out = await this.r53().send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        ChangeBatch: {
+          Comment: "ha-blueprint drill: session writer follows the datastore primary",
+          Changes: [{ Action: "UPSERT", ResourceRecordSet: { Name: record.name, Type: record.type as "CNAME", TTL: record.ttl, ResourceRecords: [{ Value: record.value }] } }],
+        },
+      }),
+    );
+    const id = out.ChangeInfo?.Id;
+    if (!id) throw new Error(`ChangeResourceRecordSets returned no change id for ${record.name}`);
+    return id;
+  }
+
+  async getChange(changeId: string): Promise<"PENDING" | "INSYNC"> {
+    const out = await this.r53().send(new GetChangeCommand({ Id: changeId.replace(/^\/change\//, "") }));
+    return out.ChangeInfo?.Status === "INSYNC" ? "INSYNC" : "PENDING";
+  }
+
+  async healthCheckInverted(healthCheckId: string): Promise<boolean> {
+    const out = await this.r53().send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId }));
+    return out.HealthCheck?.HealthCheckConfig?.Inverted === true;
+  }
+
+  async setHealthCheckInverted(healthCheckId: string, inverted: boolean): Promise<void> {
+    await this.r53().send(new UpdateHealthCheckCommand({ HealthCheckId: healthCheckId, Inverted: inverted }));
+  }
+
+  async ingressRules(region: string, groupId: string): Promise<IngressRuleView[]> {
+    const rules: SecurityGroupRule[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.ec2(region).send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }], NextToken: token }));
+      rules.push(...(out.SecurityGroupRules ?? []));
+      token = out.NextToken;
+    } while (token);
+    return rules
+      .filter((r) => r.IsEgress !== true)
+      .map((r) => ({
+        id: r.SecurityGroupRuleId ?? "",
+        protocol: r.IpProtocol ?? "tcp",
+        fromPort: r.FromPort ?? -1,
+        toPort: r.ToPort ?? -1,
+        ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
+        ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+        ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
+        ...(r.Description !== undefined ? { description: r.Description } : {}),
+      }));
+  }
+
+  async modifyIngressRules(region: string, groupId: string, rules: readonly IngressRuleView[]): Promise<void> {
+    await this.ec2(region).send(
+      new ModifySecurityGroupRulesCommand({
+        GroupId: groupId,
+        SecurityGroupRules: rules.map((r) => ({
+          SecurityGroupRuleId: r.id,
+          SecurityGroupRule: {
+            IpProtocol: r.protocol,
+            FromPort: r.fromPort,
+            ToPort: r.toPort,
+            ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
+            ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}),
+            ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
+            ...(r.description !== undefined ? { Description: r.description } : {}),
+          },
+        })),
+      }),
+    );
+  }
 }
 
-function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
-  let v = map.get(key);
-  if (!v) {
-    v = make();
-    map.set(key, v);
-  }
-  return v;
+function normalizeName(name: string | undefined): string {
+  return (name ?? "").replace(/\.$/, "").toLowerCase();
 }

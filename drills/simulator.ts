@@ -1,292 +1,283 @@
 import { TIMINGS } from "../analysis/constants";
 import type {
+  Clock,
   DbClusterView,
+  DnsRecordView,
   DrillAws,
   EndpointGroupView,
   GlobalClusterView,
   GlobalReplicationGroupView,
+  IngressRuleView,
   MetricQuery,
+  PreviewResult,
+  RecordedState,
   ReplicationGroupView,
   StackConfigStore,
-  VirtualClock,
 } from "./aws";
+import { AwsError, CloudModel, type CloudModelSpec } from "./cloudModel";
+import type { Phase } from "./engine";
+import { SDK_LIMITS } from "./limits";
 import type { DrillPlan } from "./plan";
 
 /**
- * A simulated AWS for `drill --simulate`: the same DrillAws interface, state that evolves on a
- * virtual clock, durations from the budget model (promotion times from constants.ts, detection
- * from the stack's health-check settings). Running the real steps against it yields the timeline
- * the budget predicts, without sleeping or calling AWS.
+ * `drill --simulate`: the same DrillAws interface on the cloud model (cloudModel.ts), on a virtual
+ * clock, with durations from the budget model's documented timings. An unplanned drill simulates
+ * the loss of the source region (unless it is a rehearsal): its APIs hang until the request
+ * timeout, its entry is unhealthy. `--inject-fault STEP[:kind]` makes that step's calls fail.
  */
 
-export interface SimulationFaults {
-  /** A promotion that never finishes (the step must time out with the state it saw). */
-  readonly stuck?: "aurora" | "redis";
-  /** Calls that throw, by DrillAws method name. */
-  readonly throwOn?: Partial<Record<keyof DrillAws, Error>>;
+export const FAULT_KINDS = ["timeout", "throttle", "reject"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface InjectedFault {
+  readonly step: string;
+  readonly kind: FaultKind;
 }
 
-interface SimRegion {
-  readonly name: string;
-  readonly clusterArn: string;
-  readonly clusterId: string;
-  readonly instances: Array<{ id: string; az: string; isWriter: boolean; tier: number }>;
-  readonly rgId: string;
-  readonly nodes: Array<{ id: string; az: string; primary: boolean }>;
-  readonly endpointGroupArn?: string;
-  readonly healthCheckId?: string;
-  dial: number;
-  readonly healthyTargets: number;
+/** Calls that change something: under a `timeout` fault they reach AWS, but the answer is lost. */
+const MUTATING = new Set<keyof DrillAws>([
+  "switchoverGlobalCluster",
+  "failoverGlobalCluster",
+  "failoverDbCluster",
+  "failoverGlobalReplicationGroup",
+  "testFailover",
+  "setTrafficDial",
+  "upsertRecord",
+  "setHealthCheckInverted",
+  "modifyIngressRules",
+]);
+
+const REJECTIONS: Partial<Record<keyof DrillAws, [string, string]>> = {
+  switchoverGlobalCluster: ["InvalidGlobalClusterStateFault", "The global cluster is not in a valid state for switchover (injected)."],
+  failoverGlobalCluster: ["InvalidGlobalClusterStateFault", "The global cluster is not in a valid state for failover (injected)."],
+  failoverGlobalReplicationGroup: ["InvalidGlobalReplicationGroupStateFault", "The Global datastore is not available or in primary-only state. (injected)"],
+  setTrafficDial: ["AccessDeniedException", "User is not authorized to perform globalaccelerator:UpdateEndpointGroup (injected)."],
+  upsertRecord: ["InvalidChangeBatch", "[RRSet with DNS name ... is not permitted in zone ...] (injected)"],
+  modifyIngressRules: ["UnauthorizedOperation", "You are not authorized to perform ec2:ModifySecurityGroupRules (injected)."],
+};
+
+/** The error a faulted call ends with, shaped like the SDK's (or the Pulumi CLI's). */
+function faultError(kind: FaultKind, method: string): Error {
+  if (method.startsWith("pulumi ")) {
+    if (kind === "timeout") return new Error(`${method} did not answer in time (injected); it may have written`);
+    if (kind === "throttle") return new Error(`${method}: 429 Too Many Requests from the backend (injected)`);
+    return new Error(`${method}: permission denied on the stack (injected)`);
+  }
+  if (kind === "timeout") return Object.assign(new AwsError("TimeoutError", `${method}: the request timed out after ${SDK_LIMITS.normal.requestTimeoutMs} ms (injected); AWS may have applied it`), { code: "ETIMEDOUT" });
+  if (kind === "throttle") return new AwsError("ThrottlingException", `${method}: Rate exceeded (injected; still throttled after ${SDK_LIMITS.normal.maxAttempts} attempts)`);
+  const [name, message] = REJECTIONS[method as keyof DrillAws] ?? ["AccessDeniedException", `User is not authorized to perform ${method} (injected).`];
+  return new AwsError(name, message);
 }
 
-interface Pending {
-  readonly kind: "aurora" | "redis" | "dbFailover" | "testFailover";
-  readonly region: string;
-  readonly completesAt: number;
-  readonly apply: () => void;
-  readonly dataLoss?: boolean;
-  readonly fromRegion?: string;
+/** Builds the model of the drill's regions from its plan, in the state the topology describes. */
+export function modelSpecFromPlan(plan: DrillPlan): CloudModelSpec {
+  const regions = Object.values(plan.targets.regions).map((t, i) => ({
+    name: t.region,
+    clusterId: t.auroraClusterId,
+    clusterArn: t.auroraClusterArn,
+    engineVersion: "16.6",
+    azs: t.availabilityZones,
+    instanceCount: Math.max(1, plan.settings.database.instancesPerRegion.value),
+    rgId: t.replicationGroupId,
+    nodeCount: Math.max(1, plan.settings.sessions.nodesPerRegion.value),
+    primaryEndpoint: plan.targets.writerRecord?.targets[t.region] ?? `master.${t.replicationGroupId}.sim.cache.amazonaws.com`,
+    endpointGroupArn: t.endpointGroupArn,
+    healthCheckId: t.healthCheckId,
+    dbSgId: t.dbSecurityGroupId,
+    cacheSgId: t.cacheSecurityGroupId,
+    appSgId: `sg-sim-${t.region}-app`,
+    cidr: `10.${20 + i}.0.0/16`,
+    healthyTargets: t.minHealthyTargets,
+    // A failback target was left drained by the earlier drill.
+    dial: plan.failback && t.region === plan.target ? 0 : 100,
+    // AZ drills start from the interesting state: writer and primary in the AZ being drilled.
+    writerAzIndex: plan.az ? Math.max(0, t.availabilityZones.indexOf(plan.az)) : 0,
+  }));
+  const writer = plan.kind === "az" ? plan.settings.writerRegion : plan.source;
+  const rec = plan.targets.writerRecord;
+  return {
+    regions,
+    globalClusterId: plan.targets.globalClusterId,
+    globalEndpoint: plan.targets.globalWriterEndpoint ?? `${plan.targets.globalClusterId}.global-sim.global.rds.amazonaws.com`,
+    grgId: plan.targets.globalReplicationGroupId,
+    // An AZ drill in a secondary region models that region only: the writer is elsewhere.
+    writer,
+    cachePrimary: writer,
+    databasePort: plan.targets.databasePort,
+    sessionsPort: plan.targets.sessionsPort,
+    ...(rec ? { record: { hostedZoneId: rec.hostedZoneId, name: rec.name, ttlSeconds: rec.ttlSeconds, value: rec.targets[writer] ?? "" } } : {}),
+    detectionSeconds: plan.detectionSeconds,
+    requestTimeoutMs: SDK_LIMITS.suspect.requestTimeoutMs,
+    auroraLagMs: TIMINGS.auroraReplicationLagTypical.value * 1000,
+    cacheLagSeconds: TIMINGS.elasticacheReplicationLagTypical.value,
+  };
 }
 
+/** DrillAws over the cloud model; FaultInjector gives one step's view with a fault in it. */
 export class SimulatedAws implements DrillAws {
   readonly calls: string[] = [];
-  private readonly regions = new Map<string, SimRegion>();
-  private writer: string;
-  private cachePrimary: string;
-  private pending: Pending[] = [];
-  /** Unplanned: the source region is lost at t=0 and its entry turns unhealthy after detection. */
-  private readonly failedRegion?: string;
 
-  constructor(private readonly plan: DrillPlan, private readonly clock: VirtualClock, private readonly faults: SimulationFaults = {}) {
-    const initialWriter = plan.kind === "az" ? plan.settings.writerRegion : plan.source;
-    this.writer = initialWriter;
-    this.cachePrimary = initialWriter;
-    if (plan.kind === "region" && plan.mode === "unplanned") this.failedRegion = plan.source;
-    const instanceCount = Math.max(1, plan.settings.database.instancesPerRegion.value);
-    const nodeCount = Math.max(1, plan.settings.sessions.nodesPerRegion.value);
-    for (const t of Object.values(plan.targets.regions)) {
-      const azs = [...t.availabilityZones];
-      // AZ drills start from the interesting state: writer and primary in the AZ being drilled.
-      if (plan.az && azs.includes(plan.az)) azs.sort((a, b) => (a === plan.az ? -1 : b === plan.az ? 1 : 0));
-      this.regions.set(t.region, {
-        name: t.region,
-        clusterArn: t.auroraClusterArn,
-        clusterId: t.auroraClusterId,
-        instances: Array.from({ length: instanceCount }, (_, i) => ({ id: `${t.auroraClusterId}-${i + 1}`, az: azs[i % azs.length], isWriter: i === 0, tier: i })),
-        rgId: t.replicationGroupId,
-        nodes: Array.from({ length: nodeCount }, (_, i) => ({ id: `${t.replicationGroupId}-00${i + 1}`, az: azs[i % azs.length], primary: i === 0 })),
-        endpointGroupArn: t.endpointGroupArn,
-        healthCheckId: t.healthCheckId,
-        // A failback target was left drained by the earlier drill.
-        dial: plan.failback && t.region === plan.target ? 0 : 100,
-        healthyTargets: t.minHealthyTargets,
-      });
-    }
-  }
+  constructor(readonly model: CloudModel, private readonly clock: Clock) {}
 
-  private seconds(): number {
-    return this.clock.now() / 1000;
-  }
-
-  private tick(method: keyof DrillAws, detail: string): void {
-    this.calls.push(`${this.seconds()}s ${method} ${detail}`);
-    const err = this.faults.throwOn?.[method];
-    if (err) throw err;
-    const now = this.seconds();
-    const due = this.pending.filter((p) => p.completesAt <= now);
-    this.pending = this.pending.filter((p) => p.completesAt > now);
-    for (const p of due) p.apply();
-  }
-
-  private region(name: string): SimRegion {
-    const r = this.regions.get(name);
-    if (!r) throw new Error(`simulator: unknown region ${name}`);
-    return r;
-  }
-
-  private regionOfArn(arn: string): SimRegion {
-    const r = [...this.regions.values()].find((x) => x.clusterArn === arn);
-    if (!r) throw Object.assign(new Error(`DBClusterNotFoundFault: ${arn}`), { name: "DBClusterNotFoundFault" });
-    return r;
-  }
-
-  private unreachable(region: string): boolean {
-    return region === this.failedRegion;
+  private log(method: string, detail: string): void {
+    this.calls.push(`${this.clock.now() / 1000}s ${method} ${detail}`);
   }
 
   async describeGlobalCluster(region: string, id: string): Promise<GlobalClusterView> {
-    this.tick("describeGlobalCluster", `${region} ${id}`);
-    const p = this.pending.find((x) => x.kind === "aurora");
-    return {
-      id,
-      status: p ? (p.dataLoss ? "failing-over" : "switching-over") : "available",
-      endpoint: `${id}.global-sim.global.rds.amazonaws.com`,
-      members: [...this.regions.values()].map((r) => ({
-        clusterArn: r.clusterArn,
-        isWriter: r.name === this.writer,
-        synchronization: r.name === this.failedRegion && this.writer !== r.name ? "pending-resync" : "connected",
-      })),
-      failover: p ? { status: "failing-over", fromArn: this.region(p.fromRegion!).clusterArn, toArn: this.region(p.region).clusterArn, dataLossAllowed: p.dataLoss } : undefined,
-    };
+    this.log("describeGlobalCluster", `${region} ${id}`);
+    return this.model.describeGlobalCluster(region);
   }
-
-  private promoteAurora(targetArn: string, dataLoss: boolean, seconds: number): void {
-    const to = this.regionOfArn(targetArn);
-    if (this.pending.some((p) => p.kind === "aurora")) throw Object.assign(new Error("InvalidGlobalClusterStateFault: a failover is in progress"), { name: "InvalidGlobalClusterStateFault" });
-    const from = this.writer;
-    const completesAt = this.faults.stuck === "aurora" ? Number.POSITIVE_INFINITY : this.seconds() + seconds;
-    this.pending.push({ kind: "aurora", region: to.name, fromRegion: from, dataLoss, completesAt, apply: () => (this.writer = to.name) });
+  async switchoverGlobalCluster(region: string, id: string, arn: string): Promise<void> {
+    this.log("switchoverGlobalCluster", `${region} ${id} -> ${arn}`);
+    return this.model.startGlobalOperation(region, arn, "switchover");
   }
-
-  async switchoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
-    this.tick("switchoverGlobalCluster", `${region} ${id} -> ${targetArn}`);
-    this.promoteAurora(targetArn, false, TIMINGS.auroraGlobalSwitchover.value);
+  async failoverGlobalCluster(region: string, id: string, arn: string): Promise<void> {
+    this.log("failoverGlobalCluster", `${region} ${id} -> ${arn} AllowDataLoss`);
+    return this.model.startGlobalOperation(region, arn, "failover");
   }
-
-  async failoverGlobalCluster(region: string, id: string, targetArn: string): Promise<void> {
-    this.tick("failoverGlobalCluster", `${region} ${id} -> ${targetArn} AllowDataLoss`);
-    this.promoteAurora(targetArn, true, TIMINGS.auroraGlobalFailover.value);
-  }
-
   async describeDbCluster(region: string, clusterId: string): Promise<DbClusterView> {
-    this.tick("describeDbCluster", `${region} ${clusterId}`);
-    if (this.unreachable(region)) throw Object.assign(new Error(`simulated loss of ${region}`), { name: "TimeoutError" });
-    const r = this.region(region);
-    const busy = this.pending.some((p) => p.kind === "dbFailover" && p.region === region);
-    return {
-      id: r.clusterId,
-      arn: r.clusterArn,
-      status: busy ? "failing-over" : "available",
-      engineVersion: "16.6",
-      instances: r.instances.map((i) => ({ id: i.id, isWriter: i.isWriter && region === this.writer, availabilityZone: i.az, status: "available", promotionTier: i.tier })),
-    };
+    this.log("describeDbCluster", `${region} ${clusterId}`);
+    return this.model.describeDbCluster(region);
   }
-
-  async failoverDbCluster(region: string, clusterId: string, targetInstanceId: string): Promise<void> {
-    this.tick("failoverDbCluster", `${region} ${clusterId} -> ${targetInstanceId}`);
-    const r = this.region(region);
-    this.pending.push({
-      kind: "dbFailover",
-      region,
-      completesAt: this.seconds() + TIMINGS.auroraInRegionFailover.value,
-      apply: () => r.instances.forEach((i) => (i.isWriter = i.id === targetInstanceId)),
-    });
+  async failoverDbCluster(region: string, clusterId: string, instanceId: string): Promise<void> {
+    this.log("failoverDbCluster", `${region} ${clusterId} -> ${instanceId}`);
+    return this.model.failoverDbCluster(region, instanceId);
   }
-
   async describeGlobalReplicationGroup(region: string, id: string): Promise<GlobalReplicationGroupView> {
-    this.tick("describeGlobalReplicationGroup", `${region} ${id}`);
-    const busy = this.pending.some((p) => p.kind === "redis");
-    return {
-      id,
-      status: busy ? "modifying" : "available",
-      members: [...this.regions.values()].map((r) => ({
-        replicationGroupId: r.rgId,
-        region: r.name,
-        role: r.name === this.cachePrimary ? "PRIMARY" : "SECONDARY",
-        status: "associated",
-      })),
-    };
+    this.log("describeGlobalReplicationGroup", `${region} ${id}`);
+    return this.model.describeGlobalReplicationGroup(region);
   }
-
-  async failoverGlobalReplicationGroup(region: string, id: string, primaryRegion: string, primaryRg: string): Promise<void> {
-    this.tick("failoverGlobalReplicationGroup", `${region} ${id} -> ${primaryRegion}/${primaryRg}`);
-    if (this.pending.some((p) => p.kind === "redis")) throw Object.assign(new Error("InvalidGlobalReplicationGroupState"), { name: "InvalidGlobalReplicationGroupStateFault" });
-    const completesAt = this.faults.stuck === "redis" ? Number.POSITIVE_INFINITY : this.seconds() + TIMINGS.elasticacheGlobalPromote.value;
-    this.pending.push({ kind: "redis", region: primaryRegion, completesAt, apply: () => (this.cachePrimary = primaryRegion) });
+  async failoverGlobalReplicationGroup(region: string, id: string, primaryRegion: string, rg: string): Promise<void> {
+    this.log("failoverGlobalReplicationGroup", `${region} ${id} -> ${primaryRegion}/${rg}`);
+    return this.model.failoverGlobalReplicationGroup(region, primaryRegion, rg);
   }
-
-  async describeReplicationGroup(region: string, rgId: string): Promise<ReplicationGroupView> {
-    this.tick("describeReplicationGroup", `${region} ${rgId}`);
-    const r = this.region(region);
-    const busy = this.pending.some((p) => p.kind === "testFailover" && p.region === region);
-    return {
-      id: r.rgId,
-      status: busy ? "modifying" : "available",
-      memberClusters: r.nodes.map((n) => n.id),
-      nodeGroups: [{ id: "0001", members: r.nodes.map((n) => ({ cacheClusterId: n.id, role: n.primary ? "primary" : "replica", availabilityZone: n.az })) }],
-    };
+  async describeReplicationGroup(region: string, rg: string): Promise<ReplicationGroupView> {
+    this.log("describeReplicationGroup", `${region} ${rg}`);
+    return this.model.describeReplicationGroup(region);
   }
-
-  async testFailover(region: string, rgId: string, nodeGroupId: string): Promise<void> {
-    this.tick("testFailover", `${region} ${rgId} ${nodeGroupId}`);
-    const r = this.region(region);
-    const current = r.nodes.findIndex((n) => n.primary);
-    const next = r.nodes.findIndex((n, i) => i !== current && n.az !== r.nodes[current].az);
-    this.pending.push({
-      kind: "testFailover",
-      region,
-      completesAt: this.seconds() + TIMINGS.elasticacheInRegionFailover.value,
-      apply: () => r.nodes.forEach((n, i) => (n.primary = i === next)),
-    });
+  async testFailover(region: string, rg: string, nodeGroup: string): Promise<void> {
+    this.log("testFailover", `${region} ${rg} ${nodeGroup}`);
+    return this.model.testFailover(region);
   }
-
-  private byEndpointGroup(arn: string): SimRegion {
-    const r = [...this.regions.values()].find((x) => x.endpointGroupArn === arn);
-    if (!r) throw Object.assign(new Error(`EndpointGroupNotFoundException: ${arn}`), { name: "EndpointGroupNotFoundException" });
-    return r;
-  }
-
-  private entryHealthy(r: SimRegion): boolean {
-    return !(r.name === this.failedRegion && this.seconds() >= this.plan.detectionSeconds);
-  }
-
   async describeEndpointGroup(arn: string): Promise<EndpointGroupView> {
-    this.tick("describeEndpointGroup", arn);
-    const r = this.byEndpointGroup(arn);
-    return {
-      arn,
-      region: r.name,
-      trafficDial: r.dial,
-      endpoints: [{ id: `alb-${r.name}`, health: this.entryHealthy(r) ? "HEALTHY" : "UNHEALTHY" }],
-      healthCheck: { intervalSeconds: 10, thresholdCount: 3 },
-    };
+    this.log("describeEndpointGroup", arn);
+    return this.model.describeEndpointGroup(arn);
   }
-
   async setTrafficDial(current: EndpointGroupView, percent: number): Promise<void> {
-    this.tick("setTrafficDial", `${current.arn} ${percent}%`);
-    this.byEndpointGroup(current.arn).dial = percent;
+    this.log("setTrafficDial", `${current.arn} ${percent}%`);
+    return this.model.setTrafficDial(current.arn, percent);
   }
-
   async latestMetric(q: MetricQuery): Promise<number | undefined> {
-    this.tick("latestMetric", `${q.region} ${q.namespace}/${q.metricName}`);
-    switch (q.metricName) {
-      case "AuroraGlobalDBRPOLag":
-      case "AuroraGlobalDBReplicationLag":
-        return TIMINGS.auroraReplicationLagTypical.value * 1000;
-      case "GlobalDatastoreReplicationLag":
-        return TIMINGS.elasticacheReplicationLagTypical.value;
-      case "HealthCheckStatus": {
-        const r = [...this.regions.values()].find((x) => x.healthCheckId === q.dimensions.HealthCheckId);
-        return r && this.entryHealthy(r) ? 1 : 0;
-      }
-      case "HealthyHostCount": {
-        return this.region(q.region).healthyTargets;
-      }
-      default:
-        return undefined;
-    }
+    this.log("latestMetric", `${q.region} ${q.namespace}/${q.metricName}`);
+    return this.model.metric(q.region, q.metricName, q.dimensions);
+  }
+  async getRecord(zone: string, name: string): Promise<DnsRecordView | undefined> {
+    this.log("getRecord", `${zone} ${name}`);
+    return this.model.getRecord(zone, name);
+  }
+  async upsertRecord(zone: string, r: { name: string; type: string; ttl: number; value: string }): Promise<string> {
+    this.log("upsertRecord", `${zone} ${r.name} -> ${r.value}`);
+    return this.model.upsertRecord(zone, r.name, r.value, r.ttl);
+  }
+  async getChange(id: string): Promise<"PENDING" | "INSYNC"> {
+    this.log("getChange", id);
+    return this.model.getChange(id);
+  }
+  async healthCheckInverted(id: string): Promise<boolean> {
+    this.log("healthCheckInverted", id);
+    return this.model.healthCheckInverted(id);
+  }
+  async setHealthCheckInverted(id: string, inverted: boolean): Promise<void> {
+    this.log("setHealthCheckInverted", `${id} ${inverted}`);
+    return this.model.setHealthCheckInverted(id, inverted);
+  }
+  async ingressRules(region: string, group: string): Promise<IngressRuleView[]> {
+    this.log("ingressRules", `${region} ${group}`);
+    return this.model.ingressRules(region, group);
+  }
+  async modifyIngressRules(region: string, group: string, rules: readonly IngressRuleView[]): Promise<void> {
+    this.log("modifyIngressRules", `${region} ${group} ${rules.length} rule(s)`);
+    return this.model.modifyIngressRules(region, group, rules);
   }
 }
 
 /** Stack config held in memory: the simulation shows what it would record, and writes nothing. */
 export class InMemoryStackConfig implements StackConfigStore {
-  readonly writes: Array<{ writerRegion?: string; trafficDials?: Record<string, number> }> = [];
+  readonly writes: RecordedState[] = [];
+  readonly stackFile?: string;
   constructor(
-    private state: { writerRegion?: string; trafficDials: Record<string, number> },
+    private state: RecordedState,
     readonly description = "simulated stack config (nothing is written)",
-    private readonly previewCounts: Record<string, number> = { same: 1 },
-  ) {}
-  async read() {
-    return { writerRegion: this.state.writerRegion, trafficDials: { ...this.state.trafficDials } };
+    private readonly previewResult: PreviewResult = { counts: { same: 1 }, diff: [] },
+    stackFile?: string,
+  ) {
+    this.stackFile = stackFile;
   }
-  async write(change: { writerRegion?: string; trafficDials?: Record<string, number> }) {
-    this.writes.push(change);
-    this.state = {
-      writerRegion: change.writerRegion ?? this.state.writerRegion,
-      trafficDials: change.trafficDials ? { ...this.state.trafficDials, ...change.trafficDials } : this.state.trafficDials,
-    };
+  async read(): Promise<RecordedState> {
+    return { ...(this.state.currentWriterRegion ? { currentWriterRegion: this.state.currentWriterRegion } : {}), trafficDials: { ...this.state.trafficDials } };
   }
-  async preview() {
-    return { ...this.previewCounts };
+  async write(state: RecordedState): Promise<void> {
+    this.writes.push({ ...state, trafficDials: { ...state.trafficDials } });
+    this.state = { ...(state.currentWriterRegion ? { currentWriterRegion: state.currentWriterRegion } : {}), trafficDials: { ...this.state.trafficDials, ...state.trafficDials } };
+  }
+  async preview(): Promise<PreviewResult> {
+    return { counts: { ...this.previewResult.counts }, diff: [...this.previewResult.diff] };
+  }
+}
+
+/** Steps that only read: a fault makes their first call fail. */
+const READ_ONLY_STEPS = new Set(["preflight", "verify"]);
+
+const CONFIG_WRITES = new Set(["write"]);
+
+/**
+ * `--inject-fault STEP:KIND`. The fault fires at the step's first change (its first mutating AWS
+ * call or stack-config write; a read-only step's first call), and from then on every call of that
+ * step fails the same way, so the step cannot finish. `timeout` lets the failing change reach AWS
+ * (only the answer is lost: the hardest case, where the caller cannot know whether it happened);
+ * `throttle` and `reject` change nothing. Compensation and the final read are never faulted.
+ */
+export class FaultInjector {
+  private armed = false;
+  private firedAt?: string;
+
+  constructor(readonly fault: InjectedFault, private readonly clock: Clock) {
+    this.armed = READ_ONLY_STEPS.has(fault.step);
+  }
+
+  /** Where the fault fired, or undefined when the step made no change to fail (it was already done). */
+  get fired(): string | undefined {
+    return this.firedAt;
+  }
+
+  private async intercept<T>(method: string, mutating: boolean, call: () => Promise<T>): Promise<T> {
+    if (!this.armed && !mutating) return call();
+    this.armed = true;
+    this.firedAt ??= method;
+    if (this.fault.kind === "timeout") {
+      if (mutating) await call().catch(() => undefined);
+      await this.clock.sleep(SDK_LIMITS.normal.requestTimeoutMs);
+    } else if (this.fault.kind === "throttle") {
+      await this.clock.sleep(1000);
+    }
+    throw faultError(this.fault.kind, method);
+  }
+
+  aws(base: SimulatedAws, stepId: string, phase: Phase): DrillAws {
+    if (stepId !== this.fault.step || phase !== "run") return base;
+    return new Proxy(base, {
+      get: (target, prop, receiver) => {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => this.intercept(String(prop), MUTATING.has(prop as keyof DrillAws), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      },
+    });
+  }
+
+  config(base: StackConfigStore, stepId: string, phase: Phase): StackConfigStore {
+    if (stepId !== this.fault.step || phase !== "run") return base;
+    const wrap = <K extends "read" | "write" | "preview">(k: K) =>
+      ((...args: unknown[]) => this.intercept(`pulumi ${k === "write" ? "config set" : k === "read" ? "config" : "preview"}`, CONFIG_WRITES.has(k), () => (base[k] as (...a: unknown[]) => Promise<unknown>).apply(base, args))) as StackConfigStore[K];
+    return { description: base.description, stackFile: base.stackFile, read: wrap("read"), write: wrap("write"), preview: wrap("preview") };
   }
 }

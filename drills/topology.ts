@@ -43,9 +43,18 @@ const regionSchema = z.object({
       clusterArn: z.string().optional(),
       readerEndpoint: z.string().optional(),
       instanceCount: positiveInt.optional(),
+      /** The cluster's security group: the fence rewrites its app ingress rules. */
+      securityGroupId: z.string().optional(),
     })
     .optional(),
-  sessions: z.object({ replicationGroupId: z.string().optional(), nodeCount: positiveInt.optional() }).optional(),
+  sessions: z
+    .object({
+      replicationGroupId: z.string().optional(),
+      nodeCount: positiveInt.optional(),
+      primaryEndpoint: z.string().optional(),
+      securityGroupId: z.string().optional(),
+    })
+    .optional(),
 });
 
 const objective = z.object({ rtoSeconds: z.number().positive(), rpoSeconds: z.number().nonnegative() });
@@ -62,10 +71,29 @@ export const topologySchema = z.object({
       globalClusterIdentifier: z.string().optional(),
       endpoint: z.string().optional(),
       engine: z.string().optional(),
+      port: positiveInt.optional(),
       globalDbRpoSeconds: positiveInt.optional(),
+      /** Regions whose parameter group sets rds.global_db_rpo: the bound holds only while one of them writes. */
+      rpoBoundRegions: z.array(z.string()).optional(),
+      initialWriterRegion: z.string().optional(),
     })
     .optional(),
-  sessions: z.object({ globalReplicationGroupId: z.string().optional() }).optional(),
+  sessions: z
+    .object({
+      globalReplicationGroupId: z.string().optional(),
+      port: positiveInt.optional(),
+      /** The private CNAME every region writes sessions through; the drill repoints it. */
+      writerRecord: z
+        .object({
+          hostedZoneId: z.string().min(1),
+          name: z.string().min(1),
+          type: z.literal("CNAME"),
+          ttlSeconds: z.number().int().nonnegative(),
+          targets: z.record(z.string(), z.string()),
+        })
+        .optional(),
+    })
+    .optional(),
   routing: z
     .object({
       mode: z.enum(["accelerator", "route53"]).optional(),
@@ -195,8 +223,21 @@ export interface RegionTargets {
   readonly healthCheckId?: string;
   readonly albArn?: string;
   readonly targetGroupArn?: string;
+  /** Data security groups: the fence rewrites their app ingress while the region must take no writes. */
+  readonly dbSecurityGroupId?: string;
+  readonly cacheSecurityGroupId?: string;
   /** Healthy targets the region must have before it takes all traffic. */
   readonly minHealthyTargets: number;
+}
+
+/** The session-writer CNAME (components/topology.ts SessionWriterRecordTopology). */
+export interface WriterRecordTargets {
+  readonly hostedZoneId: string;
+  readonly name: string;
+  readonly type: "CNAME";
+  readonly ttlSeconds: number;
+  /** Region -> that region's replication-group primary endpoint. */
+  readonly targets: Readonly<Record<string, string>>;
 }
 
 export interface DrillTargets {
@@ -205,16 +246,30 @@ export interface DrillTargets {
   readonly globalClusterId: string;
   readonly globalReplicationGroupId: string;
   readonly globalWriterEndpoint?: string;
+  readonly databasePort: number;
+  readonly sessionsPort: number;
+  readonly writerRecord?: WriterRecordTargets;
+  /** `rds.global_db_rpo` in seconds, when configured. */
+  readonly globalDbRpoSeconds?: number;
+  /** Regions whose parameter group carries the bound (see rpoBoundAssumed). */
+  readonly rpoBoundRegions: readonly string[];
+  /** True when the topology did not list rpoBoundRegions and the initial writer region was assumed. */
+  readonly rpoBoundAssumed: boolean;
   readonly regions: Readonly<Record<string, RegionTargets>>;
   /** Placeholders used in place of missing fields (simulation only). */
   readonly placeholders: readonly string[];
 }
 
+/** Aurora PostgreSQL and Valkey/Redis default ports, used when an older topology lacks them. */
+const DEFAULT_PORTS = { database: 5432, sessions: 6379 } as const;
+
 /**
  * Resolves the identifiers a drill needs for `regions`. Strict (execute): every missing field is an
  * error, listed together. Lenient (simulate): missing ids become placeholders, listed as warnings.
+ * `regionDrill` adds what moving the writer between regions needs: routing ids, the data security
+ * groups (fencing) and the session-writer record (repoint).
  */
-export function drillTargets(t: DrillTopology, regions: readonly string[], opts: { lenient?: boolean; needsRouting?: boolean } = {}): DrillTargets {
+export function drillTargets(t: DrillTopology, regions: readonly string[], opts: { lenient?: boolean; regionDrill?: boolean } = {}): DrillTargets {
   const missing: string[] = [];
   const placeholders: string[] = [];
   const need = (value: string | undefined, field: string, what: string, fallback: string): string => {
@@ -226,37 +281,74 @@ export function drillTargets(t: DrillTopology, regions: readonly string[], opts:
     missing.push(`topology.${field} is missing (${what})`);
     return "";
   };
+  const region = !!opts.regionDrill;
   const routingMode = t.routing?.mode ?? "accelerator";
   const resolved: Record<string, RegionTargets> = {};
   for (const name of regions) {
     const r = regionOf(t, name);
     const i = t.regions.indexOf(r);
     const clusterId = need(r.database?.clusterIdentifier, `regions[${i}].database.clusterIdentifier`, `Aurora cluster of ${name}`, `${t.stack}-${name}-aurora`);
+    const rgId = need(r.sessions?.replicationGroupId, `regions[${i}].sessions.replicationGroupId`, `ElastiCache replication group of ${name}`, `${t.stack}-${name}-sessions`);
     resolved[name] = {
       region: name,
       availabilityZones: r.availabilityZones,
       auroraClusterId: clusterId,
       auroraClusterArn: need(r.database?.clusterArn, `regions[${i}].database.clusterArn`, `Aurora cluster ARN of ${name}`, `arn:aws:rds:${name}:000000000000:cluster:${clusterId}`),
-      replicationGroupId: need(r.sessions?.replicationGroupId, `regions[${i}].sessions.replicationGroupId`, `ElastiCache replication group of ${name}`, `${t.stack}-${name}-sessions`),
+      replicationGroupId: rgId,
       endpointGroupArn:
-        opts.needsRouting && routingMode === "accelerator"
+        region && routingMode === "accelerator"
           ? need(t.routing?.endpointGroupArns?.[name], `routing.endpointGroupArns["${name}"]`, `Global Accelerator endpoint group of ${name}`, `arn:aws:globalaccelerator::000000000000:accelerator/sim/listener/sim/endpoint-group/${name}`)
           : t.routing?.endpointGroupArns?.[name],
       healthCheckId:
-        opts.needsRouting && routingMode === "route53"
+        region && routingMode === "route53"
           ? need(t.routing?.healthCheckIds?.[name], `routing.healthCheckIds["${name}"]`, `Route 53 health check of ${name}`, `sim-${name}`)
           : t.routing?.healthCheckIds?.[name],
       albArn: r.app?.albArn,
       targetGroupArn: r.app?.targetGroupArn,
+      dbSecurityGroupId: region
+        ? need(r.database?.securityGroupId, `regions[${i}].database.securityGroupId`, `Aurora security group of ${name} (fencing)`, `sg-sim-${name}-aurora`)
+        : r.database?.securityGroupId,
+      cacheSecurityGroupId: region
+        ? need(r.sessions?.securityGroupId, `regions[${i}].sessions.securityGroupId`, `session store security group of ${name} (fencing)`, `sg-sim-${name}-sessions`)
+        : r.sessions?.securityGroupId,
       minHealthyTargets: r.app?.replicas ?? r.availabilityZones.length,
     };
   }
+  let writerRecord: WriterRecordTargets | undefined = t.sessions?.writerRecord;
+  if (region && !writerRecord) {
+    need(undefined, "sessions.writerRecord", "the session-writer CNAME the drill repoints", "a simulated private zone record");
+    if (opts.lenient) {
+      const all = t.regions.map((r) => r.name);
+      writerRecord = {
+        hostedZoneId: "ZSIMULATED",
+        name: `sessions-writer.${t.stack}.ha-blueprint.internal`,
+        type: "CNAME",
+        ttlSeconds: 30,
+        targets: Object.fromEntries(all.map((n) => [n, t.regions.find((r) => r.name === n)?.sessions?.primaryEndpoint ?? `master.${t.stack}-${n}-sessions.sim.cache.amazonaws.com`])),
+      };
+    }
+  }
+  if (region && writerRecord) {
+    for (const name of regions) {
+      if (!writerRecord.targets[name]) missing.push(`topology.sessions.writerRecord.targets["${name}"] is missing (the primary endpoint of ${name}'s replication group)`);
+    }
+  }
+  const bound = t.database?.globalDbRpoSeconds;
+  const listed = t.database?.rpoBoundRegions;
+  // Older topologies did not list the regions; the bound was set on the initial writer's group only.
+  const assumed = bound !== undefined && listed === undefined;
   const targets: DrillTargets = {
     stack: t.stack,
     routingMode,
     globalClusterId: need(t.database?.globalClusterIdentifier, "database.globalClusterIdentifier", "Aurora global cluster", `${t.stack}-global`),
     globalReplicationGroupId: need(t.sessions?.globalReplicationGroupId, "sessions.globalReplicationGroupId", "ElastiCache global datastore", `sim-${t.stack}-sessions`),
     globalWriterEndpoint: t.database?.endpoint,
+    databasePort: t.database?.port ?? DEFAULT_PORTS.database,
+    sessionsPort: t.sessions?.port ?? DEFAULT_PORTS.sessions,
+    writerRecord,
+    globalDbRpoSeconds: bound,
+    rpoBoundRegions: bound === undefined ? [] : (listed ?? [t.database?.initialWriterRegion ?? t.writerRegion]),
+    rpoBoundAssumed: assumed,
     regions: resolved,
     placeholders,
   };

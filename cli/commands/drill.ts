@@ -1,24 +1,27 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { planForStack } from "./plan";
-import { SdkDrillAws } from "../../drills/sdkAws";
-import { AutomationStackConfig } from "../../drills/stackConfig";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
 import { realClock, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
+import { readLiveState } from "../../drills/live";
 import { buildPlan, type DrillOptions, type DrillPlan } from "../../drills/plan";
 import { progressReporter } from "../../drills/progress";
 import { reportExitCode, type DrillReport } from "../../drills/report";
 import { reportToJson, reportToText, writeReport } from "../../drills/reportFormat";
-import { describePlan, executeDrill, simulateDrill } from "../../drills/run";
+import { describePlan, executeDrill, simulateDrill, stepIds } from "../../drills/run";
+import { FAULT_KINDS, type FaultKind, type InjectedFault } from "../../drills/simulator";
+import { SdkDrillAws } from "../../drills/sdkAws";
+import { AutomationStackConfig, explainAutomationError } from "../../drills/stackConfig";
 import { buildSteps } from "../../drills/steps";
-import { extractTopology, readTopologyFile, TopologyError, type DrillTopology } from "../../drills/topology";
+import { drillTargets, extractTopology, readTopologyFile, TopologyError, type DrillTopology } from "../../drills/topology";
+import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
 
 /**
- * `ha-blueprint drill`: print the plan (default), `--simulate` it on the budget model, or
- * `--execute --yes` it against AWS. User mistakes throw CliError (exit 2); a failed drill or a
- * missed objective throws CliError with exit 1 after the report is out.
+ * `ha-blueprint drill`: print the plan (default), `--simulate` it on the cloud model, or
+ * `--execute --yes` it against AWS. User mistakes throw CliError (exit 2) before anything is read
+ * from AWS; a drill that does not succeed, or misses an objective, exits 1 after the report is out.
  */
 
 export interface DrillDeps {
@@ -43,6 +46,10 @@ interface RawOptions {
   failback?: boolean;
   az?: string;
   keepDrained?: boolean;
+  allowDataLoss?: boolean;
+  maxDataLoss?: string;
+  rehearsal?: boolean;
+  injectFault?: string;
   report?: string;
   format: string;
   pulumiDir?: string;
@@ -56,16 +63,72 @@ function validate(o: RawOptions): DrillOptions {
   if (o.report && ![".json", ".md", ".markdown"].includes(path.extname(o.report).toLowerCase())) {
     throw new CliError(`--report ${o.report}: the file name must end in .json or .md (the extension picks the format)`);
   }
+  if (o.injectFault && !o.simulate) throw new CliError("--inject-fault rehearses a failure offline: it needs --simulate");
   if (o.mode !== undefined && o.mode !== "planned" && o.mode !== "unplanned") throw new CliError(`--mode ${o.mode} is not allowed (allowed: planned, unplanned)`);
   if (o.az) {
-    const clash = [o.to && "--to", o.mode && "--mode", o.failback && "--failback", o.keepDrained && "--keep-drained"].filter(Boolean);
+    const clash = [o.to && "--to", o.mode && "--mode", o.failback && "--failback", o.keepDrained && "--keep-drained", o.allowDataLoss && "--allow-data-loss", o.rehearsal && "--rehearsal"].filter(Boolean);
     if (clash.length > 0) throw new CliError(`--az runs the in-region AZ drill; it does not take ${clash.join(", ")}`);
     return { kind: "az", az: o.az };
   }
   if (!o.to) throw new CliError("--to <region> is required (or --az <zone> for the in-region AZ drill)");
   if (o.failback && o.mode === "unplanned") throw new CliError("--failback is always planned: the returning region must be healthy and in sync");
   if (!o.mode && !o.failback) throw new CliError("--mode planned|unplanned is required for a region drill");
-  return { kind: "region", to: o.to, mode: o.mode as "planned" | "unplanned" | undefined, failback: !!o.failback, keepDrained: !!o.keepDrained };
+  const unplanned = o.mode === "unplanned";
+  if (!unplanned && (o.allowDataLoss || o.maxDataLoss || o.rehearsal)) {
+    throw new CliError("--allow-data-loss, --max-data-loss and --rehearsal belong to --mode unplanned (a planned switchover loses no data)");
+  }
+  if (unplanned && o.keepDrained) throw new CliError("--keep-drained belongs to planned drills (an unplanned failover fences the old writer anyway)");
+  let maxDataLossSeconds: number | undefined;
+  if (o.maxDataLoss !== undefined) {
+    maxDataLossSeconds = Number(o.maxDataLoss);
+    if (!o.allowDataLoss) throw new CliError("--max-data-loss raises the accepted loss; it needs --allow-data-loss");
+    if (!Number.isFinite(maxDataLossSeconds) || maxDataLossSeconds < 0) throw new CliError(`--max-data-loss ${o.maxDataLoss}: give the seconds of replication lag you accept losing, e.g. 60`);
+  }
+  // The one consent an unplanned failover needs: checked before any AWS or Pulumi call.
+  if (unplanned && o.execute && !o.allowDataLoss) {
+    throw new CliError(
+      "--mode unplanned --execute fails the database over with AllowDataLoss: writes not yet replicated to the target are lost (the lag is measured and shown before the failover). Add --allow-data-loss to accept that (optionally --max-data-loss <seconds>), or use --mode planned for a switchover that loses no data",
+    );
+  }
+  return {
+    kind: "region",
+    to: o.to,
+    mode: o.mode as "planned" | "unplanned" | undefined,
+    failback: !!o.failback,
+    keepDrained: !!o.keepDrained,
+    // A simulation touches nothing: it shows the flow the consent would allow.
+    allowDataLoss: !!o.allowDataLoss || (unplanned && !!o.simulate),
+    ...(maxDataLossSeconds !== undefined ? { maxDataLossSeconds } : {}),
+    rehearsal: !!o.rehearsal,
+  };
+}
+
+function parseFault(spec: string, plan: DrillPlan): InjectedFault {
+  const [step, kind = "reject", ...rest] = spec.split(":");
+  const ids = stepIds(plan);
+  if (rest.length > 0 || !step) throw new CliError(`--inject-fault ${spec}: use STEP or STEP:KIND (kinds: ${FAULT_KINDS.join(", ")})`);
+  if (!ids.includes(step)) throw new CliError(`--inject-fault ${spec}: ${step} is not a step of this drill (steps: ${ids.join(", ")})`);
+  if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new CliError(`--inject-fault ${spec}: kind ${kind} is not one of ${FAULT_KINDS.join(", ")}`);
+  return { step, kind: kind as FaultKind };
+}
+
+/** The command line that resumes the drill against AWS: what a stopped report tells a person to run. */
+function rerunCommand(o: RawOptions): string {
+  const parts = ["npx ha-blueprint drill", o.stack ? `--stack ${o.stack}` : `--topology ${o.topology}`];
+  if (o.az) parts.push(`--az ${o.az}`);
+  else {
+    parts.push(`--to ${o.to}`);
+    if (o.mode) parts.push(`--mode ${o.mode}`);
+    if (o.failback) parts.push("--failback");
+    if (o.keepDrained) parts.push("--keep-drained");
+    if (o.mode === "unplanned") parts.push("--allow-data-loss");
+    if (o.maxDataLoss) parts.push(`--max-data-loss ${o.maxDataLoss}`);
+    if (o.rehearsal) parts.push("--rehearsal");
+  }
+  if (o.pulumiDir) parts.push(`--pulumi-dir ${o.pulumiDir}`);
+  if (o.pulumiStack) parts.push(`--pulumi-stack ${o.pulumiStack}`);
+  parts.push("--execute --yes");
+  return parts.join(" ");
 }
 
 async function offlineTopology(stack: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
@@ -88,8 +151,14 @@ async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Prom
   }
   const stack = o.stack!;
   if (o.execute) {
+    const stackName = o.pulumiStack ?? stack;
     const fetch = deps.deployedTopology ?? (async (x) => new AutomationStackConfig(x).deployedTopology());
-    const raw = await fetch({ stackName: o.pulumiStack ?? stack, workDir });
+    let raw: unknown;
+    try {
+      raw = await fetch({ stackName, workDir });
+    } catch (err) {
+      throw new CliError(`cannot read the deployed stack ${stackName} through the Pulumi CLI: ${explainAutomationError(err)}`);
+    }
     if (raw === undefined) throw new CliError(`stack ${stack} has no topology output: deploy it first (pulumi up)`);
     let config: StackConfig | undefined;
     try {
@@ -111,8 +180,9 @@ function emit(report: DrillReport, o: RawOptions, out: (s: string) => void): voi
 }
 
 function planJson(plan: DrillPlan): string {
-  const steps = buildSteps(plan).map((s) => ({ id: s.id, title: s.title, timeoutSeconds: s.timeoutSeconds, actions: s.describe(plan) }));
-  return `${JSON.stringify({ plan: { kind: plan.kind, mode: plan.mode, failback: plan.failback, source: plan.source, target: plan.target, az: plan.az, steps, budget: plan.budget, warnings: plan.warnings } }, null, 2)}\n`;
+  const steps = flattenItems(buildSteps(plan)).map((s) => ({ id: s.id, title: s.title, timeoutSeconds: s.timeoutSeconds, actions: s.describe(plan) }));
+  const body = { kind: plan.kind, mode: plan.mode, failback: plan.failback, source: plan.source, sourceFrom: plan.sourceFrom, target: plan.target, az: plan.az, steps, rpo: plan.rpo, budget: plan.budget, warnings: plan.warnings };
+  return `${JSON.stringify({ plan: body }, null, 2)}\n`;
 }
 
 export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<void> {
@@ -120,37 +190,54 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
   const options = validate(o);
   const workDir = path.resolve(o.pulumiDir ?? process.cwd());
+  let topology: DrillTopology;
   let plan: DrillPlan;
+  let config: StackConfig | undefined;
   try {
-    const inputs = await loadInputs(o, deps, workDir);
-    plan = buildPlan(inputs.topology, options, { lenient: !o.execute, config: inputs.config });
+    ({ topology, config } = await loadInputs(o, deps, workDir));
+    plan = buildPlan(topology, options, { lenient: !o.execute, config, hint: !!o.execute });
   } catch (e) {
     if (e instanceof TopologyError) throw new CliError(e.message);
     throw e;
   }
+  const fault = o.injectFault ? parseFault(o.injectFault, plan) : undefined;
   if (!o.simulate && !o.execute) {
     out(o.format === "json" ? planJson(plan) : `${describePlan(plan)}(plan only: add --simulate for the expected timeline, --execute --yes to run it)\n`);
     return;
   }
   if (o.execute && !o.yes) {
-    out(describePlan(plan));
+    if (o.format === "json") out(planJson(plan));
+    else {
+      out(describePlan(plan));
+      out(`(in execute mode the current writer is read from AWS before any step runs; the topology says ${topology.writerRegion})\n`);
+    }
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
   let report: DrillReport;
   if (o.simulate) {
     const progress = progressReporter(err, { tty, live: false });
-    report = (await simulateDrill(plan, { onEvent: progress.onEvent })).report;
+    report = (await simulateDrill(plan, { onEvent: progress.onEvent, fault, rerun: rerunCommand(o) })).report;
   } else {
+    const aws = deps.makeAws ? deps.makeAws() : new SdkDrillAws();
+    if (plan.kind === "region") {
+      // Live state is the truth: plan again from the roles AWS reports (the topology is a hint).
+      try {
+        const all = drillTargets(topology, topology.regions.map((r) => r.name), { regionDrill: true });
+        const live = await readLiveState(aws, all, plan.target, topology.regions.map((r) => r.name));
+        plan = buildPlan(topology, options, { config, live });
+      } catch (e) {
+        if (e instanceof TopologyError) throw new CliError(e.message);
+        throw e;
+      }
+      if (plan.mode === "unplanned" && aws instanceof SdkDrillAws) aws.suspect(plan.source);
+    }
     if (o.format !== "json") out(describePlan(plan));
     const stackName = o.pulumiStack ?? o.stack ?? plan.stack;
-    const aws = deps.makeAws ? deps.makeAws() : new SdkDrillAws();
-    const config = deps.makeConfigStore
-      ? deps.makeConfigStore({ stackName, workDir })
-      : new AutomationStackConfig({ stackName, workDir });
+    const store = deps.makeConfigStore ? deps.makeConfigStore({ stackName, workDir }) : new AutomationStackConfig({ stackName, workDir });
     const progress = progressReporter(err, { tty, live: true });
     try {
-      report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config, onEvent: progress.onEvent });
+      report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config: store, onEvent: progress.onEvent, rerun: rerunCommand(o) });
     } finally {
       progress.stop();
     }
@@ -158,7 +245,7 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   emit(report, o, out);
   const code = reportExitCode(report);
   if (code !== 0) {
-    const why = report.failure ? `drill stopped at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";
+    const why = report.failure ? `drill ${report.outcome} at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";
     throw new CliError(why, code);
   }
 }
@@ -170,11 +257,15 @@ export function registerDrill(program: Command, deps: DrillDeps = {}): void {
     .option("--stack <name>", "stack under stacks/ (offline plan for planning and simulation; deployed outputs with --execute)")
     .option("--topology <file>", "topology JSON: `pulumi stack output topology --json`, or a plan file from `ha-blueprint plan --out`")
     .option("--to <region>", "region that becomes the writer")
-    .option("--mode <mode>", "planned (switchover, RPO 0) or unplanned (failover, allows data loss)")
+    .option("--mode <mode>", "planned (switchover, RPO 0) or unplanned (fence the old writer, then fail over with data loss)")
     .option("--failback", "return the writer to --to after a drill or a real failover (always planned)")
     .option("--az <zone>", "in-region AZ drill: move the Aurora writer and cache primary out of this AZ")
     .option("--keep-drained", "planned drills: leave the old writer region's traffic dial at 0")
-    .option("--simulate", "run the steps against the simulator (virtual clock, budget timings)")
+    .option("--allow-data-loss", "unplanned: accept losing the writes not yet replicated (required with --execute)")
+    .option("--max-data-loss <seconds>", "unplanned: most replication lag to accept losing (default: the RPO objective)")
+    .option("--rehearsal", "unplanned against a healthy source region: it is a rehearsal (otherwise refused)")
+    .option("--simulate", "run the steps against the cloud model (virtual clock, documented timings)")
+    .option("--inject-fault <step[:kind]>", `with --simulate: make one step's calls fail (kinds: ${FAULT_KINDS.join(", ")}; default reject)`)
     .option("--execute", "run the steps against AWS (needs --yes)")
     .option("--yes", "confirm --execute")
     .option("--report <file>", "also write the report; .json or .md picks the format")

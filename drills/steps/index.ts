@@ -1,22 +1,36 @@
-import type { Step } from "../engine";
+import type { PlanItem } from "../engine";
 import type { DrillPlan } from "../plan";
 import { auroraAzStep, azPreflightStep, azVerifyStep, redisAzStep } from "./az";
-import { preflightStep } from "./preflight";
+import { fenceStep, liftFenceStep, unfenceSourceStep } from "./fence";
+import { preflightStep, unplannedPreflightStep } from "./preflight";
 import { promoteAuroraStep, promoteRedisStep } from "./promote";
-import { drainStep, detectStep, restoreStep } from "./traffic";
-import { reconcileStep, verifyStep } from "./verify";
+import { reconcileStep } from "./reconcile";
+import { repointSessionsStep } from "./sessions";
+import { drainStep, restoreStep } from "./traffic";
+import { verifyStep } from "./verify";
 
-/** The ordered steps of a drill. The simulator and real execution run exactly these. */
-export function buildSteps(plan: DrillPlan): Step[] {
+/**
+ * The ordered steps of a drill. The simulator and real execution run exactly these.
+ *
+ * Planned:   preflight, lift-fence, [drain], {promote-aurora | promote-redis -> repoint-sessions},
+ *            verify, [restore-traffic], reconcile
+ * Unplanned: preflight, fence, {promote-aurora | promote-redis -> repoint-sessions}, verify,
+ *            [unfence-source (rehearsal)], reconcile
+ *
+ * The braces run side by side: the database and the session store are independent services, and
+ * the record follows the datastore as soon as it is promoted.
+ */
+export function buildSteps(plan: DrillPlan): PlanItem[] {
   if (plan.kind === "az") return [azPreflightStep, auroraAzStep, redisAzStep, azVerifyStep];
   const planned = plan.mode === "planned";
   // Route 53 mode has no traffic dial: a planned drill keeps both regions serving while writes pause.
   const dials = plan.targets.routingMode === "accelerator";
-  const steps: Step[] = [preflightStep];
-  if (!planned) steps.push(detectStep);
-  else if (dials) steps.push(drainStep);
-  steps.push(promoteAuroraStep(planned), promoteRedisStep, verifyStep);
-  if (planned && dials && !plan.keepDrained) steps.push(restoreStep);
-  steps.push(reconcileStep);
-  return steps;
+  const promote: PlanItem = { id: "promote", lanes: [[promoteAuroraStep(planned)], [promoteRedisStep, repointSessionsStep]] };
+  if (!planned) return [unplannedPreflightStep, fenceStep, promote, verifyStep, ...(plan.rehearsal ? [unfenceSourceStep] : []), reconcileStep];
+  const items: PlanItem[] = [preflightStep, liftFenceStep];
+  if (dials) items.push(drainStep);
+  items.push(promote, verifyStep);
+  if (dials && !plan.keepDrained) items.push(restoreStep);
+  items.push(reconcileStep);
+  return items;
 }

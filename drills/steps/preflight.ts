@@ -1,13 +1,24 @@
-import { StepFailure, type Step, type StepContext } from "../engine";
+import { describeError, StepFailure, type Step, type StepContext } from "../engine";
+import { readLiveState } from "../live";
 import type { DrillPlan } from "../plan";
 import { arnSuffix, cli, grgMember, healthCommand, regionHealth, regionTargets, summarizeGlobalCluster, summarizeGrg, writerRegionOf } from "./shared";
 
 /**
- * Read-only checks before a region drill touches anything: where the writer is, that the target
- * can take over (cluster with instances, replication group, healthy entry, enough healthy targets),
- * that the global cluster and datastore are in sync, and that replication lag is under the RPO
- * objective. In unplanned mode the source may be down, so its checks only record what they see.
+ * Read-only checks before a region drill touches anything: the live roles (kept as the state a
+ * rollback returns to), that the target can take over, that the stack config can be written (so
+ * the writer is never moved without being recorded), replication lag, and in unplanned mode
+ * whether the source is really lost: a healthy source is refused unless it is a rehearsal.
  */
+
+async function checkConfig(ctx: StepContext): Promise<void> {
+  try {
+    ctx.facts.configBefore = await ctx.config.read();
+  } catch (err) {
+    throw new StepFailure(
+      `cannot read the stack config through ${ctx.config.description} (${describeError(err)}): the drill would move the writer and then fail to record it`,
+    );
+  }
+}
 
 async function checkDatabase(ctx: StepContext): Promise<boolean> {
   const { plan, aws, facts } = ctx;
@@ -23,9 +34,9 @@ async function checkDatabase(ctx: StepContext): Promise<boolean> {
   const switched = writer === plan.target;
   if (gc.failover) {
     if (gc.failover.toArn !== target.auroraClusterArn) throw new StepFailure("another switchover or failover is in progress on the global cluster", state);
-    ctx.note(`a promotion of ${plan.target} is already in progress (${gc.failover.status}); the promote step will resume polling it`);
+    ctx.note(`a ${gc.failover.dataLossAllowed ? "failover" : "switchover"} to ${plan.target} is already ${gc.failover.status}; the promote step will resume polling it`);
   } else if (switched) {
-    ctx.note(`${plan.target} already holds the writer: promotion steps will find themselves done`);
+    ctx.note(`${plan.target} already holds the writer: steps already done will find themselves done`);
   } else if (writer !== plan.source) {
     throw new StepFailure(`the writer is in ${writer ?? "no region"}, expected ${plan.source}`, state);
   } else if (gc.status !== "available") {
@@ -45,13 +56,15 @@ async function checkDatabase(ctx: StepContext): Promise<boolean> {
   if (cluster.status !== "available") throw new StepFailure(`target cluster ${cluster.id} is ${cluster.status}`, clusterState);
   if (ready.length === 0) throw new StepFailure(`target cluster ${cluster.id} has no available instance (a headless secondary cannot be promoted; add an instance first)`, clusterState);
   if (new Set(ready.map((i) => i.availabilityZone)).size < 2) ctx.warn(`target cluster ${cluster.id} has available instances in fewer than 2 AZs`);
-  if (plan.mode === "planned" && !switched) {
-    const src = await aws.describeDbCluster(plan.source, regionTargets(plan, plan.source).auroraClusterId);
+  if (plan.mode === "planned" && !switched && !gc.failover) {
+    const src = await aws.describeDbCluster(plan.source, regionTargets(plan, plan.source).auroraClusterId).catch((err) => {
+      throw new StepFailure(`source region ${plan.source} is not healthy (its cluster does not answer: ${describeError(err)}); a planned switchover needs both regions (use --mode unplanned)`, clusterState);
+    });
     if (src.engineVersion !== cluster.engineVersion) {
       throw new StepFailure(`engine versions differ (${plan.source} ${src.engineVersion}, ${plan.target} ${cluster.engineVersion}): a managed switchover needs the same major and minor version`, clusterState);
     }
   }
-  return switched;
+  return switched || !!gc.failover;
 }
 
 async function checkSessions(ctx: StepContext): Promise<void> {
@@ -79,11 +92,7 @@ async function checkEntry(ctx: StepContext): Promise<void> {
   ctx.observe(target.text);
   if (target.unknown && plan.mode === "unplanned") ctx.warn(`target health not verified: ${target.text}`);
   else if (!target.healthy) throw new StepFailure(`target region ${plan.target} is not healthy`, target.text);
-  const source = await regionHealth(ctx, plan.source);
-  if (plan.mode === "planned" && !source.healthy && ctx.facts.liveWriterRegion !== plan.target) {
-    throw new StepFailure(`source region ${plan.source} is not healthy; a planned switchover needs both regions (use --mode unplanned)`, source.text);
-  }
-  ctx.note(`health: ${target.text}; ${source.text}`);
+  ctx.note(`health: ${target.text}`);
   const t = regionTargets(plan, plan.target);
   const lb = t.albArn ? arnSuffix(t.albArn, "loadbalancer") : undefined;
   const tg = t.targetGroupArn ? arnSuffix(t.targetGroupArn, "targetgroup") : undefined;
@@ -98,6 +107,42 @@ async function checkEntry(ctx: StepContext): Promise<void> {
   } else ctx.note(`${plan.target}: ${healthy} healthy targets (need ${t.minHealthyTargets})`);
 }
 
+/**
+ * Planned: the source must be healthy (a switchover needs it). Unplanned: a source whose entry is
+ * healthy and whose writer cluster answers is not lost; failing it over with data loss is refused
+ * unless the operator said it is a rehearsal (AWS's guidance: switch over when you can).
+ */
+async function checkSource(ctx: StepContext, switched: boolean): Promise<void> {
+  const { plan, aws, facts } = ctx;
+  const entry = await regionHealth(ctx, plan.source);
+  if (plan.mode === "planned") {
+    if (!entry.healthy && !switched) throw new StepFailure(`source region ${plan.source} is not healthy; a planned switchover needs both regions (use --mode unplanned)`, entry.text);
+    ctx.note(`source: ${entry.text}`);
+    return;
+  }
+  let cluster: string;
+  let clusterOk = false;
+  try {
+    const c = await aws.describeDbCluster(plan.source, regionTargets(plan, plan.source).auroraClusterId);
+    clusterOk = c.status === "available" && c.instances.some((i) => i.status === "available");
+    cluster = `cluster ${c.id} ${c.status}`;
+  } catch (err) {
+    cluster = `cluster unreachable (${describeError(err)})`;
+  }
+  facts.sourceHealthy = entry.healthy && clusterOk;
+  facts.sourceHealth = `${entry.text}; ${cluster}`;
+  ctx.observe(`source ${plan.source}: ${facts.sourceHealth}`);
+  if (switched) return;
+  if (facts.sourceHealthy && !plan.rehearsal) {
+    throw new StepFailure(
+      `source region ${plan.source} is healthy (${facts.sourceHealth}): a planned switchover moves the writer with no data loss (--mode planned); to rehearse an unplanned failover against a healthy region add --rehearsal`,
+      facts.sourceHealth,
+    );
+  }
+  facts.rehearsal = facts.sourceHealthy && plan.rehearsal;
+  ctx.note(facts.rehearsal ? `rehearsal: ${plan.source} is healthy; every change will be undone if the drill fails before the writer moves` : `${plan.source} looks lost: ${facts.sourceHealth}`);
+}
+
 async function checkLag(ctx: StepContext): Promise<void> {
   const { plan, aws, facts } = ctx;
   const t = regionTargets(plan, plan.target);
@@ -105,7 +150,7 @@ async function checkLag(ctx: StepContext): Promise<void> {
   // RPO lag is the PostgreSQL metric; replication lag the fallback that both engines publish.
   let ms = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: dims, stat: "Maximum" });
   if (ms === undefined) ms = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBReplicationLag", dimensions: dims, stat: "Maximum" });
-  if (ms === undefined) ctx.warn(`no Aurora global lag datapoints for ${t.auroraClusterId}`);
+  if (ms === undefined) ctx.warn(`no Aurora global lag datapoints for ${t.auroraClusterId}: the data loss cannot be estimated`);
   else facts.auroraLagSeconds = ms / 1000;
   const rg = await aws.describeReplicationGroup(plan.target, t.replicationGroupId);
   const lags: number[] = [];
@@ -115,11 +160,22 @@ async function checkLag(ctx: StepContext): Promise<void> {
   }
   if (lags.length === 0) ctx.warn(`no GlobalDatastoreReplicationLag datapoints for ${t.replicationGroupId}`);
   else facts.redisLagSeconds = Math.max(...lags);
-  const state = `lag: Aurora ${facts.auroraLagSeconds ?? "?"} s, sessions ${facts.redisLagSeconds ?? "?"} s; RPO objective ${plan.objective.rpoSeconds} s`;
+  const worst = Math.max(facts.auroraLagSeconds ?? 0, facts.redisLagSeconds ?? 0);
+  const lagText = `Aurora ${facts.auroraLagSeconds ?? "?"} s, sessions ${facts.redisLagSeconds ?? "?"} s`;
+  if (plan.mode === "planned") {
+    const state = `lag: ${lagText}; RPO objective ${plan.objective.rpoSeconds} s`;
+    ctx.observe(state);
+    ctx.note(state);
+    if (worst > plan.objective.rpoSeconds) throw new StepFailure(`replication lag ${worst} s exceeds the RPO objective of ${plan.objective.rpoSeconds} s`, state);
+    return;
+  }
+  if (!plan.allowDataLoss) throw new StepFailure("internal: an unplanned failover needs --allow-data-loss (the CLI checks this first)");
+  const state = `expected data loss (replication lag now): ${lagText}; accepted up to ${plan.maxDataLossSeconds} s (--allow-data-loss${plan.maxDataLossSeconds !== plan.objective.rpoSeconds ? " --max-data-loss" : ", the RPO objective"})`;
   ctx.observe(state);
   ctx.note(state);
-  const worst = Math.max(facts.auroraLagSeconds ?? 0, facts.redisLagSeconds ?? 0);
-  if (worst > plan.objective.rpoSeconds) throw new StepFailure(`replication lag ${worst} s exceeds the RPO objective of ${plan.objective.rpoSeconds} s`, state);
+  if (worst > plan.maxDataLossSeconds) {
+    throw new StepFailure(`the measured lag of ${worst} s is more data loss than accepted (${plan.maxDataLossSeconds} s); re-run with --max-data-loss ${Math.ceil(worst)} if the business accepts losing it`, state);
+  }
 }
 
 export const preflightStep: Step = {
@@ -127,14 +183,22 @@ export const preflightStep: Step = {
   title: "Preflight checks",
   timeoutSeconds: 180,
   describe: (plan: DrillPlan) => [
-    `read the global cluster and datastore in ${plan.target}; expect the writer in ${plan.source}`,
-    `check ${plan.target}: Aurora cluster available with instances, replication group available, entry healthy, healthy targets`,
-    `check replication lag (CloudWatch, ${plan.target}) under the RPO objective of ${plan.objective.rpoSeconds} s`,
+    `read the live roles in ${plan.target} (DescribeGlobalClusters, DescribeGlobalReplicationGroups) and the dials; expect the writer in ${plan.source} (${plan.sourceFrom})`,
+    `check ${plan.target}: Aurora cluster available with instances, replication group available, entry healthy, healthy targets; the stack config is readable`,
+    plan.mode === "planned"
+      ? `check ${plan.source} is healthy and replication lag (CloudWatch, ${plan.target}) is under the RPO objective of ${plan.objective.rpoSeconds} s`
+      : `measure the lag (the data that will be lost) and refuse more than ${plan.maxDataLossSeconds} s; refuse a healthy ${plan.source} unless --rehearsal`,
   ],
   async run(ctx) {
+    await checkConfig(ctx);
+    const { plan } = ctx;
+    ctx.facts.initial = await readLiveState(ctx.aws, plan.targets, plan.target, [plan.source, plan.target]);
+    for (const [r, d] of Object.entries(ctx.facts.initial.dials)) if (d !== undefined) ctx.facts.dials[r] = d;
+    ctx.facts.recordRegion = ctx.facts.initial.recordRegion;
     const switched = await checkDatabase(ctx);
     await checkSessions(ctx);
     await checkEntry(ctx);
+    await checkSource(ctx, switched);
     if (!switched) await checkLag(ctx);
   },
   nextCommands: (plan) => {
@@ -143,7 +207,11 @@ export const preflightStep: Step = {
       cli.describeGlobalCluster(plan.target, plan.targets.globalClusterId),
       cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId),
       healthCommand(plan, plan.target),
+      healthCommand(plan, plan.source),
       cli.lag(plan.target, "AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", t.auroraClusterId),
     ];
   },
 };
+
+/** Unplanned drills open the RTO window at preflight: the outage started before the drill. */
+export const unplannedPreflightStep: Step = { ...preflightStep, opensOutage: true };

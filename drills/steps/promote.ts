@@ -1,12 +1,16 @@
 import { StepFailure, type Step, type StepContext } from "../engine";
+import { databaseRoles } from "../live";
 import type { DrillPlan } from "../plan";
-import { cli, grgMember, isPrimary, regionTargets, summarizeGlobalCluster, summarizeGrg } from "./shared";
+import { pointRecordAt } from "./sessions";
+import { cli, grgMember, isPrimary, regionHealth, regionTargets, summarizeGlobalCluster, summarizeGrg } from "./shared";
 
 /**
  * Promotions, always called in the TARGET region (the old primary may be down): Aurora with
- * SwitchoverGlobalCluster (planned, RPO 0) or FailoverGlobalCluster + AllowDataLoss (unplanned),
- * then the ElastiCache global datastore with FailoverGlobalReplicationGroup. Neither has a waiter
- * for the global resource, so both poll until the target is primary and nothing is in flight.
+ * SwitchoverGlobalCluster (planned, RPO 0) or FailoverGlobalCluster + AllowDataLoss (unplanned,
+ * only with the operator's consent), and the ElastiCache global datastore with
+ * FailoverGlobalReplicationGroup. The two are independent services, so they run side by side: the
+ * write outage is the longer promotion, not their sum. Neither has a waiter for the global
+ * resource, so both poll until the target is primary and nothing is in flight.
  */
 
 async function globalCluster(ctx: StepContext) {
@@ -22,11 +26,11 @@ export const promoteAuroraStep = (planned: boolean): Step => ({
   id: "promote-aurora",
   title: planned ? "Switch over Aurora" : "Fail over Aurora (allow data loss)",
   timeoutSeconds: 1200,
-  // Writes pause from here (planned); a re-run that skips it opens the window at the next promotion.
+  // Writes pause from here; a re-run that skips it opens the window at the next promotion.
   opensOutage: true,
   describe: (plan: DrillPlan) => [
     `${planned ? "SwitchoverGlobalCluster" : "FailoverGlobalCluster AllowDataLoss=true"} in ${plan.target}: ${plan.targets.globalClusterId} -> ${regionTargets(plan, plan.target).auroraClusterArn}`,
-    `poll DescribeGlobalClusters in ${plan.target} every 10 s until ${plan.target} is the writer and no FailoverState remains`,
+    `poll DescribeGlobalClusters in ${plan.target} every 10 s until ${plan.target} is the writer and no FailoverState remains; the global writer endpoint follows by itself`,
   ],
   async check(ctx) {
     const gc = await globalCluster(ctx);
@@ -37,23 +41,34 @@ export const promoteAuroraStep = (planned: boolean): Step => ({
     const arn = regionTargets(plan, plan.target).auroraClusterArn;
     const gc = await globalCluster(ctx);
     ctx.observe(summarizeGlobalCluster(plan, gc));
-    if (gc.failover?.toArn === arn) {
+    if (gc.failover?.toArn === arn && gc.failover.status !== "cancelling") {
       ctx.note(`a ${gc.failover.dataLossAllowed ? "failover" : "switchover"} to ${plan.target} is already ${gc.failover.status}: not calling again`);
     } else if (gc.failover) {
-      throw new StepFailure("another switchover or failover is in progress", summarizeGlobalCluster(plan, gc));
+      throw new StepFailure(`a switchover or failover is ${gc.failover.status}; wait for it to clear`, summarizeGlobalCluster(plan, gc));
     } else if (planned) {
       await aws.switchoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn);
       ctx.note(`SwitchoverGlobalCluster called in ${plan.target}`);
     } else {
+      // Defence in depth: the CLI refuses an unplanned --execute without consent before any call.
+      if (!plan.allowDataLoss) throw new StepFailure("refusing FailoverGlobalCluster with AllowDataLoss without --allow-data-loss");
       await aws.failoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn);
       ctx.note(`FailoverGlobalCluster (AllowDataLoss) called in ${plan.target}`);
     }
+    // A switchover AWS cannot complete (its primary is unreachable) turns `cancelling` and clears
+    // with the roles unchanged: stop then instead of polling until the deadline.
+    let seen = !!gc.failover;
     const done = await ctx.waitFor(
       `${plan.target} to become the Aurora writer`,
       () => globalCluster(ctx),
-      (g) => targetWrites(ctx, g),
+      (g) => {
+        seen ||= !!g.failover;
+        return targetWrites(ctx, g) || (seen && !g.failover);
+      },
       (g) => summarizeGlobalCluster(plan, g),
     );
+    if (!targetWrites(ctx, done)) {
+      throw new StepFailure(`the ${planned ? "switchover" : "failover"} ended without moving the writer to ${plan.target} (AWS cancelled it)`, summarizeGlobalCluster(plan, done));
+    }
     ctx.facts.liveWriterRegion = plan.target;
     ctx.facts.writerEndpoint = done.endpoint ?? ctx.facts.writerEndpoint;
   },
@@ -70,8 +85,8 @@ async function datastore(ctx: StepContext) {
   return ctx.aws.describeGlobalReplicationGroup(ctx.plan.target, ctx.plan.targets.globalReplicationGroupId);
 }
 
-function targetPrimary(ctx: StepContext, grg: Awaited<ReturnType<typeof datastore>>): boolean {
-  const m = grgMember(grg, ctx.plan.target, regionTargets(ctx.plan, ctx.plan.target).replicationGroupId);
+function primaryIn(ctx: StepContext, grg: Awaited<ReturnType<typeof datastore>>, region: string): boolean {
+  const m = grgMember(grg, region, regionTargets(ctx.plan, region).replicationGroupId);
   return isPrimary(m?.role) && grg.status === "available";
 }
 
@@ -81,12 +96,12 @@ export const promoteRedisStep: Step = {
   timeoutSeconds: 900,
   opensOutage: true,
   describe: (plan: DrillPlan) => [
-    `FailoverGlobalReplicationGroup in ${plan.target}: ${plan.targets.globalReplicationGroupId}, PrimaryRegion=${plan.target}, PrimaryReplicationGroupId=${regionTargets(plan, plan.target).replicationGroupId}`,
-    `poll DescribeGlobalReplicationGroups (ShowMemberInfo) in ${plan.target} until ${plan.target} is primary and the datastore is available`,
+    `FailoverGlobalReplicationGroup in ${plan.target}: ${plan.targets.globalReplicationGroupId}, PrimaryRegion=${plan.target}, PrimaryReplicationGroupId=${regionTargets(plan, plan.target).replicationGroupId} (in parallel with Aurora)`,
+    `poll DescribeGlobalReplicationGroups (ShowMemberInfo) in ${plan.target} until ${plan.target} is primary and the datastore is available (it is modifying meanwhile)`,
   ],
   async check(ctx) {
     const grg = await datastore(ctx);
-    return { done: targetPrimary(ctx, grg), observed: summarizeGrg(grg) };
+    return { done: primaryIn(ctx, grg, ctx.plan.target), observed: summarizeGrg(grg) };
   },
   async run(ctx) {
     const { plan } = ctx;
@@ -104,7 +119,36 @@ export const promoteRedisStep: Step = {
       await ctx.aws.failoverGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId, plan.target, rg);
       ctx.note(`FailoverGlobalReplicationGroup called in ${plan.target}`);
     }
-    await ctx.waitFor(`${plan.target} to become the session store primary`, () => datastore(ctx), (g) => targetPrimary(ctx, g), summarizeGrg);
+    await ctx.waitFor(`${plan.target} to become the session store primary`, () => datastore(ctx), (g) => primaryIn(ctx, g, plan.target), summarizeGrg);
+  },
+  /**
+   * The datastore moved but the database did not (its promotion failed): with a healthy source,
+   * move the datastore (and the record) back so both writers stay together. With a lost source
+   * there is nowhere to go back to: the report names the split instead.
+   */
+  async compensate(ctx) {
+    const { plan, facts } = ctx;
+    const roles = databaseRoles(plan.targets, await ctx.aws.describeGlobalCluster(plan.target, plan.targets.globalClusterId));
+    if (roles.writer === plan.target || roles.operation) return undefined;
+    const grg = await datastore(ctx);
+    const rg = regionTargets(plan, plan.target).replicationGroupId;
+    const moved = isPrimary(grgMember(grg, plan.target, rg)?.role) || grg.status === "modifying";
+    if (!moved) return undefined;
+    if (plan.mode === "unplanned" && !facts.rehearsal) return `kept in ${plan.target}: ${plan.source} is lost, so the session store cannot go back to it`;
+    // A rehearsal's source is known healthy (its own fence makes its health check read unhealthy).
+    if (!facts.rehearsal) {
+      const health = await regionHealth(ctx, plan.source);
+      if (!health.healthy) return `kept in ${plan.target}: ${plan.source} is not healthy now (${health.text})`;
+    }
+    const back = regionTargets(plan, plan.source).replicationGroupId;
+    const settled = await ctx.waitFor("the global datastore to settle", () => datastore(ctx), (g) => g.status === "available", summarizeGrg);
+    if (!primaryIn(ctx, settled, plan.source)) {
+      // Called in the target region, like every promotion: it answers.
+      await ctx.aws.failoverGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId, plan.source, back);
+      await ctx.waitFor(`${plan.source} to be the session store primary again`, () => datastore(ctx), (g) => primaryIn(ctx, g, plan.source), summarizeGrg);
+    }
+    await pointRecordAt(ctx, plan.source);
+    return `moved back: the database writer stayed in ${plan.source}, so the session store primary and its record follow it there again`;
   },
   nextCommands: (plan) => [
     cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId),

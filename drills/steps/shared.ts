@@ -1,10 +1,13 @@
 import { CONTROL_PLANES } from "../../analysis/constants";
-import type { GlobalClusterView, GlobalReplicationGroupView } from "../aws";
+import { PROJECT } from "../../config/schema";
+import type { GlobalClusterView, GlobalReplicationGroupView, IngressRuleView } from "../aws";
 import type { StepContext } from "../engine";
+import { regionOfCluster } from "../live";
 import type { DrillPlan } from "../plan";
 import type { RegionTargets } from "../topology";
 
-/** Helpers shared by the drill steps: health probes, state summaries, manual AWS CLI lines. */
+/** Helpers shared by the drill steps: health probes, state summaries, manual command lines. */
+
 
 export function regionTargets(plan: DrillPlan, region: string): RegionTargets {
   const r = plan.targets.regions[region];
@@ -12,21 +15,15 @@ export function regionTargets(plan: DrillPlan, region: string): RegionTargets {
   return r;
 }
 
-/** `arn:aws:rds:us-west-2:123:cluster:x` -> us-west-2. */
-export function regionOfArn(arn: string): string | undefined {
-  return arn.split(":")[3] || undefined;
-}
-
 export function writerRegionOf(plan: DrillPlan, gc: GlobalClusterView): string | undefined {
-  const writer = gc.members.find((m) => m.isWriter);
-  if (!writer) return undefined;
-  const known = Object.values(plan.targets.regions).find((r) => r.auroraClusterArn === writer.clusterArn);
-  return known?.region ?? regionOfArn(writer.clusterArn);
+  return regionOfCluster(plan.targets, gc.members.find((m) => m.isWriter)?.clusterArn);
 }
 
 export function summarizeGlobalCluster(plan: DrillPlan, gc: GlobalClusterView): string {
-  const members = gc.members.map((m) => `${regionOfArn(m.clusterArn) ?? m.clusterArn}${m.isWriter ? " (writer)" : ""}${m.synchronization ? ` sync=${m.synchronization}` : ""}`);
-  const fo = gc.failover ? `; FailoverState ${gc.failover.status} ${regionOfArn(gc.failover.fromArn ?? "") ?? "?"} -> ${regionOfArn(gc.failover.toArn ?? "") ?? "?"}` : "";
+  const members = gc.members.map((m) => `${regionOfCluster(plan.targets, m.clusterArn) ?? m.clusterArn}${m.isWriter ? " (writer)" : ""}${m.synchronization ? ` sync=${m.synchronization}` : ""}`);
+  const fo = gc.failover
+    ? `; FailoverState ${gc.failover.status} ${regionOfCluster(plan.targets, gc.failover.fromArn) ?? "?"} -> ${regionOfCluster(plan.targets, gc.failover.toArn) ?? "?"}${gc.failover.dataLossAllowed ? " (failover, data loss allowed)" : " (switchover)"}`
+    : "";
   return `global cluster ${gc.id} status=${gc.status}; writer=${writerRegionOf(plan, gc) ?? "none"}; members: ${members.join(", ")}${fo}`;
 }
 
@@ -53,7 +50,7 @@ export interface HealthReading {
 /**
  * Health of a region's entry: GA endpoint health, or the Route 53 health check's CloudWatch status.
  * A failed read comes back as `unknown` instead of throwing: DescribeEndpointGroup is served from
- * us-west-2, and an unplanned failover must not depend on that region being up.
+ * us-west-2 and Route 53 metrics from us-east-1, and an unplanned failover must not depend on them.
  */
 export async function regionHealth(ctx: StepContext, region: string): Promise<HealthReading> {
   try {
@@ -96,9 +93,18 @@ export function arnSuffix(arn: string, kind: "loadbalancer" | "targetgroup"): st
   return resource.startsWith("targetgroup/") ? resource : undefined;
 }
 
-const GA = `--region ${CONTROL_PLANES.globalAccelerator.region}`;
+/** Where a control plane lives, and a warning when that is the region being failed over from. */
+export function controlPlaneNote(plan: DrillPlan, plane: "globalAccelerator" | "route53"): string {
+  const region = CONTROL_PLANES[plane].region;
+  const name = plane === "route53" ? "Route 53" : "Global Accelerator";
+  const risk = plan.mode === "unplanned" && plan.source === region ? `; ${region} is the region being failed over from, so this call may fail during a real outage` : "";
+  return `${name} control plane, ${region}${risk}`;
+}
 
-/** Manual AWS CLI lines, printed when a step stops. */
+const GA = `--region ${CONTROL_PLANES.globalAccelerator.region}`;
+const quote = (json: unknown) => `'${JSON.stringify(json).replace(/'/g, "'\\''")}'`;
+
+/** Manual command lines, printed when a step stops. None of them changes `writerRegion`. */
 export const cli = {
   describeGlobalCluster: (region: string, id: string) => `aws rds describe-global-clusters --region ${region} --global-cluster-identifier ${id}`,
   switchover: (region: string, id: string, arn: string) =>
@@ -117,8 +123,33 @@ export const cli = {
   describeEndpointGroup: (arn: string) => `aws globalaccelerator describe-endpoint-group ${GA} --endpoint-group-arn ${arn}`,
   setDial: (arn: string, percent: number) => `aws globalaccelerator update-endpoint-group ${GA} --endpoint-group-arn ${arn} --traffic-dial-percentage ${percent}`,
   healthCheckStatus: (id: string) => `aws route53 get-health-check-status --health-check-id ${id}`,
+  invertHealthCheck: (id: string, inverted: boolean) => `aws route53 update-health-check --health-check-id ${id} ${inverted ? "--inverted" : "--no-inverted"}`,
+  upsertRecord: (zone: string, name: string, ttl: number, value: string) =>
+    `aws route53 change-resource-record-sets --hosted-zone-id ${zone} --change-batch ${quote({ Changes: [{ Action: "UPSERT", ResourceRecordSet: { Name: name, Type: "CNAME", TTL: ttl, ResourceRecords: [{ Value: value }] } }] })}`,
+  getChange: (id: string) => `aws route53 get-change --id ${id.replace(/^\/change\//, "")}`,
+  describeRules: (region: string, group: string) => `aws ec2 describe-security-group-rules --region ${region} --filters Name=group-id,Values=${group}`,
+  modifyRules: (region: string, group: string, rules: readonly IngressRuleView[]) =>
+    `aws ec2 modify-security-group-rules --region ${region} --group-id ${group} --security-group-rules ${quote(
+      rules.map((r) => ({
+        SecurityGroupRuleId: r.id,
+        SecurityGroupRule: {
+          IpProtocol: r.protocol,
+          FromPort: r.fromPort,
+          ToPort: r.toPort,
+          ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
+          ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}),
+          ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
+          ...(r.description !== undefined ? { Description: r.description } : {}),
+        },
+      })),
+    )}`,
   lag: (region: string, namespace: string, metric: string, dimension: string, value: string) =>
     `aws cloudwatch get-metric-statistics --region ${region} --namespace ${namespace} --metric-name ${metric} --dimensions Name=${dimension},Value=${value} --statistics Maximum --period 60 --start-time $(date -u -d '-5 min' +%FT%TZ) --end-time $(date -u +%FT%TZ)`,
+  /** The runtime writer, never `writerRegion` (creation-time shape: changing it replaces the global database). */
+  recordWriter: (stack: string, region: string) => `pulumi config set --stack ${stack} ${PROJECT}:currentWriterRegion ${region}`,
+  recordDial: (stack: string, region: string, dial: number | string) => `pulumi config set --stack ${stack} --path '${PROJECT}:routing.trafficDials["${region}"]' ${dial}`,
+  preview: (stack: string) => `pulumi preview --stack ${stack} --diff`,
+  commit: (file: string, what: string) => `git add ${file} && git commit -m "${what.replace(/["$`\\]/g, "")}"`,
 };
 
 /** The health command for a region in either routing mode. */

@@ -1,37 +1,15 @@
-import { CONTROL_PLANES, TIMINGS } from "../../analysis/constants";
-import { StepFailure, type Step, type StepContext } from "../engine";
+import { TIMINGS } from "../../analysis/constants";
+import type { Step, StepContext } from "../engine";
 import type { DrillPlan } from "../plan";
-import { cli, healthCommand, regionHealth, regionTargets } from "./shared";
+import { dialBefore, endpointGroup, setDial } from "./dials";
+import { cli, controlPlaneNote, regionHealth, regionTargets } from "./shared";
 
 /**
- * Traffic steps. Planned: dial the source region to 0 before the writer moves and back afterwards
- * (Global Accelerator control-plane calls in us-west-2: fine when planned). Unplanned: no dial
- * change; the step waits for the health checks to take the source out, which is what recovers
- * traffic in a real region loss.
+ * Planned drills move users before the writer: raise the target's dial, drain the source (Global
+ * Accelerator control-plane calls in us-west-2, fine when both regions are healthy), and return
+ * the source's traffic afterwards. A drill that fails after the drain puts the dials back (unless
+ * --keep-drained), so a failed drill never leaves a healthy region at 0 % without saying so.
  */
-
-async function endpointGroup(ctx: StepContext, region: string) {
-  const arn = regionTargets(ctx.plan, region).endpointGroupArn;
-  if (!arn) throw new StepFailure(`no endpoint group ARN for ${region} in the topology`);
-  const eg = await ctx.aws.describeEndpointGroup(arn);
-  ctx.facts.dials[region] = eg.trafficDial;
-  return eg;
-}
-
-async function setDial(ctx: StepContext, region: string, percent: number): Promise<void> {
-  const eg = await endpointGroup(ctx, region);
-  ctx.facts.dialsBefore[region] ??= eg.trafficDial;
-  if (eg.trafficDial === percent) return;
-  await ctx.aws.setTrafficDial(eg, percent);
-  ctx.note(`${region}: traffic dial ${eg.trafficDial}% -> ${percent}% (control plane ${CONTROL_PLANES.globalAccelerator.region})`);
-  await ctx.waitFor(
-    `${region} traffic dial ${percent}%`,
-    () => endpointGroup(ctx, region),
-    (g) => g.trafficDial === percent,
-    (g) => `${region}: dial ${g.trafficDial}%`,
-    5,
-  );
-}
 
 const alreadySwitched = (ctx: StepContext) => ctx.facts.liveWriterRegion === ctx.plan.target;
 
@@ -40,13 +18,14 @@ export const drainStep: Step = {
   title: "Drain the source region",
   timeoutSeconds: 300,
   describe: (plan: DrillPlan) => [
-    `make sure ${plan.target} takes traffic (dial 100%), then set ${plan.source}'s traffic dial to 0% (UpdateEndpointGroup, us-west-2)`,
-    `wait ${TIMINGS.gaTrafficDialPropagation.value} s for connections to move`,
+    `make sure ${plan.target} takes traffic (dial 100%), then set ${plan.source}'s traffic dial to 0% (UpdateEndpointGroup, ${controlPlaneNote(plan, "globalAccelerator")})`,
+    `wait ${TIMINGS.gaTrafficDialPropagation.value} s for connections to move; if a later step fails, the dials go back${plan.keepDrained ? " (not with --keep-drained)" : ""}`,
   ],
   async check(ctx) {
     if (alreadySwitched(ctx)) return { done: true, observed: `${ctx.plan.target} already holds the writer` };
     const eg = await endpointGroup(ctx, ctx.plan.source);
-    return { done: eg.trafficDial === 0, observed: `${ctx.plan.source}: dial ${eg.trafficDial}%` };
+    const target = await endpointGroup(ctx, ctx.plan.target);
+    return { done: eg.trafficDial === 0 && target.trafficDial > 0, observed: `${ctx.plan.source}: dial ${eg.trafficDial}%, ${ctx.plan.target}: dial ${target.trafficDial}%` };
   },
   async run(ctx) {
     // Never drain the source into a target that takes no traffic (a failback target may sit at 0).
@@ -55,43 +34,29 @@ export const drainStep: Step = {
     await ctx.clock.sleep(TIMINGS.gaTrafficDialPropagation.value * 1000);
     ctx.note(`waited ${TIMINGS.gaTrafficDialPropagation.value} s for traffic to move (${TIMINGS.gaTrafficDialPropagation.source})`);
   },
+  async compensate(ctx) {
+    const { plan, facts } = ctx;
+    const before = facts.dialsBefore;
+    if (before[plan.source] === undefined && before[plan.target] === undefined) return undefined;
+    if (plan.keepDrained) return `kept: ${plan.source} stays at 0% (--keep-drained)`;
+    // A source that turned unhealthy during the drill keeps no traffic: dialling it up sends users nowhere.
+    const health = await regionHealth(ctx, plan.source);
+    if (!health.healthy) return `kept: ${plan.source} is not healthy now (${health.text}); its dial stays at 0% until it recovers`;
+    const done: string[] = [];
+    // Source first: a region that takes traffic again before the other is dialled down.
+    for (const region of [plan.source, plan.target]) {
+      const want = before[region];
+      if (want === undefined) continue;
+      await setDial(ctx, region, want);
+      done.push(`${region} ${want}%`);
+    }
+    return `dials restored to their values before the drill: ${done.join(", ")}`;
+  },
   nextCommands: (plan) => {
     const t = regionTargets(plan, plan.target);
     const s = regionTargets(plan, plan.source);
     return [cli.describeEndpointGroup(s.endpointGroupArn ?? ""), cli.setDial(t.endpointGroupArn ?? "", 100), cli.setDial(s.endpointGroupArn ?? "", 0)];
   },
-};
-
-export const detectStep: Step = {
-  id: "detect",
-  title: "Health checks take the source out",
-  timeoutSeconds: 600,
-  opensOutage: true,
-  describe: (plan: DrillPlan) => [
-    `no control-plane call: wait up to ${plan.detectionSeconds + 60} s for ${plan.source}'s entry to turn unhealthy (expected ${plan.detectionSeconds} s)`,
-    "a drill of a healthy region continues after the wait with a warning",
-  ],
-  async check(ctx) {
-    return alreadySwitched(ctx) ? { done: true, observed: `${ctx.plan.target} already holds the writer` } : { done: false, observed: "" };
-  },
-  async run(ctx) {
-    const limit = Math.min(ctx.plan.detectionSeconds + 60, ctx.remainingSeconds());
-    const deadline = ctx.clock.now() + limit * 1000;
-    for (;;) {
-      const h = await regionHealth(ctx, ctx.plan.source);
-      ctx.observe(h.text);
-      if (h.unhealthy) {
-        ctx.note(`${ctx.plan.source} taken out by health checks: ${h.text}`);
-        return;
-      }
-      if (ctx.clock.now() + 5000 > deadline) {
-        ctx.warn(`${ctx.plan.source} still not unhealthy after ${limit} s (${h.text}): health checks did not move traffic; continuing as the drill of a healthy region`);
-        return;
-      }
-      await ctx.clock.sleep(5000);
-    }
-  },
-  nextCommands: (plan) => [healthCommand(plan, plan.source)],
 };
 
 export const restoreStep: Step = {
@@ -101,16 +66,11 @@ export const restoreStep: Step = {
   describe: (plan: DrillPlan) => [`set ${plan.source}'s traffic dial back to its value before the drill (100% if unknown)`],
   async check(ctx) {
     const eg = await endpointGroup(ctx, ctx.plan.source);
-    const want = desiredDial(ctx);
+    const want = dialBefore(ctx, ctx.plan.source);
     return { done: eg.trafficDial === want, observed: `${ctx.plan.source}: dial ${eg.trafficDial}%` };
   },
   async run(ctx) {
-    await setDial(ctx, ctx.plan.source, desiredDial(ctx));
+    await setDial(ctx, ctx.plan.source, dialBefore(ctx, ctx.plan.source));
   },
   nextCommands: (plan) => [cli.setDial(regionTargets(plan, plan.source).endpointGroupArn ?? "", 100)],
 };
-
-function desiredDial(ctx: StepContext): number {
-  const before = ctx.facts.dialsBefore[ctx.plan.source];
-  return before !== undefined && before > 0 ? before : 100;
-}

@@ -5,11 +5,10 @@ import { Command, CommanderError } from "commander";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerDrill, type DrillDeps } from "../../cli/commands/drill";
 import { CliError } from "../../cli/errors";
-import { VirtualClock } from "../../drills/aws";
 import { SdkDrillAws } from "../../drills/sdkAws";
 import { InMemoryStackConfig } from "../../drills/simulator";
 import { FakeCloud } from "./fakeCloud";
-import { EAST, topologyFixture, WEST } from "./fixtures";
+import { EAST, ids, topologyFixture, WEST } from "./fixtures";
 
 /** The drill command through a local commander program, handled like cli/main.ts does. */
 
@@ -65,7 +64,16 @@ describe("drill flag errors exit 2 with a message", () => {
     [["drill", "--topology", "T", "--mode", "planned"], /--to <region> is required/],
     [["drill", "--topology", "T", "--to", WEST], /--mode planned\|unplanned is required/],
     [["drill", "--topology", "T", "--to", "eu-west-1", "--mode", "planned"], /--to eu-west-1 is not a region of stack prod/],
-    [["drill", "--topology", "T", "--to", EAST, "--mode", "planned"], /already the writer region/],
+    [["drill", "--topology", "T", "--to", EAST, "--mode", "planned"], /already the writer region in the topology/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--execute", "--yes"], /AllowDataLoss: writes not yet replicated to the target are lost.*Add --allow-data-loss/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--allow-data-loss"], /belong to --mode unplanned \(a planned switchover loses no data\)/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--rehearsal"], /belong to --mode unplanned/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--max-data-loss", "60"], /--max-data-loss raises the accepted loss; it needs --allow-data-loss/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--allow-data-loss", "--max-data-loss", "soon"], /--max-data-loss soon: give the seconds/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--keep-drained"], /--keep-drained belongs to planned drills/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--inject-fault", "drain"], /--inject-fault rehearses a failure offline: it needs --simulate/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "fence"], /fence is not a step of this drill \(steps: preflight, lift-fence, drain, promote-aurora, promote-redis, repoint-sessions, verify, restore-traffic, reconcile\)/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "drain:melt"], /kind melt is not one of timeout, throttle, reject/],
     [["drill", "--topology", "missing.json", "--to", WEST, "--mode", "planned"], /cannot read topology file missing.json/],
     [["drill", "--stack", "nope", "--to", WEST, "--mode", "planned", "--simulate"], /unknown stack "nope"/],
   ])("%j", async (args, message) => {
@@ -87,7 +95,8 @@ describe("drill --execute", () => {
     const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--execute"], { makeAws: () => ((made = true), new SdkDrillAws()) });
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/^Planned switchover: us-east-1 -> us-west-2 \(stack prod, accelerator routing\)\n/);
-    expect(r.out).toContain("3. Switch over Aurora (timeout 1200 s)");
+    expect(r.out).toContain("4. a) Switch over Aurora (timeout 1200 s)");
+    expect(r.out).toContain("in execute mode the current writer is read from AWS before any step runs");
     expect(r.err).toMatch(/refusing to execute without --yes/);
     expect(made).toBe(false);
   });
@@ -100,46 +109,55 @@ describe("drill --execute", () => {
 
   it("runs against stubbed AWS with --yes, prints the JSON report and writes the Markdown one", async () => {
     cloud = new FakeCloud();
-    const config = new InMemoryStackConfig({ writerRegion: EAST, trafficDials: {} }, "test config");
+    const config = new InMemoryStackConfig({ trafficDials: {} }, "test config");
     const md = path.join(dir, "execute.md");
     const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--execute", "--yes", "--format", "json", "--report", md], {
       makeAws: () => new SdkDrillAws({ maxAttempts: 1 }),
       makeConfigStore: () => config,
-      clock: new VirtualClock(),
+      clock: cloud.clock,
     });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(report).toMatchObject({ outcome: "succeeded", simulated: false, source: EAST, target: WEST });
+    expect(report).toMatchObject({ outcome: "succeeded", simulated: false, source: EAST, target: WEST, finalState: { writer: { database: WEST, sessions: WEST } } });
     expect(cloud.mutations()).toContain("SwitchoverGlobalClusterCommand@us-west-2");
     expect(fs.readFileSync(md, "utf8")).toContain("```mermaid\ngantt");
-    expect(r.err).toMatch(/\[3\/7\] Switch over Aurora: ok/);
+    expect(r.err).toMatch(/\[4\/9\] Switch over Aurora: ok/);
   });
 
-  it("reads the deployed stack's topology with --stack and names the Pulumi stack for the config", async () => {
+  it("reads the deployed topology with --stack, then the live writer from AWS, and names the Pulumi stack for the config", async () => {
     cloud = new FakeCloud();
+    // An earlier drill moved the writer; the deployed topology (last pulumi up) still names us-east-1.
+    await cloud.model.startGlobalOperation(WEST, ids.clusterArn(WEST), "switchover");
+    await cloud.model.failoverGlobalReplicationGroup(WEST, WEST, ids.rg(WEST));
+    await cloud.clock.sleep(300_000);
+    await cloud.model.upsertRecord(ids.zone, ids.record, ids.primary(WEST), 30);
+    await cloud.clock.sleep(60_000);
+    cloud.model.failRegion(WEST, 0);
     const seen: string[] = [];
-    const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "unplanned", "--execute", "--yes", "--pulumi-stack", "org/prod"], {
+    const r = await cli(["drill", "--stack", "prod", "--to", EAST, "--mode", "unplanned", "--allow-data-loss", "--execute", "--yes", "--pulumi-stack", "org/prod"], {
       deployedTopology: async ({ stackName }) => (seen.push(`outputs ${stackName}`), topologyFixture()),
       makeAws: () => new SdkDrillAws({ maxAttempts: 1 }),
       makeConfigStore: ({ stackName }) => (seen.push(`config ${stackName}`), new InMemoryStackConfig({ trafficDials: {} }, "test")),
-      clock: new VirtualClock(),
+      clock: cloud.clock,
     });
+    expect(r.err, r.err).not.toMatch(/internal error|ha-blueprint:/);
+    expect(seen, `${r.code} ${r.err}`).toEqual(["outputs org/prod", "config org/prod"]);
+    expect(r.out).toContain("current writer: us-west-2 (live: DescribeGlobalClusters in us-east-1)");
+    expect(cloud.calls("FailoverGlobalClusterCommand")[0]).toMatchObject({ region: EAST, input: { TargetDbClusterIdentifier: ids.clusterArn(EAST), AllowDataLoss: true } });
     expect(r.code).toBe(0);
-    expect(seen).toEqual(["outputs org/prod", "config org/prod"]);
-    expect(cloud.mutations()[0]).toBe("FailoverGlobalClusterCommand@us-west-2");
   });
 
-  it("exits 1 with the failed step when the drill stops", async () => {
+  it("exits 1 with the failed step when the drill stops, and lists the next commands", async () => {
     cloud = new FakeCloud();
-    cloud.auroraLagMs = 90_000;
+    cloud.metrics.AuroraGlobalDBRPOLag = 90_000;
     const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--execute", "--yes"], {
       makeAws: () => new SdkDrillAws({ maxAttempts: 1 }),
       makeConfigStore: () => new InMemoryStackConfig({ trafficDials: {} }, "test"),
-      clock: new VirtualClock(),
+      clock: cloud.clock,
     });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/drill stopped at preflight: replication lag 90 s exceeds the RPO objective of 30 s/);
-    expect(r.out).toMatch(/Next manual commands:\n {2}aws rds describe-global-clusters --region us-west-2/);
+    expect(r.out).toMatch(/Next commands:\n {2}aws rds describe-global-clusters --region us-west-2/);
   });
 });
 
@@ -152,17 +170,35 @@ describe("drill plan and --simulate", () => {
     expect(plan.budget.disruption).toBe("azLoss");
   });
 
+  it("the unplanned plan fences the old writer before it promotes, and names the data loss consent", async () => {
+    const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "unplanned"]);
+    expect(r.code).toBe(0);
+    const order = ["Fence the old writer", "Fail over Aurora (allow data loss)", "Promote the session store"].map((t) => r.out.indexOf(t));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(r.out).toContain("data loss: NOT accepted (--allow-data-loss is required to execute)");
+  });
+
+  it("--inject-fault rehearses a failure: the JSON report says how it ended, where things are, and what to run", async () => {
+    const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "repoint-sessions:reject", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.outcome).toBe("stopped");
+    expect(report.finalState).toMatchObject({ writer: { database: WEST, sessions: WEST }, dials: { [EAST]: 100, [WEST]: 100 }, sessionRecord: EAST });
+    expect(report.finalState.problems).toContain("sessions are not writable: the session-writer record points at us-east-1's endpoint, the primary is in us-west-2");
+    expect(report.nextCommands[0]).toBe(`npx ha-blueprint drill --topology ${topo} --to us-west-2 --mode planned --execute --yes   # resumes: finished steps are skipped`);
+    expect(report.nextCommands[1]).toMatch(/^aws route53 change-resource-record-sets --hosted-zone-id Z0PRIVATE1234 --change-batch /);
+    expect(r.err).toMatch(/drill stopped at repoint-sessions/);
+  });
+
   it("simulates the prod stack from its offline plan, with the plan's own identifiers, and writes the report", async () => {
     const md = path.join(dir, "prod-planned.md");
     const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "planned", "--simulate", "--report", md]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Planned switchover: us-east-1 -> us-west-2 \(stack prod, simulated\): succeeded/);
-    expect(r.out).toMatch(/RTO: drill 240 s, service 260 s \(budget 260 s, objective 600 s\): met/);
-    const text = fs.readFileSync(md, "utf8");
-    expect(text).toContain("dateFormat X");
-    expect(r.err).toMatch(/T\+0s \[1\/7\] Preflight checks: started/);
-    // Every tier is in the plan's topology, so nothing is simulated with a placeholder id.
-    expect(r.out).not.toMatch(/is missing: simulating with/);
+    expect(r.out).toMatch(/RTO: drill 180 s, service \d+ s \(budget \d+ s, objective 600 s\): met/);
+    expect(fs.readFileSync(md, "utf8")).toContain("dateFormat X");
+    expect(r.err).toMatch(/T\+0s \[1\/9\] Preflight checks: started/);
     expect(r.out).toContain("Global writer endpoint: ha-prod-aurora-global");
   });
 });

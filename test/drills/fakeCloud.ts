@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeSecurityGroupRulesCommand, EC2Client, ModifySecurityGroupRulesCommand } from "@aws-sdk/client-ec2";
 import {
   DescribeGlobalReplicationGroupsCommand,
   DescribeReplicationGroupsCommand,
@@ -16,13 +17,27 @@ import {
   RDSClient,
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHealthCheckCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+  UpdateHealthCheckCommand,
+} from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
+import { VirtualClock } from "../../drills/aws";
+import { CloudModel, type CloudModelSpec } from "../../drills/cloudModel";
+import { SDK_LIMITS } from "../../drills/limits";
 import { EAST, ids, WEST } from "./fixtures";
 
 /**
- * A small stateful AWS behind aws-sdk-client-mock: the real SdkDrillAws sends real SDK commands,
- * the stubs answer from this state and log every call with the client's region, so tests can
- * assert commands, regions, inputs and order. Promotions finish after a few describe polls.
+ * AWS behind aws-sdk-client-mock, answering from the drill's cloud model (drills/cloudModel.ts),
+ * so the fake follows the same documented state transitions as the simulator: FailoverState
+ * pending -> switching-over / failing-over, the datastore `modifying`, Route 53 PENDING -> INSYNC,
+ * a lost region's endpoints hanging until the request timeout. The real SdkDrillAws sends real SDK
+ * commands; every call is logged with the region of the client that sent it, so tests assert
+ * commands, regions, inputs and order.
  */
 
 export interface LoggedCall {
@@ -38,199 +53,220 @@ const MUTATING = new Set([
   "UpdateEndpointGroupCommand",
   "FailoverDBClusterCommand",
   "TestFailoverCommand",
+  "ChangeResourceRecordSetsCommand",
+  "UpdateHealthCheckCommand",
+  "ModifySecurityGroupRulesCommand",
 ]);
+
+/** The fixture's two regions as the model's starting state. */
+export function fixtureSpec(overrides: Partial<CloudModelSpec> = {}): CloudModelSpec {
+  const region = (name: string, i: number) => ({
+    name,
+    clusterId: ids.cluster(name),
+    clusterArn: ids.clusterArn(name),
+    engineVersion: "16.6",
+    azs: ["a", "b", "c"].map((z) => `${name}${z}`),
+    instanceCount: 3,
+    rgId: ids.rg(name),
+    nodeCount: 3,
+    primaryEndpoint: ids.primary(name),
+    endpointGroupArn: ids.eg(name),
+    healthCheckId: ids.hc(name),
+    dbSgId: ids.dbSg(name),
+    cacheSgId: ids.cacheSg(name),
+    appSgId: ids.appSg(name),
+    cidr: `10.${20 + i}.0.0/16`,
+    healthyTargets: 6,
+    dial: 100,
+  });
+  return {
+    regions: [region(EAST, 0), region(WEST, 1)],
+    globalClusterId: ids.global,
+    globalEndpoint: "prod-global.global-abc.global.rds.amazonaws.com",
+    grgId: ids.grg,
+    writer: EAST,
+    cachePrimary: EAST,
+    databasePort: 5432,
+    sessionsPort: 6379,
+    record: { hostedZoneId: ids.zone, name: ids.record, ttlSeconds: 30, value: ids.primary(EAST) },
+    detectionSeconds: 60,
+    requestTimeoutMs: SDK_LIMITS.suspect.requestTimeoutMs,
+    auroraLagMs: 800,
+    cacheLagSeconds: 0.4,
+    ...overrides,
+  };
+}
 
 /** The slice of an aws-sdk-client-mock stub the fake uses. */
 interface Stub {
   on(command: unknown): { callsFake(fn: (input: Record<string, unknown>, getClient: () => { config: { region: () => Promise<string> } }) => unknown): unknown };
+  restore(): void;
 }
 
 export class FakeCloud {
   readonly log: LoggedCall[] = [];
-  writer = EAST;
-  cachePrimary = EAST;
-  dials: Record<string, number> = { [EAST]: 100, [WEST]: 100 };
-  health: Record<string, "HEALTHY" | "UNHEALTHY"> = { [EAST]: "HEALTHY", [WEST]: "HEALTHY" };
-  auroraLagMs: number | undefined = 800;
-  redisLagSeconds: number | undefined = 0.4;
-  healthyHosts = 6;
-  engineVersions: Record<string, string> = { [EAST]: "16.6", [WEST]: "16.6" };
-  /** AZ of each region's Aurora writer instance (instance 1 in a, 2 in b, 3 in c). */
-  dbWriterIndex: Record<string, number> = { [EAST]: 0, [WEST]: 0 };
-  cachePrimaryIndex: Record<string, number> = { [EAST]: 0, [WEST]: 0 };
-  /** Describe polls a promotion takes; Infinity = stuck. */
-  promotionPolls = 2;
-  auroraPending?: { to: string; polls: number; dataLoss: boolean };
-  redisPending?: { to: string; polls: number };
-  failRedisPromotion?: Error;
-  /** The Global Accelerator control plane (us-west-2) does not answer. */
-  gaDown = false;
+  readonly clock = new VirtualClock();
+  readonly model: CloudModel;
+  /** Metric overrides (by metric name), e.g. a lag above the objective. */
+  readonly metrics: Record<string, number | undefined> = {};
+  private readonly stubs: Stub[] = [];
 
-  readonly rds = mockClient(RDSClient);
-  readonly cache = mockClient(ElastiCacheClient);
-  readonly ga = mockClient(GlobalAcceleratorClient);
-  readonly cw = mockClient(CloudWatchClient);
-
-  constructor() {
-    const on = (stub: unknown, cmd: unknown, name: string, answer: (input: Record<string, unknown>, region: string) => unknown) => {
-      (stub as Stub).on(cmd).callsFake(async (input, getClient) => {
+  constructor(spec: Partial<CloudModelSpec> = {}) {
+    this.model = new CloudModel(fixtureSpec(spec), this.clock);
+    const m = this.model;
+    const rds = this.stub(mockClient(RDSClient));
+    const cache = this.stub(mockClient(ElastiCacheClient));
+    const ga = this.stub(mockClient(GlobalAcceleratorClient));
+    const cw = this.stub(mockClient(CloudWatchClient));
+    const r53 = this.stub(mockClient(Route53Client));
+    const ec2 = this.stub(mockClient(EC2Client));
+    const on = (stub: Stub, cmd: { name: string }, answer: (input: Record<string, unknown>, region: string) => unknown) => {
+      stub.on(cmd).callsFake(async (input, getClient) => {
         const region = await getClient().config.region();
-        this.log.push({ command: name, region, input });
+        this.log.push({ command: cmd.name, region, input });
         return answer(input, region);
       });
     };
-    on(this.rds, DescribeGlobalClustersCommand, "DescribeGlobalClustersCommand", () => this.globalClusters());
-    on(this.rds, SwitchoverGlobalClusterCommand, "SwitchoverGlobalClusterCommand", (i) => this.startAurora(String(i.TargetDbClusterIdentifier), false));
-    on(this.rds, FailoverGlobalClusterCommand, "FailoverGlobalClusterCommand", (i) => this.startAurora(String(i.TargetDbClusterIdentifier), true));
-    on(this.rds, DescribeDBClustersCommand, "DescribeDBClustersCommand", (i) => this.dbClusters(String(i.DBClusterIdentifier)));
-    on(this.rds, DescribeDBInstancesCommand, "DescribeDBInstancesCommand", (i) => this.dbInstances((i.Filters as Array<{ Values: string[] }>)[0].Values[0]));
-    on(this.rds, FailoverDBClusterCommand, "FailoverDBClusterCommand", (i, region) => {
-      this.dbWriterIndex[region] = Number(String(i.TargetDBInstanceIdentifier).slice(-1)) - 1;
-      return {};
+    on(rds, DescribeGlobalClustersCommand, async (_i, r) => {
+      const g = await m.describeGlobalCluster(r);
+      return {
+        GlobalClusters: [
+          {
+            GlobalClusterIdentifier: g.id,
+            Status: g.status,
+            Endpoint: g.endpoint,
+            GlobalClusterMembers: g.members.map((x) => ({ DBClusterArn: x.clusterArn, IsWriter: x.isWriter, SynchronizationStatus: x.synchronization })),
+            // DescribeGlobalClusters returns an empty FailoverState when nothing is pending.
+            FailoverState: g.failover ? { Status: g.failover.status, FromDbClusterArn: g.failover.fromArn, ToDbClusterArn: g.failover.toArn, IsDataLossAllowed: g.failover.dataLossAllowed } : {},
+          },
+        ],
+      };
     });
-    on(this.cache, DescribeGlobalReplicationGroupsCommand, "DescribeGlobalReplicationGroupsCommand", () => this.grg());
-    on(this.cache, FailoverGlobalReplicationGroupCommand, "FailoverGlobalReplicationGroupCommand", (i) => {
-      if (this.failRedisPromotion) throw this.failRedisPromotion;
-      this.redisPending = { to: String(i.PrimaryRegion), polls: this.promotionPolls };
-      return {};
+    on(rds, SwitchoverGlobalClusterCommand, async (i, r) => (await m.startGlobalOperation(r, String(i.TargetDbClusterIdentifier), "switchover"), {}));
+    // Without AllowDataLoss, FailoverGlobalCluster performs a switchover (RDS API Reference).
+    on(rds, FailoverGlobalClusterCommand, async (i, r) => (await m.startGlobalOperation(r, String(i.TargetDbClusterIdentifier), i.AllowDataLoss === true ? "failover" : "switchover"), {}));
+    on(rds, DescribeDBClustersCommand, async (_i, r) => {
+      const c = await m.describeDbCluster(r);
+      return {
+        DBClusters: [
+          {
+            DBClusterIdentifier: c.id,
+            DBClusterArn: c.arn,
+            Status: c.status,
+            EngineVersion: c.engineVersion,
+            DBClusterMembers: c.instances.map((x) => ({ DBInstanceIdentifier: x.id, IsClusterWriter: x.isWriter, PromotionTier: x.promotionTier })),
+          },
+        ],
+      };
     });
-    on(this.cache, DescribeReplicationGroupsCommand, "DescribeReplicationGroupsCommand", (_i, region) => this.replicationGroup(region));
-    on(this.cache, TestFailoverCommand, "TestFailoverCommand", (_i, region) => {
-      this.cachePrimaryIndex[region] = (this.cachePrimaryIndex[region] + 1) % 3;
-      return {};
+    on(rds, DescribeDBInstancesCommand, async (_i, r) => ({
+      DBInstances: (await m.describeDbCluster(r)).instances.map((x) => ({ DBInstanceIdentifier: x.id, AvailabilityZone: x.availabilityZone, DBInstanceStatus: x.status })),
+    }));
+    on(rds, FailoverDBClusterCommand, async (i, r) => (await m.failoverDbCluster(r, String(i.TargetDBInstanceIdentifier)), {}));
+    on(cache, DescribeGlobalReplicationGroupsCommand, async (_i, r) => {
+      const g = await m.describeGlobalReplicationGroup(r);
+      return { GlobalReplicationGroups: [{ GlobalReplicationGroupId: g.id, Status: g.status, Members: g.members.map((x) => ({ ReplicationGroupId: x.replicationGroupId, ReplicationGroupRegion: x.region, Role: x.role, Status: x.status })) }] };
     });
-    on(this.ga, DescribeEndpointGroupCommand, "DescribeEndpointGroupCommand", (i) => {
-      if (this.gaDown) throw Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailableException" });
-      return this.endpointGroup(String(i.EndpointGroupArn));
+    on(cache, FailoverGlobalReplicationGroupCommand, async (i, r) => (await m.failoverGlobalReplicationGroup(r, String(i.PrimaryRegion), String(i.PrimaryReplicationGroupId)), {}));
+    on(cache, DescribeReplicationGroupsCommand, async (_i, r) => {
+      const g = await m.describeReplicationGroup(r);
+      return {
+        ReplicationGroups: [
+          {
+            ReplicationGroupId: g.id,
+            Status: g.status,
+            MemberClusters: g.memberClusters,
+            NodeGroups: g.nodeGroups.map((n) => ({ NodeGroupId: n.id, NodeGroupMembers: n.members.map((x) => ({ CacheClusterId: x.cacheClusterId, CurrentRole: x.role, PreferredAvailabilityZone: x.availabilityZone })) })),
+          },
+        ],
+      };
     });
-    on(this.ga, UpdateEndpointGroupCommand, "UpdateEndpointGroupCommand", (i) => {
-      this.dials[this.regionOfEg(String(i.EndpointGroupArn))] = Number(i.TrafficDialPercentage);
-      return {};
+    on(cache, TestFailoverCommand, async (_i, r) => (await m.testFailover(r), {}));
+    on(ga, DescribeEndpointGroupCommand, async (i) => {
+      const g = await m.describeEndpointGroup(String(i.EndpointGroupArn));
+      return {
+        EndpointGroup: {
+          EndpointGroupArn: g.arn,
+          EndpointGroupRegion: g.region,
+          TrafficDialPercentage: g.trafficDial,
+          HealthCheckPort: g.healthCheck.port,
+          HealthCheckProtocol: g.healthCheck.protocol,
+          HealthCheckIntervalSeconds: g.healthCheck.intervalSeconds,
+          ThresholdCount: g.healthCheck.thresholdCount,
+          EndpointDescriptions: g.endpoints.map((e) => ({ EndpointId: e.id, HealthState: e.health })),
+        },
+      };
     });
-    on(this.cw, GetMetricDataCommand, "GetMetricDataCommand", (i) => this.metric(i));
+    on(ga, UpdateEndpointGroupCommand, async (i) => (await m.setTrafficDial(String(i.EndpointGroupArn), Number(i.TrafficDialPercentage)), {}));
+    on(cw, GetMetricDataCommand, async (i, r) => {
+      const q = (i.MetricDataQueries as Array<{ MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: string }> } } }>)[0];
+      const name = q.MetricStat.Metric.MetricName;
+      const dims = Object.fromEntries(q.MetricStat.Metric.Dimensions.map((d) => [d.Name, d.Value]));
+      const value = name in this.metrics ? this.metrics[name] : await m.metric(r, name, dims);
+      return { MetricDataResults: [{ Id: "m", Values: value === undefined ? [] : [value], Timestamps: value === undefined ? [] : [new Date()] }] };
+    });
+    on(r53, ListResourceRecordSetsCommand, async (i) => {
+      const rec = await m.getRecord(String(i.HostedZoneId), String(i.StartRecordName));
+      // Route 53 returns names with the trailing dot.
+      return { ResourceRecordSets: rec ? [{ Name: `${rec.name}.`, Type: rec.type, TTL: rec.ttl, ResourceRecords: rec.values.map((Value) => ({ Value })) }] : [], IsTruncated: false, MaxItems: 1 };
+    });
+    on(r53, ChangeResourceRecordSetsCommand, async (i) => {
+      const change = (i.ChangeBatch as { Changes: Array<{ Action: string; ResourceRecordSet: { Name: string; TTL: number; ResourceRecords: Array<{ Value: string }> } }> }).Changes[0];
+      const id = await m.upsertRecord(String(i.HostedZoneId), change.ResourceRecordSet.Name, change.ResourceRecordSet.ResourceRecords[0].Value, change.ResourceRecordSet.TTL);
+      return { ChangeInfo: { Id: id, Status: "PENDING", SubmittedAt: new Date() } };
+    });
+    on(r53, GetChangeCommand, async (i) => ({ ChangeInfo: { Id: String(i.Id), Status: await m.getChange(`/change/${String(i.Id).replace(/^\/change\//, "")}`), SubmittedAt: new Date() } }));
+    on(r53, GetHealthCheckCommand, async (i) => ({ HealthCheck: { Id: String(i.HealthCheckId), CallerReference: "x", HealthCheckVersion: 1, HealthCheckConfig: { Type: "CALCULATED", Inverted: await m.healthCheckInverted(String(i.HealthCheckId)) } } }));
+    on(r53, UpdateHealthCheckCommand, async (i) => (await m.setHealthCheckInverted(String(i.HealthCheckId), i.Inverted === true), { HealthCheck: { Id: String(i.HealthCheckId) } }));
+    on(ec2, DescribeSecurityGroupRulesCommand, async (i, r) => {
+      const group = (i.Filters as Array<{ Values: string[] }>)[0].Values[0];
+      const rules = await m.ingressRules(r, group);
+      return {
+        SecurityGroupRules: rules.map((x) => ({
+          SecurityGroupRuleId: x.id,
+          GroupId: group,
+          IsEgress: false,
+          IpProtocol: x.protocol,
+          FromPort: x.fromPort,
+          ToPort: x.toPort,
+          ...(x.cidrIpv4 ? { CidrIpv4: x.cidrIpv4 } : {}),
+          ...(x.referencedGroupId ? { ReferencedGroupInfo: { GroupId: x.referencedGroupId } } : {}),
+          Description: x.description,
+        })),
+      };
+    });
+    on(ec2, ModifySecurityGroupRulesCommand, async (i, r) => {
+      const updates = (i.SecurityGroupRules as Array<{ SecurityGroupRuleId: string; SecurityGroupRule: Record<string, unknown> }>).map((u) => ({
+        id: u.SecurityGroupRuleId,
+        protocol: String(u.SecurityGroupRule.IpProtocol),
+        fromPort: Number(u.SecurityGroupRule.FromPort),
+        toPort: Number(u.SecurityGroupRule.ToPort),
+        ...(u.SecurityGroupRule.CidrIpv4 ? { cidrIpv4: String(u.SecurityGroupRule.CidrIpv4) } : {}),
+        ...(u.SecurityGroupRule.ReferencedGroupId ? { referencedGroupId: String(u.SecurityGroupRule.ReferencedGroupId) } : {}),
+        ...(u.SecurityGroupRule.Description !== undefined ? { description: String(u.SecurityGroupRule.Description) } : {}),
+      }));
+      await m.modifyIngressRules(r, String(i.GroupId), updates);
+      return { Return: true };
+    });
+  }
+
+  private stub(s: unknown): Stub {
+    this.stubs.push(s as Stub);
+    return s as Stub;
   }
 
   restore(): void {
-    for (const m of [this.rds, this.cache, this.ga, this.cw]) m.restore();
+    for (const s of this.stubs) s.restore();
   }
 
+  /** Mutating commands in order, as `Command@region`. */
   mutations(): string[] {
     return this.log.filter((c) => MUTATING.has(c.command)).map((c) => `${c.command}@${c.region}`);
   }
 
-  private regionOfArn(arn: string): string {
-    return arn.split(":")[3];
-  }
-
-  private regionOfEg(arn: string): string {
-    return arn === ids.eg(EAST) ? EAST : WEST;
-  }
-
-  private startAurora(targetArn: string, dataLoss: boolean) {
-    this.auroraPending = { to: this.regionOfArn(targetArn), polls: this.promotionPolls, dataLoss };
-    return {};
-  }
-
-  private globalClusters() {
-    const p = this.auroraPending;
-    if (p && --p.polls <= 0) {
-      this.writer = p.to;
-      this.auroraPending = undefined;
-    }
-    const busy = this.auroraPending;
-    return {
-      GlobalClusters: [
-        {
-          GlobalClusterIdentifier: ids.global,
-          Status: busy ? "failing-over" : "available",
-          Endpoint: "prod-global.global-abc.global.rds.amazonaws.com",
-          GlobalClusterMembers: [EAST, WEST].map((r) => ({ DBClusterArn: ids.clusterArn(r), IsWriter: r === this.writer, SynchronizationStatus: "connected" })),
-          FailoverState: busy
-            ? { Status: "failing-over", FromDbClusterArn: ids.clusterArn(this.writer), ToDbClusterArn: ids.clusterArn(busy.to), IsDataLossAllowed: busy.dataLoss }
-            : {},
-        },
-      ],
-    };
-  }
-
-  private dbClusters(id: string) {
-    const region = id.includes(EAST) ? EAST : WEST;
-    return {
-      DBClusters: [
-        {
-          DBClusterIdentifier: id,
-          DBClusterArn: ids.clusterArn(region),
-          Status: "available",
-          EngineVersion: this.engineVersions[region],
-          DBClusterMembers: [0, 1, 2].map((i) => ({
-            DBInstanceIdentifier: `${id}-${i + 1}`,
-            IsClusterWriter: region === this.writer && i === this.dbWriterIndex[region],
-            PromotionTier: i === 2 ? 1 : 2,
-          })),
-        },
-      ],
-    };
-  }
-
-  private dbInstances(clusterId: string) {
-    const region = clusterId.includes(EAST) ? EAST : WEST;
-    return { DBInstances: [0, 1, 2].map((i) => ({ DBInstanceIdentifier: `${clusterId}-${i + 1}`, AvailabilityZone: `${region}${"abc"[i]}`, DBInstanceStatus: "available" })) };
-  }
-
-  private grg() {
-    const p = this.redisPending;
-    if (p && --p.polls <= 0) {
-      this.cachePrimary = p.to;
-      this.redisPending = undefined;
-    }
-    return {
-      GlobalReplicationGroups: [
-        {
-          GlobalReplicationGroupId: ids.grg,
-          Status: this.redisPending ? "modifying" : "available",
-          Members: [EAST, WEST].map((r) => ({ ReplicationGroupId: ids.rg(r), ReplicationGroupRegion: r, Role: r === this.cachePrimary ? "PRIMARY" : "SECONDARY", Status: "associated" })),
-        },
-      ],
-    };
-  }
-
-  private replicationGroup(region: string) {
-    const members = [0, 1, 2].map((i) => ({ CacheClusterId: `${ids.rg(region)}-00${i + 1}`, CurrentRole: i === this.cachePrimaryIndex[region] ? "primary" : "replica", PreferredAvailabilityZone: `${region}${"abc"[i]}` }));
-    return {
-      ReplicationGroups: [{ ReplicationGroupId: ids.rg(region), Status: "available", MemberClusters: members.map((m) => m.CacheClusterId), NodeGroups: [{ NodeGroupId: "0001", NodeGroupMembers: members }] }],
-    };
-  }
-
-  private endpointGroup(arn: string) {
-    const region = this.regionOfEg(arn);
-    return {
-      EndpointGroup: {
-        EndpointGroupArn: arn,
-        EndpointGroupRegion: region,
-        TrafficDialPercentage: this.dials[region],
-        HealthCheckPort: 443,
-        HealthCheckProtocol: "TCP",
-        HealthCheckIntervalSeconds: 10,
-        ThresholdCount: 3,
-        EndpointDescriptions: [{ EndpointId: ids.alb(region), HealthState: this.health[region] }],
-      },
-    };
-  }
-
-  private metric(input: Record<string, unknown>) {
-    const q = (input.MetricDataQueries as Array<{ MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: string }> } } }>)[0];
-    const name = q.MetricStat.Metric.MetricName;
-    const dim = q.MetricStat.Metric.Dimensions[0]?.Value;
-    const value =
-      name === "AuroraGlobalDBRPOLag"
-        ? this.auroraLagMs
-        : name === "GlobalDatastoreReplicationLag"
-          ? this.redisLagSeconds
-          : name === "HealthyHostCount"
-            ? this.healthyHosts
-            : name === "HealthCheckStatus"
-              ? this.health[dim === ids.hc(EAST) ? EAST : WEST] === "HEALTHY" ? 1 : 0
-              : undefined;
-    return { MetricDataResults: [{ Id: "m", Values: value === undefined ? [] : [value], Timestamps: value === undefined ? [] : [new Date()] }] };
+  calls(command: string): LoggedCall[] {
+    return this.log.filter((c) => c.command === command);
   }
 }
+
+export { EAST, WEST };

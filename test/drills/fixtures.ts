@@ -17,11 +17,17 @@ export const ids = {
   rg: (r: string) => `ha-prod-${r}-sessions`,
   eg: (r: string) => `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/abcd/listener/0123/endpoint-group/${r === EAST ? "e1" : "w2"}`,
   hc: (r: string) => `hc-${r}`,
+  dbSg: (r: string) => `sg-db-${r}`,
+  cacheSg: (r: string) => `sg-cache-${r}`,
+  appSg: (r: string) => `sg-app-${r}`,
+  primary: (r: string) => `master.ha-prod-${r}-sessions.abc123.${r === EAST ? "use1" : "usw2"}.cache.amazonaws.com`,
+  zone: "Z0PRIVATE1234",
+  record: "sessions-writer.prod.ha-blueprint.internal",
   alb: (r: string) => `arn:aws:elasticloadbalancing:${r}:${ACCOUNT}:loadbalancer/app/ha-prod-${r}/50dc6c495c0c9188`,
   tg: (r: string) => `arn:aws:elasticloadbalancing:${r}:${ACCOUNT}:targetgroup/ha-prod-${r}/73e2d6bc24d8a067`,
 };
 
-export function topologyFixture(opts: { mode?: "accelerator" | "route53"; writer?: string } = {}): Record<string, unknown> {
+export function topologyFixture(opts: { mode?: "accelerator" | "route53"; writer?: string; rpoBoundRegions?: string[] } = {}): Record<string, unknown> {
   const region = (name: string) => ({
     name,
     isWriter: name === (opts.writer ?? EAST),
@@ -37,8 +43,8 @@ export function topologyFixture(opts: { mode?: "accelerator" | "route53"; writer
       replicas: 6,
       capacity: "provisioned",
     },
-    database: { clusterIdentifier: ids.cluster(name), clusterArn: ids.clusterArn(name), readerEndpoint: `ha-prod-${name}.cluster-ro-x.${name}.rds.amazonaws.com`, instanceCount: 3 },
-    sessions: { replicationGroupId: ids.rg(name), nodeCount: 3 },
+    database: { clusterIdentifier: ids.cluster(name), clusterArn: ids.clusterArn(name), readerEndpoint: `ha-prod-${name}.cluster-ro-x.${name}.rds.amazonaws.com`, instanceCount: 3, securityGroupId: ids.dbSg(name) },
+    sessions: { replicationGroupId: ids.rg(name), nodeCount: 3, primaryEndpoint: ids.primary(name), securityGroupId: ids.cacheSg(name) },
   });
   return {
     version: 1,
@@ -49,8 +55,20 @@ export function topologyFixture(opts: { mode?: "accelerator" | "route53"; writer
     secondaryRegions: [opts.writer === WEST ? EAST : WEST],
     objectives: { availabilityPercent: 99.99, azLoss: { rtoSeconds: 120, rpoSeconds: 1 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } },
     regions: [region(EAST), region(WEST)],
-    database: { globalClusterIdentifier: ids.global, endpoint: "prod-global.global-abc.global.rds.amazonaws.com", engine: "aurora-postgresql", globalDbRpoSeconds: 30 },
-    sessions: { globalReplicationGroupId: ids.grg },
+    database: {
+      globalClusterIdentifier: ids.global,
+      endpoint: "prod-global.global-abc.global.rds.amazonaws.com",
+      engine: "aurora-postgresql",
+      port: 5432,
+      globalDbRpoSeconds: 30,
+      rpoBoundRegions: opts.rpoBoundRegions ?? [EAST, WEST],
+      initialWriterRegion: EAST,
+    },
+    sessions: {
+      globalReplicationGroupId: ids.grg,
+      port: 6379,
+      writerRecord: { hostedZoneId: ids.zone, name: ids.record, type: "CNAME", ttlSeconds: 30, targets: { [EAST]: ids.primary(EAST), [WEST]: ids.primary(WEST) } },
+    },
     routing:
       opts.mode === "route53"
         ? { mode: "route53", healthCheckIds: { [EAST]: ids.hc(EAST), [WEST]: ids.hc(WEST) }, failureThreshold: 3, requestInterval: 10 }

@@ -25,28 +25,45 @@ describe("drill report writers", () => {
       "    section Drill",
     ]);
     expect(gantt).toContain("    Drain the source region :done, drain, 0, 30");
+    // The two promotions overlap: the database and the session store are promoted side by side.
     expect(gantt).toContain("    Switch over Aurora :active, promote_aurora, 30, 210");
-    expect(gantt).toContain("    Promote the session store :active, promote_redis, 210, 270");
+    expect(gantt).toContain("    Promote the session store :active, promote_redis, 30, 90");
+    expect(gantt).toContain("    Point the session-writer record at the new primary :active, repoint_sessions, 90, 150");
     expect(gantt).toContain("    Preflight checks :milestone, preflight, 0, 0");
   });
 
   it("puts measured RTO and RPO against budget and objective at the top of the Markdown", async () => {
     const { report } = await simulateDrill(plan());
     const md = reportToMarkdown(report);
-    expect(md).toContain("| RTO | 240 s | 260 s | 260 s | 600 s | met |");
+    expect(md).toMatch(/\| RTO \| 180 s \| \d+ s \| \d+ s \| 600 s \| met \|/);
     expect(md).toContain("| RPO | 0 s | 0 s | 0 s | 30 s | met |");
     expect(md).toContain("## Budget: Planned switchover");
     expect(md).toContain("- Global Accelerator traffic dials: control plane in us-west-2");
+    expect(md).toContain("- Route 53 changes: control plane in us-east-1 (session-writer record)");
+    expect(md).toContain("- database writer: us-west-2; session store primary: us-west-2");
+    expect(md).toContain("RPO bound: bounded at 30 s during this drill: us-east-1's parameter group sets rds.global_db_rpo; bounded at 30 s after it");
   });
 
-  it("shows a failure with its observed state and next commands, and marks the failed task critical", async () => {
-    const { report } = await simulateDrill(plan(), { faults: { stuck: "aurora" } });
+  it("shows a failure with its observed state, compensation, final state and next commands, and marks the failed task critical", async () => {
+    const { report } = await simulateDrill(plan(), { fault: { step: "promote-aurora", kind: "throttle" } });
     const md = reportToMarkdown(report);
-    expect(md).toMatch(/## Failure\n\nStep `promote-aurora` stopped: timed out after 1200 s/);
-    expect(md).toContain("```sh\naws rds describe-global-clusters --region us-west-2 --global-cluster-identifier prod-global\naws rds switchover-global-cluster --region us-west-2");
-    expect(mermaidGantt(report)).toMatch(/Switch over Aurora \(FAILED\) :crit, promote_aurora, 30, \d+/);
-    expect(reportToText(report)).toMatch(/FAILED at promote-aurora: timed out/);
+    expect(md).toMatch(/## Failure\n\nStep `promote-aurora` stopped: ThrottlingException: switchoverGlobalCluster: Rate exceeded \(injected; still throttled after 3 attempts\)/);
+    expect(md).toContain("## Compensation\n\n- `promote-redis` done: moved back");
+    expect(md).toMatch(/## Next commands\n\n```sh\nre-run the same drill command {3}# resumes: finished steps are skipped\naws rds describe-global-clusters --region us-west-2/);
+    expect(mermaidGantt(report)).toContain("Switch over Aurora (FAILED) :crit, promote_aurora, 30, 31");
+    const text = reportToText(report);
+    expect(text).toMatch(/: rolled-back\nstopped at promote-aurora; every change was undone/);
+    expect(text).toContain("FAILED at promote-aurora: ThrottlingException");
+    expect(text).toContain("compensation drain done: dials restored to their values before the drill: us-east-1 100%, us-west-2 100%");
     expect(reportExitCode(report)).toBe(1);
+  });
+
+  it("the JSON report always carries outcome, finalState (writer, dials) and nextCommands", async () => {
+    for (const fault of [undefined, { step: "repoint-sessions", kind: "timeout" as const }]) {
+      const { report } = await simulateDrill(plan(), { fault });
+      const json = JSON.parse(reportToJson(report));
+      expect(json).toMatchObject({ outcome: expect.stringMatching(/^(succeeded|rolled-back|stopped)$/), finalState: { writer: { database: expect.any(String), sessions: expect.any(String) }, dials: expect.any(Object) }, nextCommands: expect.any(Array) });
+    }
   });
 
   it("writes JSON or Markdown by extension and refuses anything else", async () => {
@@ -73,14 +90,19 @@ describe("progress display", () => {
     expect(lines).toEqual(["T+30s [3/7] Switch over Aurora: started\n", "T+30s   writer=us-east-1\n", "T+210s [3/7] Switch over Aurora: ok (180 s)\n"]);
   });
 
-  it("redraws one line with the running step and elapsed time on a TTY", () => {
+  it("redraws one line with the running steps and their elapsed time on a TTY, side by side when they run in parallel", () => {
     const lines: string[] = [];
     const p = progressReporter((s) => lines.push(s), { tty: true, live: true });
-    const step = { id: "x", title: "Promote the session store" } as never;
-    p.onEvent({ type: "start", index: 3, total: 7, step, atSeconds: 0 });
-    p.onEvent({ type: "end", index: 3, total: 7, record: { title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
+    const aurora = { id: "promote-aurora", title: "Switch over Aurora" } as never;
+    const redis = { id: "promote-redis", title: "Promote the session store" } as never;
+    p.onEvent({ type: "start", index: 3, total: 9, step: aurora, atSeconds: 0 });
+    p.onEvent({ type: "start", index: 4, total: 9, step: redis, atSeconds: 0 });
+    p.onEvent({ type: "end", index: 4, total: 9, record: { id: "promote-redis", title: "Promote the session store", status: "failed", startSeconds: 0, endSeconds: 5, error: "boom" } as never });
     p.stop();
-    expect(lines[0]).toBe("\r\x1b[K[4/7] Promote the session store ... 0 s");
-    expect(lines.at(-1)).toBe("\r\x1b[K[4/7] Promote the session store: FAIL (5 s) boom\n");
+    expect(lines[0]).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s");
+    expect(lines[1]).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s | [5/9] Promote the session store ... 0 s");
+    expect(lines[2]).toBe("\r\x1b[K[5/9] Promote the session store: FAIL (5 s) boom\n");
+    // The step still running keeps its live line.
+    expect(lines.at(-1)).toBe("\r\x1b[K[4/9] Switch over Aurora ... 0 s");
   });
 });

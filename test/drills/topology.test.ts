@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/parse";
 import { buildPlan } from "../../drills/plan";
+import type { LiveState } from "../../drills/live";
 import { budgetSettings, drillTargets, extractTopology, parseTopology, readTopologyFile, TopologyError } from "../../drills/topology";
 import { EAST, ids, topologyFixture, WEST } from "./fixtures";
 
@@ -53,14 +54,18 @@ describe("reading the topology", () => {
 
 describe("drillTargets", () => {
   it("resolves every identifier a region drill calls AWS with", () => {
-    const t = drillTargets(full(), [EAST, WEST], { needsRouting: true });
+    const t = drillTargets(full(), [EAST, WEST], { regionDrill: true });
     expect(t.regions[WEST]).toMatchObject({
       auroraClusterId: ids.cluster(WEST),
       auroraClusterArn: ids.clusterArn(WEST),
       replicationGroupId: ids.rg(WEST),
       endpointGroupArn: ids.eg(WEST),
+      dbSecurityGroupId: ids.dbSg(WEST),
+      cacheSecurityGroupId: ids.cacheSg(WEST),
       minHealthyTargets: 6,
     });
+    expect(t.writerRecord).toMatchObject({ hostedZoneId: ids.zone, name: ids.record, ttlSeconds: 30 });
+    expect(t).toMatchObject({ databasePort: 5432, sessionsPort: 6379, globalDbRpoSeconds: 30, rpoBoundRegions: [EAST, WEST], rpoBoundAssumed: false });
     expect(t).toMatchObject({ globalClusterId: ids.global, globalReplicationGroupId: ids.grg, routingMode: "accelerator", placeholders: [] });
   });
 
@@ -68,7 +73,7 @@ describe("drillTargets", () => {
     const t = parseTopology(withoutTiers(), "network-only");
     let message = "";
     try {
-      drillTargets(t, [EAST, WEST], { needsRouting: true });
+      drillTargets(t, [EAST, WEST], { regionDrill: true });
     } catch (err) {
       expect(err).toBeInstanceOf(TopologyError);
       message = (err as Error).message;
@@ -80,6 +85,9 @@ describe("drillTargets", () => {
       'topology.routing.endpointGroupArns["us-east-1"]',
       "topology.database.globalClusterIdentifier",
       "topology.sessions.globalReplicationGroupId",
+      "topology.regions[0].database.securityGroupId",
+      "topology.regions[1].sessions.securityGroupId",
+      "topology.sessions.writerRecord",
     ]) {
       expect(message).toContain(`${field} is missing`);
     }
@@ -94,7 +102,7 @@ describe("drillTargets", () => {
   it("needs Route 53 health check ids, not endpoint groups, in route53 mode", () => {
     const t = topologyFixture({ mode: "route53" }) as { routing: Record<string, unknown> };
     delete t.routing.healthCheckIds;
-    expect(() => drillTargets(parseTopology(t, "r53"), [EAST], { needsRouting: true })).toThrow(/topology.routing.healthCheckIds\["us-east-1"\] is missing/);
+    expect(() => drillTargets(parseTopology(t, "r53"), [EAST], { regionDrill: true })).toThrow(/topology.routing.healthCheckIds\["us-east-1"\] is missing/);
   });
 });
 
@@ -140,7 +148,7 @@ describe("budgetSettings", () => {
 describe("buildPlan", () => {
   it.each([
     [{ kind: "region" as const, to: "eu-west-1", mode: "planned" as const }, /--to eu-west-1 is not a region of stack prod \(regions: us-east-1, us-west-2\)/],
-    [{ kind: "region" as const, to: EAST, mode: "planned" as const }, /--to us-east-1 is already the writer region of stack prod; choose us-west-2, or pass --failback/],
+    [{ kind: "region" as const, to: EAST, mode: "planned" as const }, /--to us-east-1 is already the writer region in the topology of stack prod; choose us-west-2, or pass --failback/],
     [{ kind: "region" as const, to: WEST }, /--mode planned\|unplanned is required/],
     [{ kind: "az" as const, az: "eu-west-1a" }, /--az eu-west-1a is not an AZ of the stack/],
   ])("fails when the options do not fit the topology (%o)", (options, message) => {
@@ -150,5 +158,41 @@ describe("buildPlan", () => {
   it("a failback returns the writer to --to from the other region, planned", () => {
     const p = buildPlan(full(), { kind: "region", to: EAST, failback: true });
     expect(p).toMatchObject({ source: WEST, target: EAST, mode: "planned", failback: true });
+  });
+
+  const live = (writer: string | undefined, extra: Partial<LiveState> = {}): LiveState => ({ database: { writer }, sessions: { primary: writer, status: "available" }, dials: {}, ...extra });
+
+  it("takes the writer from AWS when live state is given: the topology (written by pulumi up) is only a hint", () => {
+    // The topology still says us-east-1 writes; AWS says us-west-2 does (an earlier drill moved it).
+    const p = buildPlan(full(), { kind: "region", to: EAST, mode: "unplanned", allowDataLoss: true }, { live: live(WEST) });
+    expect(p).toMatchObject({ source: WEST, target: EAST, sourceFrom: "live: DescribeGlobalClusters in us-east-1" });
+  });
+
+  it("on a re-run where the database already moved, finds the source from the session store that has not", () => {
+    const p = buildPlan(full(), { kind: "region", to: WEST, mode: "planned" }, { live: live(WEST, { sessions: { primary: EAST, status: "available" } }) });
+    expect(p).toMatchObject({ source: EAST, sourceFrom: "live: the session store primary has not moved yet" });
+  });
+
+  it("refuses to plan around a role change to another region, and when the writer cannot be read", () => {
+    const busy = live(EAST, { database: { writer: EAST, operation: { kind: "switchover", status: "switching-over", from: EAST, to: "eu-west-1" } } });
+    expect(() => buildPlan(full(), { kind: "region", to: WEST, mode: "planned" }, { live: busy })).toThrow(/a switchover of the global cluster from us-east-1 to eu-west-1 is in progress/);
+    expect(() => buildPlan(full(), { kind: "region", to: WEST, mode: "planned" }, { live: { database: { unknown: "TimeoutError" }, sessions: {}, dials: {} } })).toThrow(
+      /cannot read the global cluster in us-west-2 to find the current writer: TimeoutError/,
+    );
+  });
+
+  it("says the RPO bound lapses when the new writer's parameter group does not set rds.global_db_rpo", () => {
+    const p = buildPlan(parseTopology(topologyFixture({ rpoBoundRegions: [EAST] }), "f"), { kind: "region", to: WEST, mode: "planned" });
+    expect(p.rpo.during).toMatchObject({ bounded: true, seconds: 30 });
+    expect(p.rpo.after).toMatchObject({ bounded: false });
+    expect(p.rpo.after.text).toMatch(/^unbounded \(lapsed\) after it: us-west-2's parameter group does not set rds.global_db_rpo \(set in us-east-1\)/);
+    const both = buildPlan(full(), { kind: "region", to: WEST, mode: "planned" });
+    expect(both.rpo.after).toMatchObject({ bounded: true, seconds: 30 });
+  });
+
+  it("without the bound in the source region, the unplanned budget's RPO is not bounded either", () => {
+    const p = buildPlan(parseTopology(topologyFixture({ rpoBoundRegions: [WEST] }), "f"), { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true });
+    expect(p.rpo.during.bounded).toBe(false);
+    expect(p.budget.rpo.bounded).toBe(false);
   });
 });
