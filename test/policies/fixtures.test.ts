@@ -27,11 +27,14 @@ describe.runIf(has)("real Pulumi state files", () => {
     expect(policies(result)).toEqual(new Set(["ha-min-regions", "ha-backup-coverage"]));
   });
 
-  it("ts-lb-simple (awsx ALB): world-open group on all ports, no global entry, deletion protection recorded as a default", () => {
+  it("ts-lb-simple (awsx ALB): world-open group on all ports, no global entry, deletion protection and health path recorded as defaults", () => {
     const { result, graph } = check("pulumi-awsx__ts-lb-simple__1.0.6__stack.json");
     const lb = graph.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
     expect(lb.inputs.enableDeletionProtection).toBe(false);
-    expect(policies(result)).toEqual(new Set(["ha-min-regions", "ha-global-entrypoint", "sec-sg-no-world-ingress", "ha-lb-deletion-protection", "sec-vpc-flow-logs"]));
+    // The target group sets no health check; only its outputs record AWS's default path "/".
+    const tg = graph.ofType("aws:lb/targetGroup:TargetGroup")[0];
+    expect([tg.inputs.healthCheck, (tg.outputs.healthCheck as Record<string, unknown>).path]).toEqual([undefined, "/"]);
+    expect(policies(result)).toEqual(new Set(["ha-min-regions", "ha-global-entrypoint", "sec-sg-no-world-ingress", "ha-lb-deletion-protection", "ha-target-group-health-check", "sec-vpc-flow-logs"]));
     // enableCrossZoneLoadBalancing: false is recorded too, but an ALB is always cross-zone.
     expect(policies(result).has("ha-lb-cross-zone")).toBe(false);
   });
