@@ -9,6 +9,7 @@ import {
 import type { Environment } from "../config/schema";
 import { ResourceGraph } from "../graph/model";
 import { UNKNOWN, type ExportedResource } from "../plan/stackExport";
+import { PolicyConfigError, ruleConfigProblems } from "./configValidation";
 import { runRule } from "./engine/run";
 import { configDefaults, type Rule } from "./engine/types";
 import { levelFor } from "./enforcement";
@@ -127,7 +128,14 @@ function common(rule: Rule, env: Environment) {
   };
 }
 
-function configOf(rule: Rule, supplied: object): object {
+/**
+ * The rule's thresholds from what `getConfig()` returns (the engine reconciles schema defaults,
+ * the pack's initial config and `--policy-pack-config`). A bad value fails the policy with an
+ * error naming it rather than running with a threshold nobody chose.
+ */
+export function configOf(rule: Rule, supplied: object): object {
+  const problems = ruleConfigProblems(rule, supplied as Record<string, unknown>);
+  if (problems.length > 0) throw new PolicyConfigError(problems, `policy config of ${rule.name}`);
   return { ...configDefaults(rule.config), ...supplied };
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,6 +11,17 @@ const FIXTURES = path.resolve(__dirname, "../fixtures/stack-exports");
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function write(doc: unknown): string {
@@ -65,6 +76,23 @@ describe("ha-blueprint check (CLI)", () => {
     g.set("db-east", "backupRetentionPeriod", 1);
     const config = write({ "ha-aurora-backup-retention": { enforcementLevel: "advisory" } });
     expect(run(["check", "--state", write(exportOf(g.resources())), "--policy-config", config]).code).toBe(0);
+  });
+
+  it("fails with exit 2 and one line naming the problem for bad policy config (unknown rule, level, threshold type)", async () => {
+    const state = write(exportOf(happyStack().resources()));
+    const cases = [
+      [{ "ha-k8s-probez": "advisory" }, /unknown rule "ha-k8s-probez"/],
+      [{ "ha-k8s-probes": "block" }, /"ha-k8s-probes" has unknown enforcement level "block"/],
+      [{ "ha-vpc-multi-az": { minAzs: "3" } }, /ha-vpc-multi-az\.minAzs must be integer, not the string "3"/],
+    ] as const;
+    const results = await Promise.all(cases.map(([config]) => runAsync(["check", "--state", state, "--policy-config", write(config)])));
+    results.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^ha-blueprint: policy config \S+: /);
+      expect(r.stderr).toMatch(cases[i][1]);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
   });
 
   it("plans and checks a stack when only --stack is given (what npm start runs)", () => {
