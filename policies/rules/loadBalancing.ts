@@ -35,25 +35,25 @@ export const lbCrossZone = defineResourceRule({
   description: "Network and gateway load balancers enable cross-zone load balancing, and no target group turns it off.",
   severity: "medium",
   kind: "redundancy",
-  anchors: ["CKV_AWS_152", "CKV_AWS_138", "FSBP ELB.9", "AwsSolutions-ELB4"],
+  anchors: ["CKV_AWS_152", "CKV_AWS_138", "FSBP ELB.9"],
   remediation: "set enableCrossZoneLoadBalancing: true (target groups: loadBalancingCrossZoneEnabled \"true\" or \"use_load_balancer_configuration\")",
   scope: "resource",
   types: [...T.loadBalancers, ...T.targetGroups, T.classicLoadBalancer],
   config: {},
   check(node, { graph, report }) {
     if ((T.targetGroups as readonly string[]).includes(node.type)) {
-      if (graph.prop(node, "loadBalancingCrossZoneEnabled") === "false") report(node, "sets loadBalancingCrossZoneEnabled \"false\"");
+      if (graph.prop(node, "loadBalancingCrossZoneEnabled") === "false") report(node, "sets loadBalancingCrossZoneEnabled \"false\", so an AZ with fewer healthy targets takes the same share of traffic", "set loadBalancingCrossZoneEnabled \"true\" (or \"use_load_balancer_configuration\")");
       return;
     }
     if (node.type === T.classicLoadBalancer) {
-      if (asBool(graph.prop(node, "crossZoneLoadBalancing")) === false) report(node, "disables cross-zone load balancing");
+      if (asBool(graph.prop(node, "crossZoneLoadBalancing")) === false) report(node, "disables cross-zone load balancing", "set crossZoneLoadBalancing: true");
       return;
     }
     const type = asString(graph.prop(node, "loadBalancerType")) ?? "application";
     // ALBs always balance across zones at the load-balancer level.
     if (type === "application" || isUnknown(type)) return;
     if (effectiveBool(graph, node, "enableCrossZoneLoadBalancing", false) === false) {
-      report(node, `is a ${type} load balancer without cross-zone load balancing (off by default)`);
+      report(node, `is a ${type} load balancer without cross-zone load balancing (off by default)`, "set enableCrossZoneLoadBalancing: true");
     }
   },
 });
