@@ -8,6 +8,7 @@ import { MUTATIONS } from "./mutationCatalogue";
 import { Mutable } from "./mutations";
 import { T } from "../../policies/rules/common";
 import { replicate } from "../../bench/check";
+import { PROD_TLS } from "./prodPlan";
 
 /**
  * The blueprint's own plans against the pack: every stack passes with no mandatory violation, and
@@ -25,19 +26,6 @@ const plans: Partial<Record<"dev" | "staging" | "prod" | "prodRoute53", Exported
 
 /** Prod with DNS routing instead of Global Accelerator, so the Route 53 mutations have records to break. */
 const ROUTE53 = { "ha-blueprint:routing": { mode: "route53", route53: { hostedZoneId: "Z0HABLUEPRINT01", recordName: "app.example.com" } } };
-
-/**
- * Prod serves HTTPS with an ACM certificate per region (sec-public-entry-tls is mandatory in prod).
- * Until stacks/Pulumi.prod.yaml names its certificates, the prod plans here name them.
- */
-export const PROD_TLS = {
-  "ha-blueprint:app": {
-    certificateArns: {
-      "us-east-1": "arn:aws:acm:us-east-1:123456789012:certificate/0c0ffee0-0000-4000-8000-000000000001",
-      "us-west-2": "arn:aws:acm:us-west-2:123456789012:certificate/0c0ffee0-0000-4000-8000-000000000002",
-    },
-  },
-};
 
 beforeAll(async () => {
   for (const env of ["dev", "staging"] as const) plans[env] = (await planStack(env)).resources;
