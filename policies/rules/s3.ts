@@ -34,7 +34,9 @@ function versioningOf(graph: ResourceGraph, bucket: GraphNode): string | undefin
     if (isUnknown(status)) return "unknown";
     if (typeof status === "string") return status;
   }
-  const inline = asBool(graph.prop(bucket, "versioning.enabled"));
+  // Inline: `versioning` on aws.s3.Bucket, a `versionings` list on the deprecated BucketV2.
+  const v2 = asList(graph.prop(bucket, "versionings"));
+  const inline = isUnknown(v2) ? v2 : v2.length > 0 ? asBool(field(v2[0], "enabled")) : asBool(graph.prop(bucket, "versioning.enabled"));
   if (isUnknown(inline)) return "unknown";
   return inline === true ? "Enabled" : inline === false ? "Suspended" : undefined;
 }
@@ -66,6 +68,9 @@ function replicationOf(graph: ResourceGraph, bucket: GraphNode): Replication {
   };
   for (const c of graph.incoming(bucket, "bucket", [T.bucketReplication])) visit(c, "rules");
   if (graph.prop(bucket, "replicationConfiguration") !== undefined) visit(bucket, "replicationConfiguration.rules");
+  const v2 = asList(graph.prop(bucket, "replicationConfigurations"));
+  if (isUnknown(v2)) unresolved = true;
+  else v2.forEach((_, i) => visit(bucket, `replicationConfigurations.${i}.rules`));
   return { destinations, unresolved, enabledRules };
 }
 
@@ -83,10 +88,14 @@ function rolesOf(graph: ResourceGraph): BucketRoles {
     const isBucket = (d: GraphNode) => (T.buckets as readonly string[]).includes(d.type);
     const destinations = new Set<string>();
     for (const c of graph.ofType(T.bucketReplication)) graph.refs(c, "rules").filter(isBucket).forEach((b) => destinations.add(b.urn));
-    for (const b of graph.ofType(...T.buckets)) graph.refs(b, "replicationConfiguration").filter((d) => isBucket(d) && d !== b).forEach((d) => destinations.add(d.urn));
+    for (const b of graph.ofType(...T.buckets)) {
+      for (const key of ["replicationConfiguration", "replicationConfigurations"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => destinations.add(d.urn));
+    }
     const logTargets = new Set<string>();
     for (const l of graph.ofType(...T.bucketLoggings)) graph.refs(l, "targetBucket").filter(isBucket).forEach((b) => logTargets.add(b.urn));
-    for (const b of graph.ofType(...T.buckets)) graph.refs(b, "logging").filter((d) => isBucket(d) && d !== b).forEach((d) => logTargets.add(d.urn));
+    for (const b of graph.ofType(...T.buckets)) {
+      for (const key of ["logging", "loggings"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => logTargets.add(d.urn));
+    }
     for (const lb of graph.ofType(...T.loadBalancers, T.classicLoadBalancer)) graph.refs(lb, "accessLogs").filter(isBucket).forEach((b) => logTargets.add(b.urn));
     roles = { destinations, logTargets };
     ROLES.set(graph, roles);

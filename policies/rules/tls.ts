@@ -32,10 +32,10 @@ function plaintextRules(graph: ResourceGraph, listener: GraphNode): GraphNode[] 
 
 export const publicEntryTls = defineStackRule({
   name: "sec-public-entry-tls",
-  description: "Internet-facing load balancers serve clients over TLS only: application load balancers have an HTTPS listener, HTTP listeners only redirect to HTTPS, and HTTPS/TLS listeners carry a certificate and a TLS 1.2+ security policy.",
+  description: "Internet-facing load balancers serve clients over TLS only: application load balancers have an HTTPS listener, HTTP listeners only redirect to HTTPS, HTTPS/TLS listeners carry a certificate and a TLS 1.2+ security policy, and classic load balancers have no plain HTTP listener.",
   severity: "high",
   kind: "hardening",
-  anchors: ["FSBP ELB.1", "awsguard alb-http-to-https-redirection", "CKV2_AWS_20", "CKV_AWS_103", "compliance aws-lb-listener-disallow-unencrypted-traffic"],
+  anchors: ["FSBP ELB.1", "AwsSolutions-ELB5", "awsguard alb-http-to-https-redirection", "CKV2_AWS_20", "CKV_AWS_103", "compliance aws-lb-listener-disallow-unencrypted-traffic"],
   remediation: "add an HTTPS listener with an ACM certificate and sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06, and make port 80 redirect to it",
   scope: "stack",
   config: {},
@@ -75,6 +75,18 @@ export const publicEntryTls = defineStackRule({
       }
       if (type === "application" && https === 0 && listeners.length > 0) {
         report(lb, "is an internet-facing application load balancer with no HTTPS listener, so clients talk to it in plain text", "add an HTTPS listener on 443 with an ACM certificate and a TLS 1.2+ policy");
+      }
+    }
+    // Classic load balancers declare listeners inline and cannot redirect: HTTP is plain text.
+    for (const clb of graph.ofType(T.classicLoadBalancer)) {
+      if (!internetFacing(graph, clb)) continue;
+      const listeners = asList(graph.prop(clb, "listeners"));
+      if (isUnknown(listeners)) continue;
+      for (const l of listeners) {
+        const protocol = String(field(l, "lbProtocol") ?? "").toUpperCase();
+        const port = String(field(l, "lbPort") ?? "?");
+        if (protocol === "HTTP") report(clb, `is an internet-facing classic load balancer with a plain HTTP listener on port ${port}`, "use an HTTPS (or SSL) listener with sslCertificateId, or an application load balancer that redirects HTTP");
+        else if ((protocol === "HTTPS" || protocol === "SSL") && field(l, "sslCertificateId") === undefined) report(clb, `has a ${protocol} listener on port ${port} without an sslCertificateId`, "set sslCertificateId on the listener");
       }
     }
   },

@@ -111,11 +111,25 @@ export const AWS_CASES: RuleCase[] = [
       g.add("aws:lb/listenerRule:ListenerRule", "http-west-api", { priority: 10, actions: [{ type: "forward" }], conditions: [{ pathPattern: { values: ["/api/*"] } }] }, { provider: "aws-west", refs: { listenerArn: ["http-west"], actions: ["tg-west"] } });
     },
   },
+  {
+    rule: "sec-public-entry-tls",
+    when: "an internet-facing classic load balancer listens on plain HTTP",
+    offender: "clb-east",
+    about: /classic load balancer with a plain HTTP listener on port 80/,
+    mutate: (g) => g.add("aws:elb/loadBalancer:LoadBalancer", "clb-east", { crossZoneLoadBalancing: true, listeners: [{ lbPort: 80, lbProtocol: "http", instancePort: 8080, instanceProtocol: "http" }] }, { provider: "aws-east", refs: { subnets: ["public-east-a", "public-east-b", "public-east-c"] } }),
+  },
   { rule: "ha-retention-within-limits", when: "a cluster keeps backups 40 days", offender: "db-west", about: /backupRetentionPeriod 40, which AWS rejects \(allowed: 1 to 35 days\).*Fix: set backupRetentionPeriod to 35/, mutate: (g) => g.set("db-west", "backupRetentionPeriod", 40) },
   { rule: "ha-retention-within-limits", when: "an RDS instance keeps backups 36 days", offender: "reports-db-east", about: /backupRetentionPeriod 36/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", 36) },
   { rule: "ha-retention-within-limits", when: "a log group keeps events 45 days", offender: "worker-logs-east", about: /retentionInDays 45.*Fix: set retentionInDays to 30/, mutate: (g) => g.set("worker-logs-east", "retentionInDays", 45) },
   { rule: "ha-s3-versioning", when: "a bucket loses its versioning", offender: "assets-west", about: /no versioning configuration/, mutate: (g) => g.remove("assets-west-versioning") },
   { rule: "ha-s3-versioning", when: "a bucket suspends versioning", offender: "assets-east", about: /versioning Suspended/, mutate: (g) => g.set("assets-east-versioning", "versioningConfiguration.status", "Suspended") },
+  {
+    rule: "ha-s3-versioning",
+    when: "a BucketV2 declares inline versionings disabled",
+    offender: "legacy-west",
+    about: /versioning Suspended/,
+    mutate: (g) => g.add("aws:s3/bucketV2:BucketV2", "legacy-west", { versionings: [{ enabled: false }], replicationConfigurations: [{ role: "arn:aws:iam::111122223333:role/r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-east" } }] }] }, { provider: "aws-west", refs: { replicationConfigurations: ["assets-east"] } }),
+  },
   { rule: "ha-s3-cross-region-replication", when: "the data bucket is not replicated", offender: "assets-east", about: /is not replicated/, mutate: (g) => g.remove("assets-east-replication") },
   {
     rule: "ha-s3-cross-region-replication",

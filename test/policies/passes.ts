@@ -15,7 +15,7 @@ type G = Parameters<RuleCase["mutate"]>[0];
  * CIDR-based ingress from the peer's private subnets on the data-tier groups (cross-region
  * peering cannot reference security groups).
  */
-function peered(g: G): void {
+export function peered(g: G): void {
   g.add("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "peer-east-west", { peerRegion: "us-west-2", autoAccept: false }, { provider: "aws-east", refs: { vpcId: ["vpc-east"], peerVpcId: ["vpc-west"] } });
   g.add("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "peer-east-west-accepter", { autoAccept: true }, { provider: "aws-west", refs: { vpcPeeringConnectionId: ["peer-east-west"] } });
   for (const [r, peerCidr] of [["east", "10.21.0.0/16"], ["west", "10.20.0.0/16"]] as const) {
@@ -30,6 +30,19 @@ function peered(g: G): void {
       g.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${sg}-from-peer`, { ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: peerCidr }, { provider: `aws-${r}`, refs: { securityGroupId: [sg] } });
     }
   }
+}
+
+/**
+ * The rest of the prod design being built alongside this pack: a Route 53 private hosted zone
+ * associated with both VPCs holding a `sessions-writer` CNAME whose records a drill repoints
+ * (ignoreChanges), and the app Services on externalTrafficPolicy Local.
+ */
+export function privateZoneAndLocalTraffic(g: G): void {
+  g.add("aws:route53/zone:Zone", "internal-zone", { name: "internal.example", vpcs: [{ vpcId: "vpc-east-id", vpcRegion: "us-east-1" }] }, { provider: "aws-east", refs: { vpcs: ["vpc-east"] } });
+  g.add("aws:route53/zoneAssociation:ZoneAssociation", "internal-zone-west", { vpcRegion: "us-west-2" }, { provider: "aws-east", refs: { zoneId: ["internal-zone"], vpcId: ["vpc-west"] } });
+  g.add("aws:route53/record:Record", "sessions-writer", { name: "sessions-writer.internal.example", type: "CNAME", ttl: 30, records: ["cache-east.internal"] }, { provider: "aws-east", refs: { zoneId: ["internal-zone"] } });
+  g.ignoreChanges("sessions-writer", ["records"]);
+  for (const r of ["east", "west"]) g.set(`svc-${r}`, "spec.type", "NodePort").set(`svc-${r}`, "spec.externalTrafficPolicy", "Local");
 }
 
 export const PASSES: PassCase[] = [
@@ -83,6 +96,11 @@ export const PASSES: PassCase[] = [
   { rule: "sec-public-entry-tls", when: "an internal load balancer serves plain HTTP", mutate: (g) => g.set("alb-west", "internal", true).set("listener-west", "protocol", "HTTP").set("listener-west", "certificateArn", undefined) },
   { rule: "ha-asg-health-and-azs", when: "a per-AZ self-managed node group (tagged for its cluster) has one subnet and one node", mutate: (g) => g.link("selfmanaged-east", "vpcZoneIdentifiers", ["private-east-a"]).set("selfmanaged-east", "minSize", 1) },
   { rule: "ha-rds-instance-backup-retention", when: "a read replica keeps no backups of its own", mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", undefined).set("reports-db-east", "replicateSourceDb", "reports-source") },
+  {
+    rule: "ha-s3-cross-region-replication",
+    when: "a BucketV2 replicates inline (replicationConfigurations) to the other region",
+    mutate: (g) => g.add("aws:s3/bucketV2:BucketV2", "legacy-west", { versionings: [{ enabled: true }], replicationConfigurations: [{ role: "arn:aws:iam::111122223333:role/r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::assets-east" } }] }] }, { provider: "aws-west", refs: { replicationConfigurations: ["assets-east"] } }),
+  },
   { rule: "ha-s3-cross-region-replication", when: "the stack is single-region", mutate: (g) => { g.set("aws-west", "region", "us-east-1"); } },
   { rule: "ha-s3-versioning", when: "the stack is single-region", mutate: (g) => { g.set("aws-west", "region", "us-east-1"); g.remove("assets-west-versioning"); } },
   { rule: "ha-retention-within-limits", when: "retentions sit on the limits", mutate: (g) => g.set("db-west", "backupRetentionPeriod", 35).set("reports-db-east", "backupRetentionPeriod", 0).set("worker-logs-east", "retentionInDays", 3653) },

@@ -7,7 +7,7 @@ import { CASES as BASE_CASES, type RuleCase } from "./cases";
 import { AWS_CASES } from "./casesAws";
 import { K8S_CASES } from "./casesK8s";
 import { mixedStack } from "./mixedStack";
-import { PASSES, type PassCase } from "./passes";
+import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./passes";
 
 /**
  * Every rule against the hand-built correct mixed stack (must pass), against one-change mutations
@@ -31,6 +31,18 @@ describe("rule catalogue", () => {
     const covered = new Set(CASES.map((c) => c.rule));
     expect(RULES.filter((r) => !covered.has(r.name)).map((r) => r.name)).toEqual([]);
     expect([...CASES, ...PASSES].filter((c) => !ruleByName(c.rule)).map((c) => c.rule)).toEqual([]);
+  });
+});
+
+describe("the prod design being built alongside the pack", () => {
+  it("passes every rule with full-mesh peering, peer-CIDR data ingress, a private hosted zone CNAME and externalTrafficPolicy Local", () => {
+    const design = { rule: "all", when: "", mutate: (g: Parameters<PassCase["mutate"]>[0]) => { peered(g); privateZoneAndLocalTraffic(g); } };
+    for (const preview of [false, true]) {
+      const g = mixedStack();
+      design.mutate(g);
+      const resources = preview ? toFirstPreview(g.resources()) : g.resources();
+      expect(checkGraph(new ResourceGraph(resources), { environment: "prod" }).violations.map((v) => v.message), preview ? "first preview" : "final").toEqual([]);
+    }
   });
 });
 
