@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { happyStack } from "../policies/happyStack";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
@@ -11,17 +11,6 @@ const FIXTURES = path.resolve(__dirname, "../fixtures/stack-exports");
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function write(doc: unknown): string {
@@ -80,19 +69,30 @@ describe("ha-blueprint check (CLI)", () => {
 
   it("fails with exit 2 and one line naming the problem for bad policy config (unknown rule, level, threshold type)", async () => {
     const state = write(exportOf(happyStack().resources()));
-    const cases = [
+    // The binary end to end once (exit code, nothing on stdout, one line on stderr) ...
+    const r = run(["check", "--state", state, "--policy-config", write({ "ha-k8s-probes": "block" })]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^ha-blueprint: policy config \S+: "ha-k8s-probes" has unknown enforcement level "block"/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    // ... and the same entry point in-process for the other problems.
+    const { main } = await import("../../cli/main");
+    for (const [config, expected] of [
       [{ "ha-k8s-probez": "advisory" }, /unknown rule "ha-k8s-probez"/],
-      [{ "ha-k8s-probes": "block" }, /"ha-k8s-probes" has unknown enforcement level "block"/],
       [{ "ha-vpc-multi-az": { minAzs: "3" } }, /ha-vpc-multi-az\.minAzs must be integer, not the string "3"/],
-    ] as const;
-    const results = await Promise.all(cases.map(([config]) => runAsync(["check", "--state", state, "--policy-config", write(config)])));
-    results.forEach((r, i) => {
-      expect(r.code, r.stderr).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/^ha-blueprint: policy config \S+: /);
-      expect(r.stderr).toMatch(cases[i][1]);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    });
+    ] as const) {
+      const errors: string[] = [];
+      const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+      try {
+        expect(await main(["check", "--state", state, "--policy-config", write(config)])).toBe(2);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^ha-blueprint: policy config \S+: /);
+      expect(errors[0]).toMatch(expected);
+      expect(errors[0].trim().split("\n")).toHaveLength(1);
+    }
   });
 
   it("plans and checks a stack when only --stack is given (what npm start runs)", () => {
