@@ -100,7 +100,7 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
 
 /** Target groups and classic load balancers an Auto Scaling group registers its instances in. */
 function attachedTargets(graph: ResourceGraph, asg: GraphNode): boolean | "unknown" {
-  const own = [asList(graph.prop(asg, "targetGroupArns")), asList(graph.prop(asg, "loadBalancers"))];
+  const own = [asList(graph.prop(asg, "targetGroupArns")), asList(graph.prop(asg, "loadBalancers")), asList(graph.prop(asg, "trafficSources"))];
   if (own.some((l) => !isUnknown(l) && (l as unknown[]).length > 0)) return true;
   if (graph.refs(asg, "targetGroupArns").length > 0) return true;
   const attachments = graph.incoming(asg, "autoscalingGroupName", [T.asgAttachment, T.asgTrafficSource]);
@@ -111,8 +111,8 @@ function attachedTargets(graph: ResourceGraph, asg: GraphNode): boolean | "unkno
 /**
  * R10. Auto Scaling groups behind a load balancer replace instances that fail its health check
  * only with healthCheckType "ELB" (the default "EC2" sees only instance status), however the
- * group is attached: its own targetGroupArns/loadBalancers, or aws.autoscaling.Attachment and
- * TrafficSourceAttachment resources. Self-managed node groups (tagged for an EKS cluster) are
+ * group is attached: its own targetGroupArns/loadBalancers/trafficSources, or
+ * aws.autoscaling.Attachment and TrafficSourceAttachment resources. Self-managed node groups (tagged for an EKS cluster) are
  * often one per AZ: their AZ and size are judged per cluster by ha-eks-nodegroups-span-azs.
  */
 export const asgHealthAndAzs = defineStackRule<{ minAzs: number }>({

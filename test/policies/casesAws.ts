@@ -53,6 +53,13 @@ export const AWS_CASES: RuleCase[] = [
     mutate: (g) => g.set("selfmanaged-east", "healthCheckType", undefined),
   },
   {
+    rule: "ha-asg-health-and-azs",
+    when: "an ASG registered through inline trafficSources keeps EC2 health checks",
+    offender: "web-asg-west",
+    about: /attached to a load balancer but uses EC2 health checks/,
+    mutate: (g) => g.add("aws:autoscaling/group:Group", "web-asg-west", { minSize: 2, maxSize: 4, healthCheckType: "EC2", trafficSources: [{ identifier: "tg-west-arn", type: "elbv2" }] }, { provider: "aws-west", refs: { vpcZoneIdentifiers: ["private-west-a", "private-west-b", "private-west-c"] } }),
+  },
+  {
     rule: "ha-eks-nodegroups-span-azs",
     when: "the only node capacity left is a self-managed group in one AZ",
     offender: "eks-east",
