@@ -62,8 +62,9 @@ function spreadOf(graph: ResourceGraph, w: GraphNode): Spread {
 /** Whether the workload spreads its own pods over the domains of `isKey`, by a valid constraint or an anti-affinity. */
 function spreadsOver(graph: ResourceGraph, w: GraphNode, spread: Spread, isKey: (k: unknown) => boolean): boolean {
   const labels = podLabels(graph, w);
-  // Unknown labels or selectors get the benefit of the doubt; a known mismatch does not.
-  const ownPods = (selector: unknown) => labels === undefined || selectorMatches(selector, labels) !== false;
+  // Unknown labels or selectors get the benefit of the doubt; a known mismatch does not. An empty
+  // LabelSelector matches every pod, the workload's own included.
+  const ownPods = (selector: unknown) => labels === undefined || selectorMatches(selector, labels, true) !== false;
   const byConstraint = spread.constraints !== "unknown" && spread.constraints.some((c) => isKey(field(c, "topologyKey")) && tscProblems(c).length === 0 && ownPods(field(c, "labelSelector")));
   const byAffinity = spread.antiAffinity.some((t) => isKey(field(t, "topologyKey")) && ownPods(field(t, "labelSelector")));
   return byConstraint || byAffinity;
