@@ -48,6 +48,8 @@ export interface GraphNode {
   readonly id?: string;
   readonly inputs: Record<string, unknown>;
   readonly outputs: Record<string, unknown>;
+  /** Whether the file recorded inputs at all (older exports and some previews record outputs only). */
+  readonly hasInputs: boolean;
   readonly parent?: string;
   /** URN of the provider resource (the `urn::id` reference with the id cut off). */
   readonly provider?: string;
@@ -105,6 +107,7 @@ function toNode(r: ExportedResource): GraphNode {
     id: r.id,
     inputs: (r.inputs ?? {}) as Record<string, unknown>,
     outputs: (r.outputs ?? {}) as Record<string, unknown>,
+    hasInputs: !!r.inputs && Object.keys(r.inputs).length > 0,
     parent: r.parent,
     provider: providerUrn(r.provider),
     dependencies: r.dependencies ?? [],
@@ -167,6 +170,9 @@ export class ResourceGraph {
   private readonly azMemo = new Map<string, string[]>();
   private childrenIndex?: Map<string, GraphNode[]>;
   private readonly subtreeRegionMemo = new Map<string, string | undefined | null>();
+  /** Set on the view `inputsView()` returns: `prop` reads a resource's inputs only. */
+  private readonly inputsOnly: boolean = false;
+  private inputsViewCache?: ResourceGraph;
 
   constructor(resources: ExportedResource[], readonly defaultRegion?: string, readonly options: GraphOptions = {}) {
     this.nodes = resources.map(toNode);
@@ -206,10 +212,31 @@ export class ResourceGraph {
     return this.get(n.provider);
   }
 
-  /** An input (falling back to the output of the same name), with secrets and unknowns handled. */
+  /**
+   * An input (falling back to the output of the same name), with secrets and unknowns handled. In
+   * the inputs view, a resource that records inputs is read from its inputs alone.
+   */
   prop(n: GraphNode, path: string): unknown {
     const v = lookup(n.inputs, path);
-    return v === undefined ? lookup(n.outputs, path) : v;
+    if (v !== undefined || (this.inputsOnly && n.hasInputs)) return v;
+    return lookup(n.outputs, path);
+  }
+
+  /**
+   * The same graph read the way the policy engine's Analyze call reads a resource: its inputs
+   * (and its provider's), never provider-computed outputs. Resource rules run on this view in
+   * `check` too, so an output that records a provider default (a health-check path of "/", an
+   * AWS-managed key ARN) cannot pass a resource offline that the engine fails. Nodes, edges and
+   * indexes are shared; region and AZ memos are the view's own.
+   */
+  inputsView(): ResourceGraph {
+    if (this.inputsOnly) return this;
+    if (!this.inputsViewCache) {
+      const view = Object.create(this) as ResourceGraph;
+      Object.assign(view, { inputsOnly: true, regionMemo: new Map(), azMemo: new Map(), subtreeRegionMemo: new Map() });
+      this.inputsViewCache = view;
+    }
+    return this.inputsViewCache;
   }
 
   input(n: GraphNode, path: string): unknown {
@@ -217,32 +244,55 @@ export class ResourceGraph {
   }
 
   /**
-   * The resources an input refers to: its propertyDependencies edge, else resources whose id or
-   * ARN appears literally in the input (real exports of older programs may lack the edge).
+   * The resources an input refers to. `path` may be dotted (`vpcConfig.subnetIds`); the edge is
+   * recorded for its first segment. A known literal value wins over the recorded edge: when every
+   * id or ARN in the value names a resource of the graph, those resources are the answer, whatever
+   * the propertyDependencies (or dependsOn) say, because the value is what the provider receives.
+   * The edge serves where the value is unknown (a first preview), names nothing the graph knows
+   * (no ids recorded), or is absent. When only some of a known value's strings resolve (the rest
+   * are names, schedules, labels), the edge and the resolved ids both count.
    */
-  refs(n: GraphNode, key: string): GraphNode[] {
-    const edge = n.propertyDependencies[key];
-    if (edge && edge.length > 0) return edge.map((u) => this.get(u)).filter((x): x is GraphNode => !!x);
-    const found: GraphNode[] = [];
-    this.visitIds(n.inputs[key], (t) => {
-      if (t !== n && !found.includes(t)) found.push(t);
-    });
-    return found;
+  refs(n: GraphNode, path: string): GraphNode[] {
+    const key = path.split(".")[0];
+    const edge = (n.propertyDependencies[key] ?? []).map((u) => this.get(u)).filter((x): x is GraphNode => !!x && x !== n);
+    const value = path === key ? n.inputs[key] : lookup(n.inputs, path);
+    const literal = this.literalRefs(value, n);
+    if (literal.unknown || literal.strings === 0) return edge.length > 0 ? edge : literal.nodes;
+    if (literal.resolved === literal.strings || edge.length === 0) return literal.nodes;
+    // Some strings are names (a vault's name, a cron expression) rather than ids: the edge still
+    // speaks for what they name, so both count.
+    return [...literal.nodes, ...edge.filter((t) => !literal.nodes.includes(t))];
+  }
+
+  /** The strings of a value, how many of them resolve to resources, and whether any part is unknown. */
+  private literalRefs(value: unknown, self: GraphNode): { strings: number; resolved: number; nodes: GraphNode[]; unknown: boolean } {
+    const out = { strings: 0, resolved: 0, nodes: [] as GraphNode[], unknown: false };
+    const visit = (v: unknown) => {
+      const p = plain(v);
+      if (p === UNKNOWN_VALUE) out.unknown = true;
+      else if (typeof p === "string") {
+        out.strings++;
+        const found = (this.byIdIndex.get(p) ?? []).filter((t) => t !== self);
+        if (found.length > 0) out.resolved++;
+        for (const t of found) if (!out.nodes.includes(t)) out.nodes.push(t);
+      } else if (Array.isArray(p)) p.forEach(visit);
+      else if (p && typeof p === "object") Object.values(p).forEach(visit);
+    };
+    visit(value);
+    return out;
   }
 
   /**
-   * Resources that depend on `n`: through dependencies, propertyDependencies, or (for inputs that
-   * carry no edge, as in older exports) a literal id or ARN of `n`. One pass over the graph, once.
+   * Resources that depend on `n`: through dependencies, propertyDependencies, or a literal id or
+   * ARN of `n` in an input. One pass over the graph, once.
    */
   referrers(n: GraphNode): GraphNode[] {
     if (!this.referrersIndex) {
       const index = new Map<string, GraphNode[]>();
       for (const m of this.nodes) {
         const targets = new Set<string>([...m.dependencies, ...Object.values(m.propertyDependencies).flat()]);
-        for (const [key, value] of Object.entries(m.inputs)) {
-          if (m.propertyDependencies[key]?.length) continue;
-          this.visitIds(value, (t) => targets.add(t.urn));
-        }
+        // Literal ids count even where an edge is recorded: `refs` lets a known value win.
+        for (const value of Object.values(m.inputs)) this.visitIds(value, (t) => targets.add(t.urn));
         targets.delete(m.urn);
         for (const t of targets) {
           const list = index.get(t) ?? [];

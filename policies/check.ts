@@ -4,6 +4,7 @@ import { TAG_ENVIRONMENT } from "../components/tags";
 import type { ResourceGraph } from "../graph/model";
 import { runRule } from "./engine/run";
 import type { Rule, Undecided, Violation } from "./engine/types";
+import { validatePolicyConfig } from "./configValidation";
 import { DEFAULT_ENVIRONMENT, isEnvironment, resolveRule } from "./enforcement";
 import { RULES } from "./rules";
 
@@ -55,6 +56,8 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   const environment = options.environment ?? inferred ?? DEFAULT_ENVIRONMENT;
   const environmentSource = options.environment ? "option" : inferred ? "graph" : "default";
   const rules = options.rules ?? RULES;
+  // Validated against the whole pack: a config written for the pack stays valid for a subset of it.
+  if (options.policyConfig !== undefined) validatePolicyConfig(options.policyConfig, RULES);
   const violations: Violation[] = [];
   const undecided: Undecided[] = [];
   for (const rule of rules) {

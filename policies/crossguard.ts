@@ -9,6 +9,7 @@ import {
 import type { Environment } from "../config/schema";
 import { ResourceGraph } from "../graph/model";
 import { UNKNOWN, type ExportedResource } from "../plan/stackExport";
+import { PolicyConfigError, ruleConfigProblems } from "./configValidation";
 import { runRule } from "./engine/run";
 import { configDefaults, type Rule } from "./engine/types";
 import { levelFor } from "./enforcement";
@@ -40,6 +41,21 @@ export function plainProps(v: unknown): unknown {
   return out;
 }
 
+/**
+ * The stack's default region as the engine hands it to a policy pack: `AWS_REGION`, else the
+ * `aws:region` of the stack config the engine passes in PULUMI_CONFIG (the same config `check`
+ * reads from the stack file).
+ */
+export function engineRegion(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.AWS_REGION) return env.AWS_REGION;
+  try {
+    const config = JSON.parse(env.PULUMI_CONFIG ?? "{}") as Record<string, unknown>;
+    return typeof config["aws:region"] === "string" ? config["aws:region"] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Component resources have tokens without a `/` module path (`ha:stack:RegionalCell`, `pulumi:pulumi:Stack`). */
 function isCustomType(type: string): boolean {
   return type.startsWith("pulumi:providers:") || /^[^:]+:[^:]*\/[^:]*:[^:]+$/.test(type);
@@ -53,19 +69,23 @@ function providerResource(p: NonNullable<PolicyResource["provider"]>): ExportedR
  * Stack policies see every resource with its (preview: input-propagated) outputs and its edges.
  * Provider resources may be missing from the list; each resource's `provider` stands in for them.
  */
-export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">, defaultRegion = process.env.AWS_REGION): ResourceGraph {
+export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">, defaultRegion = engineRegion()): ResourceGraph {
   const resources: ExportedResource[] = [];
   const seen = new Set<string>();
   const providers = new Map<string, ExportedResource>();
   for (const r of args.resources) {
     seen.add(r.urn);
     if (r.provider && !providers.has(r.provider.urn)) providers.set(r.provider.urn, providerResource(r.provider));
+    const props = plainProps(r.props) as Record<string, unknown>;
     resources.push({
       urn: r.urn,
       type: r.type,
       custom: isCustomType(r.type),
-      inputs: plainProps(r.props) as Record<string, unknown>,
-      outputs: {},
+      // Outputs are all the engine sends: they stand for inputs too, and their id and ARN let a
+      // literal reference resolve exactly as it does in `check` on a stack export.
+      ...(typeof props.id === "string" ? { id: props.id } : {}),
+      inputs: props,
+      outputs: props,
       parent: r.parent?.urn ?? r.opts.parent,
       provider: r.provider?.urn,
       dependencies: r.dependencies.map((d) => d.urn),
@@ -79,7 +99,7 @@ export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">,
 }
 
 /** Resource policies see one resource's inputs and its provider: a two-node graph. */
-export function graphFromResourceArgs(args: Pick<ResourceValidationArgs, "urn" | "type" | "props" | "provider" | "opts">, defaultRegion = process.env.AWS_REGION): ResourceGraph {
+export function graphFromResourceArgs(args: Pick<ResourceValidationArgs, "urn" | "type" | "props" | "provider" | "opts">, defaultRegion = engineRegion()): ResourceGraph {
   const resources: ExportedResource[] = [{
     urn: args.urn,
     type: args.type,
@@ -108,7 +128,14 @@ function common(rule: Rule, env: Environment) {
   };
 }
 
-function configOf(rule: Rule, supplied: object): object {
+/**
+ * The rule's thresholds from what `getConfig()` returns (the engine reconciles schema defaults,
+ * the pack's initial config and `--policy-pack-config`). A bad value fails the policy with an
+ * error naming it rather than running with a threshold nobody chose.
+ */
+export function configOf(rule: Rule, supplied: object): object {
+  const problems = ruleConfigProblems(rule, supplied as Record<string, unknown>);
+  if (problems.length > 0) throw new PolicyConfigError(problems, `policy config of ${rule.name}`);
   return { ...configDefaults(rule.config), ...supplied };
 }
 

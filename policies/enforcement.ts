@@ -7,16 +7,18 @@ import { RULES } from "./rules";
  * Enforcement per environment. Environments differ in size and strictness, never in shape, so:
  * - redundancy and security rules are mandatory everywhere (dev runs the same two-region,
  *   multi-AZ shape as prod; a single point of failure in dev is a bug in the blueprint);
- * - protection (deletion protection, vault lock) and size rules (retention days, replica floors)
- *   are mandatory in prod and advisory in staging and dev, which run smaller on purpose;
+ * - values AWS rejects (validity) are mandatory everywhere: the update would fail half-way;
+ * - protection (deletion protection, vault lock), size rules (retention days, replica floors) and
+ *   hardening that needs per-environment material (TLS certificates) are mandatory in prod and
+ *   advisory in staging and dev, which run smaller and without a domain on purpose;
  * - catalogue P2 rules (`advisoryEverywhere`) are advisory everywhere.
  * Thresholds tighten in the environments whose config promises more (three AZs in prod and staging).
  */
 
 const LEVELS: Record<Environment, Record<RuleKind, EnforcementLevel>> = {
-  prod: { redundancy: "mandatory", security: "mandatory", protection: "mandatory", size: "mandatory" },
-  staging: { redundancy: "mandatory", security: "mandatory", protection: "advisory", size: "advisory" },
-  dev: { redundancy: "mandatory", security: "mandatory", protection: "advisory", size: "advisory" },
+  prod: { redundancy: "mandatory", security: "mandatory", validity: "mandatory", protection: "mandatory", size: "mandatory", hardening: "mandatory" },
+  staging: { redundancy: "mandatory", security: "mandatory", validity: "mandatory", protection: "advisory", size: "advisory", hardening: "advisory" },
+  dev: { redundancy: "mandatory", security: "mandatory", validity: "mandatory", protection: "advisory", size: "advisory", hardening: "advisory" },
 };
 
 const THREE_AZS = {

@@ -1,5 +1,6 @@
 import type { PolicyPackArgs, PolicyPackConfig } from "@pulumi/policy";
 import type { Environment } from "../config/schema";
+import { validatePolicyConfig } from "./configValidation";
 import { toPolicies } from "./crossguard";
 import { DEFAULT_ENVIRONMENT, isEnvironment, packConfigFor } from "./enforcement";
 import { RULES } from "./rules";
@@ -24,6 +25,7 @@ export function packArgs(env = packEnvironment()): PolicyPackArgs {
   };
 }
 
+/** The pack's own config, validated like any other: a bad generated entry stops the pack at start. */
 export function packInitialConfig(env = packEnvironment()): PolicyPackConfig {
-  return packConfigFor(env);
+  return validatePolicyConfig(packConfigFor(env), RULES, `initial config of the ${env} pack`);
 }

@@ -6,7 +6,9 @@ import type { Environment } from "../../config/schema";
 import { parseStateText, type GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph, SEVERITIES, type CheckResult } from "../../policies/check";
+import { policyConfigProblems } from "../../policies/configValidation";
 import { shortType } from "../../policies/engine/values";
+import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
 import { planForStack } from "./plan";
 
@@ -27,14 +29,16 @@ function readState(source: string): string {
   }
 }
 
+/** Reads and validates `--policy-config`: a bad rule name, level or threshold is exit 2 with one line. */
 function readPolicyConfig(file: string): PolicyPackConfig {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new CliError(`cannot read policy config ${file}: ${(err as Error).message}`);
+    throw new CliError(`cannot read policy config ${file}: ${(err as Error).message.replace(/\s+/g, " ")}`);
   }
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CliError(`policy config ${file} must be a JSON object of policy name to level or settings`);
+  const problems = policyConfigProblems(doc, RULES);
+  if (problems.length > 0) throw new CliError(`policy config ${file}: ${problems.join("; ")}`);
   return doc as PolicyPackConfig;
 }
 

@@ -17,12 +17,14 @@ function formatMessage(rule: Rule, node: GraphNode | undefined, message: string,
 
 /**
  * Runs one rule over a graph at a given enforcement level and config. Resource rules visit every
- * node of their types (an index lookup, not a scan); stack rules see the whole graph once.
+ * node of their types (an index lookup, not a scan) through the graph's inputs view; stack rules
+ * see the whole graph once.
  */
 export function runRule(rule: Rule, graph: ResourceGraph, config: object, level: EnforcementLevel, sink: RuleSink): void {
   if (level === "disabled") return;
   const ctx: RuleContext<object> = {
-    graph,
+    // A resource policy sees what the engine's Analyze call carries: inputs and the provider.
+    graph: rule.scope === "resource" ? graph.inputsView() : graph,
     config,
     report: (node, message, fix) =>
       sink.violation({

@@ -14,8 +14,11 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
  * - `security`: exposure or missing encryption; mandatory in every environment.
  * - `protection`: deletion protection, vault locks; mandatory in prod only.
  * - `size`: a threshold on a number (retention days, replica floors above 2); mandatory in prod only.
+ * - `hardening`: security that needs per-environment material (certificates, domains): mandatory in
+ *   prod only, since dev and staging may run without a certificate on purpose.
+ * - `validity`: a value AWS rejects at apply time; mandatory in every environment.
  */
-export type RuleKind = "redundancy" | "security" | "protection" | "size";
+export type RuleKind = "redundancy" | "security" | "protection" | "size" | "hardening" | "validity";
 
 /** A threshold in a rule's policy config: JSON schema with a default the rule always applies. */
 export type ConfigSpec<C> = { readonly [K in keyof C]: PolicyConfigJSONSchema & { readonly default: C[K]; readonly description: string } };

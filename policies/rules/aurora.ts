@@ -1,6 +1,6 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
-import { asBool, asNumber, asString, effectiveBool, effectiveNumber, isSet, isUnknown, list } from "../engine/values";
+import { asBool, asList, asNumber, asString, effectiveBool, effectiveNumber, field, isSet, isUnknown, list } from "../engine/values";
 import { azSpan, minRegionsSpec, regionalOf, T } from "./common";
 
 function isAurora(graph: ResourceGraph, c: GraphNode): boolean {
@@ -15,8 +15,23 @@ export function auroraMembers(graph: ResourceGraph, gc: GraphNode): GraphNode[] 
   return members;
 }
 
-/** A member that creates the data (holds the master user or restores a snapshot), as opposed to a secondary. */
+/** Writer ARNs the global cluster reports (its `globalClusterMembers` output, once deployed). */
+function writerArns(graph: ResourceGraph, gc: GraphNode): Set<string> | undefined {
+  const members = asList(graph.prop(gc, "globalClusterMembers"));
+  if (isUnknown(members)) return undefined;
+  const writers = members.filter((m) => asBool(field(m, "isWriter")) === true).map((m) => field(m, "dbClusterArn")).filter((a): a is string => typeof a === "string");
+  return writers.length > 0 ? new Set(writers) : undefined;
+}
+
+/**
+ * A member that creates the data (holds the master user or restores a snapshot), as opposed to a
+ * secondary. Once deployed, AWS reports masterUsername on secondaries too, so outputs cannot tell
+ * them apart that way: the global cluster's own writer flag decides wherever it is recorded.
+ */
 function isPrimaryMember(graph: ResourceGraph, gc: GraphNode, c: GraphNode): boolean {
+  const writers = writerArns(graph, gc);
+  const arn = asString(graph.prop(c, "arn"));
+  if (writers && typeof arn === "string") return writers.has(arn);
   if (isSet(graph, c, "replicationSourceIdentifier")) return false;
   return isSet(graph, c, "masterUsername") || isSet(graph, c, "snapshotIdentifier") || graph.refs(gc, "sourceDbClusterIdentifier").includes(c);
 }
@@ -44,18 +59,17 @@ export const auroraGlobalTopology = defineStackRule<{ minRegions: number; requir
       members.forEach((m) => inGlobal.add(m.urn));
       const regions = [...new Set(members.map((m) => regionalOf(graph, m)).filter((r): r is string => !!r))];
       if (regions.length < config.minRegions) {
-        report(gc, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required for a regional failover`);
+        report(gc, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required for a regional failover`, "attach a secondary rds.Cluster in another region (globalClusterIdentifier, no masterUsername)");
       }
       const primaries = members.filter((m) => isPrimaryMember(graph, gc, m));
       if (members.length > 0 && primaries.length !== 1) {
-        report(gc, primaries.length === 0
-          ? "has no primary member (none sets masterUsername, snapshotIdentifier or is the sourceDbClusterIdentifier)"
-          : `has ${primaries.length} primary members (${list(primaries.map((p) => p.name))}); secondaries must omit masterUsername and databaseName`);
+        if (primaries.length === 0) report(gc, "has no primary member (none sets masterUsername, snapshotIdentifier or is the sourceDbClusterIdentifier)", "give exactly one member masterUsername (or make it the global cluster's sourceDbClusterIdentifier)");
+        else report(gc, `has ${primaries.length} primary members (${list(primaries.map((p) => p.name))}); secondaries must omit masterUsername and databaseName`, "remove masterUsername and databaseName from every member but the writer");
       }
       const engine = asString(graph.prop(gc, "engine"));
       for (const m of members) {
         const own = asString(graph.prop(m, "engine"));
-        if (typeof engine === "string" && typeof own === "string" && own !== engine) report(m, `uses engine ${own} but global cluster ${gc.name} uses ${engine}`);
+        if (typeof engine === "string" && typeof own === "string" && own !== engine) report(m, `uses engine ${own} but global cluster ${gc.name} uses ${engine}`, `set engine to ${engine}`);
         if (asBool(graph.prop(m, "manageMasterUserPassword")) === true) {
           report(m, "sets manageMasterUserPassword, which Aurora global database members do not support", "generate the password (masterPasswordWo or a random secret) instead");
         }
@@ -69,7 +83,7 @@ export const auroraGlobalTopology = defineStackRule<{ minRegions: number; requir
     if (!config.requireGlobal) return;
     for (const c of graph.ofType(T.rdsCluster)) {
       if (!inGlobal.has(c.urn) && isAurora(graph, c) && !isSet(graph, c, "globalClusterIdentifier")) {
-        report(c, "is an Aurora cluster outside any global cluster, so its data lives in one region only");
+        report(c, "is an Aurora cluster outside any global cluster, so its data lives in one region only", "make it a member of an rds.GlobalCluster (globalClusterIdentifier) with a secondary in another region");
       }
     }
   },
@@ -92,7 +106,7 @@ export const auroraMultiAzInstances = defineStackRule<{ minInstances: number }>(
       if (!isAurora(graph, c) || graph.prop(c, "engineMode") === "serverless") continue;
       const instances = graph.incoming(c, "clusterIdentifier", [T.clusterInstance]);
       if (instances.length < config.minInstances) {
-        report(c, `has ${instances.length} instance(s); at least ${config.minInstances} in distinct AZs are required so a reader can take over when the writer's AZ fails`);
+        report(c, `has ${instances.length} instance(s); at least ${config.minInstances} in distinct AZs are required so a reader can take over when the writer's AZ fails`, `add rds.ClusterInstances up to ${config.minInstances}, each in a different availabilityZone`);
         continue;
       }
       const explicit = instances.map((i) => asString(graph.prop(i, "availabilityZone")));
@@ -109,7 +123,7 @@ export const auroraMultiAzInstances = defineStackRule<{ minInstances: number }>(
       const span = azSpan(graph, groups);
       if (groups.length > 0 && span.azs.length < 2) {
         if (span.unknown > 0) undecided(c, "AZs of its DB subnet group are unknown");
-        else report(c, `leaves instance placement to a DB subnet group in ${list(span.azs)} only`);
+        else report(c, `leaves instance placement to a DB subnet group in ${list(span.azs)} only`, "add subnets of other AZs to the DB subnet group (or pin distinct availabilityZone values)");
       }
     }
   },
@@ -118,10 +132,10 @@ export const auroraMultiAzInstances = defineStackRule<{ minInstances: number }>(
 /** R20. Point-in-time restore reaches back only as far as the retention. */
 export const auroraBackupRetention = defineResourceRule<{ minBackupRetentionDays: number }>({
   name: "ha-aurora-backup-retention",
-  description: "Aurora/RDS clusters keep automated backups for at least the minimum number of days (default 1 when unset).",
+  description: "Aurora and RDS Multi-AZ DB clusters keep automated backups for at least the minimum number of days (default 1 when unset).",
   severity: "medium",
   kind: "size",
-  anchors: ["FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "REL09-BP03"],
+  anchors: ["CKV_AWS_133", "REL09-BP03"],
   remediation: "set backupRetentionPeriod to at least the configured number of days",
   scope: "resource",
   types: [T.rdsCluster],
@@ -131,7 +145,7 @@ export const auroraBackupRetention = defineResourceRule<{ minBackupRetentionDays
   check(c, { graph, config, report }) {
     const days = effectiveNumber(graph, c, "backupRetentionPeriod", 1);
     if (typeof days === "number" && days < config.minBackupRetentionDays) {
-      report(c, `keeps automated backups for ${days} day(s); at least ${config.minBackupRetentionDays} are required`);
+      report(c, `keeps automated backups for ${days} day(s)${graph.prop(c, "backupRetentionPeriod") === undefined ? " (the default)" : ""}; at least ${config.minBackupRetentionDays} are required`, `set backupRetentionPeriod: ${config.minBackupRetentionDays} or more (at most 35)`);
     }
   },
 });
@@ -184,7 +198,7 @@ export const auroraBacktrackCompat = defineResourceRule({
   check(c, { graph, report }) {
     const window = asNumber(graph.prop(c, "backtrackWindow"));
     if (typeof window === "number" && window > 0 && isSet(graph, c, "globalClusterIdentifier")) {
-      report(c, `sets backtrackWindow ${window} on a global database member`);
+      report(c, `sets backtrackWindow ${window} on a global database member`, "remove backtrackWindow (use point-in-time restore and AWS Backup instead)");
     }
   },
 });

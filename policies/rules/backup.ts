@@ -159,14 +159,14 @@ export const backupRetention = defineResourceRule<{ minRetentionDays: number; mi
     if (isUnknown(rules)) return;
     for (const r of rules) {
       const name = String(field(r, "ruleName") ?? "?");
-      if (field(r, "schedule") === undefined && field(r, "enableContinuousBackup") !== true) report(plan, `rule ${name} has no schedule`);
+      if (field(r, "schedule") === undefined && field(r, "enableContinuousBackup") !== true) report(plan, `rule ${name} has no schedule`, `set rules[].schedule (e.g. "cron(0 5 * * ? *)") on rule ${name}`);
       const keep = asNumber(field(r, "lifecycle.deleteAfter"));
-      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s); at least ${config.minRetentionDays}`);
+      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s); at least ${config.minRetentionDays}`, `set lifecycle.deleteAfter of rule ${name} to ${config.minRetentionDays} or more`);
       const copies = asList(field(r, "copyActions"));
       if (isUnknown(copies)) continue;
       for (const c of copies) {
         const days = asNumber(field(c, "lifecycle.deleteAfter"));
-        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s); at least ${config.minCopyRetentionDays}`);
+        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s); at least ${config.minCopyRetentionDays}`, `set copyActions[].lifecycle.deleteAfter of rule ${name} to ${config.minCopyRetentionDays} or more`);
       }
     }
   },

@@ -10,6 +10,8 @@ export const T = {
   routeTable: "aws:ec2/routeTable:RouteTable",
   route: "aws:ec2/route:Route",
   routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+  defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
   flowLog: "aws:ec2/flowLog:FlowLog",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
   defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -24,9 +26,22 @@ export const T = {
   listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
   classicLoadBalancer: "aws:elb/loadBalancer:LoadBalancer",
   autoscalingGroup: "aws:autoscaling/group:Group",
+  asgTag: "aws:autoscaling/tag:Tag",
+  asgAttachment: "aws:autoscaling/attachment:Attachment",
+  asgTrafficSource: "aws:autoscaling/trafficSourceAttachment:TrafficSourceAttachment",
   eksCluster: "aws:eks/cluster:Cluster",
   nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  fargateProfile: "aws:eks/fargateProfile:FargateProfile",
+  eksAddon: "aws:eks/addon:Addon",
+  karpenterNodePools: ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool", "kubernetes:karpenter.sh/v1alpha5:Provisioner"],
+  internetGateway: "aws:ec2/internetGateway:InternetGateway",
+  ecsService: "aws:ecs/service:Service",
+  appAutoscalingTarget: "aws:appautoscaling/target:Target",
   deployment: "kubernetes:apps/v1:Deployment",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  replicaSet: "kubernetes:apps/v1:ReplicaSet",
+  daemonSet: "kubernetes:apps/v1:DaemonSet",
+  pod: "kubernetes:core/v1:Pod",
   service: "kubernetes:core/v1:Service",
   hpas: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   pdbs: ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"],
@@ -37,6 +52,8 @@ export const T = {
   rdsSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
   cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  cacheCluster: "aws:elasticache/cluster:Cluster",
+  serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   backupVault: "aws:backup/vault:Vault",
   backupPlan: "aws:backup/plan:Plan",
@@ -53,6 +70,12 @@ export const T = {
   dynamoTable: "aws:dynamodb/table:Table",
   efs: "aws:efs/fileSystem:FileSystem",
   ebsVolume: "aws:ebs/volume:Volume",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  /** `aws.s3.Bucket` and the deprecated `aws.s3.BucketV2` are distinct tokens for the same bucket. */
+  buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  bucketVersionings: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+  bucketReplication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  bucketLoggings: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
 } as const;
 
 export const minAzsSpec = {
@@ -90,6 +113,17 @@ export function azSpan(graph: ResourceGraph, nodes: readonly GraphNode[]): { azs
 /** Subnets an input names: direct Subnet references, or the subnets of a referenced subnet group. */
 export function subnetsOf(graph: ResourceGraph, n: GraphNode, key: string): GraphNode[] {
   return graph.refs(n, key).filter((d) => d.type === T.subnet || d.type === T.rdsSubnetGroup || d.type === T.cacheSubnetGroup);
+}
+
+/**
+ * The subnets an input places a resource in, and whether some entries could not be placed: a
+ * known list naming subnets outside the graph (another stack's), or an unknown list with no edge.
+ */
+export function placedSubnets(graph: ResourceGraph, n: GraphNode, path: string): { subnets: GraphNode[]; unplaced: boolean } {
+  const subnets = graph.refs(n, path).filter((s) => s.type === T.subnet || s.type === T.rdsSubnetGroup || s.type === T.cacheSubnetGroup);
+  const declared = asList(graph.prop(n, path));
+  if (isUnknown(declared)) return { subnets, unplaced: subnets.length === 0 };
+  return { subnets, unplaced: declared.length > subnets.length };
 }
 
 /** Number of entries of a list input, or undefined when a preview does not know the list. */
@@ -170,8 +204,36 @@ export function labelsOf(v: unknown): Record<string, string> | undefined {
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === "string")) as Record<string, string>;
 }
 
-/** Whether every key/value of `selector` appears in `labels` (a label selector's matchLabels). */
+/** Whether every key/value of `selector` appears in `labels` (a Service selector, or matchLabels). */
 export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector || !labels || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * Whether a Kubernetes LabelSelector (`matchLabels` and `matchExpressions`, ANDed) selects pods
+ * with `labels`. An empty selector selects every pod where the API says so (a policy/v1
+ * PodDisruptionBudget); pass `emptyMatchesAll` for those. undefined when the selector is unknown.
+ */
+export function selectorMatches(selector: unknown, labels: Record<string, string> | undefined, emptyMatchesAll = false): boolean | undefined {
+  if (isUnknown(selector)) return undefined;
+  if (!selector || typeof selector !== "object" || Array.isArray(selector) || !labels) return false;
+  const matchLabels = field(selector, "matchLabels");
+  const expressions = asList(field(selector, "matchExpressions"));
+  if (isUnknown(matchLabels) || isUnknown(expressions)) return undefined;
+  const ml = labelsOf(matchLabels) ?? {};
+  if (Object.keys(ml).length === 0 && expressions.length === 0) return emptyMatchesAll;
+  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  return expressions.every((e) => {
+    const key = field(e, "key");
+    const op = field(e, "operator");
+    const values = asList(field(e, "values"));
+    if (typeof key !== "string" || isUnknown(values)) return false;
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    if (op === "In") return has && values.includes(labels[key]);
+    if (op === "NotIn") return !has || !values.includes(labels[key]);
+    if (op === "Exists") return has;
+    if (op === "DoesNotExist") return !has;
+    return false;
+  });
 }

@@ -1,14 +1,17 @@
+import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, effectiveBool, field, isSet, isUnknown, list } from "../engine/values";
-import { azSpan, minAzsSpec, T } from "./common";
+import { azSpan, minAzsSpec, placedSubnets, T } from "./common";
+import { capacityOf, isClusterNodeGroup, provisionsOnDemand } from "./nodeCapacity";
 
 /**
- * S10. Nodes are where pods land: node groups of a cluster must cover the AZs, with at least one
- * node that cannot be scaled away in each.
+ * S10. Nodes are where pods land: a cluster's node capacity (managed node groups, self-managed
+ * node Auto Scaling groups, Fargate profiles) must cover the AZs, with at least one node that
+ * cannot be scaled away in each. Auto Mode and Karpenter provision nodes where pods ask for them.
  */
 export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: number }>({
   name: "ha-eks-nodegroups-span-azs",
-  description: "Each EKS cluster's managed node groups cover at least the minimum number of AZs, each covered AZ keeps at least one node, and the cluster keeps at least max(minNodes, AZ count) nodes.",
+  description: "Each EKS cluster's node capacity (managed node groups, self-managed node Auto Scaling groups, Fargate profiles; Auto Mode and Karpenter provision their own) covers at least the minimum number of AZs, each covered AZ keeps at least one node, and the cluster keeps at least max(minNodes, AZ count) nodes.",
   severity: "critical",
   kind: "redundancy",
   anchors: ["FSBP AutoScaling.2", "CT.AUTOSCALING.PR.1", "REL10-BP01"],
@@ -20,37 +23,47 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
   },
   check({ graph, config, report, undecided }) {
     for (const cluster of graph.ofType(T.eksCluster)) {
-      // EKS Auto Mode manages its own nodes.
-      if (asBool(graph.prop(cluster, "computeConfig.enabled")) === true) continue;
-      const groups = graph.incoming(cluster, "clusterName", [T.nodeGroup]);
-      if (groups.length === 0) {
-        report(cluster, "has no managed node groups in this stack, so no pod has a node to run on", "add managed node groups over the private subnets of every AZ");
+      const capacity = capacityOf(graph, cluster);
+      if (provisionsOnDemand(capacity)) continue;
+      const groups: Array<[GraphNode, string, string]> = [
+        ...capacity.nodeGroups.map((g): [GraphNode, string, string] => [g, "subnetIds", "scalingConfig.minSize"]),
+        ...capacity.selfManaged.map((g): [GraphNode, string, string] => [g, "vpcZoneIdentifiers", "minSize"]),
+      ];
+      if (groups.length === 0 && capacity.fargateProfiles.length === 0) {
+        report(cluster, "has no node capacity in this stack (no node group, self-managed node group, Fargate profile, Karpenter or Auto Mode), so no pod has a node to run on", "add managed node groups over the private subnets of every AZ");
         continue;
       }
       const azs = new Set<string>();
       let minTotal = 0;
-      let unknown = false;
-      for (const g of groups) {
-        const span = azSpan(graph, graph.refs(g, "subnetIds").filter((s) => s.type === T.subnet));
-        const min = asNumber(graph.prop(g, "scalingConfig.minSize"));
-        if (span.unknown > 0 || isUnknown(min)) unknown = true;
-        if (typeof min === "number") minTotal += min;
+      let placementUnknown = false;
+      let sizeUnknown = false;
+      const place = (n: GraphNode, key: string) => {
+        const { subnets, unplaced } = placedSubnets(graph, n, key);
+        const span = azSpan(graph, subnets.filter((s) => s.type === T.subnet));
+        if (unplaced || span.unknown > 0) placementUnknown = true;
+        return span.azs;
+      };
+      for (const [g, subnetKey, minKey] of groups) {
+        const groupAzs = place(g, subnetKey);
+        const min = asNumber(graph.prop(g, minKey));
+        if (typeof min !== "number") sizeUnknown = true;
+        else minTotal += min;
         if (min === 0) {
-          report(g, `has scalingConfig.minSize 0, so ${list(span.azs)} can be left without nodes`, "set minSize to at least 1");
+          report(g, `has ${minKey} 0, so ${groupAzs.length > 0 ? list(groupAzs) : "its AZs"} can be left without nodes`, `set ${minKey} to at least 1`);
           continue;
         }
-        span.azs.forEach((az) => azs.add(az));
+        groupAzs.forEach((az) => azs.add(az));
       }
-      if (unknown && azs.size < config.minAzs) {
-        undecided(cluster, "node group subnets or sizes are unknown");
-        continue;
-      }
+      // Fargate runs each pod on capacity of its own in the profile's subnets: AZ coverage without a node count.
+      for (const p of capacity.fargateProfiles) place(p, "subnetIds").forEach((az) => azs.add(az));
       if (azs.size < config.minAzs) {
-        report(cluster, `has node capacity in ${azs.size} availability zone(s) (${list([...azs].sort())}); at least ${config.minAzs} are required`);
+        if (placementUnknown) undecided(cluster, "AZs of some node capacity subnets are unknown");
+        else report(cluster, `has node capacity in ${azs.size} availability zone(s) (${list([...azs].sort())}); at least ${config.minAzs} are required`, "add node groups (or Fargate profile subnets) in the missing AZs");
       }
+      // Sizes are judged even where placement is not known: too few nodes is too few anywhere.
       const needed = Math.max(config.minNodes, azs.size);
-      if (!unknown && minTotal < needed) {
-        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} (one per AZ, minimum ${config.minNodes}) are required`);
+      if (!sizeUnknown && capacity.fargateProfiles.length === 0 && minTotal < needed) {
+        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} (one per AZ, minimum ${config.minNodes}) are required`, `raise the node groups' minimum sizes to ${needed} nodes in total`);
       }
     }
   },
@@ -74,42 +87,62 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
     const max = asNumber(graph.prop(node, "scalingConfig.maxSize"));
     const desired = asNumber(graph.prop(node, "scalingConfig.desiredSize"));
     if (typeof min === "number" && typeof max === "number" && max <= min) {
-      report(node, `has scalingConfig.maxSize ${max} <= minSize ${min}, so it cannot absorb the load of a lost AZ or region`);
+      report(node, `has scalingConfig.maxSize ${max} <= minSize ${min}, so it cannot absorb the load of a lost AZ or region`, "raise scalingConfig.maxSize above minSize (room for the other region's load)");
     }
-    if (typeof min === "number" && typeof desired === "number" && desired < min) report(node, `has desiredSize ${desired} below minSize ${min}`);
+    if (typeof min === "number" && typeof desired === "number" && desired < min) report(node, `has desiredSize ${desired} below minSize ${min}`, "set scalingConfig.desiredSize between minSize and maxSize");
     const types = asList(graph.prop(node, "instanceTypes"));
     // Without instanceTypes a launch template may name the (single) type; judge the list when there is one.
     if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && types.length < config.minInstanceTypes) {
-      report(node, `offers ${types.length} instance type(s) (${list(types.map(String))}); at least ${config.minInstanceTypes} let it find capacity when one type runs short`);
+      report(node, `offers ${types.length} instance type(s) (${list(types.map(String))}); at least ${config.minInstanceTypes} let it find capacity when one type runs short`, `list at least ${config.minInstanceTypes} instance types of the same size in instanceTypes`);
     }
   },
 });
 
-/** R10. Auto Scaling groups (self-managed nodes, fixtures from other stacks) follow the same logic. */
+/** Target groups and classic load balancers an Auto Scaling group registers its instances in. */
+function attachedTargets(graph: ResourceGraph, asg: GraphNode): boolean | "unknown" {
+  const own = [asList(graph.prop(asg, "targetGroupArns")), asList(graph.prop(asg, "loadBalancers")), asList(graph.prop(asg, "trafficSources"))];
+  if (own.some((l) => !isUnknown(l) && (l as unknown[]).length > 0)) return true;
+  if (graph.refs(asg, "targetGroupArns").length > 0) return true;
+  const attachments = graph.incoming(asg, "autoscalingGroupName", [T.asgAttachment, T.asgTrafficSource]);
+  if (attachments.length > 0) return true;
+  return own.some(isUnknown) ? "unknown" : false;
+}
+
+/**
+ * R10. Auto Scaling groups behind a load balancer replace instances that fail its health check
+ * only with healthCheckType "ELB" (the default "EC2" sees only instance status), however the
+ * group is attached: its own targetGroupArns/loadBalancers/trafficSources, or
+ * aws.autoscaling.Attachment and TrafficSourceAttachment resources. Self-managed node groups (tagged for an EKS cluster) are
+ * often one per AZ: their AZ and size are judged per cluster by ha-eks-nodegroups-span-azs.
+ */
 export const asgHealthAndAzs = defineStackRule<{ minAzs: number }>({
   name: "ha-asg-health-and-azs",
-  description: "Auto Scaling groups span at least the minimum number of AZs, keep at least two instances, and use ELB health checks when attached to target groups.",
+  description: "Auto Scaling groups span at least the minimum number of AZs and keep at least two instances (self-managed EKS node groups are judged per cluster instead), and use ELB health checks when attached to a load balancer, directly or through attachment resources.",
   severity: "high",
   kind: "redundancy",
-  anchors: ["FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"],
+  anchors: ["FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired"],
   remediation: "spread vpcZoneIdentifiers over every AZ, set minSize >= 2 and healthCheckType \"ELB\" behind a load balancer",
   scope: "stack",
   config: { minAzs: minAzsSpec },
   check({ graph, config, report, undecided }) {
     for (const asg of graph.ofType(T.autoscalingGroup)) {
-      const span = azSpan(graph, graph.refs(asg, "vpcZoneIdentifiers").filter((s) => s.type === T.subnet));
-      const own = asList(graph.prop(asg, "availabilityZones"));
-      const azs = new Set([...span.azs, ...(isUnknown(own) ? [] : own.filter((a): a is string => typeof a === "string"))]);
-      if (azs.size < config.minAzs) {
-        if (span.unknown > 0) undecided(asg, "AZs of its subnets are unknown");
-        else report(asg, `spans ${azs.size} availability zone(s) (${list([...azs])}); at least ${config.minAzs} are required`);
+      if (!isClusterNodeGroup(graph, asg)) {
+        const placed = placedSubnets(graph, asg, "vpcZoneIdentifiers");
+        const span = azSpan(graph, placed.subnets.filter((s) => s.type === T.subnet));
+        const own = asList(graph.prop(asg, "availabilityZones"));
+        const azs = new Set([...span.azs, ...(isUnknown(own) ? [] : own.filter((a): a is string => typeof a === "string"))]);
+        if (azs.size < config.minAzs) {
+          if (span.unknown > 0 || (placed.unplaced && isSet(graph, asg, "vpcZoneIdentifiers"))) undecided(asg, "AZs of its subnets are unknown");
+          else report(asg, `spans ${azs.size} availability zone(s) (${list([...azs])}); at least ${config.minAzs} are required`, "list a subnet of every AZ in vpcZoneIdentifiers");
+        }
+        const min = asNumber(graph.prop(asg, "minSize"));
+        if (typeof min === "number" && min < 2) report(asg, `has minSize ${min}; one instance is a single point of failure`, "set minSize to at least 2");
       }
-      const min = asNumber(graph.prop(asg, "minSize"));
-      if (typeof min === "number" && min < 2) report(asg, `has minSize ${min}; one instance is a single point of failure`, "set minSize to at least 2");
-      const tgs = asList(graph.prop(asg, "targetGroupArns"));
-      const attached = (!isUnknown(tgs) && tgs.length > 0) || graph.refs(asg, "targetGroupArns").length > 0;
-      if (attached && (asString(graph.prop(asg, "healthCheckType")) ?? "EC2") === "EC2") {
-        report(asg, "is attached to target groups but uses EC2 health checks, so instances failing the load balancer's check are never replaced", "set healthCheckType \"ELB\" and a healthCheckGracePeriod");
+      const attached = attachedTargets(graph, asg);
+      const type = asString(graph.prop(asg, "healthCheckType"));
+      if (attached === "unknown" || isUnknown(type)) continue;
+      if (attached && (type ?? "EC2") === "EC2") {
+        report(asg, `is attached to a load balancer but uses ${type ? "" : "the default "}EC2 health checks, so instances failing the load balancer's check are never replaced`, "set healthCheckType \"ELB\" (and a healthCheckGracePeriod long enough for instances to boot)");
       }
     }
   },
@@ -131,25 +164,25 @@ export const launchTemplateBasics = defineResourceRule<{ maxHopLimit: number }>(
   check(node, { graph, config, report, undecided }) {
     const tokens = asString(graph.prop(node, "metadataOptions.httpTokens"));
     if (isUnknown(tokens)) undecided(node, "metadataOptions.httpTokens is unknown");
-    else if (tokens !== "required") report(node, `does not require IMDSv2 (metadataOptions.httpTokens is ${tokens ?? "unset"})`);
+    else if (tokens !== "required") report(node, `does not require IMDSv2 (metadataOptions.httpTokens is ${tokens ?? "unset"})`, "set metadataOptions.httpTokens: \"required\"");
     const hops = asNumber(graph.prop(node, "metadataOptions.httpPutResponseHopLimit"));
-    if (typeof hops === "number" && hops > config.maxHopLimit) report(node, `allows ${hops} IMDS hops; at most ${config.maxHopLimit}`);
-    if (node.type === T.instance && asBool(graph.prop(node, "associatePublicIpAddress")) === true) report(node, "gets a public IP address");
+    if (typeof hops === "number" && hops > config.maxHopLimit) report(node, `allows ${hops} IMDS hops; at most ${config.maxHopLimit}`, `set metadataOptions.httpPutResponseHopLimit to ${config.maxHopLimit} or less`);
+    if (node.type === T.instance && asBool(graph.prop(node, "associatePublicIpAddress")) === true) report(node, "gets a public IP address", "set associatePublicIpAddress: false");
     const nics = asList(graph.prop(node, "networkInterfaces"));
-    if (!isUnknown(nics) && nics.some((n) => asBool(field(n, "associatePublicIpAddress")) === true)) report(node, "assigns a public IP address to a network interface");
+    if (!isUnknown(nics) && nics.some((n) => asBool(field(n, "associatePublicIpAddress")) === true)) report(node, "assigns a public IP address to a network interface", "set networkInterfaces[].associatePublicIpAddress: false");
     const mappings = asList(graph.prop(node, node.type === T.instance ? "ebsBlockDevices" : "blockDeviceMappings"));
     if (!isUnknown(mappings)) {
       for (const m of mappings) {
         const ebs = node.type === T.instance ? m : field(m, "ebs");
         if (!ebs || typeof ebs !== "object") continue;
         if (asBool(field(ebs, "encrypted")) !== true && !isUnknown(field(ebs, "encrypted"))) {
-          report(node, `defines EBS volume ${String(field(m, "deviceName") ?? "")} without encryption`.replace(/ +without/, " without"));
+          report(node, `defines EBS volume ${String(field(m, "deviceName") ?? "")} without encryption`.replace(/ +without/, " without"), "set encrypted: \"true\" on the volume's ebs block");
         }
       }
     }
     if (node.type === T.instance) {
       const root = graph.prop(node, "rootBlockDevice.encrypted");
-      if (asBool(root) === false) report(node, "has an unencrypted root volume");
+      if (asBool(root) === false) report(node, "has an unencrypted root volume", "set rootBlockDevice.encrypted: true");
     }
   },
 });
@@ -173,15 +206,15 @@ export const eksControlPlane = defineResourceRule<{ requiredLogTypes: string[] }
     else if (pub) {
       const cidrs = asList(graph.prop(node, "vpcConfig.publicAccessCidrs"));
       if (!isUnknown(cidrs) && (cidrs.length === 0 || cidrs.some((c) => c === "0.0.0.0/0" || c === "::/0"))) {
-        report(node, "exposes the Kubernetes API endpoint to the whole internet (endpointPublicAccess defaults to true, publicAccessCidrs to 0.0.0.0/0)");
+        report(node, "exposes the Kubernetes API endpoint to the whole internet (endpointPublicAccess defaults to true, publicAccessCidrs to 0.0.0.0/0)", "set vpcConfig.endpointPublicAccess: false (or list your own CIDRs in publicAccessCidrs)");
       }
     }
     const enc = asList(graph.prop(node, "encryptionConfig.resources"));
-    if (!isUnknown(enc) && !enc.includes("secrets")) report(node, "does not encrypt Kubernetes secrets with a KMS key (encryptionConfig.resources lacks \"secrets\")");
+    if (!isUnknown(enc) && !enc.includes("secrets")) report(node, "does not encrypt Kubernetes secrets with a KMS key (encryptionConfig.resources lacks \"secrets\")", "set encryptionConfig { resources: [\"secrets\"], provider: { keyArn } }");
     const logs = asList(graph.prop(node, "enabledClusterLogTypes"));
     if (!isUnknown(logs)) {
       const missing = config.requiredLogTypes.filter((t) => !logs.includes(t));
-      if (missing.length > 0) report(node, `does not send control-plane logs ${list(missing)}`);
+      if (missing.length > 0) report(node, `does not send control-plane logs ${list(missing)}`, `add ${list(missing)} to enabledClusterLogTypes`);
     }
   },
 });

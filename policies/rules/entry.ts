@@ -89,7 +89,7 @@ export const globalEntrypoint = defineStackRule<{ minRegions: number }>({
       regions.forEach((r) => covered.add(r));
       best = Math.max(best, regions.size);
       if (regions.size < config.minRegions) {
-        report(acc, `sends traffic to ${regions.size} region(s) (${list([...regions])}); at least ${config.minRegions} need an endpoint group with an endpoint`);
+        report(acc, `sends traffic to ${regions.size} region(s) (${list([...regions])}); at least ${config.minRegions} need an endpoint group with an endpoint`, "add an endpoint group per region with that region's load balancer as endpoint");
       }
     }
     for (const set of sets) {
@@ -98,7 +98,7 @@ export const globalEntrypoint = defineStackRule<{ minRegions: number }>({
       regions.forEach((r) => covered.add(r));
       best = Math.max(best, regions.size);
       if (regions.size < config.minRegions) {
-        report(set[0], `record set "${String(graph.prop(set[0], "name"))}" routes to ${regions.size} region(s) (${list([...regions])}); at least ${config.minRegions} are required`);
+        report(set[0], `record set "${String(graph.prop(set[0], "name"))}" routes to ${regions.size} region(s) (${list([...regions])}); at least ${config.minRegions} are required`, "add a routing record (same name and type) aliasing each region's load balancer");
       }
     }
     if (accelerators.length === 0 && sets.length === 0) {
@@ -211,11 +211,11 @@ export const activeActiveTraffic = defineStackRule({
   check({ graph, report }) {
     for (const eg of graph.ofType(T.endpointGroup)) {
       const dial = asNumber(graph.prop(eg, "trafficDialPercentage"));
-      if (dial === 0) report(eg, `has trafficDialPercentage 0: region ${list(endpointGroupRegions(graph, eg))} takes no traffic`);
+      if (dial === 0) report(eg, `has trafficDialPercentage 0: region ${list(endpointGroupRegions(graph, eg))} takes no traffic`, "set trafficDialPercentage back to 100");
     }
     for (const r of graph.ofType(T.record)) {
       const weighted = asList(graph.prop(r, "weightedRoutingPolicies"));
-      if (!isUnknown(weighted) && weighted.some((w) => asNumber(field(w, "weight")) === 0)) report(r, "has a weighted routing policy with weight 0");
+      if (!isUnknown(weighted) && weighted.some((w) => asNumber(field(w, "weight")) === 0)) report(r, "has a weighted routing policy with weight 0", "give the record a positive weight");
     }
   },
 });

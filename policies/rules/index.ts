@@ -1,10 +1,22 @@
 import type { Rule } from "../engine/types";
 import { auroraBacktrackCompat, auroraBackupRetention, auroraDeletionProtection, auroraEncryption, auroraGlobalTopology, auroraMultiAzInstances } from "./aurora";
+import { cacheClusterRedundancy } from "./cacheCluster";
+import { ecsCircuitBreaker, ecsMinTasks, ecsMultiAz } from "./ecs";
+import { corednsReplicas } from "./eksAddons";
+import { retentionWithinLimits } from "./limits";
+import { nodesPrivateSubnets } from "./nodePlacement";
+import { rdsInstanceBackupRetention, rdsInstanceDeletionProtection, rdsInstanceEncryption, rdsInstanceMultiAz } from "./rdsInstance";
+import { s3CrossRegionReplication, s3Versioning } from "./s3";
+import { publicEntryTls } from "./tls";
 import { backupCoverage, backupCrossRegionCopy, backupRetention, backupVaultEncryption, backupVaultLock } from "./backup";
 import { asgHealthAndAzs, eksControlPlane, launchTemplateBasics, nodeGroupScaling, nodeGroupsSpanAzs } from "./compute";
 import { activeActiveTraffic, entrypointHealthChecked, globalEntrypoint } from "./entry";
 import { kmsKeyRotation } from "./kms";
-import { deploymentHasPdb, hpaBounds, minReplicas, pdbAllowsEviction, podHardening, probes, resources, rolloutSafety, zoneSpread } from "./kubernetes";
+import { podHardening } from "./k8sHardening";
+import { hpaBounds, hpaPinnedReplicas, hpaTargetExists } from "./k8sHpa";
+import { deploymentHasPdb, pdbAllowsEviction, pdbHasPolicy, pdbUnhealthyEviction } from "./k8sPdb";
+import { nodeSpread, topologySpreadValid, zoneSpread } from "./k8sSpread";
+import { minReplicas, noBarePods, probes, resources, rolloutSafety } from "./k8sWorkloads";
 import { lbCrossZone, lbDeletionProtection, lbMultiAz, targetGroupHealthCheck } from "./loadBalancing";
 import { dataTierPrivate, natNoSinglePoint, noWorldIngress, subnetGroupsMultiAz, vpcFlowLogs, vpcMultiAz } from "./network";
 import { redisEncryptionAuth, redisGlobalTopology, redisMultiAzFailover, redisSnapshots } from "./redis";
@@ -27,32 +39,53 @@ export const RULES: readonly Rule[] = [
   nodeGroupsSpanAzs,
   nodeGroupScaling,
   asgHealthAndAzs,
+  corednsReplicas,
+  ecsMinTasks,
+  ecsMultiAz,
+  ecsCircuitBreaker,
   minReplicas,
+  noBarePods,
   zoneSpread,
+  nodeSpread,
+  topologySpreadValid,
   deploymentHasPdb,
+  pdbHasPolicy,
   pdbAllowsEviction,
+  pdbUnhealthyEviction,
   probes,
   resources,
   hpaBounds,
+  hpaTargetExists,
+  hpaPinnedReplicas,
   rolloutSafety,
   auroraGlobalTopology,
   auroraMultiAzInstances,
   auroraBackupRetention,
   auroraDeletionProtection,
   auroraBacktrackCompat,
+  rdsInstanceMultiAz,
+  rdsInstanceBackupRetention,
+  rdsInstanceDeletionProtection,
   redisGlobalTopology,
   redisMultiAzFailover,
+  cacheClusterRedundancy,
   redisSnapshots,
+  s3Versioning,
+  s3CrossRegionReplication,
   backupCoverage,
   backupCrossRegionCopy,
   backupRetention,
   backupVaultLock,
+  retentionWithinLimits,
   noWorldIngress,
   dataTierPrivate,
   eksControlPlane,
+  nodesPrivateSubnets,
+  publicEntryTls,
   launchTemplateBasics,
   podHardening,
   auroraEncryption,
+  rdsInstanceEncryption,
   redisEncryptionAuth,
   backupVaultEncryption,
   kmsKeyRotation,

@@ -1,23 +1,61 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
-import { asList, asNumber, asString, isUnknown } from "../engine/values";
-import { azSpan, labelsOf, regionalOf, selects, T } from "./common";
+import { asList, asNumber, asString, field, isUnknown } from "../engine/values";
+import { labelsOf, regionalOf, selects, T } from "./common";
+import { capacityAzs, clusterOfK8s } from "./nodeCapacity";
 
-/** Helpers shared by the Kubernetes rules: workload identity, HPA targets, cluster AZs. */
+/**
+ * Helpers shared by the Kubernetes rules: what a workload is, where its pod template lives, which
+ * HPAs scale it, which Services select it, and the AZs of the nodes it can run on.
+ */
+
+/** Workloads that keep a replica count: they need replicas, a PDB and a spread over zones. */
+export const REPLICATED: readonly string[] = [T.deployment, T.statefulSet, T.replicaSet];
+/** Everything that runs pods: probes, resources and hardening apply to all of them. */
+export const POD_WORKLOADS: readonly string[] = [...REPLICATED, T.daemonSet, T.pod];
+
+/** `scaleTargetRef.kind` (and ownerReference kinds) to type tokens. */
+export const KIND_TYPES: Readonly<Record<string, string>> = {
+  Deployment: T.deployment,
+  StatefulSet: T.statefulSet,
+  ReplicaSet: T.replicaSet,
+  DaemonSet: T.daemonSet,
+  Pod: T.pod,
+};
 
 export const ZONE_KEY = "topology.kubernetes.io/zone";
 const LEGACY_ZONE_KEY = "failure-domain.beta.kubernetes.io/zone";
+export const HOST_KEY = "kubernetes.io/hostname";
 
 export function isZoneKey(k: unknown): boolean {
   return k === ZONE_KEY || k === LEGACY_ZONE_KEY;
 }
 
-export function templateLabels(graph: ResourceGraph, dep: GraphNode): Record<string, string> | undefined {
-  return labelsOf(graph.prop(dep, "spec.template.metadata.labels"));
+/** `Deployment`, `StatefulSet`, ... for messages. */
+export function kindOf(n: GraphNode): string {
+  return n.type.slice(n.type.lastIndexOf(":") + 1);
 }
 
-export function containersOf(graph: ResourceGraph, dep: GraphNode): unknown[] {
-  const l = asList(graph.prop(dep, "spec.template.spec.containers"));
-  return isUnknown(l) ? [] : l;
+/** Where a workload's pod spec lives: a Pod's own `spec`, else its template's. */
+export function podSpecPath(n: GraphNode): string {
+  return n.type === T.pod ? "spec" : "spec.template.spec";
+}
+
+export function podLabels(graph: ResourceGraph, n: GraphNode): Record<string, string> | undefined {
+  return labelsOf(graph.prop(n, n.type === T.pod ? "metadata.labels" : "spec.template.metadata.labels"));
+}
+
+/** Containers of the pod spec; `withInit` adds init containers (they run with the same privileges). */
+export function containersOf(graph: ResourceGraph, n: GraphNode, withInit = false): unknown[] {
+  const list = (key: string) => {
+    const l = asList(graph.prop(n, `${podSpecPath(n)}.${key}`));
+    return isUnknown(l) ? [] : l;
+  };
+  return withInit ? [...list("initContainers"), ...list("containers")] : list("containers");
+}
+
+export function containerName(c: unknown): string {
+  const name = field(c, "name");
+  return typeof name === "string" ? name : "?";
 }
 
 /** A namespace as far as the graph can say: a literal name, or the Namespace resource it comes from. */
@@ -42,47 +80,65 @@ function namespaceKey(graph: ResourceGraph, n: GraphNode): string | undefined {
 
 interface K8sIndex {
   readonly hpasByTarget: Map<string, GraphNode[]>;
+  readonly targetsByHpa: Map<string, GraphNode[]>;
   readonly byNamespace: Map<string, GraphNode[]>;
   readonly unknownNamespace: GraphNode[];
 }
 
 const INDEX = new WeakMap<ResourceGraph, K8sIndex>();
+const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service];
+
+/**
+ * The workloads an HPA's scaleTargetRef names: by graph edge (a name taken from the workload's
+ * output), else by kind and literal name among the workloads sharing its namespace.
+ */
+function hpaTargets(graph: ResourceGraph, h: GraphNode, byNamespace: Map<string, GraphNode[]>, unknownNamespace: GraphNode[]): GraphNode[] {
+  const kind = asString(graph.prop(h, "spec.scaleTargetRef.kind"));
+  const type = typeof kind === "string" ? KIND_TYPES[kind] : undefined;
+  const edge = graph.refs(h, "spec").filter((d) => (type ? d.type === type : REPLICATED.includes(d.type)));
+  if (edge.length > 0) return edge;
+  const name = asString(graph.prop(h, "spec.scaleTargetRef.name"));
+  if (!type || typeof name !== "string") return [];
+  const key = namespaceKey(graph, h);
+  const candidates = key === undefined ? graph.ofType(type) : [...(byNamespace.get(key) ?? []), ...unknownNamespace];
+  return candidates.filter((d) => d.type === type && graph.prop(d, "metadata.name") === name);
+}
 
 /** One pass over HPAs and namespaced workloads per graph, so no rule pairs every resource with every other. */
 function indexOf(graph: ResourceGraph): K8sIndex {
   const cached = INDEX.get(graph);
   if (cached) return cached;
   const hpasByTarget = new Map<string, GraphNode[]>();
+  const targetsByHpa = new Map<string, GraphNode[]>();
   const byNamespace = new Map<string, GraphNode[]>();
   const unknownNamespace: GraphNode[] = [];
   const push = <K>(m: Map<K, GraphNode[]>, k: K, n: GraphNode) => m.set(k, [...(m.get(k) ?? []), n]);
-  for (const n of graph.ofType(T.deployment, ...T.pdbs, T.service)) {
+  for (const n of graph.ofType(...NAMESPACED)) {
     const key = namespaceKey(graph, n);
     if (key === undefined) unknownNamespace.push(n);
     else push(byNamespace, key, n);
   }
   for (const h of graph.ofType(...T.hpas)) {
-    if (graph.prop(h, "spec.scaleTargetRef.kind") !== "Deployment") continue;
-    const targets = new Set(graph.refs(h, "spec").filter((d) => d.type === T.deployment));
-    const name = asString(graph.prop(h, "spec.scaleTargetRef.name"));
-    const key = namespaceKey(graph, h);
-    const candidates = key === undefined ? graph.ofType(T.deployment) : [...(byNamespace.get(key) ?? []), ...unknownNamespace];
-    if (typeof name === "string") {
-      for (const d of candidates) if (d.type === T.deployment && graph.prop(d, "metadata.name") === name) targets.add(d);
-    }
+    const targets = hpaTargets(graph, h, byNamespace, unknownNamespace);
+    targetsByHpa.set(h.urn, targets);
     for (const d of targets) push(hpasByTarget, d.urn, h);
   }
-  const index = { hpasByTarget, byNamespace, unknownNamespace };
+  const index = { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
   INDEX.set(graph, index);
   return index;
 }
 
-/** HPAs whose scaleTargetRef is this Deployment (by graph edge, or by literal name in the same namespace). */
-export function hpasOf(graph: ResourceGraph, dep: GraphNode): GraphNode[] {
-  return indexOf(graph).hpasByTarget.get(dep.urn) ?? [];
+/** HPAs whose scaleTargetRef is this workload. */
+export function hpasOf(graph: ResourceGraph, w: GraphNode): GraphNode[] {
+  return indexOf(graph).hpasByTarget.get(w.urn) ?? [];
 }
 
-/** Workloads of `types` that may share `n`'s namespace (all of them when the namespace is unknown). */
+/** The workloads an HPA scales (empty when its scaleTargetRef names nothing in the stack). */
+export function targetsOf(graph: ResourceGraph, hpa: GraphNode): GraphNode[] {
+  return indexOf(graph).targetsByHpa.get(hpa.urn) ?? [];
+}
+
+/** Resources of `types` that may share `n`'s namespace (all of them when the namespace is unknown). */
 export function sameNamespaceAs(graph: ResourceGraph, n: GraphNode, types: readonly string[]): GraphNode[] {
   const index = indexOf(graph);
   const key = namespaceKey(graph, n);
@@ -91,58 +147,59 @@ export function sameNamespaceAs(graph: ResourceGraph, n: GraphNode, types: reado
 }
 
 /**
- * Whether a Service in the Deployment's namespace selects its pods: such a Deployment serves
- * traffic (kube-score judges probes the same way). Unknown labels count as serving.
+ * Whether a Service in the workload's namespace selects its pods: such a workload serves traffic
+ * (kube-score judges probes the same way). Unknown labels count as serving.
  */
-export function isServing(graph: ResourceGraph, dep: GraphNode): boolean {
-  const labels = templateLabels(graph, dep);
+export function isServing(graph: ResourceGraph, w: GraphNode): boolean {
+  const labels = podLabels(graph, w);
   if (!labels) return true;
-  return sameNamespaceAs(graph, dep, [T.service]).some((svc) => selects(labelsOf(graph.prop(svc, "spec.selector")), labels));
+  return sameNamespaceAs(graph, w, [T.service]).some((svc) => selects(labelsOf(graph.prop(svc, "spec.selector")), labels));
 }
 
 /**
- * The fewest pods a Deployment runs in steady state: an HPA's minReplicas (default 1) when one
- * scales it, else `spec.replicas` (default 1). undefined when a preview does not know.
+ * The fewest pods a replicated workload runs in steady state: an HPA's minReplicas (default 1)
+ * when one scales it, else `spec.replicas` (default 1). undefined when a preview does not know.
  */
-export function minimumReplicas(graph: ResourceGraph, dep: GraphNode, hpas = hpasOf(graph, dep)): number | undefined {
+export function minimumReplicas(graph: ResourceGraph, w: GraphNode, hpas = hpasOf(graph, w)): number | undefined {
   if (hpas.length > 0) {
     const mins = hpas.map((h) => asNumber(graph.prop(h, "spec.minReplicas")) ?? 1);
     return mins.some(isUnknown) ? undefined : Math.min(...(mins as number[]));
   }
-  const r = asNumber(graph.prop(dep, "spec.replicas")) ?? 1;
+  const r = asNumber(graph.prop(w, "spec.replicas")) ?? 1;
   return isUnknown(r) ? undefined : r;
 }
 
-const GROUPS_BY_REGION = new WeakMap<ResourceGraph, Map<string, GraphNode[]>>();
+/** The most pods a replicated workload may run: its HPA's maxReplicas, else its minimum. */
+export function maximumReplicas(graph: ResourceGraph, w: GraphNode, hpas = hpasOf(graph, w)): number | undefined {
+  if (hpas.length > 0) {
+    const maxes = hpas.map((h) => asNumber(graph.prop(h, "spec.maxReplicas")));
+    if (maxes.every((m): m is number => typeof m === "number")) return Math.max(...maxes);
+  }
+  return minimumReplicas(graph, w, hpas);
+}
 
-function nodeGroupsByRegion(graph: ResourceGraph): Map<string, GraphNode[]> {
-  let m = GROUPS_BY_REGION.get(graph);
+const CLUSTERS_BY_REGION = new WeakMap<ResourceGraph, Map<string, GraphNode[]>>();
+
+function clustersOfRegion(graph: ResourceGraph, region: string): GraphNode[] {
+  let m = CLUSTERS_BY_REGION.get(graph);
   if (!m) {
     m = new Map();
-    for (const g of graph.ofType(T.nodeGroup)) {
-      const r = regionalOf(graph, g);
-      if (r) m.set(r, [...(m.get(r) ?? []), g]);
+    for (const c of graph.ofType(T.eksCluster)) {
+      const r = regionalOf(graph, c);
+      if (r) m.set(r, [...(m.get(r) ?? []), c]);
     }
-    GROUPS_BY_REGION.set(graph, m);
+    CLUSTERS_BY_REGION.set(graph, m);
   }
-  return m;
+  return m.get(region) ?? [];
 }
 
 /**
- * The AZs the Deployment's cluster has nodes in: the EKS cluster behind its Kubernetes provider,
- * else every node group of its region.
+ * The AZs the workload's cluster has node capacity in: the EKS cluster behind its Kubernetes
+ * provider, else every cluster of its region. Empty when nothing in the graph says.
  */
-export function clusterAzs(graph: ResourceGraph, dep: GraphNode): string[] {
-  const provider = graph.providerOf(dep);
-  let clusters: GraphNode[] = [];
-  if (provider) {
-    clusters = [...Object.values(provider.propertyDependencies).flat(), ...provider.dependencies]
-      .map((u) => graph.get(u))
-      .filter((n): n is GraphNode => !!n && n.type === T.eksCluster);
-  }
-  const region = regionalOf(graph, dep);
-  const groups = clusters.length > 0
-    ? clusters.flatMap((c) => graph.incoming(c, "clusterName", [T.nodeGroup]))
-    : region === undefined ? [] : nodeGroupsByRegion(graph).get(region) ?? [];
-  return azSpan(graph, groups.flatMap((g) => graph.refs(g, "subnetIds").filter((s) => s.type === T.subnet))).azs;
+export function clusterAzs(graph: ResourceGraph, w: GraphNode): string[] {
+  const own = clusterOfK8s(graph, w);
+  const region = regionalOf(graph, w);
+  const clusters = own ? [own] : region === undefined ? [] : clustersOfRegion(graph, region);
+  return [...new Set(clusters.flatMap((c) => capacityAzs(graph, c)))].sort();
 }

@@ -35,25 +35,25 @@ export const lbCrossZone = defineResourceRule({
   description: "Network and gateway load balancers enable cross-zone load balancing, and no target group turns it off.",
   severity: "medium",
   kind: "redundancy",
-  anchors: ["CKV_AWS_152", "CKV_AWS_138", "FSBP ELB.9", "AwsSolutions-ELB4"],
+  anchors: ["CKV_AWS_152", "CKV_AWS_138", "FSBP ELB.9"],
   remediation: "set enableCrossZoneLoadBalancing: true (target groups: loadBalancingCrossZoneEnabled \"true\" or \"use_load_balancer_configuration\")",
   scope: "resource",
   types: [...T.loadBalancers, ...T.targetGroups, T.classicLoadBalancer],
   config: {},
   check(node, { graph, report }) {
     if ((T.targetGroups as readonly string[]).includes(node.type)) {
-      if (graph.prop(node, "loadBalancingCrossZoneEnabled") === "false") report(node, "sets loadBalancingCrossZoneEnabled \"false\"");
+      if (graph.prop(node, "loadBalancingCrossZoneEnabled") === "false") report(node, "sets loadBalancingCrossZoneEnabled \"false\", so an AZ with fewer healthy targets takes the same share of traffic", "set loadBalancingCrossZoneEnabled \"true\" (or \"use_load_balancer_configuration\")");
       return;
     }
     if (node.type === T.classicLoadBalancer) {
-      if (asBool(graph.prop(node, "crossZoneLoadBalancing")) === false) report(node, "disables cross-zone load balancing");
+      if (asBool(graph.prop(node, "crossZoneLoadBalancing")) === false) report(node, "disables cross-zone load balancing", "set crossZoneLoadBalancing: true");
       return;
     }
     const type = asString(graph.prop(node, "loadBalancerType")) ?? "application";
     // ALBs always balance across zones at the load-balancer level.
     if (type === "application" || isUnknown(type)) return;
     if (effectiveBool(graph, node, "enableCrossZoneLoadBalancing", false) === false) {
-      report(node, `is a ${type} load balancer without cross-zone load balancing (off by default)`);
+      report(node, `is a ${type} load balancer without cross-zone load balancing (off by default)`, "set enableCrossZoneLoadBalancing: true");
     }
   },
 });
@@ -77,7 +77,7 @@ export const lbDeletionProtection = defineResourceRule({
 /** R04. Target health is what both the ALB and Global Accelerator route on. */
 export const targetGroupHealthCheck = defineResourceRule({
   name: "ha-target-group-health-check",
-  description: "Target groups keep health checks on, and HTTP/HTTPS checks name an explicit health path.",
+  description: "Target groups keep health checks on, and HTTP/HTTPS checks probe an explicit health path other than the default \"/\".",
   severity: "high",
   kind: "redundancy",
   anchors: ["CKV_AWS_261", "REL11-BP01"],
@@ -88,12 +88,19 @@ export const targetGroupHealthCheck = defineResourceRule({
   check(node, { graph, report }) {
     if (graph.prop(node, "targetType") === "lambda") return;
     if (asBool(graph.prop(node, "healthCheck.enabled")) === false) {
-      report(node, "has its health check disabled, so failed targets keep receiving traffic");
+      report(node, "has its health check disabled, so failed targets keep receiving traffic", "remove healthCheck.enabled: false (health checks are on by default)");
       return;
     }
     const protocol = asString(graph.prop(node, "healthCheck.protocol")) ?? asString(graph.prop(node, "protocol")) ?? "HTTP";
-    if ((protocol === "HTTP" || protocol === "HTTPS") && !isSet(graph, node, "healthCheck.path")) {
-      report(node, `checks health over ${protocol} without an explicit healthCheck.path (AWS probes "/", which rarely tests dependencies)`);
+    // "/" is what AWS probes when no path is given, and what an export records for an unset path:
+    // reading it as a choice would pass from outputs what fails from inputs.
+    const path = asString(graph.prop(node, "healthCheck.path"));
+    if ((protocol === "HTTP" || protocol === "HTTPS") && !isUnknown(path) && (path === undefined || path === "" || path === "/")) {
+      report(
+        node,
+        `checks health over ${protocol} on ${path === "/" ? "\"/\" (the path AWS probes by default)" : "no explicit healthCheck.path, so AWS probes \"/\""}, which rarely tests the app's dependencies`,
+        "set healthCheck.path to the app's deep health endpoint (e.g. /healthz)",
+      );
     }
     const hc = graph.prop(node, "healthCheck");
     if (hc && typeof hc === "object" && field(hc, "matcher") === "200-499") {

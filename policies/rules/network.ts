@@ -31,7 +31,7 @@ export const subnetGroupsMultiAz = defineStackRule<{ minAzs: number }>({
   description: "DB subnet groups, ElastiCache subnet groups and EKS cluster subnets span at least the minimum number of availability zones.",
   severity: "high",
   kind: "redundancy",
-  anchors: ["REL10-BP01", "FSBP RDS.15", "AwsSolutions-AEC4"],
+  anchors: ["REL10-BP01", "FSBP RDS.15"],
   remediation: "list one subnet per availability zone (all of the region's isolated or private subnets)",
   scope: "stack",
   config: { minAzs: minAzsSpec },
@@ -179,7 +179,7 @@ export const dataTierPrivate = defineStackRule({
   config: {},
   check({ graph, report }) {
     for (const db of graph.ofType(T.clusterInstance, T.rdsInstance)) {
-      if (asBool(graph.prop(db, "publiclyAccessible")) === true) report(db, "is publicly accessible");
+      if (asBool(graph.prop(db, "publiclyAccessible")) === true) report(db, "is publicly accessible", "set publiclyAccessible: false");
     }
     const guarded: Array<[GraphNode, string]> = [
       ...graph.ofType(T.rdsCluster, T.rdsInstance).map((n): [GraphNode, string] => [n, "vpcSecurityGroupIds"]),
@@ -193,7 +193,7 @@ export const dataTierPrivate = defineStackRule({
           const id = `${rule.declaredBy.urn}|${store.urn}`;
           if (exposed.length === 0 || seen.has(id)) continue;
           seen.add(id);
-          report(rule.declaredBy, `admits ${list(exposed)} into security group ${sg.name} of data store ${store.name}`);
+          report(rule.declaredBy, `admits ${list(exposed)} into security group ${sg.name} of data store ${store.name}`, "admit the app tier's security group (or the peer region's private CIDRs) instead");
         }
       }
     }

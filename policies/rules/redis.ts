@@ -1,6 +1,7 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, effectiveNumber, isSet, isUnknown, list, type Unknown } from "../engine/values";
+import { isStandaloneRedis } from "./cacheCluster";
 import { minRegionsSpec, regionalOf, T } from "./common";
 
 /** Global datastores take these families in size large and up (ElastiCache "Prerequisites and limitations"). */
@@ -57,11 +58,11 @@ export const redisGlobalTopology = defineStackRule<{ minRegions: number; require
       const all = [...(primary ? [primary] : []), ...secondaries];
       all.forEach((m) => members.add(m.urn));
       const regions = [...new Set(all.map((m) => regionalOf(graph, m)).filter((r): r is string => !!r))];
-      if (regions.length < config.minRegions) report(g, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required`);
-      if (secondaries.length > 2) report(g, `has ${secondaries.length} secondaries; a global datastore allows at most two`);
+      if (regions.length < config.minRegions) report(g, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required`, "add a secondary aws.elasticache.ReplicationGroup in another region with globalReplicationGroupId");
+      if (secondaries.length > 2) report(g, `has ${secondaries.length} secondaries; a global datastore allows at most two`, "keep at most two secondary replication groups");
       const nodeType = asString(graph.prop(g, "cacheNodeType")) ?? (primary ? asString(graph.prop(primary, "nodeType")) : undefined);
       if (typeof nodeType === "string" && !GLOBAL_NODE_TYPE.test(nodeType)) {
-        report(g, `uses node type ${nodeType}; global datastores need m5/m6g/m7g/r5/r6g/r6gd/r7g/c7gn nodes of size large or bigger`);
+        report(g, `uses node type ${nodeType}; global datastores need m5/m6g/m7g/r5/r6g/r6gd/r7g/c7gn nodes of size large or bigger`, "use a supported node type on the primary, e.g. cache.r7g.large");
       }
       for (const s of secondaries) {
         if (isSet(graph, s, "nodeType") && typeof nodeType === "string" && graph.prop(s, "nodeType") !== nodeType) {
@@ -72,7 +73,7 @@ export const redisGlobalTopology = defineStackRule<{ minRegions: number; require
     if (!config.requireGlobal) return;
     for (const rg of graph.ofType(T.replicationGroup)) {
       if (!members.has(rg.urn) && !isSet(graph, rg, "globalReplicationGroupId")) {
-        report(rg, "is a replication group outside any global datastore, so its sessions live in one region only");
+        report(rg, "is a replication group outside any global datastore, so its sessions live in one region only", "make it the primary of an aws.elasticache.GlobalReplicationGroup with a secondary in another region");
       }
     }
   },
@@ -88,27 +89,39 @@ function nodeCount(graph: ResourceGraph, rg: GraphNode): number | undefined {
   return typeof n === "number" ? n : undefined;
 }
 
-/** R25. One node per shard is one failure; failover needs a replica, multi-AZ puts it elsewhere. */
+/**
+ * R25. One node per shard is one failure; failover needs a replica, Multi-AZ puts it elsewhere.
+ * Automatic failover of a global secondary follows the primary. Multi-AZ is judged on the
+ * secondary's own setting: the provider default (false) applies to what the secondary declares,
+ * and a secondary promoted in a regional failover keeps only what it declared.
+ */
 export const redisMultiAzFailover = defineStackRule({
   name: "ha-redis-multi-az-failover",
-  description: "Every replication group has at least two nodes per shard with automatic failover and Multi-AZ on (global secondaries inherit both from the primary), and distinct preferred AZs when listed.",
+  description: "Every replication group has at least two nodes per shard, automatic failover (global secondaries follow the primary) and Multi-AZ set on the group itself (global secondaries included), and distinct preferred AZs when listed.",
   severity: "critical",
   kind: "redundancy",
   anchors: ["FSBP ElastiCache.3", "CKV2_AWS_50", "AwsSolutions-AEC4"],
-  remediation: "set numCacheClusters >= 2, automaticFailoverEnabled: true and multiAzEnabled: true on the primary",
+  remediation: "set numCacheClusters >= 2, automaticFailoverEnabled: true and multiAzEnabled: true",
   scope: "stack",
   config: {},
   check({ graph, report, undecided }) {
     for (const rg of graph.ofType(T.replicationGroup)) {
       const nodes = nodeCount(graph, rg);
       if (nodes === undefined) undecided(rg, "node count is unknown");
-      else if (nodes < 2) report(rg, `has ${nodes} node per shard, so losing it loses the cache`);
+      else if (nodes < 2) report(rg, `has ${nodes} node per shard, so losing it loses the cache`, "set numCacheClusters: 2 or more (or replicasPerNodeGroup: 1 or more)");
       const failover = inherited(graph, rg, "automaticFailoverEnabled", false);
-      const multiAz = inherited(graph, rg, "multiAzEnabled", false);
-      if (failover === false) report(rg, "has automatic failover off (the default)");
-      if (multiAz === false) report(rg, "has Multi-AZ off (the default), so replicas may share the primary's AZ");
+      if (failover === false) report(rg, "has automatic failover off (the default), so a failed primary node is not replaced by a replica", "set automaticFailoverEnabled: true");
+      const { secondary } = globalGroupOf(graph, rg);
+      const multiAz = asBool(graph.prop(rg, "multiAzEnabled"));
+      if (multiAz === false || (multiAz === undefined && !secondary)) {
+        report(rg, "has Multi-AZ off (the default), so replicas may share the primary's AZ", "set multiAzEnabled: true (with automaticFailoverEnabled: true)");
+      } else if (multiAz === undefined) {
+        report(rg, "is a global datastore secondary that does not set multiAzEnabled, so Multi-AZ rests on an assumption about the primary instead of the group's own setting", "set multiAzEnabled: true and automaticFailoverEnabled: true on the secondary itself");
+      }
       const azs = asList(graph.prop(rg, "preferredCacheClusterAzs"));
-      if (!isUnknown(azs) && azs.length > 1 && azs.every((a) => typeof a === "string") && new Set(azs).size < 2) report(rg, `lists preferredCacheClusterAzs in one AZ only (${list([...new Set(azs.map(String))])})`);
+      if (!isUnknown(azs) && azs.length > 1 && azs.every((a) => typeof a === "string") && new Set(azs).size < 2) {
+        report(rg, `lists preferredCacheClusterAzs in one AZ only (${list([...new Set(azs.map(String))])})`, "list a different AZ for each node in preferredCacheClusterAzs");
+      }
     }
   },
 });
@@ -116,20 +129,24 @@ export const redisMultiAzFailover = defineStackRule({
 /** R26. Snapshots are the only backup ElastiCache has: AWS Backup does not support it. */
 export const redisSnapshots = defineResourceRule<{ minSnapshotDays: number }>({
   name: "ha-redis-snapshots",
-  description: "Primary (and standalone) replication groups keep daily snapshots for at least the minimum number of days.",
+  description: "Primary and standalone replication groups, and standalone Redis/Valkey cache clusters, keep daily snapshots for at least the minimum number of days (snapshotRetentionLimit defaults to 0).",
   severity: "low",
   kind: "size",
   anchors: ["FSBP ElastiCache.1", "CKV_AWS_134", "REL09-BP03"],
   remediation: "set snapshotRetentionLimit (and a snapshotWindow)",
   scope: "resource",
-  types: [T.replicationGroup],
+  types: [T.replicationGroup, T.cacheCluster],
   config: {
     minSnapshotDays: { type: "integer", minimum: 1, maximum: 35, default: 1, description: "Minimum snapshot retention in days." },
   },
   check(rg, { graph, config, report }) {
-    if (isSet(graph, rg, "globalReplicationGroupId")) return; // secondaries replicate the primary's data
+    if (rg.type === T.replicationGroup && isSet(graph, rg, "globalReplicationGroupId")) return; // secondaries replicate the primary's data
+    // Memcached keeps no snapshots; a member of a replication group is snapshotted by its group.
+    if (rg.type === T.cacheCluster && !isStandaloneRedis(graph, rg)) return;
     const days = effectiveNumber(graph, rg, "snapshotRetentionLimit", 0);
-    if (typeof days === "number" && days < config.minSnapshotDays) report(rg, `keeps snapshots for ${days} day(s); at least ${config.minSnapshotDays} are required`);
+    if (typeof days === "number" && days < config.minSnapshotDays) {
+      report(rg, days === 0 ? "keeps no automatic snapshots (snapshotRetentionLimit defaults to 0)" : `keeps snapshots for ${days} day(s); at least ${config.minSnapshotDays} are required`, `set snapshotRetentionLimit: ${config.minSnapshotDays} or more (and a snapshotWindow)`);
+    }
   },
 });
 
@@ -146,13 +163,15 @@ export const redisEncryptionAuth = defineStackRule({
   check({ graph, report }) {
     const valkeyDefault = (n: GraphNode) => graph.prop(n, "engine") === "valkey";
     for (const rg of graph.ofType(T.replicationGroup)) {
-      if (inherited(graph, rg, "atRestEncryptionEnabled", valkeyDefault) === false) report(rg, "does not encrypt data at rest (off by default for Redis OSS)");
-      if (inherited(graph, rg, "transitEncryptionEnabled", false) === false) report(rg, "does not encrypt data in transit");
+      const { secondary: isSecondary } = globalGroupOf(graph, rg);
+      const where = isSecondary ? "on the primary (secondaries inherit it)" : "";
+      if (inherited(graph, rg, "atRestEncryptionEnabled", valkeyDefault) === false) report(rg, "does not encrypt data at rest (off by default for Redis OSS)", `set atRestEncryptionEnabled: true ${where}`.trim());
+      if (inherited(graph, rg, "transitEncryptionEnabled", false) === false) report(rg, "does not encrypt data in transit", `set transitEncryptionEnabled: true ${where}`.trim());
       const { group, secondary } = globalGroupOf(graph, rg);
       const source = secondary ? primaryOf(graph, group) ?? rg : rg;
       const auth = isSet(graph, rg, "authToken") || isSet(graph, rg, "authTokenWoVersion") || isSet(graph, source, "authToken") || isSet(graph, source, "authTokenWoVersion");
       const users = asList(graph.prop(source, "userGroupIds"));
-      if (!auth && !(isUnknown(users) || users.length > 0)) report(rg, "requires no AUTH token and no user group, so anyone on the network can read sessions");
+      if (!auth && !(isUnknown(users) || users.length > 0)) report(rg, "requires no AUTH token and no user group, so anyone on the network can read sessions", "set authToken (a Pulumi secret) or userGroupIds");
     }
   },
 });

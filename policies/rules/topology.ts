@@ -1,7 +1,8 @@
-import type { GraphNode } from "../../graph/model";
+import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineStackRule } from "../engine/types";
-import { list, shortType } from "../engine/values";
+import { asBool, list, shortType } from "../engine/values";
 import { minRegionsSpec, regionalOf, T } from "./common";
+import { REPLICATED } from "./k8sCommon";
 
 /** Tiers whose loss is an outage: where these run is where the service runs. */
 const SERVING_TIERS = new Set(["entry", "app", "database", "sessions"]);
@@ -48,14 +49,22 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
   },
 });
 
-/** Per tier, the resource kinds each serving region needs its own copy of. */
-const COUNTERPARTS: ReadonlyArray<{ tier: string; what: string; types: readonly string[] }> = [
+/**
+ * Per tier, the resource kinds each serving region needs its own copy of. `also` adds resources of
+ * other kinds that play the part (an EKS cluster on Auto Mode is its own node capacity).
+ */
+const COUNTERPARTS: ReadonlyArray<{ tier: string; what: string; types: readonly string[]; also?: (graph: ResourceGraph) => GraphNode[] }> = [
   { tier: "network", what: "VPC", types: [T.vpc] },
   { tier: "network", what: "NAT gateway", types: [T.nat] },
   { tier: "entry", what: "load balancer", types: [...T.loadBalancers, T.classicLoadBalancer] },
   { tier: "app", what: "EKS cluster", types: [T.eksCluster] },
-  { tier: "app", what: "node capacity (EKS node group or Auto Scaling group)", types: [T.nodeGroup, T.autoscalingGroup] },
-  { tier: "app", what: "Kubernetes Deployment", types: [T.deployment] },
+  {
+    tier: "app",
+    what: "node capacity (EKS node group, Auto Scaling group, Fargate profile, Karpenter node pool or Auto Mode)",
+    types: [T.nodeGroup, T.autoscalingGroup, T.fargateProfile, ...T.karpenterNodePools],
+    also: (graph) => graph.ofType(T.eksCluster).filter((c) => asBool(graph.prop(c, "computeConfig.enabled")) === true),
+  },
+  { tier: "app", what: "Kubernetes workload (Deployment, StatefulSet or ReplicaSet)", types: REPLICATED },
   { tier: "database", what: "Aurora/RDS cluster", types: [T.rdsCluster] },
   { tier: "sessions", what: "ElastiCache replication group", types: [T.replicationGroup] },
   { tier: "backup", what: "AWS Backup vault", types: [T.backupVault] },
@@ -68,7 +77,7 @@ const COUNTERPARTS: ReadonlyArray<{ tier: string; what: string; types: readonly 
  */
 export const tierInEveryRegion = defineStackRule<{ ignoreTypes: string[] }>({
   name: "ha-tier-in-every-region",
-  description: "Every serving region has its own copy of each tier's key resources (VPC, NAT, load balancer, EKS, nodes, Deployment, database cluster, cache, backup vault, alarms).",
+  description: "Every serving region has its own copy of each tier's key resources (VPC, NAT, load balancer, EKS, node capacity, Kubernetes workloads, database cluster, cache, backup vault, alarms).",
   severity: "critical",
   kind: "redundancy",
   anchors: ["REL10-BP01", "REL13-BP02", "REL13-BP04"],
@@ -81,12 +90,12 @@ export const tierInEveryRegion = defineStackRule<{ ignoreTypes: string[] }>({
     const families = COUNTERPARTS.map((c) => ({ ...c, types: c.types.filter((t) => !config.ignoreTypes.includes(t)) }));
     const present = families.map((f) => {
       const byRegion = new Map<string, GraphNode>();
-      for (const n of graph.ofType(...f.types)) {
+      for (const n of [...graph.ofType(...f.types), ...(f.also?.(graph) ?? [])]) {
         const r = regionalOf(graph, n);
         if (r) {
           if (!byRegion.has(r)) byRegion.set(r, n);
-        } else if (n.type === T.deployment) {
-          undecided(n, "region of the Deployment's Kubernetes provider is not known");
+        } else if (REPLICATED.includes(n.type)) {
+          undecided(n, "region of the workload's Kubernetes provider is not known");
         }
       }
       return { family: f, byRegion };

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { happyStack } from "../policies/happyStack";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
@@ -65,6 +65,34 @@ describe("ha-blueprint check (CLI)", () => {
     g.set("db-east", "backupRetentionPeriod", 1);
     const config = write({ "ha-aurora-backup-retention": { enforcementLevel: "advisory" } });
     expect(run(["check", "--state", write(exportOf(g.resources())), "--policy-config", config]).code).toBe(0);
+  });
+
+  it("fails with exit 2 and one line naming the problem for bad policy config (unknown rule, level, threshold type)", async () => {
+    const state = write(exportOf(happyStack().resources()));
+    // The binary end to end once (exit code, nothing on stdout, one line on stderr) ...
+    const r = run(["check", "--state", state, "--policy-config", write({ "ha-k8s-probes": "block" })]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^ha-blueprint: policy config \S+: "ha-k8s-probes" has unknown enforcement level "block"/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    // ... and the same entry point in-process for the other problems.
+    const { main } = await import("../../cli/main");
+    for (const [config, expected] of [
+      [{ "ha-k8s-probez": "advisory" }, /unknown rule "ha-k8s-probez"/],
+      [{ "ha-vpc-multi-az": { minAzs: "3" } }, /ha-vpc-multi-az\.minAzs must be integer, not the string "3"/],
+    ] as const) {
+      const errors: string[] = [];
+      const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+      try {
+        expect(await main(["check", "--state", state, "--policy-config", write(config)])).toBe(2);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^ha-blueprint: policy config \S+: /);
+      expect(errors[0]).toMatch(expected);
+      expect(errors[0].trim().split("\n")).toHaveLength(1);
+    }
   });
 
   it("plans and checks a stack when only --stack is given (what npm start runs)", () => {

@@ -1,24 +1,33 @@
 import type { PolicyPackConfig } from "@pulumi/policy";
-import type { GraphBuilder } from "../helpers/graph";
+import type { StackBuilder } from "./mixedStack";
+
+type GraphBuilder = StackBuilder;
 
 /**
- * One firing case per rule (several for some): a single change to the happy-path stack, the rule
- * expected to object, and the resource it must name. `config` overrides the policy config.
+ * One firing case per rule (several for some): a single change to the correct mixed stack
+ * (test/policies/mixedStack.ts), the rule expected to object, the resource it must name, and what
+ * the finding must be about (`about` is matched against the message and its fix hint, so a rule
+ * that checks several properties cannot pass a case by objecting to another one). `config`
+ * overrides the policy config.
  */
 export interface RuleCase {
   readonly rule: string;
   readonly when: string;
   readonly mutate: (g: GraphBuilder) => void;
   readonly offender: string;
+  readonly about?: RegExp;
   readonly config?: PolicyPackConfig;
 }
 
 type Container = Record<string, unknown>;
 
-function editContainer(g: GraphBuilder, dep: string, edit: (c: Container) => void): void {
-  const containers = JSON.parse(JSON.stringify((g.get(dep).inputs as any).spec.template.spec.containers)) as Container[];
+/** Edits the first container (or init container) of a workload's pod spec. */
+export function editContainer(g: GraphBuilder, w: string, edit: (c: Container) => void, key: "containers" | "initContainers" = "containers"): void {
+  const pod = g.get(w).type === "kubernetes:core/v1:Pod" ? "spec" : "spec.template.spec";
+  const spec = pod.split(".").reduce((o: any, k) => o[k], g.get(w).inputs as any);
+  const containers = JSON.parse(JSON.stringify(spec[key])) as Container[];
   edit(containers[0]);
-  g.set(dep, "spec.template.spec.containers", containers);
+  g.set(w, `${pod}.${key}`, containers);
 }
 
 function removeAll(g: GraphBuilder, pattern: RegExp): void {
@@ -58,7 +67,7 @@ export const CASES: RuleCase[] = [
   { rule: "ha-lb-deletion-protection", when: "the ALB leaves deletion protection at its default", offender: "alb-east", mutate: (g) => g.set("alb-east", "enableDeletionProtection", undefined) },
   { rule: "ha-target-group-health-check", when: "the target group health check is disabled", offender: "tg-east", mutate: (g) => g.set("tg-east", "healthCheck.enabled", false) },
   { rule: "ha-target-group-health-check", when: "the HTTP health check has no path", offender: "tg-east", mutate: (g) => g.set("tg-east", "healthCheck.path", undefined) },
-  { rule: "ha-eks-nodegroups-span-azs", when: "a cluster lost one AZ's node group", offender: "eks-west", mutate: (g) => g.remove("ng-west-c") },
+  { rule: "ha-eks-nodegroups-span-azs", when: "a cluster lost one AZ's node group (and its Fargate profile)", offender: "eks-west", about: /node capacity in 2 availability zone\(s\) \(us-west-2a, us-west-2b\)/, mutate: (g) => g.remove("ng-west-c").remove("fargate-west") },
   { rule: "ha-eks-nodegroups-span-azs", when: "a node group may scale to zero", offender: "ng-east-b", mutate: (g) => g.set("ng-east-b", "scalingConfig.minSize", 0) },
   { rule: "ha-nodegroup-scaling", when: "a node group cannot grow", offender: "ng-east-a", mutate: (g) => g.set("ng-east-a", "scalingConfig.maxSize", 1) },
   { rule: "ha-nodegroup-scaling", when: "a node group with a launch template offers one instance type", offender: "ng-west-a", mutate: (g) => g.set("ng-west-a", "instanceTypes", ["m6i.large"]) },
@@ -104,7 +113,15 @@ export const CASES: RuleCase[] = [
   { rule: "ha-redis-global-topology", when: "the secondary replication group is gone", offender: "sessions", mutate: (g) => g.remove("cache-west") },
   { rule: "ha-redis-global-topology", when: "the primary uses a burstable node", offender: "sessions", mutate: (g) => g.set("cache-east", "nodeType", "cache.t4g.medium") },
   { rule: "ha-redis-multi-az-failover", when: "the primary has one node", offender: "cache-east", mutate: (g) => g.set("cache-east", "numCacheClusters", 1) },
-  { rule: "ha-redis-multi-az-failover", when: "automatic failover is off on the primary (inherited by the secondary)", offender: "cache-west", mutate: (g) => g.set("cache-east", "automaticFailoverEnabled", false) },
+  { rule: "ha-redis-multi-az-failover", when: "automatic failover is off on the primary", offender: "cache-east", about: /automatic failover off/, mutate: (g) => g.set("cache-east", "automaticFailoverEnabled", false) },
+  {
+    rule: "ha-redis-multi-az-failover",
+    when: "a secondary that leaves failover unset follows a primary with failover off",
+    offender: "cache-west",
+    about: /automatic failover off/,
+    mutate: (g) => g.set("cache-east", "automaticFailoverEnabled", false).set("cache-west", "automaticFailoverEnabled", undefined),
+  },
+  { rule: "ha-redis-multi-az-failover", when: "a global secondary leaves Multi-AZ unset (not assumed from the primary)", offender: "cache-west", about: /global datastore secondary that does not set multiAzEnabled/, mutate: (g) => g.set("cache-west", "multiAzEnabled", undefined) },
   { rule: "ha-redis-snapshots", when: "the primary keeps no snapshots", offender: "cache-east", mutate: (g) => g.set("cache-east", "snapshotRetentionLimit", 0) },
   { rule: "ha-backup-coverage", when: "no selection covers either Aurora member", offender: "db-west", mutate: (g) => removeAll(g, /^selection-/) },
   {

@@ -157,6 +157,17 @@ describe("pack metadata", () => {
     }
   });
 
+  it("cites cdk-nag ids only on rules that check what those ids check", () => {
+    const citing = (id: string) => RULES.filter((r) => r.anchors.includes(id)).map((r) => r.name);
+    // AS2 asks for a grace period with ELB health checks (the provider defaults it to 300 s).
+    expect(citing("AwsSolutions-AS2")).toEqual([]);
+    // ELB4 is a classic load balancer in two or more AZs with cross-zone on, one check.
+    expect(citing("AwsSolutions-ELB4")).toEqual([]);
+    // RDS13 is automated backups of DB instances; AEC4 is multiAzEnabled on replication groups.
+    expect(citing("AwsSolutions-RDS13")).toEqual(["ha-rds-instance-backup-retention"]);
+    expect(citing("AwsSolutions-AEC4")).toEqual(["ha-redis-multi-az-failover"]);
+  });
+
   it("starts from prod enforcement unless HA_BLUEPRINT_ENVIRONMENT says otherwise", () => {
     expect(packEnvironment(undefined)).toBe("prod");
     expect(packEnvironment("dev")).toBe("dev");

@@ -9,16 +9,17 @@ import { RULES, ruleByName } from "../../policies/rules";
 import { happyStack } from "./happyStack";
 
 describe("enforcement per environment", () => {
-  it("keeps redundancy and security rules mandatory in every environment (unless catalogue P2)", () => {
+  it("keeps redundancy, security and validity rules mandatory in every environment (unless catalogue P2)", () => {
     for (const env of ENVIRONMENTS) {
-      for (const r of RULES.filter((x) => (x.kind === "redundancy" || x.kind === "security") && !x.advisoryEverywhere)) {
+      for (const r of RULES.filter((x) => (x.kind === "redundancy" || x.kind === "security" || x.kind === "validity") && !x.advisoryEverywhere)) {
         expect(levelFor(r, env), `${r.name} in ${env}`).toBe("mandatory");
       }
     }
   });
 
-  it("makes size and protection rules mandatory in prod and advisory in dev and staging", () => {
-    for (const r of RULES.filter((x) => x.kind === "size" || x.kind === "protection")) {
+  it("makes size, protection and hardening rules mandatory in prod and advisory in dev and staging", () => {
+    expect(RULES.filter((x) => x.kind === "hardening").map((r) => r.name)).toEqual(["sec-public-entry-tls"]);
+    for (const r of RULES.filter((x) => x.kind === "size" || x.kind === "protection" || x.kind === "hardening")) {
       expect(levelFor(r, "prod")).toBe("mandatory");
       expect(levelFor(r, "dev")).toBe("advisory");
       expect(levelFor(r, "staging")).toBe("advisory");

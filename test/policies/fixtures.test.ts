@@ -22,16 +22,27 @@ function check(file: string) {
 const policies = (r: ReturnType<typeof check>["result"]) => new Set(r.violations.map((v) => v.policy));
 
 describe.runIf(has)("real Pulumi state files", () => {
-  it("rds-instance (v3.86 export, secret with ciphertext): one region, no backup selection", () => {
+  it("rds-instance (v3.86 export, secret with ciphertext): one region, no backup selection, and a standalone instance left at every unsafe default", () => {
     const { result } = check("pulumi-aws__rds-instance__5.42.0__stack.json");
-    expect(policies(result)).toEqual(new Set(["ha-min-regions", "ha-backup-coverage"]));
+    expect(policies(result)).toEqual(new Set([
+      "ha-min-regions", "ha-backup-coverage",
+      // multiAz, backupRetentionPeriod, storageEncrypted and deletionProtection are all unset.
+      "ha-rds-instance-multi-az", "ha-rds-instance-backup-retention", "sec-rds-instance-encryption", "ha-rds-instance-deletion-protection",
+    ]));
   });
 
-  it("ts-lb-simple (awsx ALB): world-open group on all ports, no global entry, deletion protection recorded as a default", () => {
+  it("ts-lb-simple (awsx ALB): world-open group on all ports, no global entry, deletion protection and health path recorded as defaults", () => {
     const { result, graph } = check("pulumi-awsx__ts-lb-simple__1.0.6__stack.json");
     const lb = graph.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
     expect(lb.inputs.enableDeletionProtection).toBe(false);
-    expect(policies(result)).toEqual(new Set(["ha-min-regions", "ha-global-entrypoint", "sec-sg-no-world-ingress", "ha-lb-deletion-protection", "sec-vpc-flow-logs"]));
+    // The target group sets no health check; only its outputs record AWS's default path "/".
+    const tg = graph.ofType("aws:lb/targetGroup:TargetGroup")[0];
+    expect([tg.inputs.healthCheck, (tg.outputs.healthCheck as Record<string, unknown>).path]).toEqual([undefined, "/"]);
+    expect(policies(result)).toEqual(new Set([
+      "ha-min-regions", "ha-global-entrypoint", "sec-sg-no-world-ingress", "ha-lb-deletion-protection", "ha-target-group-health-check", "sec-vpc-flow-logs",
+      // Port 80 forwards in plain HTTP; the Fargate service runs one task with no circuit breaker.
+      "sec-public-entry-tls", "ha-ecs-min-tasks", "ha-ecs-circuit-breaker",
+    ]));
     // enableCrossZoneLoadBalancing: false is recorded too, but an ALB is always cross-zone.
     expect(policies(result).has("ha-lb-cross-zone")).toBe(false);
   });
@@ -42,12 +53,19 @@ describe.runIf(has)("real Pulumi state files", () => {
     const p = policies(result);
     for (const ok of ["ha-nat-no-single-point", "ha-vpc-multi-az", "ha-eks-nodegroups-span-azs", "ha-subnet-groups-multi-az"]) expect(p.has(ok), ok).toBe(false);
     expect(p.has("sec-eks-control-plane")).toBe(true);
+    // The example's node groups list the public subnets (default route to the IGW) among theirs.
+    const publicNodes = result.violations.filter((v) => v.policy === "sec-nodes-private-subnets");
+    expect(publicNodes.length).toBeGreaterThan(0);
+    for (const v of publicNodes) expect(v.message).toMatch(/public subnet\(s\) eks-vpc-public-1, eks-vpc-public-2, eks-vpc-public-3, whose default route goes to an internet gateway/);
   });
 
-  it("encryption-provider (secrets recorded as plaintext): a one-replica Deployment without probes is caught", () => {
+  it("encryption-provider (secrets recorded as plaintext): a one-replica Deployment without probes is caught, and the one-node self-managed node group counts as the cluster's capacity", () => {
     const { result } = check("pulumi-eks__encryption-provider__3.0.0__stack.json");
     const p = policies(result);
-    for (const rule of ["ha-k8s-min-replicas", "ha-k8s-probes", "ha-k8s-zone-spread", "ha-asg-health-and-azs", "sec-kms-key-rotation"]) expect(p.has(rule), rule).toBe(true);
+    for (const rule of ["ha-k8s-min-replicas", "ha-k8s-probes", "ha-k8s-zone-spread", "sec-kms-key-rotation"]) expect(p.has(rule), rule).toBe(true);
+    // The ASG is tagged kubernetes.io/cluster/<name>: judged per cluster (one node is too few), not as a standalone ASG.
+    expect(result.violations.filter((v) => v.policy === "ha-eks-nodegroups-span-azs").map((v) => v.message)).toEqual([expect.stringMatching(/keeps at least 1 node\(s\) across its node groups; at least 2/)]);
+    expect(p.has("ha-asg-health-and-azs")).toBe(false);
   });
 
   it("a preview with unknown sentinels and no provider steps parses and decides nothing it cannot know", () => {

@@ -35,7 +35,13 @@ function region(g: GraphBuilder, r: R): void {
   g.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `app-from-alb-${r}`, { ipProtocol: "tcp", fromPort: 8080, toPort: 8080 }, { ...p, refs: { securityGroupId: [`app-sg-${r}`], referencedSecurityGroupId: [`alb-sg-${r}`] } });
   g.add("aws:lb/loadBalancer:LoadBalancer", `alb-${r}`, { loadBalancerType: "application", internal: false, enableDeletionProtection: true }, { ...p, refs: { subnets: each("public"), securityGroups: [`alb-sg-${r}`] } });
   g.add("aws:lb/targetGroup:TargetGroup", `tg-${r}`, { port: 8080, protocol: "HTTP", targetType: "ip", healthCheck: { enabled: true, path: "/healthz", interval: 10, unhealthyThreshold: 3, matcher: "200" } }, { ...p, refs: { vpcId: [`vpc-${r}`] } });
-  g.add("aws:lb/listener:Listener", `listener-${r}`, { port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: `tg-${r}-arn` }] }, { ...p, refs: { loadBalancerArn: [`alb-${r}`], defaultActions: [`tg-${r}`] } });
+  g.add("aws:lb/listener:Listener", `listener-${r}`, {
+    port: 443,
+    protocol: "HTTPS",
+    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    certificateArn: `arn:aws:acm:${name}:111122223333:certificate/00000000-0000-4000-8000-00000000000${r === "east" ? 1 : 2}`,
+    defaultActions: [{ type: "forward", targetGroupArn: `tg-${r}-arn` }],
+  }, { ...p, refs: { loadBalancerArn: [`alb-${r}`], defaultActions: [`tg-${r}`] } });
 
   // App: private EKS, a node group per AZ, launch template with IMDSv2, hardened Deployment.
   g.add("aws:kms/key:Key", `kms-${r}`, { enableKeyRotation: true }, p);
@@ -63,8 +69,8 @@ function region(g: GraphBuilder, r: R): void {
   const probe = (path: string, period: number) => ({ httpGet: { path, port: 8080 }, periodSeconds: period });
   g.add("kubernetes:apps/v1:Deployment", `app-${r}`, {
     metadata: { name: "web", namespace: "app" },
+    // No spec.replicas: the HPA owns the pod count.
     spec: {
-      replicas: 3,
       selector: { matchLabels: labels },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
       template: {
@@ -72,6 +78,8 @@ function region(g: GraphBuilder, r: R): void {
         spec: {
           securityContext: { runAsNonRoot: true },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels } }],
+          // Up to 12 pods over 3 zones: spread over nodes too.
+          affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: labels } } }] } },
           containers: [{
             name: "web",
             image: "public.ecr.aws/nginx/nginx:1.27.3",
@@ -112,7 +120,7 @@ function region(g: GraphBuilder, r: R): void {
   }, k8s);
   g.add("kubernetes:policy/v1:PodDisruptionBudget", `controller-pdb-${r}`, {
     metadata: { name: "controller", namespace: "kube-system" },
-    spec: { maxUnavailable: 1, selector: { matchLabels: { app: "controller" } } },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { app: "controller" } }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
   }, k8s);
   g.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `hpa-${r}`, {
     metadata: { name: "web", namespace: "app" },
@@ -120,7 +128,7 @@ function region(g: GraphBuilder, r: R): void {
   }, { ...k8s, refs: { metadata: [`ns-${r}`], spec: [`app-${r}`] } });
   g.add("kubernetes:policy/v1:PodDisruptionBudget", `pdb-${r}`, {
     metadata: { name: "web", namespace: "app" },
-    spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+    spec: { maxUnavailable: 1, selector: { matchLabels: labels }, unhealthyPodEvictionPolicy: "AlwaysAllow" },
   }, { ...k8s, refs: { metadata: [`ns-${r}`] } });
 
   // Database: Aurora member with two instances in distinct AZs.
@@ -139,7 +147,7 @@ function region(g: GraphBuilder, r: R): void {
     g.add("aws:rds/clusterInstance:ClusterInstance", `db-${r}-${i + 1}`, { engine: "aurora-postgresql", instanceClass: "db.r6g.large", availabilityZone: `${name}${az}`, publiclyAccessible: false, promotionTier: i }, { ...p, refs: { clusterIdentifier: [`db-${r}`] } });
   }
 
-  // Sessions: cache subnet group over all AZs; the secondary inherits settings from the primary.
+  // Sessions: cache subnet group over all AZs; the secondary inherits encryption from the primary.
   g.add("aws:ec2/securityGroup:SecurityGroup", `cache-sg-${r}`, {}, { ...p, refs: { vpcId: [`vpc-${r}`] } });
   g.add("aws:elasticache/subnetGroup:SubnetGroup", `cachesubnets-${r}`, {}, { ...p, refs: { subnetIds: each("isolated") } });
 
@@ -164,8 +172,7 @@ function backupPlan(g: GraphBuilder, r: R, other: R): void {
   g.add("aws:backup/selection:Selection", `selection-${r}`, { name: "aurora" }, { ...p, refs: { planId: [`plan-${r}`], resources: [`db-${r}`] } });
 }
 
-export function happyStack(): GraphBuilder {
-  const g = new GraphBuilder("prod", "ha-blueprint");
+export function happyStack<B extends GraphBuilder = GraphBuilder>(g: B = new GraphBuilder("prod", "ha-blueprint") as B): B {
   region(g, "east");
   region(g, "west");
   const east = { provider: "aws-east" };
@@ -184,7 +191,8 @@ export function happyStack(): GraphBuilder {
     authToken: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "ha-blueprint:redacted" },
   }, { ...east, refs: { subnetGroupName: ["cachesubnets-east"], securityGroupIds: ["cache-sg-east"] } });
   g.add("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "sessions", { globalReplicationGroupIdSuffix: "sessions" }, { ...east, refs: { primaryReplicationGroupId: ["cache-east"] } });
-  g.add("aws:elasticache/replicationGroup:ReplicationGroup", "cache-west", { description: "sessions", numCacheClusters: 2 }, {
+  // Failover and Multi-AZ are set on the secondary itself, as the provider requires of multiAzEnabled.
+  g.add("aws:elasticache/replicationGroup:ReplicationGroup", "cache-west", { description: "sessions", numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true }, {
     provider: "aws-west",
     refs: { globalReplicationGroupId: ["sessions"], subnetGroupName: ["cachesubnets-west"], securityGroupIds: ["cache-sg-west"] },
   });

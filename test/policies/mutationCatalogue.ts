@@ -1,4 +1,5 @@
 import { T } from "../../policies/rules/common";
+import { publicSubnets } from "../../policies/rules/nodePlacement";
 import type { Mutable, Mutation } from "./mutations";
 
 /** Mutations across every tier of the prod plan (see mutations.ts). */
@@ -77,6 +78,7 @@ export const MUTATIONS: Mutation[] = [
   },
   { tier: "database", what: "deletion protection of the global cluster", needs: [T.globalCluster], rule: "ha-aurora-deletion-protection", apply: (m) => m.set(m.one(T.globalCluster), "deletionProtection", false) },
   { tier: "database", what: "backup retention of the writer cluster (back to the 1-day default)", needs: [T.rdsCluster], rule: "ha-aurora-backup-retention", apply: (m) => m.set(m.one(T.rdsCluster, m.primaryRegion()), "backupRetentionPeriod", undefined) },
+  { tier: "database", what: "a backup retention AWS accepts (40 days on the writer cluster)", needs: [T.rdsCluster], rule: "ha-retention-within-limits", apply: (m) => m.set(m.one(T.rdsCluster, m.primaryRegion()), "backupRetentionPeriod", 40) },
   { tier: "database", what: "storage encryption of the global cluster", needs: [T.globalCluster], rule: "sec-aurora-encryption", apply: (m) => m.set(m.one(T.globalCluster), "storageEncrypted", false) },
   // Sessions
   {
@@ -91,6 +93,13 @@ export const MUTATIONS: Mutation[] = [
   },
   { tier: "sessions", what: "the replica node of the primary replication group", needs: [T.replicationGroup], rule: "ha-redis-multi-az-failover", apply: (m) => m.set(m.one(T.replicationGroup, m.primaryRegion()), "numCacheClusters", 1) },
   { tier: "sessions", what: "Multi-AZ of the primary replication group", needs: [T.replicationGroup], rule: "ha-redis-multi-az-failover", apply: (m) => m.set(m.one(T.replicationGroup, m.primaryRegion()), "multiAzEnabled", false) },
+  {
+    tier: "sessions",
+    what: "the explicit Multi-AZ setting of the secondary replication group",
+    needs: [T.globalReplicationGroup, T.replicationGroup],
+    rule: "ha-redis-multi-az-failover",
+    apply: (m) => m.set(m.one(T.replicationGroup, m.secondaryRegion()), "multiAzEnabled", undefined),
+  },
   { tier: "sessions", what: "in-transit encryption of the primary replication group", needs: [T.replicationGroup], rule: "sec-redis-encryption-auth", apply: (m) => m.set(m.one(T.replicationGroup, m.primaryRegion()), "transitEncryptionEnabled", false) },
   // App
   {
@@ -132,6 +141,74 @@ export const MUTATIONS: Mutation[] = [
       }
     },
   },
+  {
+    tier: "app",
+    what: "the hostname anti-affinity of the app Deployment (its HPA may run more pods than zones)",
+    needs: [T.deployment, T.hpas[0]],
+    rule: "ha-k8s-node-spread",
+    apply: (m) => m.all(T.deployment).forEach((d) => m.set(d, "spec.template.spec.affinity", undefined)),
+  },
+  {
+    tier: "app",
+    what: "the ignoreChanges that lets the HPA own the app Deployment's spec.replicas",
+    needs: [T.deployment, T.hpas[0]],
+    rule: "ha-k8s-hpa-replicas-unpinned",
+    apply: (m) => m.all(T.deployment).forEach((d) => (d.ignoreChanges = [])),
+  },
+  {
+    tier: "app",
+    what: "the Deployment kind (the app runs as a StatefulSet) and with it the PDBs",
+    needs: [T.deployment, T.pdbs[0]],
+    rule: "ha-k8s-deployment-has-pdb",
+    apply: (m) => {
+      for (const d of m.all(T.deployment)) d.type = T.statefulSet;
+      m.remove((r) => r.type === T.pdbs[0]);
+    },
+  },
+  {
+    tier: "app",
+    what: "the controller of the app pods (a bare Pod copy of the template)",
+    needs: [T.deployment],
+    rule: "ha-k8s-no-bare-pods",
+    apply: (m) => {
+      const d = m.one(T.deployment, m.primaryRegion(), (r) => (r.ignoreChanges ?? []).includes("spec.replicas"));
+      const template = (d.inputs as any).spec.template;
+      m.resources.push({ urn: `${d.urn}-pod`, custom: true, type: T.pod, inputs: { metadata: { ...template.metadata, namespace: (d.inputs as any).metadata.namespace }, spec: template.spec }, outputs: {}, provider: d.provider, dependencies: [], propertyDependencies: {} });
+    },
+  },
+  {
+    tier: "app",
+    what: "the CoreDNS replicas (one left)",
+    needs: [T.eksAddon],
+    rule: "ha-eks-coredns-replicas",
+    apply: (m) => m.all(T.eksAddon).filter((a) => a.inputs?.addonName === "coredns").forEach((a) => m.set(a, "configurationValues", JSON.stringify({ replicaCount: 1 }))),
+  },
+  {
+    tier: "app",
+    what: "the private placement of the node groups (moved to the public subnets)",
+    needs: [T.nodeGroup],
+    rule: "sec-nodes-private-subnets",
+    apply: (m) => {
+      const open = publicSubnets(m.graph);
+      for (const g of m.all(T.nodeGroup, m.secondaryRegion())) {
+        const az = m.azOf(g)[0];
+        const target = m.all(T.subnet, m.secondaryRegion()).find((s) => open.has(s.urn) && m.azOf(s)[0] === az)!;
+        m.relink(g, "subnetIds", [target], [target.id]);
+      }
+    },
+  },
+  {
+    tier: "app",
+    what: "one AZ of a node group, in its literal subnetIds only (the recorded edge still names the old subnet)",
+    needs: [T.nodeGroup],
+    rule: "ha-eks-nodegroups-span-azs",
+    finalOnly: "a first preview does not know subnet ids, so the edge speaks for the value there",
+    apply: (m) => {
+      const groups = m.all(T.nodeGroup, m.primaryRegion());
+      const first = m.resources.find((r) => r.urn === groups[0].propertyDependencies!.subnetIds![0])!;
+      for (const g of groups.slice(1)) m.set(g, "subnetIds", [first.id]);
+    },
+  },
   { tier: "app", what: "IMDSv2 on the node launch template", needs: [T.launchTemplate], rule: "sec-launch-template-basics", apply: (m) => m.set(m.one(T.launchTemplate), "metadataOptions.httpTokens", "optional") },
   { tier: "app", what: "the private EKS endpoint (public to the world)", needs: [T.eksCluster], rule: "sec-eks-control-plane", apply: (m) => { const c = m.one(T.eksCluster); m.set(c, "vpcConfig.endpointPublicAccess", true); m.set(c, "vpcConfig.publicAccessCidrs", undefined); } },
   // Entry
@@ -147,6 +224,18 @@ export const MUTATIONS: Mutation[] = [
     },
   },
   { tier: "entry", what: "the target group health check", needs: [T.targetGroups[0]], rule: "ha-target-group-health-check", apply: (m) => m.all(T.targetGroups[0]).forEach((t) => m.set(t, "healthCheck.enabled", false)) },
+  {
+    tier: "entry",
+    what: "TLS at the public entry (the HTTPS listeners, HTTP forwarding instead of redirecting)",
+    needs: [T.listeners[0]],
+    rule: "sec-public-entry-tls",
+    apply: (m) => {
+      const listeners = m.all(T.listeners[0]);
+      const forward = listeners.find((l) => l.inputs?.protocol === "HTTPS")?.inputs?.defaultActions;
+      m.remove((r) => r.type === T.listeners[0] && r.inputs?.protocol === "HTTPS");
+      for (const l of m.all(T.listeners[0])) m.set(l, "defaultActions", forward);
+    },
+  },
   { tier: "entry", what: "deletion protection of the load balancer", needs: [T.loadBalancers[0]], rule: "ha-lb-deletion-protection", apply: (m) => m.set(m.one(T.loadBalancers[0]), "enableDeletionProtection", false) },
   // Routing
   {

@@ -14,6 +14,11 @@ export interface Mutation {
   readonly what: string;
   readonly needs: readonly string[];
   readonly rule: string;
+  /**
+   * Set when a first preview cannot see the change (it lives in a value a preview does not know):
+   * the reason, and the mutation then runs on the final state only.
+   */
+  readonly finalOnly?: string;
   /** Edits the (cloned) resources in place. */
   apply(m: Mutable): void;
 }

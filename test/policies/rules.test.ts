@@ -3,16 +3,23 @@ import { ResourceGraph } from "../../graph/model";
 import { checkGraph } from "../../policies/check";
 import { RULES, ruleByName } from "../../policies/rules";
 import { toFirstPreview } from "../helpers/preview";
-import { CASES, type RuleCase } from "./cases";
-import { happyStack } from "./happyStack";
+import { CASES as BASE_CASES, type RuleCase } from "./cases";
+import { AWS_CASES } from "./casesAws";
+import { K8S_CASES } from "./casesK8s";
+import { mixedStack } from "./mixedStack";
+import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./passes";
 
 /**
- * Every rule against the hand-built correct stack (must pass) and against one-change mutations of
- * it (must fire, naming the offending resource), in final state and as a first preview sees it.
+ * Every rule against the hand-built correct mixed stack (must pass), against one-change mutations
+ * of it that break the rule's property (must fire, naming the offending resource and speaking of
+ * that property), and against changes that keep the property (must pass), in final state and as a
+ * first preview sees it.
  */
 
-function run(c: RuleCase, preview = false) {
-  const g = happyStack();
+const CASES = [...BASE_CASES, ...K8S_CASES, ...AWS_CASES];
+
+function run(c: RuleCase | PassCase, preview = false) {
+  const g = mixedStack();
   c.mutate(g);
   const resources = preview ? toFirstPreview(g.resources()) : g.resources();
   const rule = ruleByName(c.rule)!;
@@ -23,20 +30,38 @@ describe("rule catalogue", () => {
   it("has a firing case for every rule", () => {
     const covered = new Set(CASES.map((c) => c.rule));
     expect(RULES.filter((r) => !covered.has(r.name)).map((r) => r.name)).toEqual([]);
-    expect(CASES.every((c) => ruleByName(c.rule))).toBe(true);
+    expect([...CASES, ...PASSES].filter((c) => !ruleByName(c.rule)).map((c) => c.rule)).toEqual([]);
+  });
+});
+
+describe("the prod design being built alongside the pack", () => {
+  it("passes every rule with full-mesh peering, peer-CIDR data ingress, a private hosted zone CNAME and externalTrafficPolicy Local", () => {
+    const design = { rule: "all", when: "", mutate: (g: Parameters<PassCase["mutate"]>[0]) => { peered(g); privateZoneAndLocalTraffic(g); } };
+    for (const preview of [false, true]) {
+      const g = mixedStack();
+      design.mutate(g);
+      const resources = preview ? toFirstPreview(g.resources()) : g.resources();
+      expect(checkGraph(new ResourceGraph(resources), { environment: "prod" }).violations.map((v) => v.message), preview ? "first preview" : "final").toEqual([]);
+    }
   });
 });
 
 describe.each(RULES.map((r) => [r.name, r] as const))("%s", (name, rule) => {
   it("passes on the correct two-region stack", () => {
-    const result = checkGraph(happyStack().graph(), { environment: "prod", rules: [rule] });
+    const result = checkGraph(mixedStack().graph(), { environment: "prod", rules: [rule] });
     expect(result.violations).toEqual([]);
   });
 
   it("passes on the correct stack as a first preview sees it (unknown ids and ARNs)", () => {
-    const result = checkGraph(new ResourceGraph(toFirstPreview(happyStack().resources())), { environment: "prod", rules: [rule] });
+    const result = checkGraph(new ResourceGraph(toFirstPreview(mixedStack().resources())), { environment: "prod", rules: [rule] });
     expect(result.violations).toEqual([]);
   });
+
+  for (const p of PASSES.filter((x) => x.rule === name)) {
+    it(`passes when ${p.when}`, () => {
+      for (const preview of [false, true]) expect(run(p, preview).result.violations.map((v) => v.message), preview ? "first preview" : "final").toEqual([]);
+    });
+  }
 
   for (const c of CASES.filter((x) => x.rule === name)) {
     it(`fails when ${c.when}`, () => {
@@ -50,6 +75,8 @@ describe.each(RULES.map((r) => [r.name, r] as const))("%s", (name, rule) => {
         expect(v.message).toMatch(/Fix: \S/);
       }
       if (c.offender) expect(mine.map((v) => v.urn)).toContain(g.get(c.offender).urn);
+      // The finding on the offender is about the property the case breaks, fix hint included.
+      if (c.about) expect(mine.filter((v) => !c.offender || v.urn === g.get(c.offender).urn).map((v) => v.message).join("\n")).toMatch(c.about);
     });
 
     it(`fails on a first preview too when ${c.when}`, () => {
@@ -57,6 +84,7 @@ describe.each(RULES.map((r) => [r.name, r] as const))("%s", (name, rule) => {
       const mine = result.violations.filter((v) => v.policy === name);
       expect(mine.length).toBeGreaterThan(0);
       if (c.offender) expect(mine.map((v) => v.urn)).toContain(g.get(c.offender).urn);
+      if (c.about) expect(mine.map((v) => v.message).join("\n")).toMatch(c.about);
     });
   }
 });
