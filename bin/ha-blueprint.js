@@ -1,14 +1,27 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx ha-blueprint` works right after `npm ci`, no build
-// step. Commands lazy-load heavy modules with require(), which this hook covers.
-require("tsx/cjs");
-const { main } = require("../cli/main.ts");
-// Exit only once stdout has drained: a large plan piped to another program must arrive whole.
-const exitAfterFlush = (code) => process.stdout.write("", () => process.exit(code));
-main(process.argv.slice(2)).then(
-  (code) => exitAfterFlush(code),
-  (err) => {
-    process.stderr.write(`ha-blueprint: internal error: ${(err && err.stack) || String(err)}\n`);
-    process.exit(70);
-  },
-);
+"use strict";
+// Runs the CLI built ahead of time in dist/ on plain node (`npm ci` builds it through the prepare
+// script; `npm run build` rebuilds it). If dist/ is missing or older than the TypeScript sources,
+// the CLI runs from source through tsx instead (slower start, same behaviour), so an edited
+// checkout never runs stale code.
+const { cliRoot } = require("../scripts/runtime.js");
+
+const { root, fromSource } = cliRoot();
+const { main } = require(`${root}/cli/main`);
+
+function finish(code) {
+  // Exit only once stdout has drained: a large plan piped to another program must arrive whole.
+  process.stdout.write("", () => {
+    if (!fromSource) process.exit(code);
+    // From source, let tsx finish writing its transpile cache (asynchronous writes that an
+    // immediate exit would cut off, leaving empty cache files and a full re-transpile next run);
+    // the timer only forces the exit if something else keeps the process alive.
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 2000).unref();
+  });
+}
+
+main(process.argv.slice(2)).then(finish, (err) => {
+  process.stderr.write(`ha-blueprint: internal error: ${(err && err.stack) || String(err)}\n`);
+  process.exit(70);
+});

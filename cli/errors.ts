@@ -9,3 +9,11 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/**
+ * A mistake of the user's: a CliError, or the config loader's ConfigError (recognised by name so
+ * the entry point need not load the config schema just to catch it).
+ */
+export function isUserError(err: unknown): err is Error {
+  return err instanceof CliError || (err instanceof Error && err.name === "ConfigError");
+}

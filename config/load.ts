@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseConfig, type StackConfig } from "./parse";
+import { STACK_DIR } from "./paths";
 
-export const STACK_DIR = path.resolve(__dirname, "..", "stacks");
+export { STACK_DIR };
 
 export function stackFilePath(stack: string, dir = STACK_DIR): string {
   return path.join(dir, `Pulumi.${stack}.yaml`);

@@ -26,8 +26,9 @@ import type { DrillPlan } from "./plan";
  * timeout, its entry is unhealthy. `--inject-fault STEP[:kind]` makes that step's calls fail.
  */
 
-export const FAULT_KINDS = ["timeout", "throttle", "reject"] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+import { FAULT_KINDS, type FaultKind } from "./faultKinds";
+
+export { FAULT_KINDS, type FaultKind };
 
 export interface InjectedFault {
   readonly step: string;

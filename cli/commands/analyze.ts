@@ -1,19 +1,17 @@
 import * as fs from "node:fs";
-import type { Command } from "commander";
 import { analyzeFailureDomains, type FailureAnalysisOptions } from "../../analysis/failureDomains";
 import { renderMarkdown } from "../../analysis/render/markdown";
 import { renderText } from "../../analysis/render/text";
 import { buildReport, renderJson, type AnalysisReport, type ReportInput, type ReportSource } from "../../analysis/report";
 import { buildTopologyView } from "../../analysis/topologyView";
 import type { Topology } from "../../components/topology";
-import { loadStack, STACK_DIR } from "../../config/load";
+import { loadStack } from "../../config/load";
 import type { StackConfig } from "../../config/parse";
 import { parseStateText } from "../../graph/load";
 import { plain, ResourceGraph } from "../../graph/model";
 import { CliError } from "../errors";
 import { objectiveSections } from "../../analysis/objectives";
 import { TopologyError } from "../../drills/topology";
-import { planForStack } from "./plan";
 
 export const ANALYZE_FORMATS = ["text", "json", "markdown"] as const;
 export type AnalyzeFormat = (typeof ANALYZE_FORMATS)[number];
@@ -55,6 +53,8 @@ export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack"
   if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
   if (opts.stack && !opts.state) {
     const config = loadStack(opts.stack, opts.stacksDir).config;
+    // Loaded only here: planning pulls in the Pulumi SDKs, which analyzing a state file never needs.
+    const { planForStack } = await import("./plan");
     const result = await planForStack(opts.stack, opts.stacksDir);
     const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
     return { source: { kind: "stack", name: opts.stack }, graph, config };
@@ -115,18 +115,10 @@ export async function runAnalyze(opts: AnalyzeCommandOptions): Promise<{ output:
   return { output: renderReport(report, opts.format as AnalyzeFormat), exitCode: report.verdict.exitCode, report };
 }
 
-export function registerAnalyze(program: Command): void {
-  program
-    .command("analyze")
-    .description("Which tiers survive the loss of each AZ, each region and each resource; single points of failure")
-    .option("-s, --stack <name>", "plan stacks/Pulumi.<name>.yaml offline and analyze that graph")
-    .option("--state <file>", "analyze a `pulumi stack export`, a checkpoint or `pulumi preview --json` (- for stdin)")
-    .option("--stacks-dir <dir>", "directory holding Pulumi.<stack>.yaml files", STACK_DIR)
-    .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
-    .action(async (opts: AnalyzeCommandOptions) => {
-      const { output, exitCode } = await runAnalyze(opts);
-      // The entry point calls process.exit: wait until a large report has reached the pipe.
-      await new Promise<void>((resolve, reject) => process.stdout.write(output, (err) => (err ? reject(err) : resolve())));
-      process.exitCode = exitCode;
-    });
+/** `ha-blueprint analyze`: prints the report and returns the exit code. */
+export async function analyzeCommand(opts: AnalyzeCommandOptions): Promise<number> {
+  const { output, exitCode } = await runAnalyze(opts);
+  // The entry point exits the process: wait until a large report has reached the pipe.
+  await new Promise<void>((resolve, reject) => process.stdout.write(output, (err) => (err ? reject(err) : resolve())));
+  return exitCode;
 }

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import type { Command } from "commander";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { loadStack } from "../../config/load";
 import type { Environment } from "../../config/schema";
@@ -10,12 +9,12 @@ import { policyConfigProblems } from "../../policies/configValidation";
 import { shortType } from "../../policies/engine/values";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
-import { planForStack } from "./plan";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */
   readonly state?: string;
   readonly stack?: string;
+  readonly stacksDir?: string;
   readonly format: string;
   /** A policy config file in `--policy-pack-config` format. */
   readonly policyConfig?: string;
@@ -85,7 +84,7 @@ export function renderJson(result: CheckResult, source: string, format?: GraphFo
 export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   if (opts.format !== "text" && opts.format !== "json") throw new CliError(`--format must be text or json, not "${opts.format}"`);
   if (!opts.state && !opts.stack) throw new CliError("give --state <file|-> (a plan, `pulumi stack export` or `pulumi preview --json`), or --stack <name> to plan and check that stack");
-  const stack = opts.stack ? loadStack(opts.stack) : undefined;
+  const stack = opts.stack ? loadStack(opts.stack, opts.stacksDir) : undefined;
   const environment = stack?.config.environment as Environment | undefined;
   const stackRegion = stack ? String(stack.rawConfig["aws:region"] ?? stack.config.writerRegion) : undefined;
   const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
@@ -99,7 +98,9 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
     format = loaded.format;
     graph = ResourceGraph.from(loaded, stackRegion ?? loaded.defaultRegion);
   } else {
-    const plan = await planForStack(opts.stack!);
+    // Loaded only here: planning pulls in the Pulumi SDKs, which checking a state file never needs.
+    const { planForStack } = await import("./plan");
+    const plan = await planForStack(opts.stack!, opts.stacksDir);
     source = `plan of stack ${opts.stack}`;
     format = "stack-export";
     graph = new ResourceGraph(plan.export.deployment.resources, plan.defaultRegion);
@@ -107,17 +108,4 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   const result = checkGraph(graph, { environment, policyConfig });
   process.stdout.write(opts.format === "json" ? renderJson(result, source, format) : renderText(result, source, format));
   return result.summary.passed ? 0 : 1;
-}
-
-export function registerCheck(program: Command): void {
-  program
-    .command("check")
-    .description("Run the policy pack offline over a plan, a `pulumi stack export` or `pulumi preview --json` (exit 0 clean, 1 mandatory violations, 2 bad input)")
-    .option("--state <file>", "state to check; - reads stdin")
-    .option("-s, --stack <name>", "stack whose environment sets enforcement and default region (plans it offline when --state is absent)")
-    .option("-f, --format <format>", "text or json", "text")
-    .option("--policy-config <file>", "policy config overrides, same format as `pulumi preview --policy-pack-config`")
-    .action(async (opts: CheckCommandOptions) => {
-      process.exitCode = await checkCommand(opts);
-    });
 }

@@ -1,5 +1,4 @@
 import * as path from "node:path";
-import type { Command } from "commander";
 import { planForStack } from "./plan";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
@@ -185,7 +184,7 @@ function planJson(plan: DrillPlan): string {
   return `${JSON.stringify({ plan: body }, null, 2)}\n`;
 }
 
-export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<void> {
+export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<number> {
   const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
   const options = validate(o);
@@ -203,7 +202,7 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   const fault = o.injectFault ? parseFault(o.injectFault, plan) : undefined;
   if (!o.simulate && !o.execute) {
     out(o.format === "json" ? planJson(plan) : `${describePlan(plan)}(plan only: add --simulate for the expected timeline, --execute --yes to run it)\n`);
-    return;
+    return 0;
   }
   if (o.execute && !o.yes) {
     if (o.format === "json") out(planJson(plan));
@@ -248,29 +247,5 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     const why = report.failure ? `drill ${report.outcome} at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";
     throw new CliError(why, code);
   }
-}
-
-export function registerDrill(program: Command, deps: DrillDeps = {}): void {
-  program
-    .command("drill")
-    .description("plan, simulate (--simulate) or run (--execute --yes) a region switchover/failover, its failback, or an in-region AZ drill")
-    .option("--stack <name>", "stack under stacks/ (offline plan for planning and simulation; deployed outputs with --execute)")
-    .option("--topology <file>", "topology JSON: `pulumi stack output topology --json`, or a plan file from `ha-blueprint plan --out`")
-    .option("--to <region>", "region that becomes the writer")
-    .option("--mode <mode>", "planned (switchover, RPO 0) or unplanned (fence the old writer, then fail over with data loss)")
-    .option("--failback", "return the writer to --to after a drill or a real failover (always planned)")
-    .option("--az <zone>", "in-region AZ drill: move the Aurora writer and cache primary out of this AZ")
-    .option("--keep-drained", "planned drills: leave the old writer region's traffic dial at 0")
-    .option("--allow-data-loss", "unplanned: accept losing the writes not yet replicated (required with --execute)")
-    .option("--max-data-loss <seconds>", "unplanned: most replication lag to accept losing (default: the RPO objective)")
-    .option("--rehearsal", "unplanned against a healthy source region: it is a rehearsal (otherwise refused)")
-    .option("--simulate", "run the steps against the cloud model (virtual clock, documented timings)")
-    .option("--inject-fault <step[:kind]>", `with --simulate: make one step's calls fail (kinds: ${FAULT_KINDS.join(", ")}; default reject)`)
-    .option("--execute", "run the steps against AWS (needs --yes)")
-    .option("--yes", "confirm --execute")
-    .option("--report <file>", "also write the report; .json or .md picks the format")
-    .option("--format <format>", "stdout format: text or json", "text")
-    .option("--pulumi-dir <dir>", "Pulumi project directory for the Automation API (default: current directory)")
-    .option("--pulumi-stack <name>", "Pulumi stack name if it differs from --stack or the topology's stack")
-    .action(async (opts: RawOptions) => drillAction(opts, deps));
+  return 0;
 }

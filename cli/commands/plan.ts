@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
-import { loadStack, STACK_DIR } from "../../config/load";
+import { loadStack } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, summarize } from "../../graph/summary";
 import { runPlan, type PlanResult } from "../../plan/run";
@@ -27,7 +26,7 @@ export async function planForStack(stack: string, stacksDir?: string): Promise<P
   }
 }
 
-export async function planCommand(opts: PlanCommandOptions): Promise<void> {
+export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   if (opts.format !== "text" && opts.format !== "json") {
     throw new CliError(`--format must be text or json, not "${opts.format}"`);
   }
@@ -43,7 +42,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<void> {
   }
   if (opts.format === "json") {
     if (!opts.out) process.stdout.write(`${json}\n`);
-    return;
+    return 0;
   }
   const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`);
@@ -51,15 +50,5 @@ export async function planCommand(opts: PlanCommandOptions): Promise<void> {
     ? `\nBefore a real \`pulumi up\` of ${opts.stack}:\n${result.warnings.map((w) => `  - ${w}`).join("\n")}\n`
     : "";
   process.stdout.write(`${summary}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
-}
-
-export function registerPlan(program: Command): void {
-  program
-    .command("plan")
-    .description("Run the Pulumi program offline under the mock runtime and write its resource graph")
-    .requiredOption("-s, --stack <name>", "stack name, as in stacks/Pulumi.<name>.yaml")
-    .option("--stacks-dir <dir>", "directory holding Pulumi.<stack>.yaml files", STACK_DIR)
-    .option("-o, --out <file>", "write the graph in `pulumi stack export` format to this file")
-    .option("-f, --format <format>", "text (summary) or json (the graph)", "text")
-    .action(async (opts: PlanCommandOptions) => planCommand(opts));
+  return 0;
 }

@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
+import * as aws from "../sdk/aws";
+import type * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import type { AppConnection, RegionalEndpoint } from "../contracts";

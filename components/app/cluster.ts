@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../sdk/aws";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { physical, serviceTrust, tagsFor, type TierContext } from "./context";
 import { buildKubeconfig } from "./kubeconfig";

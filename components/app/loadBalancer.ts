@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import { physical, tagsFor, type TierContext } from "./context";

@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { CacheReplicationGroup } from "./cacheReplicationGroup";
 import { CACHE_PORT, cacheVersionProblem, globalDatastoreNodeTypeProblem, type CacheEngine } from "./engine";

@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
 import { BackupPlan } from "../backup/backupPlan";

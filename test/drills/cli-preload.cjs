@@ -3,9 +3,11 @@
 // classes the CLI loads) and the drill's clock is virtual, so a run that polls for minutes takes
 // milliseconds. The CLI itself, its loader and the Automation API run unchanged.
 "use strict";
+// The clock module of the copy of the CLI that bin/ha-blueprint.js will run (dist/ or sources).
+const { root } = require("../../scripts/runtime.js").cliRoot();
+const clock = require(`${root}/drills/aws`);
 require("tsx/cjs");
 const { FakeCloud } = require("./fakeCloud.ts");
-const clock = require("../../drills/aws.ts");
 
 const cloud = new FakeCloud();
 // Polls and waits run on the virtual clock; step deadlines stay real timers (they never fire in

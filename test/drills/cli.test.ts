@@ -1,22 +1,25 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
+import { CommanderError } from "commander";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { registerDrill, type DrillDeps } from "../../cli/commands/drill";
+import type { DrillDeps } from "../../cli/commands/drill";
+import { buildCli } from "../../cli/main";
 import { CliError } from "../../cli/errors";
 import { SdkDrillAws } from "../../drills/sdkAws";
 import { InMemoryStackConfig } from "../../drills/simulator";
 import { FakeCloud } from "./fakeCloud";
 import { EAST, ids, topologyFixture, WEST } from "./fixtures";
 
-/** The drill command through a local commander program, handled like cli/main.ts does. */
+/** The drill command through the CLI's own command line, errors handled like cli/main.ts does. */
 
 async function cli(args: string[], deps: DrillDeps = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const program = new Command("ha-blueprint").exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
-  registerDrill(program, { stdout: (s) => out.push(s), stderr: (s) => err.push(s), stderrIsTTY: false, ...deps });
+  const { program } = buildCli({
+    drill: { stdout: (s) => out.push(s), stderr: (s) => err.push(s), stderrIsTTY: false, ...deps },
+    output: { writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) },
+  });
   let code = 0;
   try {
     await program.parseAsync(args, { from: "user" });
