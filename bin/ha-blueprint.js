@@ -6,6 +6,14 @@
 // checkout never runs stale code.
 const { cliRoot } = require("../scripts/runtime.js");
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err && err.code === "EPIPE") process.exit(process.exitCode || 0);
+    throw err;
+  });
+}
+
 const { root, fromSource } = cliRoot();
 const { main } = require(`${root}/cli/main`);
 

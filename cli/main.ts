@@ -72,6 +72,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     "plan stacks/Pulumi.<name>.yaml offline and analyze that graph (with --state: the stack's config only)",
   )
     .option("--state <file>", "analyze a `pulumi stack export`, a checkpoint or `pulumi preview --json` (- for stdin)")
+    .option("--allow-stack-mismatch", "with --state of another stack than --stack: proceed (with a warning) instead of refusing")
     .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
     .action(async (opts) => {
       exitCode = await (await import("./commands/analyze")).analyzeCommand(opts);
@@ -84,6 +85,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     "stack whose environment sets enforcement and default region (plans it offline when --state is absent)",
   )
     .option("--state <file>", "state to check; - reads stdin")
+    .option("--allow-stack-mismatch", "with --state of another stack than --stack: proceed (with a warning) instead of refusing")
     .option("-f, --format <format>", "text or json", "text")
     .option("--policy-config <file>", "policy config overrides, same format as `pulumi preview --policy-pack-config`")
     .action(async (opts) => {

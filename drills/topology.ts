@@ -161,8 +161,20 @@ export function normalizeTopology(raw: unknown): unknown {
 export function parseTopology(raw: unknown, origin: string): DrillTopology {
   const result = topologySchema.safeParse(normalizeTopology(raw));
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `  - topology.${pathText(i.path)}: ${i.message}`);
-  throw new TopologyError(`${origin} is not a usable topology:\n${problems.join("\n")}`);
+  const problems = result.error.issues.map((i) => `topology.${pathText(i.path)}: ${i.message}`);
+  const shown = problems.slice(0, 3).join("; ");
+  throw new TopologyError(`${origin} is not a usable topology: ${shown}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}`);
+}
+
+const TOPOLOGY_SOURCES = "`pulumi stack output topology --json`, `pulumi stack export`, or `ha-blueprint plan --out`";
+
+/** The topology output of a state's root stack resource (stack export or checkpoint). */
+function fromStateResources(resources: unknown[], origin: string, kind: string): DrillTopology {
+  const root = resources.find((r) => (r as { type?: unknown })?.type === "pulumi:pulumi:Stack") as { outputs?: Record<string, unknown> } | undefined;
+  if (!root?.outputs?.topology) {
+    throw new TopologyError(`${origin}: the ${kind} has no pulumi:pulumi:Stack resource with a topology output (deploy the stack first, or give ${TOPOLOGY_SOURCES})`);
+  }
+  return parseTopology(root.outputs.topology, origin);
 }
 
 /**
@@ -172,15 +184,17 @@ export function parseTopology(raw: unknown, origin: string): DrillTopology {
 export function extractTopology(doc: unknown, origin: string): DrillTopology {
   const obj = doc as Record<string, unknown> | null;
   if (!obj || typeof obj !== "object") throw new TopologyError(`${origin}: expected a JSON object`);
-  const deployment = obj.deployment as { resources?: Array<{ type?: string; outputs?: Record<string, unknown> }> } | undefined;
-  if (deployment && Array.isArray(deployment.resources)) {
-    const root = deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    if (!root?.outputs?.topology) {
-      throw new TopologyError(`${origin}: the stack export has no pulumi:pulumi:Stack resource with a topology output`);
-    }
-    return parseTopology(root.outputs.topology, origin);
+  const deployment = obj.deployment as { resources?: unknown } | undefined;
+  if (deployment && Array.isArray(deployment.resources)) return fromStateResources(deployment.resources, origin, "stack export");
+  const latest = (obj.checkpoint as { latest?: { resources?: unknown } } | undefined)?.latest;
+  if (latest && Array.isArray(latest.resources)) return fromStateResources(latest.resources, origin, "checkpoint");
+  if (Array.isArray(obj.steps)) {
+    throw new TopologyError(`${origin} is \`pulumi preview --json\` output, which holds no deployed identifiers; give ${TOPOLOGY_SOURCES}`);
   }
   if ("topology" in obj && !("regions" in obj)) return parseTopology(obj.topology, origin);
+  if (!("regions" in obj) && !("writerRegion" in obj)) {
+    throw new TopologyError(`${origin} holds no topology (no regions, writerRegion or topology output); give ${TOPOLOGY_SOURCES}`);
+  }
   return parseTopology(obj, origin);
 }
 

@@ -69,7 +69,38 @@ function providerResource(p: NonNullable<PolicyResource["provider"]>): ExportedR
  * Stack policies see every resource with its (preview: input-propagated) outputs and its edges.
  * Provider resources may be missing from the list; each resource's `provider` stands in for them.
  */
-export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">, defaultRegion = engineRegion()): ResourceGraph {
+export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources"> & Partial<Pick<StackValidationArgs, "notApplicable">>, defaultRegion = engineRegion()): ResourceGraph {
+  const fromEngine = args.notApplicable?.name === "throwNotApplicable";
+  if (fromEngine && current && current.region === defaultRegion && sameUrns(current.urns, args.resources)) return current.graph;
+  const graph = new ResourceGraph(stackResources(args), defaultRegion);
+  if (!fromEngine) return graph;
+  current = { urns: args.resources.map((r) => r.urn), region: defaultRegion, graph };
+  // The analysis ends before the next macrotask (see `current`): forget its graph then.
+  setImmediate(() => {
+    if (current?.graph === graph) current = undefined;
+  }).unref();
+  return graph;
+}
+
+/**
+ * The graph of the analysis the policy SDK is running. Its AnalyzeStack handler gives every stack
+ * policy its own freshly deserialized copy of the same resources, and runs the policies one after
+ * another with only resolved-promise microtasks in between (@pulumi/policy server.js,
+ * makeAnalyzeStackRpcFun), so the graph built for the first stack policy holds, unchanged, for the
+ * others until the next macrotask, where another request could begin. Sharing it builds the graph
+ * and its indexes once per analysis instead of once per policy (10k resources: 2.3 s -> 0.3 s).
+ * Only the SDK's own calls share (recognised by its `notApplicable`, `throwNotApplicable`); any
+ * other caller, e.g. a test passing two variants in one tick, gets a graph of its own arguments.
+ */
+let current: { urns: string[]; region: string | undefined; graph: ResourceGraph } | undefined;
+
+function sameUrns(urns: readonly string[], resources: StackValidationArgs["resources"]): boolean {
+  if (urns.length !== resources.length) return false;
+  for (let i = 0; i < urns.length; i++) if (urns[i] !== resources[i].urn) return false;
+  return true;
+}
+
+function stackResources(args: Pick<StackValidationArgs, "resources">): ExportedResource[] {
   const resources: ExportedResource[] = [];
   const seen = new Set<string>();
   const providers = new Map<string, ExportedResource>();
@@ -95,7 +126,7 @@ export function graphFromStackArgs(args: Pick<StackValidationArgs, "resources">,
     });
   }
   for (const [urn, p] of providers) if (!seen.has(urn)) resources.push(p);
-  return new ResourceGraph(resources, defaultRegion);
+  return resources;
 }
 
 /** Resource policies see one resource's inputs and its provider: a two-node graph. */

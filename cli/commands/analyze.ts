@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { analyzeFailureDomains, type FailureAnalysisOptions } from "../../analysis/failureDomains";
 import { renderMarkdown } from "../../analysis/render/markdown";
 import { renderText } from "../../analysis/render/text";
@@ -7,9 +6,9 @@ import { buildTopologyView } from "../../analysis/topologyView";
 import type { Topology } from "../../components/topology";
 import { loadStack } from "../../config/load";
 import type { StackConfig } from "../../config/parse";
-import { parseStateText } from "../../graph/load";
 import { plain, ResourceGraph } from "../../graph/model";
 import { CliError } from "../errors";
+import { loadState, stateSourceName } from "../stateInput";
 import { objectiveSections } from "../../analysis/objectives";
 import { TopologyError } from "../../drills/topology";
 
@@ -22,6 +21,8 @@ export interface AnalyzeCommandOptions {
   readonly format: string;
   /** Directory holding the stack files. @default "stacks/" of this package */
   readonly stacksDir?: string;
+  /** Analyze the state of another stack than `--stack` with `--stack`'s config (warns). */
+  readonly allowStackMismatch?: boolean;
 }
 
 /** What the analyses read: the graph, and the stack config or the topology output when known. */
@@ -34,14 +35,6 @@ export interface AnalyzeInput {
   readonly topology?: Topology;
 }
 
-function readState(file: string): string {
-  try {
-    return file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new CliError(`cannot read ${file === "-" ? "standard input" : file}: ${(err as Error).message}`);
-  }
-}
-
 /** The `topology` output of the root stack resource, if the export carries it in plaintext. */
 function topologyOutput(graph: ResourceGraph): Topology | undefined {
   const root = graph.nodes.find((n) => n.type === "pulumi:pulumi:Stack");
@@ -49,7 +42,7 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
   return t && typeof t === "object" && Array.isArray((t as Topology).regions) ? (t as Topology) : undefined;
 }
 
-export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir">): Promise<AnalyzeInput> {
+export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir" | "allowStackMismatch">): Promise<AnalyzeInput> {
   if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
   if (opts.stack && !opts.state) {
     const config = loadStack(opts.stack, opts.stacksDir).config;
@@ -59,10 +52,10 @@ export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack"
     const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
     return { source: { kind: "stack", name: opts.stack }, graph, config };
   }
-  const loaded = parseStateText(readState(opts.state!), opts.state === "-" ? "standard input" : opts.state!);
+  const loaded = await loadState(opts.state!, { stack: opts.stack, allowStackMismatch: opts.allowStackMismatch });
   const config = opts.stack ? loadStack(opts.stack, opts.stacksDir).config : undefined;
   const graph = ResourceGraph.from(loaded, config?.writerRegion);
-  return { source: { kind: "state", name: opts.state! }, graph, topology: topologyOutput(graph), ...(config ? { config } : {}) };
+  return { source: { kind: "state", name: stateSourceName(opts.state!) }, graph, topology: topologyOutput(graph), ...(config ? { config } : {}) };
 }
 
 export function failureOptions(input: AnalyzeInput): FailureAnalysisOptions {

@@ -2,13 +2,14 @@ import * as fs from "node:fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { loadStack } from "../../config/load";
 import type { Environment } from "../../config/schema";
-import { parseStateText, type GraphFormat } from "../../graph/load";
+import type { GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph, SEVERITIES, type CheckResult } from "../../policies/check";
 import { policyConfigProblems } from "../../policies/configValidation";
 import { shortType } from "../../policies/engine/values";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
+import { loadState, stateSourceName } from "../stateInput";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */
@@ -18,14 +19,8 @@ export interface CheckCommandOptions {
   readonly format: string;
   /** A policy config file in `--policy-pack-config` format. */
   readonly policyConfig?: string;
-}
-
-function readState(source: string): string {
-  try {
-    return source === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(source, "utf8");
-  } catch (err) {
-    throw new CliError(`cannot read ${source === "-" ? "stdin" : source}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
-  }
+  /** Judge the state of another stack than `--stack` by `--stack`'s rules (warns). */
+  readonly allowStackMismatch?: boolean;
 }
 
 /** Reads and validates `--policy-config`: a bad rule name, level or threshold is exit 2 with one line. */
@@ -93,8 +88,8 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   let source: string;
   let format: GraphFormat | undefined;
   if (opts.state) {
-    source = opts.state === "-" ? "stdin" : opts.state;
-    const loaded = parseStateText(readState(opts.state), source);
+    source = stateSourceName(opts.state);
+    const loaded = await loadState(opts.state, { stack: opts.stack, allowStackMismatch: opts.allowStackMismatch });
     format = loaded.format;
     graph = ResourceGraph.from(loaded, stackRegion ?? loaded.defaultRegion);
   } else {

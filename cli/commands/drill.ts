@@ -1,5 +1,5 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { planForStack } from "./plan";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
 import { realClock, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
@@ -10,7 +10,6 @@ import { reportExitCode, type DrillReport } from "../../drills/report";
 import { reportToJson, reportToText, writeReport } from "../../drills/reportFormat";
 import { describePlan, executeDrill, simulateDrill, stepIds } from "../../drills/run";
 import { FAULT_KINDS, type FaultKind, type InjectedFault } from "../../drills/simulator";
-import { SdkDrillAws } from "../../drills/sdkAws";
 import { AutomationStackConfig, explainAutomationError } from "../../drills/stackConfig";
 import { buildSteps } from "../../drills/steps";
 import { drillTargets, extractTopology, readTopologyFile, TopologyError, type DrillTopology } from "../../drills/topology";
@@ -36,6 +35,7 @@ export interface DrillDeps {
 
 interface RawOptions {
   stack?: string;
+  stacksDir?: string;
   topology?: string;
   to?: string;
   mode?: string;
@@ -62,6 +62,8 @@ function validate(o: RawOptions): DrillOptions {
   if (o.report && ![".json", ".md", ".markdown"].includes(path.extname(o.report).toLowerCase())) {
     throw new CliError(`--report ${o.report}: the file name must end in .json or .md (the extension picks the format)`);
   }
+  if (o.report) assertWritable(o.report);
+  if (o.yes && !o.execute) throw new CliError("--yes confirms --execute; without --execute nothing runs against AWS (drop --yes, or add --execute to run the drill)");
   if (o.injectFault && !o.simulate) throw new CliError("--inject-fault rehearses a failure offline: it needs --simulate");
   if (o.mode !== undefined && o.mode !== "planned" && o.mode !== "unplanned") throw new CliError(`--mode ${o.mode} is not allowed (allowed: planned, unplanned)`);
   if (o.az) {
@@ -102,6 +104,26 @@ function validate(o: RawOptions): DrillOptions {
   };
 }
 
+/**
+ * Refuses a `--report` path the drill could not write, before the drill runs (a report that fails
+ * after a real failover would lose its record): the file, or its nearest existing directory, must
+ * be writable.
+ */
+function assertWritable(file: string): void {
+  const target = path.resolve(file);
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new CliError(`--report ${file} is a directory; give a file name ending in .json or .md`);
+  let dir = stat ? target : path.dirname(target);
+  while (!fs.existsSync(dir)) dir = path.dirname(dir);
+  try {
+    if (!fs.statSync(dir).isDirectory() && !stat) throw new CliError(`--report ${file}: ${dir} is a file, not a directory`);
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`--report ${file} cannot be written: ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 function parseFault(spec: string, plan: DrillPlan): InjectedFault {
   const [step, kind = "reject", ...rest] = spec.split(":");
   const ids = stepIds(plan);
@@ -130,10 +152,12 @@ function rerunCommand(o: RawOptions): string {
   return parts.join(" ");
 }
 
-async function offlineTopology(stack: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
+async function offlineTopology(stack: string, stacksDir?: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
   try {
-    const result = await planForStack(stack);
-    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loadStack(stack).config };
+    // Loaded only here: planning pulls in the Pulumi SDKs, which a --topology drill never needs.
+    const { planForStack } = await import("./plan");
+    const result = await planForStack(stack, stacksDir);
+    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loadStack(stack, stacksDir).config };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
@@ -161,19 +185,23 @@ async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Prom
     if (raw === undefined) throw new CliError(`stack ${stack} has no topology output: deploy it first (pulumi up)`);
     let config: StackConfig | undefined;
     try {
-      config = loadStack(stack).config;
+      config = loadStack(stack, o.stacksDir).config;
     } catch {
       config = undefined; // The deployed stack may live outside stacks/; its topology is enough.
     }
     return { topology: extractTopology(raw, `deployed stack ${stack}`), config };
   }
-  return offlineTopology(stack);
+  return offlineTopology(stack, o.stacksDir);
 }
 
 function emit(report: DrillReport, o: RawOptions, out: (s: string) => void): void {
   out(o.format === "json" ? reportToJson(report) : reportToText(report));
   if (o.report) {
-    writeReport(o.report, report);
+    try {
+      writeReport(o.report, report);
+    } catch (e) {
+      throw new CliError(`the drill ran (its report is above) but --report ${o.report} could not be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     if (o.format !== "json") out(`report written to ${o.report}\n`);
   }
 }
@@ -218,6 +246,8 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     const progress = progressReporter(err, { tty, live: false });
     report = (await simulateDrill(plan, { onEvent: progress.onEvent, fault, rerun: rerunCommand(o) })).report;
   } else {
+    // Loaded only for --execute: the AWS SDK clients are most of a drill's start-up otherwise.
+    const { SdkDrillAws } = await import("../../drills/sdkAws");
     const aws = deps.makeAws ? deps.makeAws() : new SdkDrillAws();
     if (plan.kind === "region") {
       // Live state is the truth: plan again from the roles AWS reports (the topology is a hint).

@@ -34,7 +34,16 @@ describe("reading the topology", () => {
     const t = topologyFixture() as { regions: Array<Record<string, unknown>> };
     delete t.regions[1].availabilityZones;
     (t as Record<string, unknown>).writerRegion = 7;
-    expect(() => parseTopology(t, "plan.json")).toThrow(/plan.json is not a usable topology:\n\s+- topology.writerRegion: .*\n\s+- topology.regions\[1\].availabilityZones: /);
+    expect(() => parseTopology(t, "plan.json")).toThrow(/^plan.json is not a usable topology: topology.writerRegion: [^\n]*; topology.regions\[1\].availabilityZones: [^\n]*$/);
+  });
+
+  it("reads the topology from a checkpoint and refuses documents that hold none, in one line", () => {
+    const checkpoint = { version: 3, checkpoint: { stack: "prod", latest: { resources: [{ type: "pulumi:pulumi:Stack", urn: "urn:pulumi:prod::ha-blueprint::pulumi:pulumi:Stack::ha-blueprint-prod", outputs: { topology: topologyFixture() } }] } } };
+    expect(extractTopology(checkpoint, "cp.json").writerRegion).toBe(topologyFixture().writerRegion);
+    const empty = { version: 3, checkpoint: { latest: { resources: [] } } };
+    expect(() => extractTopology(empty, "cp.json")).toThrow(/^cp.json: the checkpoint has no pulumi:pulumi:Stack resource with a topology output [^\n]*$/);
+    expect(() => extractTopology({ steps: [] }, "preview.json")).toThrow(/^preview.json is `pulumi preview --json` output[^\n]*$/);
+    expect(() => extractTopology({ hello: 1 }, "x.json")).toThrow(/^x.json holds no topology [^\n]*$/);
   });
 
   it("reads files, tells offline plans apart and rejects non-JSON", () => {
