@@ -26,13 +26,17 @@ export interface CheckBenchRow {
   readonly violations: number;
 }
 
-/** `copies` renamed copies of a stack's resources: URNs (and ids, ARNs) made unique per copy. */
+/**
+ * `copies` renamed copies of a stack's resources: URNs (and ids, ARNs) made unique per copy. The
+ * project part of the URN is renamed, the stack part kept, so the state is still the stack's own
+ * (the CLI refuses a state of another stack than `--stack`).
+ */
 export function replicate(resources: readonly ExportedResource[], copies: number): ExportedResource[] {
   const text = JSON.stringify(resources);
-  const stack = /^urn:pulumi:([^:]+)::/.exec(resources[0].urn)?.[1] ?? "stack";
+  const prefix = /^urn:pulumi:[^:]+::[^:]+::/.exec(resources[0].urn)?.[0] ?? "urn:pulumi:stack::project::";
   const out: ExportedResource[] = [];
   for (let i = 0; i < copies; i++) {
-    const copy = JSON.parse(text.split(`urn:pulumi:${stack}::`).join(`urn:pulumi:${stack}-c${i}::`)) as ExportedResource[];
+    const copy = JSON.parse(text.split(prefix).join(`${prefix.slice(0, -2)}-c${i}::`)) as ExportedResource[];
     for (const r of copy) {
       if (r.id) r.id = `${r.id}-c${i}`;
       if (typeof r.outputs?.arn === "string") r.outputs.arn = `${r.outputs.arn}-c${i}`;

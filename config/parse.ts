@@ -5,8 +5,8 @@ import { DEFAULT_VAULT_LOCK_BOUNDS, PROJECT, stackConfigSchema, type Environment
 export class ConfigError extends Error {
   constructor(readonly problems: string[], readonly source?: string) {
     super(
-      problems.length === 1 && !source
-        ? problems[0]
+      problems.length === 1
+        ? `${source ? `${source}: ` : ""}${problems[0]}`
         : `${source ? `${source}: ` : ""}invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "ConfigError";

@@ -110,17 +110,27 @@ function validate(o: RawOptions): DrillOptions {
  * be writable.
  */
 function assertWritable(file: string): void {
+  const statOf = (p: string) => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
   const target = path.resolve(file);
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  const stat = statOf(target);
   if (stat?.isDirectory()) throw new CliError(`--report ${file} is a directory; give a file name ending in .json or .md`);
-  let dir = stat ? target : path.dirname(target);
-  while (!fs.existsSync(dir)) dir = path.dirname(dir);
+  let dir = path.dirname(target);
+  let dirStat = statOf(dir);
+  while (!dirStat) {
+    dir = path.dirname(dir);
+    dirStat = statOf(dir);
+  }
+  if (!dirStat.isDirectory()) throw new CliError(`--report ${file}: ${dir} is a file, not a directory`);
   try {
-    if (!fs.statSync(dir).isDirectory() && !stat) throw new CliError(`--report ${file}: ${dir} is a file, not a directory`);
-    fs.accessSync(dir, fs.constants.W_OK);
+    fs.accessSync(stat ? target : dir, fs.constants.W_OK);
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(`--report ${file} cannot be written: ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(`--report ${file} cannot be written: ${stat ? target : dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 

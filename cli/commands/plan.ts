@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { loadStack } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, summarize } from "../../graph/summary";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
 
 export interface PlanCommandOptions {
@@ -16,6 +16,8 @@ export interface PlanCommandOptions {
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
 export async function planForStack(stack: string, stacksDir?: string): Promise<PlanResult & { defaultRegion: string }> {
   const loaded = loadStack(stack, stacksDir);
+  // The Pulumi SDKs load only once the stack file is valid: a config mistake is reported at once.
+  const { runPlan } = await import("../../plan/run");
   try {
     const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
     return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };
