@@ -51,6 +51,12 @@ const BENCHES: (() => Promise<void>)[] = [
     const out = execFileSync(process.execPath, [require.resolve("tsx/cli"), require.resolve("./check")], { encoding: "utf8" });
     process.stdout.write(out);
   },
+  // The CLI as a whole process: start-up ratios against the SDK floor and bare node (targets in
+  // bench/cli.ts), then check and analyze on up to ~60k resources, time per resource.
+  async () => {
+    const { benchCli } = await import("./cli");
+    process.stdout.write(`\n${await benchCli()}`);
+  },
   // analyze on ~1,000 to ~15,000 resources: a removed resource re-evaluates only what consulted it.
   async () => {
     const { execFileSync } = await import("node:child_process");

@@ -40,7 +40,7 @@ describe("ha-blueprint analyze (CLI)", () => {
     const text = fs.readFileSync(stateFile("stdin"), "utf8");
     const r = run(["analyze", "--state", "-", "--format", "markdown"], text);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^# Resilience analysis: state `-`/);
+    expect(r.stdout).toMatch(/^# Resilience analysis: state `standard input`/);
     expect(r.stdout.match(/```mermaid/g)).toHaveLength(2);
   });
 

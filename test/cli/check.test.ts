@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { GraphBuilder } from "../helpers/graph";
 import { happyStack } from "../policies/happyStack";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
@@ -51,7 +52,8 @@ describe("ha-blueprint check (CLI)", () => {
   });
 
   it("applies the environment of --stack (dev: size rules only advise)", () => {
-    const g = happyStack();
+    // The state of stack dev: the CLI refuses to judge another stack's state by dev's levels.
+    const g = happyStack(new GraphBuilder("dev", "ha-blueprint"));
     g.set("db-east", "backupRetentionPeriod", 1);
     const file = write(exportOf(g.resources()));
     expect(run(["check", "--state", file]).code).toBe(1);
