@@ -56,6 +56,25 @@ describe("ha-blueprint analyze (CLI)", () => {
     expect(doc.verdict).toMatchObject({ ok: true, exitCode: 0, warnings: [] });
   });
 
+  it("follows the data path of a real plan: the writer's security group without the peer region's rules fails, naming the chain", () => {
+    const planFile = path.join(dir, "plan-prod.json");
+    const plan = run(["plan", "--stack", "prod", "--out", planFile, "--format", "json"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(planFile, "utf8"));
+    const dropped = /::ha-database-us-east-1-sg-from-us-west-2-\d$/;
+    const before = doc.deployment.resources.length;
+    doc.deployment.resources = doc.deployment.resources.filter((r: { urn: string }) => !dropped.test(r.urn));
+    expect(before - doc.deployment.resources.length).toBe(3);
+    const mutated = path.join(dir, "plan-prod-no-peer-ingress.json");
+    fs.writeFileSync(mutated, JSON.stringify(doc));
+    const r = run(["analyze", "--state", mutated, "--stack", "prod", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    const reasons: string[] = JSON.parse(r.stdout).verdict.reasons;
+    expect(reasons).toContainEqual(expect.stringMatching(/^us-west-2 cannot write: DATABASE_WRITER_HOST .* -> global writer endpoint -> ha-database-us-east-1-cluster \(us-east-1\): ha-database-us-east-1-sg admits nothing from 10\.\d+\.\d+\.\d+\/\d+ .* on port 5432/));
+    // Sessions keep their own rules: only writes are named.
+    expect(reasons.some((x) => x.includes("sessions"))).toBe(false);
+  });
+
   it("fails with exit 2 when neither --stack nor --state is given, or the state file is missing", () => {
     const neither = run(["analyze"]);
     expect(neither.code).toBe(2);
