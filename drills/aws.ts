@@ -91,6 +91,25 @@ export interface IngressRuleView {
   readonly description?: string;
 }
 
+/**
+ * One entry of ModifySecurityGroupRules' SecurityGroupRules for a rule rewritten in place: the same
+ * shape for the SDK call and for the `aws ec2 modify-security-group-rules` line a person runs.
+ */
+export function securityGroupRuleUpdate(r: IngressRuleView) {
+  return {
+    SecurityGroupRuleId: r.id,
+    SecurityGroupRule: {
+      IpProtocol: r.protocol,
+      FromPort: r.fromPort,
+      ToPort: r.toPort,
+      ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
+      ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}),
+      ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
+      ...(r.description !== undefined ? { Description: r.description } : {}),
+    },
+  };
+}
+
 export interface MetricQuery {
   readonly region: string;
   readonly namespace: string;
@@ -131,6 +150,19 @@ export interface DrillAws {
   /** ModifySecurityGroupRules: rewrites rules in place (same rule ids, so Pulumi sees an update, not a replacement). */
   modifyIngressRules(region: string, groupId: string, rules: readonly IngressRuleView[]): Promise<void>;
 }
+
+/** The calls that change something in AWS (the rest only read). */
+export const MUTATING_CALLS: ReadonlySet<keyof DrillAws> = new Set<keyof DrillAws>([
+  "switchoverGlobalCluster",
+  "failoverGlobalCluster",
+  "failoverDbCluster",
+  "failoverGlobalReplicationGroup",
+  "testFailover",
+  "setTrafficDial",
+  "upsertRecord",
+  "setHealthCheckInverted",
+  "modifyIngressRules",
+]);
 
 /** Time source: the real clock for execution, a virtual one for simulation (no real sleeping). */
 export interface Clock {

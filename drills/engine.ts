@@ -1,4 +1,4 @@
-import type { Clock, DrillAws, IngressRuleView, RecordedState, StackConfigStore } from "./aws";
+import { MUTATING_CALLS, type Clock, type DrillAws, type IngressRuleView, type RecordedState, type StackConfigStore } from "./aws";
 import type { LiveState } from "./live";
 import type { DrillPlan } from "./plan";
 
@@ -174,21 +174,10 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.name && err.name !== "Error" && err.name !== "StepFailure" ? `${err.name}: ${err.message}` : err.message;
   return String(err);
 }
-
 /** Seconds a compensation may take at most: long enough to move a dial or a datastore back. */
 const COMPENSATION_TIMEOUT_SECONDS = 600;
 
-const MUTATING = new Set<string>([
-  "switchoverGlobalCluster",
-  "failoverGlobalCluster",
-  "failoverDbCluster",
-  "failoverGlobalReplicationGroup",
-  "testFailover",
-  "setTrafficDial",
-  "upsertRecord",
-  "setHealthCheckInverted",
-  "modifyIngressRules",
-]);
+
 
 /**
  * The AWS a step sees: refuses new calls once the step is past its deadline (an abandoned step
@@ -201,7 +190,7 @@ function guarded(aws: DrillAws, signal: AbortSignal, facts: DrillFacts, stepId: 
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         if (signal.aborted) return Promise.reject(new StepFailure(`${stepId} passed its deadline: ${String(prop)} not sent`));
-        if (MUTATING.has(String(prop))) facts.changed = true;
+        if (MUTATING_CALLS.has(String(prop) as keyof DrillAws)) facts.changed = true;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

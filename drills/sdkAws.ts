@@ -38,6 +38,7 @@ import type {
   MetricQuery,
   ReplicationGroupView,
 } from "./aws";
+import { securityGroupRuleUpdate } from "./aws";
 
 type Profile = keyof typeof SDK_LIMITS;
 
@@ -304,18 +305,7 @@ export class SdkDrillAws implements DrillAws {
     await this.ec2(region).send(
       new ModifySecurityGroupRulesCommand({
         GroupId: groupId,
-        SecurityGroupRules: rules.map((r) => ({
-          SecurityGroupRuleId: r.id,
-          SecurityGroupRule: {
-            IpProtocol: r.protocol,
-            FromPort: r.fromPort,
-            ToPort: r.toPort,
-            ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
-            ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}),
-            ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
-            ...(r.description !== undefined ? { Description: r.description } : {}),
-          },
-        })),
+        SecurityGroupRules: rules.map(securityGroupRuleUpdate),
       }),
     );
   }

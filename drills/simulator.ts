@@ -14,6 +14,7 @@ import type {
   ReplicationGroupView,
   StackConfigStore,
 } from "./aws";
+import { MUTATING_CALLS } from "./aws";
 import { AwsError, CloudModel, type CloudModelSpec } from "./cloudModel";
 import type { Phase } from "./engine";
 import { SDK_LIMITS } from "./limits";
@@ -35,18 +36,6 @@ export interface InjectedFault {
   readonly kind: FaultKind;
 }
 
-/** Calls that change something: under a `timeout` fault they reach AWS, but the answer is lost. */
-const MUTATING = new Set<keyof DrillAws>([
-  "switchoverGlobalCluster",
-  "failoverGlobalCluster",
-  "failoverDbCluster",
-  "failoverGlobalReplicationGroup",
-  "testFailover",
-  "setTrafficDial",
-  "upsertRecord",
-  "setHealthCheckInverted",
-  "modifyIngressRules",
-]);
 
 const REJECTIONS: Partial<Record<keyof DrillAws, [string, string]>> = {
   switchoverGlobalCluster: ["InvalidGlobalClusterStateFault", "The global cluster is not in a valid state for switchover (injected)."],
@@ -270,7 +259,8 @@ export class FaultInjector {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver);
         if (typeof value !== "function") return value;
-        return (...args: unknown[]) => this.intercept(String(prop), MUTATING.has(prop as keyof DrillAws), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        // A call that changes something still reaches AWS under a `timeout` fault; its answer is lost.
+        return (...args: unknown[]) => this.intercept(String(prop), MUTATING_CALLS.has(prop as keyof DrillAws), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
       },
     });
   }

@@ -1,6 +1,6 @@
 import { CONTROL_PLANES } from "../../analysis/constants";
 import { PROJECT } from "../../config/schema";
-import type { GlobalClusterView, GlobalReplicationGroupView, IngressRuleView } from "../aws";
+import { securityGroupRuleUpdate, type GlobalClusterView, type GlobalReplicationGroupView, type IngressRuleView } from "../aws";
 import type { StepContext } from "../engine";
 import { regionOfCluster } from "../live";
 import type { DrillPlan } from "../plan";
@@ -130,18 +130,7 @@ export const cli = {
   describeRules: (region: string, group: string) => `aws ec2 describe-security-group-rules --region ${region} --filters Name=group-id,Values=${group}`,
   modifyRules: (region: string, group: string, rules: readonly IngressRuleView[]) =>
     `aws ec2 modify-security-group-rules --region ${region} --group-id ${group} --security-group-rules ${quote(
-      rules.map((r) => ({
-        SecurityGroupRuleId: r.id,
-        SecurityGroupRule: {
-          IpProtocol: r.protocol,
-          FromPort: r.fromPort,
-          ToPort: r.toPort,
-          ...(r.cidrIpv4 ? { CidrIpv4: r.cidrIpv4 } : {}),
-          ...(r.referencedGroupId ? { ReferencedGroupId: r.referencedGroupId } : {}),
-          ...(r.prefixListId ? { PrefixListId: r.prefixListId } : {}),
-          ...(r.description !== undefined ? { Description: r.description } : {}),
-        },
-      })),
+      rules.map(securityGroupRuleUpdate),
     )}`,
   lag: (region: string, namespace: string, metric: string, dimension: string, value: string) =>
     `aws cloudwatch get-metric-statistics --region ${region} --namespace ${namespace} --metric-name ${metric} --dimensions Name=${dimension},Value=${value} --statistics Maximum --period 60 --start-time $(date -u -d '-5 min' +%FT%TZ) --end-time $(date -u +%FT%TZ)`,
