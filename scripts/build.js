@@ -2,10 +2,10 @@
 // Builds the CLI ahead of time: every TypeScript file the CLI can load is transpiled, one file to
 // one file, into dist/ (CommonJS, same layout), so `bin/ha-blueprint.js` runs on plain `node`
 // without a TypeScript loader and still loads only the invoked command (each command's modules are
-// required lazily; one file per module keeps `instanceof` on shared error classes working).
+// loaded lazily; one file per module keeps `instanceof` on shared error classes working).
 // Type-checking stays with `npm run typecheck`; esbuild only strips types (it is what tsx uses).
-// Runs from `npm ci` (prepare) and `npm run build`; vitest's global setup runs it before any test
-// spawns the binary.
+// Runs from `npm ci` (prepare), `npm run build`, vitest's global setup, and the binary itself when
+// the sources changed since the last build.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -73,9 +73,25 @@ function build() {
     tsconfig: path.join(ROOT, "tsconfig.json"),
   });
   fs.writeFileSync(path.join(tmp, ".build-stamp.json"), `${JSON.stringify({ fingerprint: fingerprint(files), files: files.length })}\n`);
+  // Another process (a second CLI started at the same moment) may have swapped in its build
+  // meanwhile: keep that one if it is fresh; otherwise replace it.
+  if (isFresh()) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return files.length;
+  }
   const old = `${DIST}.old-${process.pid}`;
-  if (fs.existsSync(DIST)) fs.renameSync(DIST, old);
-  fs.renameSync(tmp, DIST);
+  try {
+    fs.renameSync(DIST, old);
+  } catch (err) {
+    if (err.code !== "ENOENT") throw err;
+  }
+  try {
+    fs.renameSync(tmp, DIST);
+  } catch (err) {
+    // Lost the race to a concurrent build of the same sources: use it.
+    if (!isFresh()) throw err;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   fs.rmSync(old, { recursive: true, force: true });
   return files.length;
 }

@@ -1,24 +1,25 @@
 "use strict";
-// Which copy of the CLI a process runs: the ahead-of-time build in dist/ when it matches the
-// sources, else the TypeScript sources through tsx. Shared by bin/ha-blueprint.js and by test
-// preloads that must patch the very modules the CLI loads.
-const path = require("node:path");
-const { isFresh, DIST } = require("./build.js");
+// Which copy of the CLI a process runs: always the build in dist/, rebuilt first when it is missing
+// or older than the TypeScript sources (esbuild, about half a second), so an edited checkout never
+// runs stale code and there is one way the CLI is loaded. Shared by bin/ha-blueprint.js and by
+// test preloads that must patch the very modules the CLI loads.
+const { build, isFresh, DIST } = require("./build.js");
 
-const ROOT = path.resolve(__dirname, "..");
+let ready = false;
 
-let chosen;
-
-/** `HA_BLUEPRINT_FROM_SOURCE=1` forces the sources (e.g. to debug with tsx's source maps). */
 function cliRoot() {
-  if (!chosen) {
-    if (!process.env.HA_BLUEPRINT_FROM_SOURCE && isFresh()) chosen = { root: DIST, fromSource: false };
-    else {
-      require("tsx/cjs");
-      chosen = { root: ROOT, fromSource: true };
+  if (!ready) {
+    if (!isFresh()) {
+      try {
+        build();
+      } catch (err) {
+        process.stderr.write(`ha-blueprint: cannot build the CLI from its TypeScript sources (esbuild says why above)\n`);
+        process.exit(70);
+      }
     }
+    ready = true;
   }
-  return chosen;
+  return { root: DIST };
 }
 
 module.exports = { cliRoot };

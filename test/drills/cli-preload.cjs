@@ -3,7 +3,7 @@
 // classes the CLI loads) and the drill's clock is virtual, so a run that polls for minutes takes
 // milliseconds. The CLI itself, its loader and the Automation API run unchanged.
 "use strict";
-// The clock module of the copy of the CLI that bin/ha-blueprint.js will run (dist/ or sources).
+// The clock module of the build bin/ha-blueprint.js will run (dist/).
 const { root } = require("../../scripts/runtime.js").cliRoot();
 const clock = require(`${root}/drills/aws`);
 require("tsx/cjs");
