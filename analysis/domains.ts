@@ -45,6 +45,8 @@ interface PlacementCache {
   readonly steadyZones: Map<string, string[] | undefined>;
   readonly ownAzs: Map<string, string[]>;
   readonly allZones: Map<string, string[]>;
+  /** Steady-state parts of tier answers (see Survival.part), with what each consulted. */
+  readonly parts: Map<string, Map<GraphNode, { value: unknown; consulted: Set<string> }>>;
   steady?: Survival;
 }
 const PLACEMENT = new WeakMap<ResourceGraph, PlacementCache>();
@@ -52,7 +54,7 @@ const PLACEMENT = new WeakMap<ResourceGraph, PlacementCache>();
 function placementCache(graph: ResourceGraph): PlacementCache {
   let c = PLACEMENT.get(graph);
   if (!c) {
-    c = { placement: new Map(), steadyZones: new Map(), ownAzs: new Map(), allZones: new Map() };
+    c = { placement: new Map(), steadyZones: new Map(), ownAzs: new Map(), allZones: new Map(), parts: new Map() };
     PLACEMENT.set(graph, c);
   }
   return c;
@@ -71,6 +73,8 @@ export class Survival {
     readonly graph: ResourceGraph,
     readonly domain: FailureDomain | undefined,
     private readonly consulted?: Set<string>,
+    /** Compute everything afresh: no steady-state shortcut (how the tests check the shortcuts). */
+    private readonly exhaustive = false,
   ) {}
 
   /** The resource itself is gone in this domain. */
@@ -86,6 +90,41 @@ export class Survival {
     }
     if (gone) this.lostSeen?.add(n);
     return gone;
+  }
+
+  /**
+   * A part of a tier's answer that depends on a few resources only (one node pool's live zones,
+   * one load balancer's share), named by `kind` and the resource `n` it is about, which together
+   * must say everything `fn` depends on besides the domain. The steady state computes it once per graph and remembers what it consulted; under
+   * a single-resource domain it is recomputed only if it consulted that resource, so a region with
+   * hundreds of pools does not redo them all for every resource lost. What it would find lost under
+   * the reused answer is nothing: it never asked about the lost resource.
+   */
+  part<T>(kind: string, n: GraphNode, fn: (sv: Survival) => T): T {
+    const all = placementCache(this.graph).parts;
+    let parts = all.get(kind);
+    if (!parts) {
+      parts = new Map();
+      all.set(kind, parts);
+    }
+    const d = this.domain;
+    if (d === undefined) {
+      let entry = parts.get(n);
+      if (!entry) {
+        // A Survival of its own, so every resource the part depends on is recorded here, not
+        // answered from a memo another computation filled.
+        const consulted = new Set<string>();
+        entry = { value: fn(new Survival(this.graph, undefined, consulted)), consulted };
+        parts.set(n, entry);
+      }
+      if (this.consulted) for (const urn of entry.consulted) this.consulted.add(urn);
+      return entry.value as T;
+    }
+    if (d.kind === "resource" && !this.exhaustive) {
+      const entry = parts.get(n);
+      if (entry && !entry.consulted.has(d.urn)) return entry.value as T;
+    }
+    return fn(this);
   }
 
   /** Runs `fn` and returns, with its value, the resources it found lost (the cause of a bad answer). */
@@ -140,11 +179,15 @@ export class Survival {
   zones(n: GraphNode): string[] | undefined {
     if (this.zoneMemo.has(n.urn)) return this.zoneMemo.get(n.urn);
     const d = this.domain;
-    if (d?.kind === "resource" && !this.consulted) {
+    if (d?.kind === "resource" && !this.consulted && !this.exhaustive) {
       // Losing one resource moves a resource's zones only when it is the resource itself or one of
       // the subnets or subnet groups it is placed through; otherwise the steady answer holds.
       const cache = placementCache(this.graph);
-      if (n.urn === d.urn) return this.remember(n, []);
+      if (n.urn === d.urn) {
+        // Asked through lost(), so it is recorded as the cause, as the full computation would.
+        this.lost(n);
+        return this.remember(n, []);
+      }
       if (!this.placedThrough(n, cache).has(d.urn)) {
         if (!cache.steadyZones.has(n.urn)) {
           cache.steady ??= new Survival(this.graph, undefined);

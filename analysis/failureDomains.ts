@@ -27,6 +27,11 @@ export interface FailureAnalysisOptions {
   readonly regions?: readonly string[];
   /** The app tier's capacity mode from the config (`app.failoverHeadroom`), shown with the app tier. */
   readonly capacity?: { readonly mode: "provisioned" | "scalable"; readonly sharePercent: number };
+  /**
+   * Evaluate every domain from scratch, without reusing steady-state answers the domain cannot
+   * change. Same result, slower: the tests compare the two.
+   */
+  readonly exhaustive?: boolean;
 }
 
 export type TierOutcomes = Record<AnalysisTier, TierOutcome>;
@@ -82,6 +87,7 @@ interface Context {
   readonly egress: EgressIndex;
   readonly regions: string[];
   readonly capacityNote?: string;
+  readonly exhaustive: boolean;
 }
 
 /** The resources each tier's steady-state answer consulted: a removal outside them changes nothing. */
@@ -104,8 +110,10 @@ function newDependencies(): TierDependencies {
  */
 function evaluate(c: Context, domain: FailureDomain | undefined, deps?: TierDependencies, steady?: TierOutcomes): TierOutcomes {
   const urn = domain?.kind === "resource" ? domain.urn : undefined;
-  const reuse = (set: Set<string>) => !!steady && !!urn && !set.has(urn);
-  const sv = (set?: Set<string>) => new Survival(c.graph, domain, set);
+  const reuse = (set: Set<string>) => !c.exhaustive && !!steady && !!urn && !set.has(urn);
+  // Only the steady evaluation records what it consults; a domain's evaluation must not (a
+  // recording Survival also skips the steady-placement shortcut of single-resource domains).
+  const sv = (set?: Set<string>) => new Survival(c.graph, domain, steady ? undefined : set, c.exhaustive);
   const app = reuse(deps!.app) ? steady!.app : appOutcome(sv(deps?.app), c.inv, c.egress, c.regions, c.capacityNote);
   const db = reuse(deps!.database) ? { writer: steady!.databaseWriter, reads: steady!.databaseReads } : databaseOutcomes(sv(deps?.database), c.inv, c.regions);
   // The entry's answer depends on the app tier's.
@@ -157,7 +165,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       ? `capacity provisioned: minimum sizes are meant to carry ${options.capacity.sharePercent}% of traffic in one region without scaling`
       : `capacity scalable: maximum sizes allow ${options.capacity.sharePercent}% of traffic in one region, reached by autoscaling during the event`
     : undefined;
-  const c: Context = { graph, inv, egress: buildEgressIndex(graph), regions, capacityNote };
+  const c: Context = { graph, inv, egress: buildEgressIndex(graph), regions, capacityNote, exhaustive: !!options.exhaustive };
 
   const deps = newDependencies();
   const steadyState = evaluate(c, undefined, deps);
@@ -185,9 +193,9 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
       tiers: evaluate(c, domain, deps, steadyState),
-      capabilities: domain.kind === "resource" && !dataConsulted.has(domain.urn)
+      capabilities: domain.kind === "resource" && !dataConsulted.has(domain.urn) && !c.exhaustive
         ? data.steady
-        : capabilitiesUnder(data.model, new Survival(graph, domain), data.steadyAssignment, domain.kind === "region" ? regions.filter((r) => r !== domain.region) : regions),
+        : capabilitiesUnder(data.model, new Survival(graph, domain, undefined, c.exhaustive), data.steadyAssignment, domain.kind === "region" ? regions.filter((r) => r !== domain.region) : regions),
     };
   };
   const domains = domainList.map(outcome);

@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import { loadStack } from "../config/load";
 import { ResourceGraph } from "../graph/model";
 import { runPlan } from "../plan/run";
-import type { ExportedResource } from "../plan/stackExport";
+import { UNKNOWN, type ExportedResource } from "../plan/stackExport";
 import { checkGraph } from "../policies/check";
 
 /**
@@ -27,21 +27,27 @@ export interface CheckBenchRow {
 }
 
 /**
- * `copies` renamed copies of a stack's resources: URNs (and ids, ARNs) made unique per copy. The
- * project part of the URN is renamed, the stack part kept, so the state is still the stack's own
- * (the CLI refuses a state of another stack than `--stack`).
+ * `copies` renamed copies of a stack's resources. Every copy is a stack of its own: its URNs, and
+ * every id and ARN wherever it appears as a value (a resource's own `id`, `outputs.id`/`arn`, and
+ * the inputs that name them), carry the copy's suffix, so no copy's literal reference resolves into
+ * another copy. The project part of the URN is renamed and the stack part kept, so the state is
+ * still the stack's own (the CLI refuses a state of another stack than `--stack`).
  */
 export function replicate(resources: readonly ExportedResource[], copies: number): ExportedResource[] {
   const text = JSON.stringify(resources);
   const prefix = /^urn:pulumi:[^:]+::[^:]+::/.exec(resources[0].urn)?.[0] ?? "urn:pulumi:stack::project::";
+  const ids = new Set<string>();
+  for (const r of resources) {
+    for (const v of [r.id, r.outputs?.id, r.outputs?.arn]) if (typeof v === "string" && v.length > 2 && v !== UNKNOWN) ids.add(v);
+  }
+  const escaped = [...ids].sort((a, b) => b.length - a.length).map((id) => JSON.stringify(id).slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  // Whole JSON string values only: an id inside a longer string (a name, a description) stays.
+  const idValue = escaped.length > 0 ? new RegExp(`"(${escaped.join("|")})"`, "g") : undefined;
   const out: ExportedResource[] = [];
   for (let i = 0; i < copies; i++) {
-    const copy = JSON.parse(text.split(prefix).join(`${prefix.slice(0, -2)}-c${i}::`)) as ExportedResource[];
-    for (const r of copy) {
-      if (r.id) r.id = `${r.id}-c${i}`;
-      if (typeof r.outputs?.arn === "string") r.outputs.arn = `${r.outputs.arn}-c${i}`;
-    }
-    out.push(...copy);
+    let copy = text.split(prefix).join(`${prefix.slice(0, -2)}-c${i}::`);
+    if (idValue) copy = copy.replace(idValue, (_, id: string) => `"${id}-c${i}"`);
+    out.push(...(JSON.parse(copy) as ExportedResource[]));
   }
   return out;
 }

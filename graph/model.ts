@@ -170,6 +170,7 @@ export class ResourceGraph {
   private readonly azMemo = new Map<string, string[]>();
   private childrenIndex?: Map<string, GraphNode[]>;
   private readonly subtreeRegionMemo = new Map<string, string | undefined | null>();
+  private readonly refsMemo = new Map<GraphNode, Map<string, GraphNode[]>>();
   /** Set on the view `inputsView()` returns: `prop` reads a resource's inputs only. */
   private readonly inputsOnly: boolean = false;
   private inputsViewCache?: ResourceGraph;
@@ -253,6 +254,22 @@ export class ResourceGraph {
    * are names, schedules, labels), the edge and the resolved ids both count.
    */
   refs(n: GraphNode, path: string): GraphNode[] {
+    // Pure in the graph: memoized (the analysis asks the same question under every failure domain).
+    // A copy is returned, so a caller that sorts or extends its list cannot change the memo.
+    let byPath = this.refsMemo.get(n);
+    if (!byPath) {
+      byPath = new Map();
+      this.refsMemo.set(n, byPath);
+    }
+    let found = byPath.get(path);
+    if (!found) {
+      found = this.resolveRefs(n, path);
+      byPath.set(path, found);
+    }
+    return found.slice();
+  }
+
+  private resolveRefs(n: GraphNode, path: string): GraphNode[] {
     const key = path.split(".")[0];
     const edge = (n.propertyDependencies[key] ?? []).map((u) => this.get(u)).filter((x): x is GraphNode => !!x && x !== n);
     const value = path === key ? n.inputs[key] : lookup(n.inputs, path);
@@ -261,20 +278,30 @@ export class ResourceGraph {
     if (literal.resolved === literal.strings || edge.length === 0) return literal.nodes;
     // Some strings are names (a vault's name, a cron expression) rather than ids: the edge still
     // speaks for what they name, so both count.
-    return [...literal.nodes, ...edge.filter((t) => !literal.nodes.includes(t))];
+    const named = new Set(literal.nodes);
+    return [...literal.nodes, ...edge.filter((t) => !named.has(t))];
   }
 
   /** The strings of a value, how many of them resolve to resources, and whether any part is unknown. */
   private literalRefs(value: unknown, self: GraphNode): { strings: number; resolved: number; nodes: GraphNode[]; unknown: boolean } {
     const out = { strings: 0, resolved: 0, nodes: [] as GraphNode[], unknown: false };
+    // A Set, not `nodes.includes`: a list of many ids (hundreds of subnets) stays linear.
+    const seen = new Set<GraphNode>();
     const visit = (v: unknown) => {
       const p = plain(v);
       if (p === UNKNOWN_VALUE) out.unknown = true;
       else if (typeof p === "string") {
         out.strings++;
-        const found = (this.byIdIndex.get(p) ?? []).filter((t) => t !== self);
-        if (found.length > 0) out.resolved++;
-        for (const t of found) if (!out.nodes.includes(t)) out.nodes.push(t);
+        let resolved = false;
+        for (const t of this.byIdIndex.get(p) ?? []) {
+          if (t === self) continue;
+          resolved = true;
+          if (!seen.has(t)) {
+            seen.add(t);
+            out.nodes.push(t);
+          }
+        }
+        if (resolved) out.resolved++;
       } else if (Array.isArray(p)) p.forEach(visit);
       else if (p && typeof p === "object") Object.values(p).forEach(visit);
     };

@@ -70,13 +70,29 @@ function poolZones(ctx: Survival, egress: EgressIndex, pool: GraphNode): { all: 
   return { all, live, noEgress: azs(present).filter((az) => !live.includes(az)) };
 }
 
-export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, region: string): RegionCell {
-  const g = ctx.graph;
+/** The app resources of each region, sorted out once per inventory (every domain asks again). */
+const BY_REGION = new WeakMap<Inventory, Map<string, ReturnType<typeof appResources>>>();
+
+function appResources(g: ResourceGraph, inv: Inventory, region: string) {
   const inRegion = (n: GraphNode | undefined) => !!n && g.regionOf(n) === region;
-  const albs = inv.albs.filter(inRegion);
-  const clusters = inv.eksClusters.filter(inRegion);
-  const pools = inv.nodePools.filter((p) => inRegion(p.node));
-  const deployments = inv.deployments.filter((d) => inRegion(d.cluster) || (!d.cluster && inRegion(d.node)));
+  return {
+    albs: inv.albs.filter(inRegion),
+    clusters: inv.eksClusters.filter(inRegion),
+    pools: inv.nodePools.filter((p) => inRegion(p.node)),
+    deployments: inv.deployments.filter((d) => inRegion(d.cluster) || (!d.cluster && inRegion(d.node))),
+  };
+}
+
+function appResourcesOf(g: ResourceGraph, inv: Inventory, region: string): ReturnType<typeof appResources> {
+  let byRegion = BY_REGION.get(inv);
+  if (!byRegion) BY_REGION.set(inv, (byRegion = new Map()));
+  let found = byRegion.get(region);
+  if (!found) byRegion.set(region, (found = appResources(g, inv, region)));
+  return found;
+}
+
+export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, region: string): RegionCell {
+  const { albs, clusters, pools, deployments } = appResourcesOf(ctx.graph, inv, region);
   if (albs.length + clusters.length + pools.length + deployments.length === 0) return ABSENT;
   const anchors = [...albs, ...clusters, ...deployments.map((d) => d.node)];
 
@@ -87,11 +103,14 @@ export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, regi
     if (pools.length === 0) notes.push("no node capacity (node group or auto scaling group)");
     if (deployments.length === 0) notes.push("no Deployment");
 
-    const albShares = albs.map((alb) => {
-      const all = ctx.allZones(alb);
-      const live = ctx.zones(alb);
-      return live === undefined ? (ctx.lost(alb) ? 0 : 1) : all.length > 0 ? live.length / all.length : 0;
-    });
+    // Per load balancer and per pool: parts recomputed only when the lost resource is theirs.
+    const albShares = albs.map((alb) =>
+      ctx.part("alb-share", alb, (sv) => {
+        const all = sv.allZones(alb);
+        const live = sv.zones(alb);
+        return live === undefined ? (sv.lost(alb) ? 0 : 1) : all.length > 0 ? live.length / all.length : 0;
+      }),
+    );
     const albShare = albShares.length > 0 ? Math.max(...albShares) : 0;
 
     let nodeTotal = 0;
@@ -101,7 +120,7 @@ export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, regi
     const noEgress = new Set<string>();
     for (const p of pools) {
       nodeTotal += p.minSize;
-      const zones = poolZones(ctx, egress, p.node);
+      const zones = ctx.part("pool-zones", p.node, (sv) => poolZones(sv, egress, p.node));
       zones.all.forEach((az) => nodeAll.add(az));
       zones.noEgress.forEach((az) => noEgress.add(az));
       if (p.cluster && !ctx.alive(p.cluster)) continue;
