@@ -74,7 +74,7 @@ export function renderCheckText(result: CheckResult, source: string, format?: Gr
   const top = groups(mandatory.length > 0 ? mandatory : advisory);
   const shown = 3;
   if (top.length > 0) {
-    out.push(mandatory.length > 0 ? "Top problems:" : wouldBlock > 0 ? "Top findings (advisory here; would block in prod):" : "Top findings (advisory):");
+    para(mandatory.length > 0 ? "Top problems:" : wouldBlock > 0 ? "Top findings (advisory here; would block in prod):" : "Top findings (advisory):");
     top.slice(0, shown).forEach((g, i) => {
       const line = `${g.policy} (${g.severity}, ${plural(g.findings.length, "resource")}): ${fixOf(g.findings[0].message)}`;
       out.push(...wrapClipped(line, width, `  ${i + 1}. `));
@@ -102,7 +102,8 @@ export function renderCheckText(result: CheckResult, source: string, format?: Gr
     }
   }
   if (advisory.length > 0) {
-    out.push("", `Advisory findings (${advisory.length}): reported, not blocking in ${env}`);
+    out.push("");
+    para(`Advisory findings (${advisory.length}): reported, not blocking in ${env}`);
     const sorted = groups(advisory).sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.policy.localeCompare(b.policy));
     for (const g of sorted) {
       para(`[advisory] ${g.policy} (${g.severity}${blocksInProd(g.policy) ? "; mandatory in prod" : ""})`, "  ", "    ");
@@ -118,6 +119,6 @@ export function renderCheckText(result: CheckResult, source: string, format?: Gr
     para(`${result.undecided.length} check(s) could not decide because values are unknown (first preview) or secret; run check on the stack export after deployment to settle them.`);
     out.push("");
   }
-  out.push(s.passed ? `PASS: no mandatory violation (${s.advisory} advisory).` : `FAIL: ${s.mandatory} mandatory violation(s), ${s.advisory} advisory.`);
+  para(s.passed ? `PASS: no mandatory violation (${s.advisory} advisory).` : `FAIL: ${s.mandatory} mandatory violation(s), ${s.advisory} advisory.`);
   return `${out.join("\n")}\n`;
 }

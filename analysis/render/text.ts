@@ -1,4 +1,4 @@
-import { definitionList, drawTable as draw, widthOf, wrap, wrapAll, wrapClipped, type TextOptions } from "../../cli/layout";
+import { definitionList, drawTable as draw, shellCommand, widthOf, wrap, wrapAll, wrapClipped, type TextOptions } from "../../cli/layout";
 import type { AvailabilityEstimate } from "../availability";
 import type { BudgetTerm, DisruptionBudget } from "../budget";
 import { CONFIDENCE_LEGEND, SLAS } from "../constants";
@@ -31,7 +31,7 @@ const isAvailability = (d: unknown): d is AvailabilityEstimate => !!d && typeof 
 
 const OBJECTIVE_KEY: Record<DisruptionBudget["disruption"], string> = { azLoss: "azLoss", regionLoss: "regionLoss", plannedSwitchover: "regionLoss" };
 
-/** What to do next, from the first kind of problem the verdict names. */
+/** What to do next, from the first kind of problem the verdict names; a command to run follows on its own line. */
 export function nextStep(report: AnalysisReport): string {
   const fa = report.failureDomains;
   const budgets = isBudgets(report.budget?.data) ? report.budget.data : [];
@@ -56,7 +56,7 @@ export function nextStep(report: AnalysisReport): string {
   }
   const target = fa.regions.find((r) => r !== fa.writerRegion);
   return target
-    ? `rehearse a region switchover offline: npx ha-blueprint drill --stack ${stack} --to ${target} --mode planned --simulate`
+    ? `rehearse a region switchover offline:\n  npx ha-blueprint drill --stack ${stack} --to ${target} --mode planned --simulate`
     : "nothing to fix; a drill (npx ha-blueprint drill --help) shows whether the stack recovers as planned.";
 }
 
@@ -105,7 +105,9 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
     items.push(["availability", `${a.estimatePercent.toFixed(4)} % estimated: ${a.met ? "met" : "MISSED"} (objective ${a.objectivePercent} %)`]);
   }
   out.push("", "Summary:", ...definitionList(items, width));
-  out.push("", ...wrap(`Next: ${nextStep(report)}`, width, "", "  "));
+  // A command goes on its own line, wrapped so that it still pastes.
+  const [next, ...commands] = nextStep(report).split("\n");
+  out.push("", ...wrap(`Next: ${next}`, width, "", "  "), ...commands.flatMap((c) => shellCommand(c.trim(), width)));
   out.push(...wrap("Details follow: steady state, data path, failure matrices, single points of failure, RTO/RPO budget, availability.", width));
   return out;
 }
@@ -143,7 +145,7 @@ function sourcesFooter(width: number, verbose: boolean): string[] {
 
 function budgetLines(s: ObjectiveSection, budgets: DisruptionBudget[], opts: TextOptions): string[] {
   const width = widthOf(opts);
-  const out = [`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`];
+  const out = wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width);
   out.push(drawTable({
     head: ["disruption", "RTO", "RTO objective", "RPO", "RPO objective", "met", "critical path"],
     rows: budgets.map((b) => [b.label, `${b.rto.seconds} s`, `${b.objective.rtoSeconds} s`, `${b.rpo.seconds} s`, `${b.objective.rpoSeconds} s`, b.rtoMet && b.rpoMet ? "yes" : "NO", b.rto.critical]),
@@ -170,7 +172,7 @@ function availabilityLines(s: ObjectiveSection, a: AvailabilityEstimate, opts: T
     ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
     ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
   ];
-  const out = [`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`];
+  const out = wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width);
   out.push(drawTable({ title: "Composite availability (published SLAs, independence assumed)", head: ["term", "availability", "how"], rows }, width));
   if (opts.verbose) out.push(...wrapAll(a.notes.map((n) => `note: ${n}`), width, "  ", "    "));
   out.push(...wrap(`Names in parentheses (e.g. ${ref("elb")}) are sections of ${SOURCES_DOC}.${opts.verbose ? "" : " --verbose adds the model's notes."}`, width));
@@ -182,7 +184,7 @@ function sectionLines(s: ObjectiveSection, opts: TextOptions): string[] {
   if (isAvailability(s.data)) return availabilityLines(s, s.data, opts);
   const width = widthOf(opts);
   return [
-    `${s.title}${s.objectivesMet ? "" : " (objective missed)"}`,
+    ...wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width),
     ...s.tables.map((t) => drawTable(t, width)),
     ...wrapAll((s.notes ?? []).map((n) => `note: ${n}`), width, "  ", "    "),
   ];
@@ -224,7 +226,7 @@ export function renderText(report: AnalysisReport, opts: TextOptions = {}): stri
   if (fa.singlePointsOfFailure.length === 0) out.push("Single points of failure: none.");
   else out.push(drawTable(spofTable(fa), width));
   if (fa.steadyStateGaps.length > 0) {
-    out.push("", "Tiers that do not serve even with nothing lost:");
+    out.push("", ...wrap("Tiers that do not serve even with nothing lost:", width));
     fa.steadyStateGaps.forEach((g) => out.push(...wrap(`- ${TIER_LABELS[g.tier]}${g.region ? ` in ${g.region}` : ""}${g.notes.length ? `: ${g.notes.join("; ")}` : ""}`, width, "  ", "    ")));
   }
 
