@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PROJECT_ROOT } from "../config/paths";
 import { CONFIDENCE_LABELS, CONTROL_PLANES, DRILL_TIMINGS, EVENTS, SLAS, TIMINGS, type Confidence } from "./constants";
 import { SOURCES, SOURCES_DOC, type Source, type SourceRef } from "./sources";
 
@@ -9,7 +10,7 @@ import { SOURCES, SOURCES_DOC, type Source, type SourceRef } from "./sources";
  * reference the output prints has no section.
  */
 
-export const DOC_FILE = path.resolve(__dirname, "..", SOURCES_DOC);
+export const DOC_FILE = path.join(PROJECT_ROOT, SOURCES_DOC);
 
 interface Use {
   readonly key: string;
