@@ -52,12 +52,14 @@ function termRows(terms: readonly BudgetTerm[]): string[] {
   return terms.map((t) => `| ${t.label} | ${t.seconds} s | ${t.basis} | ${t.source} (${t.ref})${t.settings?.length ? `; settings: ${t.settings.join(", ")}` : ""} |`);
 }
 
-export function reportToMarkdown(report: DrillReport): string {
+/** `notice`: what the identifiers are (see identifierNotice), as a quote under the title. */
+export function reportToMarkdown(report: DrillReport, notice: readonly string[] = []): string {
   const lines: string[] = [
     `# ${report.title}`,
     "",
     `Stack \`${report.stack}\`, ${report.simulated ? "**simulated** (virtual clock, no AWS calls)" : "executed against AWS"}, started ${report.startedAt}. Outcome: **${report.outcome}**.`,
     "",
+    ...notice.flatMap((n) => [`> ${n}`, ""]),
     "| | drill | service (drill + modelled) | budget | objective | result |",
     "|---|---|---|---|---|---|",
     `| RTO | ${secs(report.rto.measuredSeconds)} | ${secs(report.rto.serviceSeconds)} | ${report.rto.budgetSeconds} s | ${report.rto.objectiveSeconds} s | ${verdict(report.rto.met)} |`,
@@ -166,9 +168,9 @@ export function finalStateLines(report: DrillReport): string[] {
 }
 
 /** Writes the report, choosing the format by extension (.json or .md). */
-export function writeReport(file: string, report: DrillReport): void {
+export function writeReport(file: string, report: DrillReport, notice: readonly string[] = []): void {
   const ext = path.extname(file).toLowerCase();
-  const text = ext === ".json" ? reportToJson(report) : ext === ".md" || ext === ".markdown" ? reportToMarkdown(report) : undefined;
+  const text = ext === ".json" ? reportToJson(report) : ext === ".md" || ext === ".markdown" ? reportToMarkdown(report, notice) : undefined;
   if (text === undefined) throw new Error(`--report ${file}: use a .json or .md file name`);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, text);

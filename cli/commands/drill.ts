@@ -210,7 +210,7 @@ function emit(report: DrillReport, o: RawOptions, out: (s: string) => void, noti
   out(o.format === "json" ? reportToJson(report) : reportToText(report, { width: terminalWidth(process.stdout), notice }));
   if (o.report) {
     try {
-      writeReport(o.report, report);
+      writeReport(o.report, report, notice);
     } catch (e) {
       throw new CliError(`the drill ran (its report is above) but --report ${o.report} could not be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

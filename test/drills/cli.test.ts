@@ -220,6 +220,8 @@ describe("drill plan and --simulate", () => {
     expect(r.out).toMatch(/Planned switchover: us-east-1 -> us-west-2 \(stack prod, simulated\): succeeded/);
     expect(r.out).toMatch(/RTO: drill 180 s, service \d+ s \(budget \d+ s, objective 1800 s\): met/);
     expect(fs.readFileSync(md, "utf8")).toContain("dateFormat X");
+    // The offline plan's identifiers are mocks, and the report file says so too.
+    expect(fs.readFileSync(md, "utf8")).toContain("> Not real resources: the identifiers (ARNs, account 123456789012");
     expect(r.err).toMatch(/T\+0s \[1\/9\] Preflight checks: started/);
     expect(r.out).toContain("Global writer endpoint: ha-prod-aurora-global");
   });
