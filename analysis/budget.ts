@@ -1,4 +1,5 @@
-import { AURORA_DR, TIMINGS, cite, type TimingKey } from "./constants";
+import { AURORA_DR, TIMINGS, cite, type Confidence, type TimingKey } from "./constants";
+import type { SourceRef } from "./sources";
 import type { BudgetSettings, RegionBudgetSettings } from "./settings";
 
 /**
@@ -25,6 +26,9 @@ export interface BudgetTerm {
   readonly basis: string;
   /** Citation of the documented figure(s). */
   readonly source: string;
+  /** The page it comes from, short: a section of docs/sources.md. */
+  readonly ref: SourceRef;
+  readonly confidence: Confidence;
   /** The stack settings the term was computed from. */
   readonly settings?: readonly string[];
 }
@@ -62,7 +66,8 @@ export interface DisruptionBudget {
 
 function term(id: string, label: string, key: TimingKey, phase: Phase, settings?: string[]): BudgetTerm {
   const seconds = TIMINGS[key].value;
-  return { id, label, seconds, phase, basis: `${seconds} s (documented)`, source: cite(key), ...(settings ? { settings } : {}) };
+  const c = TIMINGS[key];
+  return { id, label, seconds, phase, basis: `${seconds} s (documented)`, source: cite(key), ref: c.ref, confidence: c.confidence, ...(settings ? { settings } : {}) };
 }
 
 function path(name: string, terms: BudgetTerm[]): BudgetPath {
@@ -89,6 +94,8 @@ export function detectionTerms(s: BudgetSettings, failedRegion: string): BudgetT
         phase: "detect",
         basis: `${i} s interval x ${n} unhealthy checks`,
         source: "ELB User Guide, Health checks for your target groups; Global Accelerator uses ELB health for ALB endpoints [A]",
+        ref: "elb-health-checks",
+        confidence: "A",
         settings: [r.albIntervalSeconds.from, r.albUnhealthyThreshold.from],
       },
       term("detect.ga", "Global Accelerator moves traffic to the healthy endpoint group", "gaEndpointGroupEvaluation", "propagate", [s.routing.mode.from]),
@@ -104,6 +111,8 @@ export function detectionTerms(s: BudgetSettings, failedRegion: string): BudgetT
       phase: "detect",
       basis: `${i.value} s request interval x ${n.value} failures`,
       source: "Route 53 Developer Guide, Values for health checks (RequestInterval, FailureThreshold) [A]",
+      ref: "route53-health-checks",
+      confidence: "A",
       settings: [i.from, n.from],
     },
     term("detect.route53Timeout", "Last failing check times out", "route53CheckTimeout", "detect"),
@@ -139,6 +148,8 @@ function decisionTerms(s: BudgetSettings, failedRegion: string): BudgetTerm[] {
       phase: "detect",
       basis: `${period.value} s period x ${evaluations.value} evaluation periods`,
       source: "CloudWatch User Guide, Using Amazon CloudWatch alarms (an alarm changes state after its evaluation periods breach) [A]",
+      ref: "cloudwatch-alarms",
+      confidence: "A",
       settings: [period.from, evaluations.from],
     },
     term("page", "On-call is paged and acknowledges", "pageAcknowledge", "decide"),
@@ -151,7 +162,7 @@ function sessionRecordTerms(s: BudgetSettings): BudgetTerm[] {
   const ttl = s.sessions.writerRecordTtlSeconds ?? { value: TIMINGS.sessionWriterRecordTtlDefault.value, from: "assumed: blueprint default sessionStore.writerRecordTtlSeconds" };
   return [
     term("record.change", "The session-writer record is repointed (Route 53 control plane, us-east-1)", "route53ChangePropagation", "propagate"),
-    { id: "record.ttl", label: "Clients' cached answer for the record expires", seconds: ttl.value, phase: "client", basis: `TTL ${ttl.value} s`, source: "Route 53 Developer Guide, TTL of a record: resolvers cache the answer for its TTL [A]", settings: [ttl.from] },
+    { id: "record.ttl", label: "Clients' cached answer for the record expires", seconds: ttl.value, phase: "client", basis: `TTL ${ttl.value} s`, source: "Route 53 Developer Guide, TTL of a record: resolvers cache the answer for its TTL [A]", ref: "route53-ttl", confidence: "A", settings: [ttl.from] },
     term("client.reconnect", "Session clients reconnect to the new primary", "appReconnect", "client"),
   ];
 }
@@ -223,6 +234,8 @@ export function azLossBudget(s: BudgetSettings, region = s.writerRegion): Disrup
       phase: "detect",
       basis: `${r.albIntervalSeconds.value} s interval x ${r.albUnhealthyThreshold.value} unhealthy checks`,
       source: "ELB User Guide, Health checks for your target groups [A]",
+      ref: "elb-health-checks",
+      confidence: "A",
       settings: [r.albIntervalSeconds.from, r.albUnhealthyThreshold.from],
     },
   ];
@@ -244,7 +257,7 @@ export function azLossBudget(s: BudgetSettings, region = s.writerRegion): Disrup
     term("client.reconnect", "Clients reconnect to the primary endpoint", "appReconnect", "client"),
   ];
   const rpo: BudgetTerm[] = [
-    { id: "rpo.aurora", label: "Aurora: storage is replicated across 3 AZs", seconds: 0, phase: "promote", basis: "quorum writes", source: "Aurora User Guide, High availability for Amazon Aurora [A]" },
+    { id: "rpo.aurora", label: "Aurora: storage is replicated across 3 AZs", seconds: 0, phase: "promote", basis: "quorum writes", source: "Aurora User Guide, High availability for Amazon Aurora [A]", ref: "aurora-ha", confidence: "A" },
     term("rpo.elasticache", "ElastiCache: asynchronous in-region replication", "elasticacheInRegionLagTypical", "promote", [s.sessions.nodesPerRegion.from]),
   ];
   return verdict(
@@ -272,6 +285,8 @@ function regionRpoTerms(s: BudgetSettings, writerRegion: string): { terms: Budge
         phase: "promote",
         basis: `rds.global_db_rpo = ${bound.value} s`,
         source: cite("globalDbRpoMinimum"),
+        ref: TIMINGS.globalDbRpoMinimum.ref,
+        confidence: TIMINGS.globalDbRpoMinimum.confidence,
         settings: [bound.from],
       }
     : term("rpo.aurora", "Aurora: replication lag at the moment of failure (typical)", "auroraReplicationLagTypical", "promote");
@@ -331,7 +346,7 @@ export function plannedSwitchoverBudget(s: BudgetSettings, target = s.regions.fi
     ...sessionRecordTerms(s),
   ]);
   const rpo: BudgetTerm[] = [
-    { id: "rpo.aurora", label: "Aurora: switchover synchronizes secondaries first", seconds: 0, phase: "promote", basis: "managed switchover", source: `${AURORA_DR}: RPO 0, roles change after the secondaries are synchronized [A]` },
+    { id: "rpo.aurora", label: "Aurora: switchover synchronizes secondaries first", seconds: 0, phase: "promote", basis: "managed switchover", source: `${AURORA_DR}: RPO 0, roles change after the secondaries are synchronized [A]`, ref: "aurora-global-dr", confidence: "A" },
   ];
   const caveats = [
     ...(s.routing.mode.value === "route53" ? ["route53 mode has no traffic dial: both regions keep serving while writes pause"] : []),

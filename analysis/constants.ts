@@ -1,7 +1,8 @@
 /**
  * The one table of timings and SLAs the RTO/RPO budget, the availability estimate and the drill
  * simulator are computed from. Every entry names its source and a confidence tag, so a number in a
- * report can be traced back to the page it came from (docs/analysis-model.md lists them all).
+ * report can be traced back to the page it came from (docs/analysis-model.md tables the figures,
+ * docs/sources.md the pages).
  *
  * Confidence tags:
  * - `A`   AWS official: user guide, API reference, SLA page, post-event summary.
@@ -12,11 +13,29 @@
  *
  * `value` is the default the model uses; `floor` the tightest documented value. Re-check the live
  * page before turning a number into a published goal: SLAs and docs change.
+ *
+ * `ref` names the page in analysis/sources.ts; docs/sources.md has a section per page.
  */
+
+import type { SourceRef } from "./sources";
 
 export type Confidence = "A" | "A-w" | "U" | "C" | "E";
 
+/** What each tag means, in the words the terminal legend prints. */
+export const CONFIDENCE_LABELS: Record<Confidence, string> = {
+  A: "AWS documentation",
+  "A-w": "AWS workshop/FAQ",
+  U: "upstream project docs",
+  C: "community reports",
+  E: "this project's estimate",
+};
+
+/** One line for any output that shows the tags. */
+export const CONFIDENCE_LEGEND = `Tags: ${(Object.entries(CONFIDENCE_LABELS) as [Confidence, string][]).map(([t, l]) => `${t} ${l}`).join(", ")}.`;
+
 export interface TimingConstant {
+  /** The page the figure comes from: a section of docs/sources.md. */
+  readonly ref: SourceRef;
   /** Seconds. */
   readonly value: number;
   readonly floor?: number;
@@ -26,6 +45,7 @@ export interface TimingConstant {
 }
 
 export interface SlaConstant {
+  readonly ref: SourceRef;
   /** Monthly uptime commitment as a fraction, e.g. 0.9999. */
   readonly value: number;
   readonly scope: string;
@@ -41,126 +61,142 @@ const ALB_HC = "ELB User Guide, Health checks for your target groups";
 const R53_HC = "Route 53 Developer Guide, How Route 53 determines whether a health check is healthy / Values for health checks";
 
 export const TIMINGS = {
-  albHealthCheckIntervalDefault: { value: 30, floor: 5, source: `${ALB_HC} (HealthCheckIntervalSeconds 5..300, default 30)`, confidence: "A" },
-  albUnhealthyThresholdDefault: { value: 2, floor: 2, source: `${ALB_HC} (UnhealthyThresholdCount 2..10, default 2)`, confidence: "A" },
+  albHealthCheckIntervalDefault: { ref: "elb-health-checks", value: 30, floor: 5, source: `${ALB_HC} (HealthCheckIntervalSeconds 5..300, default 30)`, confidence: "A" },
+  albUnhealthyThresholdDefault: { ref: "elb-health-checks", value: 2, floor: 2, source: `${ALB_HC} (UnhealthyThresholdCount 2..10, default 2)`, confidence: "A" },
   gaEndpointGroupEvaluation: {
+    ref: "ga-workshop-failover",
     value: 30,
     floor: 0,
     source: "Global Accelerator workshop, failover (intro-to-global-accelerator.workshop.aws/en/failover.html): traffic moves up to 30 s after the ALB reports unhealthy",
     confidence: "A-w",
   },
   gaTrafficDialPropagation: {
+    ref: "ga-failover",
     value: 30,
     source: "Global Accelerator Developer Guide, How failover works: routing returns to normal in \"about 30 seconds\"; no figure is published for dial changes",
     confidence: "E",
     note: "Dial changes are control-plane calls in us-west-2; measure in drills.",
   },
-  route53RequestIntervalDefault: { value: 30, floor: 10, source: `${R53_HC} (RequestInterval 10 or 30)`, confidence: "A" },
-  route53FailureThresholdDefault: { value: 3, floor: 1, source: `${R53_HC} (FailureThreshold 1..10, default 3)`, confidence: "A" },
-  route53CheckTimeout: { value: 6, source: `${R53_HC}: HTTP(S) connect within 4 s, then a response within 2 s`, confidence: "A" },
-  route53AliasTtl: { value: 60, source: "Route 53 FAQ: alias records to ELB have a fixed 60 s TTL", confidence: "A-w" },
+  route53RequestIntervalDefault: { ref: "route53-health-checks", value: 30, floor: 10, source: `${R53_HC} (RequestInterval 10 or 30)`, confidence: "A" },
+  route53FailureThresholdDefault: { ref: "route53-health-checks", value: 3, floor: 1, source: `${R53_HC} (FailureThreshold 1..10, default 3)`, confidence: "A" },
+  route53CheckTimeout: { ref: "route53-health-checks", value: 6, source: `${R53_HC}: HTTP(S) connect within 4 s, then a response within 2 s`, confidence: "A" },
+  route53AliasTtl: { ref: "route53-faq", value: 60, source: "Route 53 FAQ: alias records to ELB have a fixed 60 s TTL", confidence: "A-w" },
   clientDnsCache: {
+    ref: "aurora-global-dr",
     value: 5,
     source: `${AURORA_DR}: keep the client DNS cache TTL low, "such as 5 seconds"`,
     confidence: "A",
   },
   appReconnect: {
+    ref: "project-estimates",
     value: 15,
     floor: 5,
     source: "no published figure: connection pools notice the failure and reconnect within seconds (estimate; measure in drills)",
     confidence: "E",
   },
   writeForwardingReconnect: {
+    ref: "aurora-write-forwarding",
     value: 0,
     source: "Aurora User Guide, Using write forwarding in an Aurora PostgreSQL global database: no published latency; measure AuroraForwardingReplicaDMLLatency",
     confidence: "E",
     note: "Counted as 0: forwarded writes fail until promotion ends, which the promotion term already covers.",
   },
   decisionAutomated: {
+    ref: "project-estimates",
     value: 30,
     floor: 0,
     source: "no published figure: an automated trigger decides within 0-60 s of detection (estimate); neither Aurora nor ElastiCache fails over across regions by itself",
     confidence: "E",
   },
   decisionHuman: {
+    ref: "arc-region-switch",
     value: 900,
     source: "AWS multi-Region guidance (ARC Region switch): an ungraceful failover waits for a person to choose retry, skip or ungraceful; a human approval gate adds 5-30 min (no published figure)",
     confidence: "E",
     note: "Replace with the time your on-call needs to decide, measured in drills.",
   },
   pageAcknowledge: {
+    ref: "project-estimates",
     value: 300,
     source: "no published figure: the time from the alarm's notification to an on-call engineer acknowledging it; measure it in your paging tool",
     confidence: "E",
   },
   route53ChangePropagation: {
+    ref: "route53-record-changes",
     value: 60,
     source: "Route 53 Developer Guide, Changing resource record sets: changes generally propagate to all Route 53 name servers within 60 seconds; GetChange reports INSYNC when they have",
     confidence: "A",
   },
-  cloudwatchAlarmPeriodDefault: { value: 60, source: "ha-blueprint default monitoring.periodSeconds (CloudWatch alarm period)", confidence: "E" },
-  cloudwatchAlarmEvaluationsDefault: { value: 3, source: "ha-blueprint default monitoring.evaluationPeriods", confidence: "E" },
-  sessionWriterRecordTtlDefault: { value: 10, source: "ha-blueprint default sessionStore.writerRecordTtlSeconds", confidence: "E" },
+  cloudwatchAlarmPeriodDefault: { ref: "blueprint-defaults", value: 60, source: "ha-blueprint default monitoring.periodSeconds (CloudWatch alarm period)", confidence: "E" },
+  cloudwatchAlarmEvaluationsDefault: { ref: "blueprint-defaults", value: 3, source: "ha-blueprint default monitoring.evaluationPeriods", confidence: "E" },
+  sessionWriterRecordTtlDefault: { ref: "blueprint-defaults", value: 10, source: "ha-blueprint default sessionStore.writerRecordTtlSeconds", confidence: "E" },
   auroraGlobalFailover: {
+    ref: "aurora-global-dr",
     value: 180,
     floor: 60,
     source: `${AURORA_DR}: the secondary "assumes the primary role within a few minutes" (marketing/workshop: under a minute)`,
     confidence: "A",
   },
   auroraGlobalSwitchover: {
+    ref: "aurora-global-dr",
     value: 180,
     floor: 60,
     source: `${AURORA_DR}: duration "directly proportional" to AuroraGlobalDBRPOLag, database briefly unavailable; no figure, so the failover figure is used`,
     confidence: "A",
     note: "Measure in drills and feed the result back here.",
   },
-  elasticacheGlobalPromote: { value: 60, floor: 60, source: `${DR_WORKSHOP_EC}: "RTO: 1 minute"`, confidence: "A-w" },
+  elasticacheGlobalPromote: { ref: "dr-workshop-elasticache", value: 60, floor: 60, source: `${DR_WORKSHOP_EC}: "RTO: 1 minute"`, confidence: "A-w" },
   auroraInRegionFailover: {
+    ref: "aurora-ha",
     value: 60,
     floor: 30,
     source: `${AURORA_HA}: service "typically restored in less than 60 seconds, and often less than 30 seconds"`,
     confidence: "A",
   },
-  auroraNoReplicaRecovery: { value: 600, source: `${AURORA_HA}: with no replica the instance is recreated, "typically less than 10 minutes"`, confidence: "A" },
+  auroraNoReplicaRecovery: { ref: "aurora-ha", value: 600, source: `${AURORA_HA}: with no replica the instance is recreated, "typically less than 10 minutes"`, confidence: "A" },
   elasticacheInRegionFailover: {
+    ref: "elasticache-multi-az",
     value: 30,
     floor: 5,
     source: `${EC_AUTOFAILOVER}: writes resume "a few seconds" after promotion starts; detection time is not published`,
     confidence: "E",
   },
   k8sEviction: {
+    ref: "k8s-taint-based-evictions",
     value: 340,
     floor: 0,
     source: "Kubernetes docs: node-monitor grace period 40 s + default not-ready toleration 300 s; 0 when replicas are pre-spread over AZs",
     confidence: "U",
   },
-  hpaSync: { value: 15, source: "Kubernetes docs, Horizontal Pod Autoscaling: --horizontal-pod-autoscaler-sync-period 15 s", confidence: "U" },
-  clusterAutoscalerDecision: { value: 30, source: "kubernetes/autoscaler FAQ: scale-up decision SLO <= 30 s below 100 nodes", confidence: "U" },
-  nodeProvisioning: { value: 240, floor: 45, source: "community reports: managed node group + Cluster Autoscaler 3-5 min (Karpenter 45-90 s)", confidence: "C" },
-  auroraReplicationLagTypical: { value: 1, source: `Aurora User Guide, Using Amazon Aurora Global Database: replication "typically under a second"`, confidence: "A" },
-  elasticacheReplicationLagTypical: { value: 1, source: `${DR_WORKSHOP_EC}: "RPO: Generally less than 1 second"`, confidence: "A-w" },
+  hpaSync: { ref: "k8s-hpa", value: 15, source: "Kubernetes docs, Horizontal Pod Autoscaling: --horizontal-pod-autoscaler-sync-period 15 s", confidence: "U" },
+  clusterAutoscalerDecision: { ref: "cluster-autoscaler-faq", value: 30, source: "kubernetes/autoscaler FAQ: scale-up decision SLO <= 30 s below 100 nodes", confidence: "U" },
+  nodeProvisioning: { ref: "community-node-provisioning", value: 240, floor: 45, source: "community reports: managed node group + Cluster Autoscaler 3-5 min (Karpenter 45-90 s)", confidence: "C" },
+  auroraReplicationLagTypical: { ref: "aurora-global-database", value: 1, source: `Aurora User Guide, Using Amazon Aurora Global Database: replication "typically under a second"`, confidence: "A" },
+  elasticacheReplicationLagTypical: { ref: "dr-workshop-elasticache", value: 1, source: `${DR_WORKSHOP_EC}: "RPO: Generally less than 1 second"`, confidence: "A-w" },
   elasticacheInRegionLagTypical: {
+    ref: "elasticache-multi-az",
     value: 1,
     source: `${EC_AUTOFAILOVER}: asynchronous replication, the least-lagging replica is promoted; no figure published`,
     confidence: "E",
   },
-  globalDbRpoMinimum: { value: 20, source: `${AURORA_DR}, Managing RPOs for Aurora PostgreSQL: rds.global_db_rpo 20..2147483647 s`, confidence: "A" },
+  globalDbRpoMinimum: { ref: "aurora-global-dr", value: 20, source: `${AURORA_DR}, Managing RPOs for Aurora PostgreSQL: rds.global_db_rpo 20..2147483647 s`, confidence: "A" },
 } as const satisfies Record<string, TimingConstant>;
 
 export const SLAS = {
-  elb: { value: 0.9999, scope: "per load balancer, Multi-AZ", source: "Elastic Load Balancing SLA (2022-07-25)", confidence: "A" },
-  ec2Region: { value: 0.9999, scope: "instances spread over >= 2 AZs", source: "Amazon Compute SLA", confidence: "A" },
-  auroraMultiAz: { value: 0.9999, scope: "Aurora cluster with instances in >= 2 AZs", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
-  auroraSingleAz: { value: 0.999, scope: "Aurora cluster in one AZ", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
-  elasticacheMultiAz: { value: 0.9999, scope: "Valkey/Redis OSS Multi-AZ", source: "Amazon ElastiCache SLA", confidence: "A" },
-  elasticacheSingleAz: { value: 0.995, scope: "single-AZ configuration", source: "Amazon ElastiCache SLA", confidence: "A" },
-  globalAccelerator: { value: 0.9999, scope: "per accelerator, Multi-AZ", source: "AWS Global Accelerator SLA (2022-05-19)", confidence: "A" },
-  route53: { value: 1, scope: "DNS query answering only", source: "Amazon Route 53 SLA", confidence: "A" },
-  eksControlPlane: { value: 0.9995, scope: "Kubernetes API endpoint (control path, not the data path)", source: "Amazon EKS SLA (2022-05-04)", confidence: "A" },
+  elb: { ref: "sla-elb", value: 0.9999, scope: "per load balancer, Multi-AZ", source: "Elastic Load Balancing SLA (2022-07-25)", confidence: "A" },
+  ec2Region: { ref: "sla-compute", value: 0.9999, scope: "instances spread over >= 2 AZs", source: "Amazon Compute SLA", confidence: "A" },
+  auroraMultiAz: { ref: "sla-aurora", value: 0.9999, scope: "Aurora cluster with instances in >= 2 AZs", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
+  auroraSingleAz: { ref: "sla-aurora", value: 0.999, scope: "Aurora cluster in one AZ", source: "Amazon Aurora SLA (2022-05-19)", confidence: "A" },
+  elasticacheMultiAz: { ref: "sla-elasticache", value: 0.9999, scope: "Valkey/Redis OSS Multi-AZ", source: "Amazon ElastiCache SLA", confidence: "A" },
+  elasticacheSingleAz: { ref: "sla-elasticache", value: 0.995, scope: "single-AZ configuration", source: "Amazon ElastiCache SLA", confidence: "A" },
+  globalAccelerator: { ref: "sla-global-accelerator", value: 0.9999, scope: "per accelerator, Multi-AZ", source: "AWS Global Accelerator SLA (2022-05-19)", confidence: "A" },
+  route53: { ref: "sla-route53", value: 1, scope: "DNS query answering only", source: "Amazon Route 53 SLA", confidence: "A" },
+  eksControlPlane: { ref: "sla-eks", value: 0.9995, scope: "Kubernetes API endpoint (control path, not the data path)", source: "Amazon EKS SLA (2022-05-04)", confidence: "A" },
 } as const satisfies Record<string, SlaConstant>;
 
 export const EVENTS = {
   regionEventsPerYear: {
+    ref: "aws-post-event-summaries",
     value: 0.56,
     source: "AWS post-event summaries 2017-2025 (aws.amazon.com/premiumsupport/technology/pes): 5 published us-east-1 events in ~9 years",
     confidence: "A",
@@ -173,14 +209,14 @@ export const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
 
 /** Control planes a drill step depends on, to flag in timelines (data-plane paths need none). */
 export const CONTROL_PLANES = {
-  globalAccelerator: { region: "us-west-2", source: "Global Accelerator API reference: all create/update calls go to us-west-2" },
-  route53: { region: "us-east-1", source: "Route 53 resilience docs: record changes are control-plane calls in us-east-1" },
+  globalAccelerator: { ref: "ga-api", region: "us-west-2", source: "Global Accelerator API reference: all create/update calls go to us-west-2" },
+  route53: { ref: "route53-resilience", region: "us-east-1", source: "Route 53 resilience docs: record changes are control-plane calls in us-east-1" },
 } as const;
 
 export type TimingKey = keyof typeof TIMINGS;
 export type SlaKey = keyof typeof SLAS;
 
-/** `"Aurora ... (tag A)"`: how a report cites a constant. */
+/** `"Aurora ... [A]"`: how JSON and Markdown cite a constant (the terminal prints `ref` and the tag). */
 export function cite(key: TimingKey): string {
   const c: TimingConstant = TIMINGS[key];
   return `${c.source} [${c.confidence}]`;
@@ -193,6 +229,7 @@ export function cite(key: TimingKey): string {
 
 export const DRILL_TIMINGS = {
   route53ChangePropagation: {
+    ref: "route53-faq",
     value: 60,
     floor: 0,
     source: "Route 53 FAQ: record changes are designed to reach every authoritative server \"within 60 seconds under normal conditions\"; GetChange reports INSYNC then",
@@ -200,16 +237,19 @@ export const DRILL_TIMINGS = {
     note: "Resolvers keep the old answer for up to the record TTL after INSYNC.",
   },
   auroraGlobalVerification: {
+    ref: "rds-failover-state",
     value: 10,
     source: "RDS API Reference, FailoverState: `pending` while the primary and the chosen secondary are verified; no duration is published",
     confidence: "E",
   },
   auroraSwitchoverUnreachablePrimary: {
+    ref: "aws-crossregion-failover-sample",
     value: 300,
     source: "AWS guidance (aws-solutions-library-samples crossregion-failover issue #9): in a real outage a switchover \"will fail and ... could take some time to return an error\"; no figure",
     confidence: "E",
   },
   auroraOldPrimaryRebuild: {
+    ref: "aurora-global-dr",
     value: 1800,
     source: `${AURORA_DR}: rebuilding the other secondaries after a failover takes "a few minutes to several hours"`,
     confidence: "A",

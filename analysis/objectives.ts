@@ -4,7 +4,9 @@ import { plain, type ResourceGraph } from "../graph/model";
 import { budgetSettings, parseTopology } from "../drills/topology";
 import { availabilityFromSettings, type AvailabilityEstimate } from "./availability";
 import { allBudgets, type BudgetSettings, type DisruptionBudget } from "./budget";
+import { CONFIDENCE_LEGEND } from "./constants";
 import type { ObjectiveSection, ReportTable } from "./report";
+import { SOURCES_DOC } from "./sources";
 
 /**
  * The objective sections of `analyze`: the RTO/RPO budget per disruption and the composite
@@ -28,19 +30,22 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
     title: "Budget terms (each with the setting it comes from and its source)",
     head: ["disruption", "path", "term", "seconds", "basis", "source"],
     rows: budgets.flatMap((b) => [
-      ...b.rto.paths.flatMap((p) => p.terms.map((t) => [b.label, p.name, t.label, String(t.seconds), t.basis, t.source])),
-      ...b.rpo.terms.map((t) => [b.label, "RPO", t.label, String(t.seconds), t.basis, t.source]),
+      ...b.rto.paths.flatMap((p) => p.terms.map((t) => [b.label, p.name, t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`])),
+      ...b.rpo.terms.map((t) => [b.label, "RPO", t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`]),
     ]),
   };
   const misses = budgets.flatMap((b) => b.breaches.map((br) =>
-    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s, ${br.term.basis})`));
+    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \(documented\)$/.test(br.term.basis) ? ", documented" : `, ${br.term.basis}`})`));
   return {
     title: "Recovery time and recovery point budget",
     objectivesMet: misses.length === 0,
     misses,
     data: budgets,
     tables: [summary, terms],
-    notes: budgets.flatMap((b) => b.caveats.map((c) => `${b.label}: ${c}`)),
+    notes: [
+      ...budgets.flatMap((b) => b.caveats.map((c) => `${b.label}: ${c}`)),
+      `Sources: the name in parentheses after each citation is a section of ${SOURCES_DOC}. ${CONFIDENCE_LEGEND}`,
+    ],
   };
 }
 

@@ -74,6 +74,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .option("--state <file>", "analyze a `pulumi stack export`, a checkpoint or `pulumi preview --json` (- for stdin)")
     .option("--allow-stack-mismatch", "with --state of another stack than --stack: proceed (with a warning) instead of refusing")
     .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
+    .option("--verbose", "text: also print each figure's full citation, the settings behind it and the model's notes")
     .action(async (opts) => {
       exitCode = await (await import("./commands/analyze")).analyzeCommand(opts);
     });
@@ -87,6 +88,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .option("--state <file>", "state to check; - reads stdin")
     .option("--allow-stack-mismatch", "with --state of another stack than --stack: proceed (with a warning) instead of refusing")
     .option("-f, --format <format>", "text or json", "text")
+    .option("--verbose", "text: also print each advisory finding's URN")
     .option("--policy-config <file>", "policy config overrides, same format as `pulumi preview --policy-pack-config`")
     .action(async (opts) => {
       exitCode = await (await import("./commands/check")).checkCommand(opts);

@@ -1,14 +1,19 @@
+import { wrap } from "../cli/layout";
+import { DEFAULT_WIDTH } from "../cli/terminal";
 import type { EngineEvent } from "./engine";
 
 /**
  * Progress on stderr: on a terminal, one live line with the running step and its elapsed time;
  * otherwise (CI logs, files, simulation) plain lines, one per step start/end and per state change.
+ * Lines fit `width`: plain lines wrap under their text, the live line is cut short.
  */
 
 export interface ProgressOptions {
   readonly tty: boolean;
   /** Elapsed time comes from the engine's clock (virtual in a simulation), not from a timer. */
   readonly live: boolean;
+  /** Columns of stderr (cli/terminal.ts). @default 120 */
+  readonly width?: number;
 }
 
 export interface Progress {
@@ -24,13 +29,18 @@ export function progressReporter(write: (text: string) => void, opts: ProgressOp
   // Steps run side by side (the promotions): the live line shows every running one.
   const running = new Map<string, { label: string; started: number }>();
   const live = opts.tty && opts.live;
+  const width = opts.width ?? DEFAULT_WIDTH;
+  // A plain line: "T+30s   text", wrapped with its continuation under the text.
+  const line = (prefix: string, text: string, indent = prefix.length + 2) => `${wrap(text, width, prefix, " ".repeat(indent)).join("\n")}\n`;
+  // The live line is redrawn with \r: it must stay on one terminal line.
+  const clip = (text: string) => ([...text].length < width ? text : `${[...text].slice(0, width - 2).join("")}…`);
   const stopTimer = () => {
     if (timer) clearInterval(timer);
     timer = undefined;
   };
   const draw = () => {
     const parts = [...running.values()].map((r) => `${r.label} ... ${Math.round((Date.now() - r.started) / 1000)} s`);
-    if (parts.length > 0) write(`\r\x1b[K${parts.join(" | ")}`);
+    if (parts.length > 0) write(`\r\x1b[K${clip(parts.join(" | "))}`);
   };
   const onEvent = (e: EngineEvent) => {
     if (e.type === "start") {
@@ -44,20 +54,21 @@ export function progressReporter(write: (text: string) => void, opts: ProgressOp
           timer.unref();
         }
       } else {
-        write(`T+${Math.round(e.atSeconds)}s ${label}: started\n`);
+        write(line(`T+${Math.round(e.atSeconds)}s `, `${label}: started`));
       }
     } else if (e.type === "observe") {
       if (e.observed === lastObserved.get(e.step.id)) return;
       lastObserved.set(e.step.id, e.observed);
-      if (!live) write(`T+${Math.round(e.atSeconds)}s   ${e.observed}\n`);
+      if (!live) write(line(`T+${Math.round(e.atSeconds)}s   `, e.observed));
     } else if (e.type === "compensate") {
-      write(`${live ? "\r\x1b[K" : `T+${Math.round(e.atSeconds)}s `}compensate ${e.record.step}: ${e.record.status === "failed" ? "FAILED " : ""}${e.record.detail}\n`);
+      const text = `compensate ${e.record.step}: ${e.record.status === "failed" ? "FAILED " : ""}${e.record.detail}`;
+      write(live ? `\r\x1b[K${line("", text, 4)}` : line(`T+${Math.round(e.atSeconds)}s `, text));
     } else {
       const r = e.record;
       running.delete(r.id);
       if (running.size === 0) stopTimer();
-      const line = `[${e.index + 1}/${e.total}] ${r.title}: ${mark[r.status]} (${Math.round(r.endSeconds - r.startSeconds)} s)${r.error ? ` ${r.error}` : ""}`;
-      write(live ? `\r\x1b[K${line}\n` : `T+${Math.round(r.endSeconds)}s ${line}\n`);
+      const text = `[${e.index + 1}/${e.total}] ${r.title}: ${mark[r.status]} (${Math.round(r.endSeconds - r.startSeconds)} s)${r.error ? ` ${r.error}` : ""}`;
+      write(live ? `\r\x1b[K${line("", text, 4)}` : line(`T+${Math.round(r.endSeconds)}s `, text));
       if (live) draw();
     }
   };

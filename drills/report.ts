@@ -105,6 +105,8 @@ function modelledTerms(plan: DrillPlan): BudgetTerm[] {
       phase: "client",
       basis: `TTL ${rec.ttlSeconds} s of ${rec.name}`,
       source: `${DRILL_TIMINGS.route53ChangePropagation.source} [${DRILL_TIMINGS.route53ChangePropagation.confidence}]`,
+      ref: DRILL_TIMINGS.route53ChangePropagation.ref,
+      confidence: DRILL_TIMINGS.route53ChangePropagation.confidence,
       settings: ["topology sessions.writerRecord.ttlSeconds"],
     });
   }

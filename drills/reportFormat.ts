@@ -1,8 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Table from "cli-table3";
 import type { BudgetTerm } from "../analysis/budget";
+import { CONFIDENCE_LEGEND } from "../analysis/constants";
+import { SOURCES_DOC } from "../analysis/sources";
+import { drawTable, shellCommand, widthOf, wrap, type TextOptions } from "../cli/layout";
+import { MOCK_ACCOUNT } from "../plan/computed";
 import type { StepRecord } from "./engine";
+import type { DrillPlan } from "./plan";
 import type { DrillReport } from "./report";
 
 /** JSON, Markdown (with a Mermaid gantt of the steps) and plain-text renderings of a drill report. */
@@ -45,15 +49,17 @@ export function mermaidGantt(report: DrillReport): string {
 }
 
 function termRows(terms: readonly BudgetTerm[]): string[] {
-  return terms.map((t) => `| ${t.label} | ${t.seconds} s | ${t.basis} | ${t.source}${t.settings?.length ? `; settings: ${t.settings.join(", ")}` : ""} |`);
+  return terms.map((t) => `| ${t.label} | ${t.seconds} s | ${t.basis} | ${t.source} (${t.ref})${t.settings?.length ? `; settings: ${t.settings.join(", ")}` : ""} |`);
 }
 
-export function reportToMarkdown(report: DrillReport): string {
+/** `notice`: what the identifiers are (see identifierNotice), as a quote under the title. */
+export function reportToMarkdown(report: DrillReport, notice: readonly string[] = []): string {
   const lines: string[] = [
     `# ${report.title}`,
     "",
     `Stack \`${report.stack}\`, ${report.simulated ? "**simulated** (virtual clock, no AWS calls)" : "executed against AWS"}, started ${report.startedAt}. Outcome: **${report.outcome}**.`,
     "",
+    ...notice.flatMap((n) => [`> ${n}`, ""]),
     "| | drill | service (drill + modelled) | budget | objective | result |",
     "|---|---|---|---|---|---|",
     `| RTO | ${secs(report.rto.measuredSeconds)} | ${secs(report.rto.serviceSeconds)} | ${report.rto.budgetSeconds} s | ${report.rto.objectiveSeconds} s | ${verdict(report.rto.met)} |`,
@@ -96,32 +102,55 @@ export function reportToMarkdown(report: DrillReport): string {
     lines.push(`### ${p.name}: ${p.seconds} s${p.name === report.budget.rto.critical ? " (critical path)" : ""}`, "", "| term | seconds | basis | source |", "|---|---|---|---|", ...termRows(p.terms), "");
   }
   lines.push(`### RPO: ${report.budget.rpo.seconds} s${report.budget.rpo.bounded ? "" : " (typical, not bounded)"}`, "", "| term | seconds | basis | source |", "|---|---|---|---|", ...termRows(report.budget.rpo.terms));
+  lines.push("", `Sources: the name in parentheses is a section of ${SOURCES_DOC} in the ha-blueprint repository. ${CONFIDENCE_LEGEND}`);
   if (report.controlPlaneDependencies.length > 0) lines.push("", "## Control-plane dependencies", "", ...report.controlPlaneDependencies.map((d) => `- ${d}`));
   if (report.warnings.length > 0) lines.push("", "## Warnings", "", ...report.warnings.map((w) => `- ${w}`));
   return `${lines.join("\n")}\n`;
 }
 
-export function reportToText(report: DrillReport): string {
-  const table = new Table({ head: ["step", "status", "start", "duration"], style: { head: [], border: [] } });
-  for (const s of report.steps) {
-    table.push([s.title, s.status, s.status === "not-run" ? "" : secs(s.startSeconds), s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)]);
+export interface DrillTextOptions extends TextOptions {
+  /** Lines printed right after the summary (e.g. that the run was simulated on mock identifiers). */
+  readonly notice?: readonly string[];
+}
+
+export function reportToText(report: DrillReport, opts: DrillTextOptions = {}): string {
+  const width = widthOf(opts);
+  const rows = report.steps.map((s) => [s.title, s.status, s.status === "not-run" ? "" : secs(s.startSeconds), s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)]);
+  const lines: string[] = [];
+  const say = (text: string, first = "", rest = `${first}  `) => lines.push(...wrap(text, width, first, rest));
+  say(`${report.title} (stack ${report.stack}${report.simulated ? ", simulated" : ""}): ${report.outcome}`);
+  say(report.summary);
+  (opts.notice ?? []).forEach((n) => say(n, "", ""));
+  lines.push(drawTable(["step", "status", "start", "duration"], rows, width));
+  say(`RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`);
+  say(`RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`);
+  if (report.kind === "region") say(`RPO bound: ${report.rpo.boundAfterDrill.text}`);
+  lines.push("Final state:");
+  finalStateLines(report).forEach((l) => say(l, "  ", "    "));
+  if (report.writerEndpoint) say(`Global writer endpoint: ${report.writerEndpoint}`);
+  if (report.failure) {
+    say(`FAILED at ${report.failure.step}: ${report.failure.error}`);
+    say(`Observed: ${report.failure.observed ?? "(none)"}`);
   }
-  const lines = [
-    `${report.title} (stack ${report.stack}${report.simulated ? ", simulated" : ""}): ${report.outcome}`,
-    report.summary,
-    table.toString(),
-    `RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`,
-    `RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`,
-    ...(report.kind === "region" ? [`RPO bound: ${report.rpo.boundAfterDrill.text}`] : []),
-    "Final state:",
-    ...finalStateLines(report).map((l) => `  ${l}`),
-  ];
-  if (report.writerEndpoint) lines.push(`Global writer endpoint: ${report.writerEndpoint}`);
-  if (report.failure) lines.push(`FAILED at ${report.failure.step}: ${report.failure.error}`, `Observed: ${report.failure.observed ?? "(none)"}`);
-  for (const c of report.compensations) lines.push(`compensation ${c.step} ${c.status}: ${c.detail}`);
-  if (report.nextCommands.length > 0) lines.push("Next commands:", ...report.nextCommands.map((c) => `  ${c}`));
-  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  for (const c of report.compensations) say(`compensation ${c.step} ${c.status}: ${c.detail}`);
+  if (report.nextCommands.length > 0) lines.push("Next commands:", ...report.nextCommands.flatMap((c) => shellCommand(c, width)));
+  for (const w of report.warnings) say(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What the identifiers in a plan-only or simulated drill are. `mocks`: they come from the offline
+ * plan (Pulumi mock runtime, account 123456789012), so none of them names a real resource.
+ */
+export function identifierNotice(o: { readonly simulated: boolean; readonly mocks: boolean }): string[] {
+  const mocks = `Not real resources: the identifiers (ARNs, account ${MOCK_ACCOUNT}, endpoints, zone, group and change ids) come from the offline plan's Pulumi mocks. --execute reads the deployed stack's topology instead.`;
+  if (o.simulated) return [`Simulated: no AWS call was made; the timeline is the cloud model on a virtual clock with the documented timings.${o.mocks ? "" : " The identifiers come from the topology given."}`, ...(o.mocks ? [mocks] : [])];
+  return o.mocks ? [`Plan only: nothing runs. ${mocks}`] : [];
+}
+
+/** True when the plan's identifiers come from the offline plan's mocks. */
+export function hasMockIdentifiers(plan: DrillPlan): boolean {
+  return JSON.stringify(plan.targets).includes(MOCK_ACCOUNT);
 }
 
 /** The final state as short lines: roles, dials, record, fences, then problems and notes. */
@@ -139,9 +168,9 @@ export function finalStateLines(report: DrillReport): string[] {
 }
 
 /** Writes the report, choosing the format by extension (.json or .md). */
-export function writeReport(file: string, report: DrillReport): void {
+export function writeReport(file: string, report: DrillReport, notice: readonly string[] = []): void {
   const ext = path.extname(file).toLowerCase();
-  const text = ext === ".json" ? reportToJson(report) : ext === ".md" || ext === ".markdown" ? reportToMarkdown(report) : undefined;
+  const text = ext === ".json" ? reportToJson(report) : ext === ".md" || ext === ".markdown" ? reportToMarkdown(report, notice) : undefined;
   if (text === undefined) throw new Error(`--report ${file}: use a .json or .md file name`);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, text);

@@ -1,4 +1,5 @@
 import { TIMINGS } from "../analysis/constants";
+import { widthOf, wrap, type TextOptions } from "../cli/layout";
 import { VirtualClock, type Clock, type DrillAws, type StackConfigStore } from "./aws";
 import { CloudModel } from "./cloudModel";
 import { flattenItems, isParallel, runSteps, type EngineEvent, type Phase } from "./engine";
@@ -10,15 +11,22 @@ import { buildSteps } from "./steps";
 
 /** Entry points: print the plan, execute against an AWS implementation, or simulate. */
 
-export function describePlan(plan: DrillPlan): string {
-  const lines = [
-    `${drillTitle(plan)} (stack ${plan.stack}, ${plan.targets.routingMode} routing)`,
-    `current writer: ${plan.source} (${plan.sourceFrom})`,
-    `objective: RTO ${plan.objective.rtoSeconds} s, RPO ${plan.objective.rpoSeconds} s; budget: RTO ${plan.budget.rto.seconds} s (${plan.budget.rto.critical}), RPO ${plan.budget.rpo.seconds} s`,
-  ];
-  if (plan.kind === "region") lines.push(`RPO bound: ${plan.rpo.during.text}; ${plan.rpo.after.text}`);
+export interface DescribeOptions extends TextOptions {
+  /** Lines printed right after the title (e.g. that the identifiers are mocks). */
+  readonly notice?: readonly string[];
+}
+
+export function describePlan(plan: DrillPlan, opts: DescribeOptions = {}): string {
+  const width = widthOf(opts);
+  const lines: string[] = [];
+  const say = (text: string, first = "", rest = `${first}  `) => lines.push(...wrap(text, width, first, rest));
+  say(`${drillTitle(plan)} (stack ${plan.stack}, ${plan.targets.routingMode} routing)`);
+  (opts.notice ?? []).forEach((n) => say(n, "", ""));
+  say(`current writer: ${plan.source} (${plan.sourceFrom})`);
+  say(`objective: RTO ${plan.objective.rtoSeconds} s, RPO ${plan.objective.rpoSeconds} s; budget: RTO ${plan.budget.rto.seconds} s (${plan.budget.rto.critical}), RPO ${plan.budget.rpo.seconds} s`);
+  if (plan.kind === "region") say(`RPO bound: ${plan.rpo.during.text}; ${plan.rpo.after.text}`);
   if (plan.mode === "unplanned" && plan.kind === "region") {
-    lines.push(
+    say(
       plan.allowDataLoss
         ? `data loss: accepted up to ${plan.maxDataLossSeconds} s of replication lag (measured in preflight; the drill stops above it)`
         : "data loss: NOT accepted (--allow-data-loss is required to execute)",
@@ -30,16 +38,16 @@ export function describePlan(plan: DrillPlan): string {
       lines.push(`   in parallel:`);
       item.lanes.forEach((lane, i) => {
         for (const s of lane) {
-          lines.push(`${++n}. ${"abcdefgh"[i]}) ${s.title} (timeout ${s.timeoutSeconds} s)`);
-          for (const d of s.describe(plan)) lines.push(`        ${d}`);
+          say(`${++n}. ${"abcdefgh"[i]}) ${s.title} (timeout ${s.timeoutSeconds} s)`, "", "      ");
+          for (const d of s.describe(plan)) say(d, "        ", "          ");
         }
       });
     } else {
-      lines.push(`${++n}. ${item.title} (timeout ${item.timeoutSeconds} s)`);
-      for (const d of item.describe(plan)) lines.push(`     ${d}`);
+      say(`${++n}. ${item.title} (timeout ${item.timeoutSeconds} s)`, "", "   ");
+      for (const d of item.describe(plan)) say(d, "     ", "       ");
     }
   }
-  for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  for (const w of plan.warnings) say(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,4 +1,4 @@
-import Table from "cli-table3";
+import { drawTable, widthOf, wrap, type TextOptions } from "../cli/layout";
 import { TIERS } from "../components/tags";
 import { GLOBAL, type ResourceGraph } from "./model";
 
@@ -50,24 +50,32 @@ function regionOrder(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-export function renderSummary(s: GraphSummary, title: string): string {
+export function renderSummary(s: GraphSummary, title: string, opts: TextOptions = {}): string {
+  const width = widthOf(opts);
   const lines = [
-    title,
-    `${s.total} resources: ${s.managed} managed by providers, ${s.providers} providers, ${s.components} components`,
+    ...wrap(title, width),
+    ...wrap(`${s.total} resources: ${s.managed} managed by providers, ${s.providers} providers, ${s.components} components`, width),
     "",
   ];
   for (const region of Object.keys(s.cells).sort(regionOrder)) {
     const zoneColumns = [...(s.azs[region] ?? []), MULTI_AZ, REGIONAL];
-    const table = new Table({ head: [region, ...zoneColumns, "total"], style: { head: [], border: [] } });
+    const rows: string[][] = [];
     const columnTotals = zoneColumns.map(() => 0);
     const tiers = Object.keys(s.cells[region]).sort((a, b) => TIER_ORDER.indexOf(a as never) - TIER_ORDER.indexOf(b as never));
     for (const tier of tiers) {
       const counts = zoneColumns.map((z) => s.cells[region][tier][z] ?? 0);
       counts.forEach((c, i) => (columnTotals[i] += c));
-      table.push([tier, ...counts.map((c) => (c ? String(c) : "-")), String(counts.reduce((a, b) => a + b, 0))]);
+      rows.push([tier, ...counts.map((c) => (c ? String(c) : "-")), String(counts.reduce((a, b) => a + b, 0))]);
     }
-    table.push(["total", ...columnTotals.map(String), String(columnTotals.reduce((a, b) => a + b, 0))]);
-    lines.push(table.toString(), "");
+    rows.push(["total", ...columnTotals.map(String), String(columnTotals.reduce((a, b) => a + b, 0))]);
+    lines.push(drawTable([region, ...zoneColumns, "total"], rows, width), "");
   }
   return lines.join("\n");
+}
+
+/** What to fix before a real `pulumi up`, one wrapped item each. */
+export function renderWarnings(stack: string, warnings: readonly string[], opts: TextOptions = {}): string {
+  if (warnings.length === 0) return "";
+  const width = widthOf(opts);
+  return `\n${[`Before a real \`pulumi up\` of ${stack}:`, ...warnings.flatMap((w) => wrap(w, width, "  - ", "    "))].join("\n")}\n`;
 }

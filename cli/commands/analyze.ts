@@ -1,6 +1,6 @@
 import { analyzeFailureDomains, type FailureAnalysisOptions } from "../../analysis/failureDomains";
 import { renderMarkdown } from "../../analysis/render/markdown";
-import { renderText } from "../../analysis/render/text";
+import { renderText, type TextOptions } from "../../analysis/render/text";
 import { buildReport, renderJson, type AnalysisReport, type ReportInput, type ReportSource } from "../../analysis/report";
 import { buildTopologyView } from "../../analysis/topologyView";
 import type { Topology } from "../../components/topology";
@@ -9,6 +9,7 @@ import type { StackConfig } from "../../config/parse";
 import { plain, ResourceGraph } from "../../graph/model";
 import { CliError } from "../errors";
 import { loadState, stateSourceName } from "../stateInput";
+import { terminalWidth } from "../terminal";
 import { objectiveSections } from "../../analysis/objectives";
 import { TopologyError } from "../../drills/topology";
 
@@ -23,6 +24,8 @@ export interface AnalyzeCommandOptions {
   readonly stacksDir?: string;
   /** Analyze the state of another stack than `--stack` with `--stack`'s config (warns). */
   readonly allowStackMismatch?: boolean;
+  /** Text: full citations, settings and model notes. */
+  readonly verbose?: boolean;
 }
 
 /** What the analyses read: the graph, and the stack config or the topology output when known. */
@@ -95,8 +98,8 @@ export function analyzeInput(input: AnalyzeInput): AnalysisReport {
   });
 }
 
-export function renderReport(report: AnalysisReport, format: AnalyzeFormat): string {
-  return format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report) : renderText(report);
+export function renderReport(report: AnalysisReport, format: AnalyzeFormat, text: TextOptions = {}): string {
+  return format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report) : renderText(report, text);
 }
 
 /** Runs the analysis and returns what to print and the exit code (0 clean, 1 SPOF or missed objective). */
@@ -105,7 +108,7 @@ export async function runAnalyze(opts: AnalyzeCommandOptions): Promise<{ output:
     throw new CliError(`--format must be one of ${ANALYZE_FORMATS.join(", ")}, not "${opts.format}"`);
   }
   const report = analyzeInput(await loadAnalyzeInput(opts));
-  return { output: renderReport(report, opts.format as AnalyzeFormat), exitCode: report.verdict.exitCode, report };
+  return { output: renderReport(report, opts.format as AnalyzeFormat, { width: terminalWidth(process.stdout), verbose: !!opts.verbose }), exitCode: report.verdict.exitCode, report };
 }
 
 /** `ha-blueprint analyze`: prints the report and returns the exit code. */

@@ -4,12 +4,13 @@ import { loadStack } from "../../config/load";
 import type { Environment } from "../../config/schema";
 import type { GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
-import { checkGraph, SEVERITIES, type CheckResult } from "../../policies/check";
+import { checkGraph, type CheckResult } from "../../policies/check";
 import { policyConfigProblems } from "../../policies/configValidation";
-import { shortType } from "../../policies/engine/values";
+import { renderCheckText } from "../../policies/render";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
 import { loadState, stateSourceName } from "../stateInput";
+import { terminalWidth } from "../terminal";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */
@@ -21,6 +22,8 @@ export interface CheckCommandOptions {
   readonly policyConfig?: string;
   /** Judge the state of another stack than `--stack` by `--stack`'s rules (warns). */
   readonly allowStackMismatch?: boolean;
+  /** Text: the URN of every advisory finding too. */
+  readonly verbose?: boolean;
 }
 
 /** Reads and validates `--policy-config`: a bad rule name, level or threshold is exit 2 with one line. */
@@ -34,38 +37,6 @@ function readPolicyConfig(file: string): PolicyPackConfig {
   const problems = policyConfigProblems(doc, RULES);
   if (problems.length > 0) throw new CliError(`policy config ${file}: ${problems.join("; ")}`);
   return doc as PolicyPackConfig;
-}
-
-function urnLabel(urn: string): string {
-  if (!urn) return "(stack)";
-  const parts = urn.split("::");
-  return `${shortType(parts[2]?.split("$").pop() ?? "")} ${parts[3] ?? urn}`;
-}
-
-export function renderText(result: CheckResult, source: string, format?: GraphFormat): string {
-  const s = result.summary;
-  const lines = [
-    `Checked ${source}${format ? ` (${format})` : ""}: ${s.resources} resources, ${s.rules} rules, environment ${s.environment} (${s.environmentSource === "default" ? "default" : s.environmentSource === "graph" ? "from the providers' ha:environment tag" : "from --stack"})`,
-    "",
-  ];
-  for (const severity of SEVERITIES) {
-    const group = result.violations.filter((v) => v.severity === severity);
-    if (group.length === 0) continue;
-    lines.push(`${severity.toUpperCase()} (${group.length})`);
-    for (const v of group) {
-      lines.push(`  [${v.enforcementLevel}] ${v.policy}  ${urnLabel(v.urn)}`);
-      if (v.urn) lines.push(`    urn: ${v.urn}`);
-      lines.push(`    ${v.message}`);
-    }
-    lines.push("");
-  }
-  if (result.undecided.length > 0) lines.push(`${result.undecided.length} check(s) could not decide because values are unknown (first preview) or secret; run check on the stack export after deployment to settle them.`, "");
-  lines.push(
-    s.passed
-      ? `PASS: no mandatory violation (${s.advisory} advisory).`
-      : `FAIL: ${s.mandatory} mandatory violation(s), ${s.advisory} advisory.`,
-  );
-  return `${lines.join("\n")}\n`;
 }
 
 export function renderJson(result: CheckResult, source: string, format?: GraphFormat): string {
@@ -101,6 +72,6 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
     graph = new ResourceGraph(plan.export.deployment.resources, plan.defaultRegion);
   }
   const result = checkGraph(graph, { environment, policyConfig });
-  process.stdout.write(opts.format === "json" ? renderJson(result, source, format) : renderText(result, source, format));
+  process.stdout.write(opts.format === "json" ? renderJson(result, source, format) : renderCheckText(result, source, format, { width: terminalWidth(process.stdout), verbose: !!opts.verbose }));
   return result.summary.passed ? 0 : 1;
 }

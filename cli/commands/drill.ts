@@ -7,7 +7,7 @@ import { readLiveState } from "../../drills/live";
 import { buildPlan, type DrillOptions, type DrillPlan } from "../../drills/plan";
 import { progressReporter } from "../../drills/progress";
 import { reportExitCode, type DrillReport } from "../../drills/report";
-import { reportToJson, reportToText, writeReport } from "../../drills/reportFormat";
+import { hasMockIdentifiers, identifierNotice, reportToJson, reportToText, writeReport } from "../../drills/reportFormat";
 import { describePlan, executeDrill, simulateDrill, stepIds } from "../../drills/run";
 import { FAULT_KINDS, type FaultKind, type InjectedFault } from "../../drills/simulator";
 import { AutomationStackConfig, explainAutomationError } from "../../drills/stackConfig";
@@ -15,6 +15,8 @@ import { buildSteps } from "../../drills/steps";
 import { drillTargets, extractTopology, readTopologyFile, TopologyError, type DrillTopology } from "../../drills/topology";
 import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
+import { wrap } from "../layout";
+import { terminalWidth } from "../terminal";
 
 /**
  * `ha-blueprint drill`: print the plan (default), `--simulate` it on the cloud model, or
@@ -204,11 +206,11 @@ async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Prom
   return offlineTopology(stack, o.stacksDir);
 }
 
-function emit(report: DrillReport, o: RawOptions, out: (s: string) => void): void {
-  out(o.format === "json" ? reportToJson(report) : reportToText(report));
+function emit(report: DrillReport, o: RawOptions, out: (s: string) => void, notice: string[] = []): void {
+  out(o.format === "json" ? reportToJson(report) : reportToText(report, { width: terminalWidth(process.stdout), notice }));
   if (o.report) {
     try {
-      writeReport(o.report, report);
+      writeReport(o.report, report, notice);
     } catch (e) {
       throw new CliError(`the drill ran (its report is above) but --report ${o.report} could not be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -239,21 +241,23 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   }
   const fault = o.injectFault ? parseFault(o.injectFault, plan) : undefined;
   if (!o.simulate && !o.execute) {
-    out(o.format === "json" ? planJson(plan) : `${describePlan(plan)}(plan only: add --simulate for the expected timeline, --execute --yes to run it)\n`);
+    const notice = identifierNotice({ simulated: false, mocks: hasMockIdentifiers(plan) });
+    const width = terminalWidth(process.stdout);
+    out(o.format === "json" ? planJson(plan) : `${describePlan(plan, { width, notice })}${wrap("(plan only: add --simulate for the expected timeline, --execute --yes to run it)", width).join("\n")}\n`);
     return 0;
   }
   if (o.execute && !o.yes) {
     if (o.format === "json") out(planJson(plan));
     else {
-      out(describePlan(plan));
-      out(`(in execute mode the current writer is read from AWS before any step runs; the topology says ${topology.writerRegion})\n`);
+      out(describePlan(plan, { width: terminalWidth(process.stdout) }));
+      out(`${wrap(`(in execute mode the current writer is read from AWS before any step runs; the topology says ${topology.writerRegion})`, terminalWidth(process.stdout)).join("\n")}\n`);
     }
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
   let report: DrillReport;
   if (o.simulate) {
-    const progress = progressReporter(err, { tty, live: false });
+    const progress = progressReporter(err, { tty, live: false, width: terminalWidth(process.stderr) });
     report = (await simulateDrill(plan, { onEvent: progress.onEvent, fault, rerun: rerunCommand(o) })).report;
   } else {
     // Loaded only for --execute: the AWS SDK clients are most of a drill's start-up otherwise.
@@ -271,17 +275,17 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
       }
       if (plan.mode === "unplanned" && aws instanceof SdkDrillAws) aws.suspect(plan.source);
     }
-    if (o.format !== "json") out(describePlan(plan));
+    if (o.format !== "json") out(describePlan(plan, { width: terminalWidth(process.stdout) }));
     const stackName = o.pulumiStack ?? o.stack ?? plan.stack;
     const store = deps.makeConfigStore ? deps.makeConfigStore({ stackName, workDir }) : new AutomationStackConfig({ stackName, workDir });
-    const progress = progressReporter(err, { tty, live: true });
+    const progress = progressReporter(err, { tty, live: true, width: terminalWidth(process.stderr) });
     try {
       report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config: store, onEvent: progress.onEvent, rerun: rerunCommand(o) });
     } finally {
       progress.stop();
     }
   }
-  emit(report, o, out);
+  emit(report, o, out, identifierNotice({ simulated: !!o.simulate, mocks: hasMockIdentifiers(plan) }));
   const code = reportExitCode(report);
   if (code !== 0) {
     const why = report.failure ? `drill ${report.outcome} at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";

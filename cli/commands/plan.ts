@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStack } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
-import { renderSummary, summarize } from "../../graph/summary";
+import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
+import { terminalWidth } from "../terminal";
 
 export interface PlanCommandOptions {
   readonly stack: string;
@@ -47,10 +48,9 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
     return 0;
   }
   const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
-  const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`);
-  const before = result.warnings.length > 0
-    ? `\nBefore a real \`pulumi up\` of ${opts.stack}:\n${result.warnings.map((w) => `  - ${w}`).join("\n")}\n`
-    : "";
+  const width = terminalWidth(process.stdout);
+  const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
+  const before = renderWarnings(opts.stack, result.warnings, { width });
   process.stdout.write(`${summary}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

@@ -9,7 +9,7 @@ const SERVING_TIERS = new Set(["entry", "app", "database", "sessions"]);
 
 /**
  * S01. Everything that serves users must exist in at least two regions; no existing rule set
- * checks this (policy-rules.md section 0.1), so it is ours.
+ * checks this (none of the catalogues in the anchors column of docs/policies.md), so it is ours.
  */
 export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: string[] }>({
   name: "ha-min-regions",

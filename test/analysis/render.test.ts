@@ -59,10 +59,15 @@ describe("text rendering", () => {
   });
 
   it("marks the SPOF rows and lists the resources to make redundant", () => {
-    const text = renderText(buildReport(input({ singleNat: true })));
+    // Wide enough for every row to stay on one line.
+    const text = renderText(buildReport(input({ singleNat: true })), { width: 250 });
     expect(text).toContain("✗ AZ us-east-1a");
     expect(text).toMatch(/│ 1 │ AZ us-east-1a .*│ entry in us-east-1 .*│ us-east-1-az1-nat \(us-east-1a\)/);
     expect(text).toContain("Verdict: FAIL (exit 1)");
+    // At the default width the same row wraps inside its cells.
+    const narrow = renderText(buildReport(input({ singleNat: true })));
+    expect(narrow).toMatch(/│ 1 │ AZ us-east-1a +│ entry in us-east-1 +│ us-east-1-az1-nat +│/);
+    expect(narrow).toMatch(/│ {3}│ [^│]*│ app in us-east-1 +│ \(us-east-1a\) +│/);
   });
 
   it("groups single resources by effect and never puts a SPOF in a row with a non-SPOF", () => {

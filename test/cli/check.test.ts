@@ -37,7 +37,8 @@ describe("ha-blueprint check (CLI)", () => {
     expect(r.stdout).toMatch(/CRITICAL \(1\)/);
     expect(r.stdout).toContain("[mandatory] ha-nat-no-single-point");
     expect(r.stdout).toContain(g.get("route-west-b").urn);
-    expect(r.stdout).toMatch(/through NAT gateway nat-west-a in us-west-2a.*Fix: /);
+    // The message is wrapped to the width: its words, in order, within the one finding.
+    expect(r.stdout).toMatch(/through\s+NAT\s+gateway\s+nat-west-a\s+in\s+us-west-2a[^\n]*(\n {4}[^\n]*)*Fix: /);
   });
 
   it("prints violations and a summary as JSON, reading the state from stdin", () => {

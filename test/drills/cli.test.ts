@@ -180,6 +180,18 @@ describe("drill plan and --simulate", () => {
     expect(plan.budget.disruption).toBe("azLoss");
   });
 
+  it("says when identifiers are the offline plan's mocks, and only then", async () => {
+    // The fixture topology has a real-looking account: nothing to warn about, but a simulation says it is one.
+    const plain = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned"]);
+    expect(plain.out).not.toContain("Not real resources");
+    const simulated = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--simulate"]);
+    expect(simulated.out.replace(/\n/g, " ")).toContain("Simulated: no AWS call was made; the timeline is the cloud model on a virtual clock with the documented timings. The identifiers come from the topology given.");
+    expect(simulated.out).not.toContain("Not real resources");
+    // JSON stays data only.
+    const json = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "planned", "--simulate", "--format", "json"]);
+    expect(() => JSON.parse(json.out)).not.toThrow();
+  });
+
   it("the unplanned plan fences the old writer before it promotes, and names the data loss consent", async () => {
     const r = await cli(["drill", "--topology", topo, "--to", WEST, "--mode", "unplanned"]);
     expect(r.code).toBe(0);
@@ -208,6 +220,8 @@ describe("drill plan and --simulate", () => {
     expect(r.out).toMatch(/Planned switchover: us-east-1 -> us-west-2 \(stack prod, simulated\): succeeded/);
     expect(r.out).toMatch(/RTO: drill 180 s, service \d+ s \(budget \d+ s, objective 1800 s\): met/);
     expect(fs.readFileSync(md, "utf8")).toContain("dateFormat X");
+    // The offline plan's identifiers are mocks, and the report file says so too.
+    expect(fs.readFileSync(md, "utf8")).toContain("> Not real resources: the identifiers (ARNs, account 123456789012");
     expect(r.err).toMatch(/T\+0s \[1\/9\] Preflight checks: started/);
     expect(r.out).toContain("Global writer endpoint: ha-prod-aurora-global");
   });
