@@ -26,6 +26,9 @@ function cli(args: string[], stdin?: string): Promise<Run> {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, COLUMNS: "" } });
     let out = "";
     let err = "";
+    // Decode as a stream: a multi-byte character may straddle two chunks.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);

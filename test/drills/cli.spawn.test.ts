@@ -57,6 +57,9 @@ function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; prel
     const child = spawn(process.execPath, argv, { cwd: opts.pulumi?.dir ?? ROOT, env });
     let out = "";
     let err = "";
+    // Decode as a stream: a multi-byte character may straddle two chunks.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
