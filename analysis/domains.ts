@@ -46,7 +46,7 @@ interface PlacementCache {
   readonly ownAzs: Map<string, string[]>;
   readonly allZones: Map<string, string[]>;
   /** Steady-state parts of tier answers (see Survival.part), with what each consulted. */
-  readonly parts: Map<string, Map<GraphNode, { value: unknown; consulted: Set<string> }>>;
+  readonly parts: Map<string, WeakMap<object, { value: unknown; consulted: Set<string> }>>;
   steady?: Survival;
 }
 const PLACEMENT = new WeakMap<ResourceGraph, PlacementCache>();
@@ -94,17 +94,18 @@ export class Survival {
 
   /**
    * A part of a tier's answer that depends on a few resources only (one node pool's live zones,
-   * one load balancer's share), named by `kind` and the resource `n` it is about, which together
-   * must say everything `fn` depends on besides the domain. The steady state computes it once per graph and remembers what it consulted; under
+   * one load balancer's share, one setting's path to a store), named by `kind` and the object it
+   * is about (a resource, a reference of the data-path model), which together must say
+   * everything `fn` depends on besides the domain. The steady state computes it once per graph and remembers what it consulted; under
    * a single-resource domain it is recomputed only if it consulted that resource, so a region with
    * hundreds of pools does not redo them all for every resource lost. What it would find lost under
    * the reused answer is nothing: it never asked about the lost resource.
    */
-  part<T>(kind: string, n: GraphNode, fn: (sv: Survival) => T): T {
+  part<T>(kind: string, n: object, fn: (sv: Survival) => T): T {
     const all = placementCache(this.graph).parts;
     let parts = all.get(kind);
     if (!parts) {
-      parts = new Map();
+      parts = new WeakMap();
       all.set(kind, parts);
     }
     const d = this.domain;

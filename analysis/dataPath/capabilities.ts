@@ -262,6 +262,11 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   return { status: waits ? "after-promotion" : "yes", via: `${ref.setting.key} -> ${via}` };
 }
 
+/** Names an assignment by what it is (which stores serve, what was promoted), not by identity. */
+function assignmentKey(a: WriterAssignment): string {
+  return `${a.database?.node.urn ?? "-"}|${a.sessions?.node.urn ?? "-"}|${(a.promoted ?? []).join(",")}`;
+}
+
 /** The capabilities of one region's workloads. */
 export function regionCapabilities(m: DataPathModel, sv: Survival, region: string, assign: WriterAssignment): RegionCapabilities {
   const workloads = m.workloads.filter((w) => w.region === region);
@@ -274,7 +279,10 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
     // The best path wins; when none works, the reason shown is that of the setting meant for it.
     const order: Record<Intent, number> = cap === "reads" ? { read: 0, any: 1, write: 2 } : { write: 0, any: 1, read: 2 };
     let best: CapabilityAnswer = { status: "absent" };
-    for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, evaluateRef(m, sv, ref, cap, assign));
+    // Each reference is a part: under a single-resource domain only the references whose path
+    // consulted that resource are evaluated again.
+    const kind = `ref|${cap}|${assignmentKey(assign)}`;
+    for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, sv.part(kind, ref, (s) => evaluateRef(m, s, ref, cap, assign)));
     if (best.status !== "absent") return best;
     const what = cap === "sessions" ? "a session-store (cache) endpoint" : cap === "writes" ? "a database endpoint that takes writes" : "a database endpoint";
     if (hidden.length > 0) return { status: "unknown", reason: `no visible setting in ${region} names ${what}; not visible: ${hidden[0]}` };
