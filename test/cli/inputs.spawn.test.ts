@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli } from "../helpers/cli";
 
 /**
  * Bad input through the real `node bin/ha-blueprint.js`, the way a user meets it: one line naming
@@ -12,30 +12,15 @@ import { beforeAll, describe, expect, it } from "vitest";
  * side in one beforeAll; most stop before the Pulumi SDKs load, so each costs a bare Node start.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const BIN = path.join(ROOT, "bin/ha-blueprint.js");
-
 interface Run {
   readonly code: number | null;
   readonly out: string;
   readonly err: string;
 }
 
-function cli(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, COLUMNS: "" } });
-    let out = "";
-    let err = "";
-    // Decode as a stream: a multi-byte character may straddle two chunks.
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    if (stdin !== undefined) child.stdin.end(stdin);
-    else child.stdin.end();
-  });
+async function cli(args: string[], stdin?: string): Promise<Run> {
+  const r = await runCli(args, { env: { ...process.env, COLUMNS: "" }, stdin });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 let dir: string;

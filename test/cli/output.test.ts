@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli, type CliRun } from "../helpers/cli";
 import { DOC_FILE, sectionsOf } from "../../analysis/sourcesDoc";
 
 /**
@@ -12,29 +12,11 @@ import { DOC_FILE, sectionsOf } from "../../analysis/sourcesDoc";
  * (test/cli/layout.test.ts); one command here runs with COLUMNS=80.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const BIN = path.join(ROOT, "bin/ha-blueprint.js");
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { COLUMNS: _ignored, ...base } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    // Decode as a stream: a multi-byte character may straddle two chunks.
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { env: { ...base, ...env } });
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-output-"));

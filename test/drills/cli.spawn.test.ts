@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli } from "../helpers/cli";
 import { topologyFixture } from "./fixtures";
 
 /**
@@ -12,8 +12,6 @@ import { topologyFixture } from "./fixtures";
  * through a `--require` preload. Spawns are few and run side by side: each costs a Node start.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const BIN = path.join(ROOT, "bin/ha-blueprint.js");
 const FAKE_PULUMI = path.join(__dirname, "fake-pulumi");
 const PRELOAD = path.join(__dirname, "cli-preload.cjs");
 
@@ -39,7 +37,7 @@ function project(name: string, config: Record<string, string> = {}): { dir: stri
   return { dir: d, state, log: path.join(d, "fake-pulumi.log") };
 }
 
-function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; preload?: boolean; noPulumi?: boolean } = {}): Promise<Run> {
+async function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; preload?: boolean; noPulumi?: boolean } = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     PATH: [opts.noPulumi ? undefined : FAKE_PULUMI, path.dirname(process.execPath), "/usr/bin", "/bin"].filter(Boolean).join(path.delimiter),
     HOME: dir,
@@ -52,25 +50,10 @@ function drill(args: string[], opts: { pulumi?: ReturnType<typeof project>; prel
     ...(opts.pulumi ? { FAKE_PULUMI_STATE: opts.pulumi.state, FAKE_PULUMI_LOG: opts.pulumi.log } : {}),
     ...(opts.preload && opts.pulumi ? { FAKE_AWS_LOG: `${opts.pulumi.log}.aws` } : {}),
   };
-  const argv = [...(opts.preload ? ["--require", PRELOAD] : []), BIN, "drill", ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: opts.pulumi?.dir ?? ROOT, env });
-    let out = "";
-    let err = "";
-    // Decode as a stream: a multi-byte character may straddle two chunks.
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const log = opts.pulumi && fs.existsSync(opts.pulumi.log) ? fs.readFileSync(opts.pulumi.log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
-      const awsLog = opts.preload && opts.pulumi && fs.existsSync(`${opts.pulumi.log}.aws`) ? (JSON.parse(fs.readFileSync(`${opts.pulumi.log}.aws`, "utf8")) as string[]) : [];
-      resolve({ code, out, err, pulumi: log, aws: awsLog });
-    });
-  });
+  const r = await runCli(["drill", ...args], { nodeArgs: opts.preload ? ["--require", PRELOAD] : [], cwd: opts.pulumi?.dir ?? ROOT, env });
+  const log = opts.pulumi && fs.existsSync(opts.pulumi.log) ? fs.readFileSync(opts.pulumi.log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
+  const awsLog = opts.preload && opts.pulumi && fs.existsSync(`${opts.pulumi.log}.aws`) ? (JSON.parse(fs.readFileSync(`${opts.pulumi.log}.aws`, "utf8")) as string[]) : [];
+  return { code: r.code, out: r.stdout, err: r.stderr, pulumi: log, aws: awsLog };
 }
 
 beforeAll(() => {
