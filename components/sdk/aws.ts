@@ -18,8 +18,8 @@ export * as rds from "@pulumi/aws/rds";
 export * as route53 from "@pulumi/aws/route53";
 export * as sns from "@pulumi/aws/sns";
 export * as vpc from "@pulumi/aws/vpc";
-import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/aws/provider";
+import { registerProviderPackage } from "./providerPackage";
 
 export { Provider };
 export type { ProviderArgs } from "@pulumi/aws/provider";
@@ -27,13 +27,5 @@ export { getAvailabilityZones, getAvailabilityZonesOutput } from "@pulumi/aws/ge
 export { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 export { getPartitionOutput } from "@pulumi/aws/getPartition";
 
-// What the package root does besides loading its modules: lets the runtime rebuild a provider from
-// a resource reference the engine sends back. Registering the same version twice is a no-op.
-pulumi.runtime.registerResourcePackage("aws", {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  version: require("@pulumi/aws/package.json").version as string,
-  constructProvider: (name: string, type: string, urn: string) => {
-    if (type !== "pulumi:providers:aws") throw new Error(`unknown provider type ${type}`);
-    return new Provider(name, undefined, { urn });
-  },
-});
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+registerProviderPackage("aws", require("@pulumi/aws/package.json").version as string, Provider);
