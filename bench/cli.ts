@@ -74,7 +74,7 @@ export interface RatioRow {
   readonly target: number;
 }
 
-export function benchStartup(planFile: string, runs: number): RatioRow[] {
+export function benchStartup(planFile: string, runs: number): { rows: RatioRow[]; floorMb: number } {
   const m = measureInterleaved(
     [
       { name: "node", args: ["-e", "0"] },
@@ -94,11 +94,14 @@ export function benchStartup(planFile: string, runs: number): RatioRow[] {
     ratio: get(k).ms / get(ref).ms,
     target,
   });
-  return [
-    row("plan --stack prod", "plan", "floor", 2),
-    row("check --state <prod plan> --stack prod", "check", "floor", 0.5),
-    row("--help", "help", "node", 10),
-  ];
+  return {
+    rows: [
+      row("plan --stack prod", "plan", "floor", 2),
+      row("check --state <prod plan> --stack prod", "check", "floor", 0.5),
+      row("--help", "help", "node", 10),
+    ],
+    floorMb: get("floor").rssMb,
+  };
 }
 
 export function renderStartup(rows: readonly RatioRow[], floorMb: string): string {
@@ -152,8 +155,7 @@ function arg(name: string): string | undefined {
 export async function benchCli(opts: { runs?: number; sizes?: readonly number[] } = {}): Promise<string> {
   // Measure the build a user runs: rebuild dist/ if the sources changed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const build = require("../scripts/build.js") as { isFresh(): boolean; build(): number };
-  if (!build.isFresh()) build.build();
+  (require("../scripts/build.js") as { ensureBuilt(): void }).ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-bench-"));
   try {
     const loaded = loadStack("prod");
@@ -161,9 +163,8 @@ export async function benchCli(opts: { runs?: number; sizes?: readonly number[] 
     const planFile = path.join(dir, "plan-prod.json");
     fs.writeFileSync(planFile, JSON.stringify(plan.export));
     const startup = benchStartup(planFile, opts.runs ?? 5);
-    const floor = run([path.join(__dirname, "sdkFloor.js")]);
     const scale = benchScale(plan.export.deployment.resources, opts.sizes ?? [1_000, 10_000, 60_000], dir);
-    return `${renderStartup(startup, `SDK floor peak ${floor.rssMb.toFixed(0)} MB`)}\n${renderScale(scale)}`;
+    return `${renderStartup(startup.rows, `SDK floor peak ${startup.floorMb.toFixed(0)} MB`)}\n${renderScale(scale)}`;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ const nodeModule = require("node:module");
 if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
 else require("v8-compile-cache");
 
-const { cliRoot } = require("../scripts/runtime.js");
+const { builtCli } = require("../scripts/runtime.js");
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -20,8 +20,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { root } = cliRoot();
-const { main } = require(`${root}/cli/main`);
+const { main } = require(`${builtCli()}/cli/main`);
 
 function finish(code) {
   // Exit only once stdout has drained: a large plan piped to another program must arrive whole.

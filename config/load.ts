@@ -27,6 +27,11 @@ export interface LoadedStack {
   readonly config: StackConfig;
 }
 
+/** The region of resources that name none: the stack's `aws:region`, else its writer region. */
+export function defaultRegionOf(stack: LoadedStack): string {
+  return String(stack.rawConfig["aws:region"] ?? stack.config.writerRegion);
+}
+
 /** Reads and validates `stacks/Pulumi.<stack>.yaml`. Every failure is a ConfigError with a one-line cause. */
 export function loadStack(stack: string, dir = STACK_DIR): LoadedStack {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {

@@ -96,11 +96,15 @@ function build() {
   return files.length;
 }
 
-module.exports = { build, isFresh, DIST };
+/** Builds dist/ unless it already matches the sources. */
+function ensureBuilt() {
+  if (!isFresh()) build();
+}
+
+module.exports = { build, ensureBuilt, isFresh, DIST };
 
 if (require.main === module) {
-  const check = process.argv.includes("--if-stale");
-  if (check && isFresh()) process.exit(0);
+  if (process.argv.includes("--if-stale") && isFresh()) process.exit(0);
   const n = build();
   if (!process.argv.includes("--quiet")) process.stdout.write(`built ${n} files into dist/\n`);
 }

@@ -1,8 +1,8 @@
 // Tests that spawn bin/ha-blueprint.js must run the CLI a user runs after `npm ci`: the build in
 // dist/. Rebuild it once, before any test file starts, when the sources changed since the last build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const build = require("../scripts/build.js") as { isFresh(): boolean; build(): number };
+const { ensureBuilt } = require("../scripts/build.js") as { ensureBuilt(): void };
 
 export default function setup(): void {
-  if (!build.isFresh()) build.build();
+  ensureBuilt();
 }

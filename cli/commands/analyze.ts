@@ -48,12 +48,11 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
 export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir" | "allowStackMismatch">): Promise<AnalyzeInput> {
   if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
   if (opts.stack && !opts.state) {
-    const config = loadStack(opts.stack, opts.stacksDir).config;
     // Loaded only here: planning pulls in the Pulumi SDKs, which analyzing a state file never needs.
     const { planForStack } = await import("./plan");
     const result = await planForStack(opts.stack, opts.stacksDir);
     const graph = new ResourceGraph(result.export.deployment.resources, result.defaultRegion);
-    return { source: { kind: "stack", name: opts.stack }, graph, config };
+    return { source: { kind: "stack", name: opts.stack }, graph, config: result.stack.config };
   }
   const loaded = await loadState(opts.state!, { stack: opts.stack, allowStackMismatch: opts.allowStackMismatch });
   const config = opts.stack ? loadStack(opts.stack, opts.stacksDir).config : undefined;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { loadStack } from "../../config/load";
+import { defaultRegionOf, loadStack } from "../../config/load";
 import type { Environment } from "../../config/schema";
 import type { GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
@@ -52,7 +52,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   if (!opts.state && !opts.stack) throw new CliError("give --state <file|-> (a plan, `pulumi stack export` or `pulumi preview --json`), or --stack <name> to plan and check that stack");
   const stack = opts.stack ? loadStack(opts.stack, opts.stacksDir) : undefined;
   const environment = stack?.config.environment as Environment | undefined;
-  const stackRegion = stack ? String(stack.rawConfig["aws:region"] ?? stack.config.writerRegion) : undefined;
+  const stackRegion = stack ? defaultRegionOf(stack) : undefined;
   const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
 
   let graph: ResourceGraph;
@@ -65,8 +65,8 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
     graph = ResourceGraph.from(loaded, stackRegion ?? loaded.defaultRegion);
   } else {
     // Loaded only here: planning pulls in the Pulumi SDKs, which checking a state file never needs.
-    const { planForStack } = await import("./plan");
-    const plan = await planForStack(opts.stack!, opts.stacksDir);
+    const { planLoadedStack } = await import("./plan");
+    const plan = await planLoadedStack(stack!);
     source = `plan of stack ${opts.stack}`;
     format = "stack-export";
     graph = new ResourceGraph(plan.export.deployment.resources, plan.defaultRegion);

@@ -169,7 +169,7 @@ async function offlineTopology(stack: string, stacksDir?: string): Promise<{ top
     // Loaded only here: planning pulls in the Pulumi SDKs, which a --topology drill never needs.
     const { planForStack } = await import("./plan");
     const result = await planForStack(stack, stacksDir);
-    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: loadStack(stack, stacksDir).config };
+    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: result.stack.config };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;

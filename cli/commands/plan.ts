@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadStack } from "../../config/load";
+import { defaultRegionOf, loadStack, type LoadedStack } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { PlanResult } from "../../plan/run";
@@ -14,17 +14,23 @@ export interface PlanCommandOptions {
   readonly format: "text" | "json";
 }
 
+export type StackPlan = PlanResult & { readonly defaultRegion: string; readonly stack: LoadedStack };
+
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
-export async function planForStack(stack: string, stacksDir?: string): Promise<PlanResult & { defaultRegion: string }> {
-  const loaded = loadStack(stack, stacksDir);
+export async function planForStack(stack: string, stacksDir?: string): Promise<StackPlan> {
+  return planLoadedStack(loadStack(stack, stacksDir));
+}
+
+/** Runs the program of a stack file already loaded (and validated) under the mock runtime. */
+export async function planLoadedStack(loaded: LoadedStack): Promise<StackPlan> {
   // The Pulumi SDKs load only once the stack file is valid: a config mistake is reported at once.
   const { runPlan } = await import("../../plan/run");
   try {
-    const result = await runPlan({ stack, rawConfig: loaded.rawConfig });
-    return { ...result, defaultRegion: String(loaded.rawConfig["aws:region"] ?? loaded.config.writerRegion) };
+    const result = await runPlan({ stack: loaded.name, rawConfig: loaded.rawConfig });
+    return { ...result, defaultRegion: defaultRegionOf(loaded), stack: loaded };
   } catch (err) {
     // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
-    if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${stack}: ${(err as Error).message}`);
+    if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${loaded.name}: ${(err as Error).message}`);
     throw err;
   }
 }

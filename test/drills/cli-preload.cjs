@@ -4,8 +4,7 @@
 // milliseconds. The CLI itself, its loader and the Automation API run unchanged.
 "use strict";
 // The clock module of the build bin/ha-blueprint.js will run (dist/).
-const { root } = require("../../scripts/runtime.js").cliRoot();
-const clock = require(`${root}/drills/aws`);
+const clock = require(`${require("../../scripts/runtime.js").builtCli()}/drills/aws`);
 require("tsx/cjs");
 const { FakeCloud } = require("./fakeCloud.ts");
 
