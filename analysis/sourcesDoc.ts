@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../config/paths";
 import { CONFIDENCE_LABELS, CONTROL_PLANES, DRILL_TIMINGS, EVENTS, SLAS, TIMINGS, type Confidence } from "./constants";
 import { SOURCES, SOURCES_DOC, type Source, type SourceRef } from "./sources";
+import { addToGroup } from "../graph/groups";
 
 /**
  * docs/sources.md, generated from analysis/sources.ts and the constants that cite each page:
@@ -23,7 +24,7 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function uses(): Map<SourceRef, Use[]> {
   const out = new Map<SourceRef, Use[]>();
-  const add = (ref: SourceRef, u: Use) => out.set(ref, [...(out.get(ref) ?? []), u]);
+  const add = (ref: SourceRef, u: Use) => addToGroup(out, ref, u);
   for (const [k, c] of Object.entries(TIMINGS)) {
     add(c.ref, { key: `TIMINGS.${k}`, figure: `${c.value}${"floor" in c ? ` (floor ${c.floor})` : ""}`, confidence: c.confidence, text: `${c.source}${"note" in c ? ` (${c.note})` : ""}` });
   }

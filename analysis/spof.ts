@@ -1,6 +1,7 @@
 import type { GraphNode, ResourceGraph } from "../graph/model";
 import type { DomainOutcome, TierOutcomes } from "./failureDomains";
 import { ANALYSIS_TIERS, TIER_LABELS, type AnalysisTier } from "./tiers/types";
+import { addToGroup } from "../graph/groups";
 
 /**
  * Single points of failure, from the failure matrix. The criteria:
@@ -73,7 +74,7 @@ function covers(outer: TierStop[], inner: TierStop[]): boolean {
 function describe(stops: TierStop[]): string {
   const everywhere = stops.filter((s) => !s.region).map((s) => TIER_LABELS[s.tier]);
   const byRegion = new Map<string, string[]>();
-  stops.filter((s) => s.region).forEach((s) => byRegion.set(s.region!, [...(byRegion.get(s.region!) ?? []), TIER_LABELS[s.tier]]));
+  stops.filter((s) => s.region).forEach((s) => addToGroup(byRegion, s.region!, TIER_LABELS[s.tier]));
   const parts = [...(everywhere.length ? [`${everywhere.join(", ")} everywhere`] : []), ...[...byRegion].map(([r, t]) => `${t.join(", ")} in ${r}`)];
   return parts.join("; ");
 }

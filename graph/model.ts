@@ -1,6 +1,7 @@
 import { TAG_TIER, type Tier } from "../components/tags";
 import { isSecretValue, RESOURCE_REF_SIG, SIG_KEY, UNKNOWN, type ExportedResource } from "../plan/stackExport";
 import type { LoadedResources } from "./load";
+import { addToGroup } from "./groups";
 
 /**
  * The resource graph that `plan` summarises and `check`/`analyze` reason over. Region, AZ and tier
@@ -179,14 +180,10 @@ export class ResourceGraph {
     this.nodes = resources.map(toNode);
     for (const n of this.nodes) {
       this.byUrnIndex.set(n.urn, n);
-      const list = this.byTypeIndex.get(n.type) ?? [];
-      list.push(n);
-      this.byTypeIndex.set(n.type, list);
+      addToGroup(this.byTypeIndex, n.type, n);
       for (const id of [n.id, n.outputs.id, n.outputs.arn]) {
         if (typeof id === "string" && id && id !== UNKNOWN) {
-          const ids = this.byIdIndex.get(id) ?? [];
-          ids.push(n);
-          this.byIdIndex.set(id, ids);
+          addToGroup(this.byIdIndex, id, n);
         }
       }
     }
@@ -322,9 +319,7 @@ export class ResourceGraph {
         for (const value of Object.values(m.inputs)) this.visitIds(value, (t) => targets.add(t.urn));
         targets.delete(m.urn);
         for (const t of targets) {
-          const list = index.get(t) ?? [];
-          list.push(m);
-          index.set(t, list);
+          addToGroup(index, t, m);
         }
       }
       this.referrersIndex = index;
@@ -343,9 +338,7 @@ export class ResourceGraph {
       const index = new Map<string, GraphNode[]>();
       for (const m of this.nodes) {
         if (!m.parent) continue;
-        const list = index.get(m.parent) ?? [];
-        list.push(m);
-        index.set(m.parent, list);
+        addToGroup(index, m.parent, m);
       }
       this.childrenIndex = index;
     }

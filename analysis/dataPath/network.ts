@@ -1,5 +1,6 @@
 import { parseCidr } from "../../components/network/cidr";
 import { plain, type GraphNode, type ResourceGraph } from "../../graph/model";
+import { addToGroup } from "../../graph/groups";
 
 /**
  * Whether a workload's subnets reach a data store over the network, read from the resources that
@@ -127,9 +128,9 @@ export class NetworkIndex {
     }
     for (const a of graph.ofType(T.accepter)) {
       const target = graph.refs(a, "vpcPeeringConnectionId").find((p) => p.type === T.peering) ?? this.peeringById.get(str(graph.prop(a, "vpcPeeringConnectionId")) ?? "");
-      if (target) this.acceptersOf.set(target.urn, [...(this.acceptersOf.get(target.urn) ?? []), a]);
+      if (target) addToGroup(this.acceptersOf, target.urn, a);
     }
-    const routesBy = (table: GraphNode, e: RouteEntry) => this.routesOfTable.set(table.urn, [...(this.routesOfTable.get(table.urn) ?? []), e]);
+    const routesBy = (table: GraphNode, e: RouteEntry) => addToGroup(this.routesOfTable, table.urn, e);
     for (const r of graph.ofType(T.route)) {
       const table = graph.refs(r, "routeTableId").find((t) => t.type === T.routeTable || t.type === T.defaultRouteTable);
       const destination = str(graph.prop(r, "destinationCidrBlock"));

@@ -2,6 +2,7 @@ import type { FailureAnalysis } from "../failureDomains";
 import { ANALYSIS_TIERS, TIER_LABELS, type TierOutcome } from "../tiers/types";
 import type { TopologyItem, TopologyView } from "../topologyView";
 import { percent, spofLabels } from "./tables";
+import { addToGroup } from "../../graph/groups";
 
 /**
  * Mermaid diagrams for the Markdown report: the topology (regions, AZs, zonal capacity, the global
@@ -39,7 +40,7 @@ export function topologyDiagram(view: TopologyView): string {
   const lines = ["flowchart TB", `  clients(["clients"])`];
   const byTier = new Map<string, string[]>();
   const node = (id: string, it: TopologyItem, shape: "box" | "db" = "box") => {
-    byTier.set(it.tier, [...(byTier.get(it.tier) ?? []), id]);
+    addToGroup(byTier, it.tier, id);
     return shape === "db" ? `${id}[(${q(it.label)})]` : `${id}[${q(it.label)}]`;
   };
   if (view.entry.kind !== "none") lines.push(`  entry{{${q(view.entry.label)}}}`, "  clients --> entry");
@@ -75,7 +76,7 @@ export function topologyDiagram(view: TopologyView): string {
   for (const l of view.links) {
     const from = index.get(l.from);
     const to = index.get(l.to);
-    if (from !== undefined && to !== undefined) flows.set(`R${from} -.->|%| R${to}`, [...(flows.get(`R${from} -.->|%| R${to}`) ?? []), l.label]);
+    if (from !== undefined && to !== undefined) addToGroup(flows, `R${from} -.->|%| R${to}`, l.label);
   }
   for (const [edge, labels] of flows) lines.push(`  ${edge.replace("%", q(labels.join(", ")))}`);
   for (const [tier, ids] of byTier) lines.push(`  classDef ${tier} ${TIER_STYLE[tier as TopologyItem["tier"]]}`, `  class ${ids.join(",")} ${tier}`);

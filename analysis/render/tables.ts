@@ -1,6 +1,7 @@
 import type { DomainOutcome, FailureAnalysis, TierOutcomes } from "../failureDomains";
 import type { ReportTable } from "../report";
 import { ANALYSIS_TIERS, TIER_LABELS, type RegionCell, type TierOutcome } from "../tiers/types";
+import { addToGroup } from "../../graph/groups";
 
 /**
  * The failure-domain tables, as plain rows both renderers share (text draws them with cli-table3,
@@ -91,7 +92,7 @@ export function resourceTable(fa: FailureAnalysis, maxNames = 4): ReportTable & 
     }
     // A resource that is a SPOF never shares a row with one that only looks the same.
     const sig = `${marked.has(d.label)}|${cellSig}`;
-    groups.set(sig, [...(groups.get(sig) ?? []), d]);
+    addToGroup(groups, sig, d);
   }
   const rows = [...groups.values()]
     .map((list) => {

@@ -2,6 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineStackRule } from "../engine/types";
 import { asBool, asList, asNumber, asString, field, isSet, isUnknown, list } from "../engine/values";
 import { minRegionsSpec, regionalOf, T } from "./common";
+import { addToGroup } from "../../graph/groups";
 
 const ROUTING_POLICIES = ["latencyRoutingPolicies", "failoverRoutingPolicies", "weightedRoutingPolicies", "geolocationRoutingPolicies", "geoproximityRoutingPolicy", "cidrRoutingPolicy"];
 const ELB_TYPES: readonly string[] = [...T.loadBalancers, T.classicLoadBalancer];
@@ -52,7 +53,7 @@ function recordSets(graph: ResourceGraph): GraphNode[][] {
     if (!isRoutingRecord(graph, r)) continue;
     const zone = graph.refs(r, "zoneId")[0]?.urn ?? String(graph.prop(r, "zoneId"));
     const key = `${zone}|${String(graph.prop(r, "name"))}|${String(graph.prop(r, "type"))}`;
-    sets.set(key, [...(sets.get(key) ?? []), r]);
+    addToGroup(sets, key, r);
   }
   return [...sets.values()];
 }

@@ -2,6 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { asList, asNumber, asString, field, isUnknown } from "../engine/values";
 import { labelsOf, regionalOf, selects, T } from "./common";
 import { capacityAzs, clusterOfK8s } from "./nodeCapacity";
+import { addToGroup } from "../../graph/groups";
 
 /**
  * Helpers shared by the Kubernetes rules: what a workload is, where its pod template lives, which
@@ -112,16 +113,15 @@ function indexOf(graph: ResourceGraph): K8sIndex {
   const targetsByHpa = new Map<string, GraphNode[]>();
   const byNamespace = new Map<string, GraphNode[]>();
   const unknownNamespace: GraphNode[] = [];
-  const push = <K>(m: Map<K, GraphNode[]>, k: K, n: GraphNode) => m.set(k, [...(m.get(k) ?? []), n]);
   for (const n of graph.ofType(...NAMESPACED)) {
     const key = namespaceKey(graph, n);
     if (key === undefined) unknownNamespace.push(n);
-    else push(byNamespace, key, n);
+    else addToGroup(byNamespace, key, n);
   }
   for (const h of graph.ofType(...T.hpas)) {
     const targets = hpaTargets(graph, h, byNamespace, unknownNamespace);
     targetsByHpa.set(h.urn, targets);
-    for (const d of targets) push(hpasByTarget, d.urn, h);
+    for (const d of targets) addToGroup(hpasByTarget, d.urn, h);
   }
   const index = { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
   INDEX.set(graph, index);
@@ -186,7 +186,7 @@ function clustersOfRegion(graph: ResourceGraph, region: string): GraphNode[] {
     m = new Map();
     for (const c of graph.ofType(T.eksCluster)) {
       const r = regionalOf(graph, c);
-      if (r) m.set(r, [...(m.get(r) ?? []), c]);
+      if (r) addToGroup(m, r, c);
     }
     CLUSTERS_BY_REGION.set(graph, m);
   }

@@ -1,6 +1,7 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { asBool, asList, asString, field, isUnknown } from "../engine/values";
 import { azSpan, regionalOf, T } from "./common";
+import { addToGroup } from "../../graph/groups";
 
 /**
  * Where an EKS cluster's pods can land. Managed node groups are one kind of node capacity; so
@@ -61,7 +62,7 @@ function indexOf(graph: ResourceGraph): CapacityIndex {
   const tagResources = new Map<string, GraphNode[]>();
   for (const t of graph.ofType(T.asgTag)) {
     for (const asg of graph.refs(t, "autoscalingGroupName").filter((a) => a.type === T.autoscalingGroup)) {
-      tagResources.set(asg.urn, [...(tagResources.get(asg.urn) ?? []), t]);
+      addToGroup(tagResources, asg.urn, t);
     }
   }
   const asgsByCluster = new Map<string, GraphNode[]>();
@@ -77,7 +78,7 @@ function indexOf(graph: ResourceGraph): CapacityIndex {
     }
     // A tag key built from the cluster's (unknown) name still carries the edge to the cluster.
     if (clusterTagged.has(asg.urn) && owners.size === 0) graph.refs(asg, "tags").filter((d) => d.type === T.eksCluster).forEach((c) => owners.add(c));
-    for (const c of owners) asgsByCluster.set(c.urn, [...(asgsByCluster.get(c.urn) ?? []), asg]);
+    for (const c of owners) addToGroup(asgsByCluster, c.urn, asg);
   }
   const karpenterByCluster = new Map<string, GraphNode[]>();
   for (const pool of graph.ofType(...T.karpenterNodePools)) {
@@ -86,7 +87,7 @@ function indexOf(graph: ResourceGraph): CapacityIndex {
       const same = clusters.filter((c) => region !== undefined && regionalOf(graph, c) === region);
       return same.length === 1 ? same[0] : undefined;
     })();
-    if (cluster) karpenterByCluster.set(cluster.urn, [...(karpenterByCluster.get(cluster.urn) ?? []), pool]);
+    if (cluster) addToGroup(karpenterByCluster, cluster.urn, pool);
   }
   const index = { asgsByCluster, karpenterByCluster, clusterTagged };
   INDEX.set(graph, index);

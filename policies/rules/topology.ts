@@ -3,6 +3,7 @@ import { defineStackRule } from "../engine/types";
 import { asBool, list, shortType } from "../engine/values";
 import { minRegionsSpec, regionalOf, T } from "./common";
 import { REPLICATED } from "./k8sCommon";
+import { addToGroup } from "../../graph/groups";
 
 /** Tiers whose loss is an outage: where these run is where the service runs. */
 const SERVING_TIERS = new Set(["entry", "app", "database", "sessions"]);
@@ -29,7 +30,7 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
     const serving = regional.filter((n) => SERVING_TIERS.has(graph.tierOf(n) ?? ""));
     for (const n of serving.length > 0 ? serving : regional) {
       const r = regionalOf(graph, n);
-      if (r) byRegion.set(r, [...(byRegion.get(r) ?? []), n]);
+      if (r) addToGroup(byRegion, r, n);
     }
     if (byRegion.size === 0) return;
     if (byRegion.size < config.minRegions) {
