@@ -1,4 +1,5 @@
 import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
+import { perGraph } from "../graph/memo";
 
 /**
  * Failure domains and what survives them. A domain removes every resource placed only in one AZ,
@@ -49,16 +50,7 @@ interface PlacementCache {
   readonly parts: Map<string, WeakMap<object, { value: unknown; consulted: Set<string> }>>;
   steady?: Survival;
 }
-const PLACEMENT = new WeakMap<ResourceGraph, PlacementCache>();
-
-function placementCache(graph: ResourceGraph): PlacementCache {
-  let c = PLACEMENT.get(graph);
-  if (!c) {
-    c = { placement: new Map(), steadyZones: new Map(), ownAzs: new Map(), allZones: new Map(), parts: new Map() };
-    PLACEMENT.set(graph, c);
-  }
-  return c;
-}
+const placementCache = perGraph((): PlacementCache => ({ placement: new Map(), steadyZones: new Map(), ownAzs: new Map(), allZones: new Map(), parts: new Map() }));
 
 /**
  * Answers "is this resource still there, and in which AZs" under one failure domain (or none, the

@@ -3,6 +3,7 @@ import { asList, asNumber, asString, field, isUnknown } from "../engine/values";
 import { labelsOf, regionalOf, selects, T } from "./common";
 import { capacityAzs, clusterOfK8s } from "./nodeCapacity";
 import { addToGroup } from "../../graph/groups";
+import { perGraph } from "../../graph/memo";
 
 /**
  * Helpers shared by the Kubernetes rules: what a workload is, where its pod template lives, which
@@ -86,7 +87,6 @@ interface K8sIndex {
   readonly unknownNamespace: GraphNode[];
 }
 
-const INDEX = new WeakMap<ResourceGraph, K8sIndex>();
 const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service];
 
 /**
@@ -106,9 +106,7 @@ function hpaTargets(graph: ResourceGraph, h: GraphNode, byNamespace: Map<string,
 }
 
 /** One pass over HPAs and namespaced workloads per graph, so no rule pairs every resource with every other. */
-function indexOf(graph: ResourceGraph): K8sIndex {
-  const cached = INDEX.get(graph);
-  if (cached) return cached;
+const indexOf = perGraph((graph): K8sIndex => {
   const hpasByTarget = new Map<string, GraphNode[]>();
   const targetsByHpa = new Map<string, GraphNode[]>();
   const byNamespace = new Map<string, GraphNode[]>();
@@ -123,10 +121,8 @@ function indexOf(graph: ResourceGraph): K8sIndex {
     targetsByHpa.set(h.urn, targets);
     for (const d of targets) addToGroup(hpasByTarget, d.urn, h);
   }
-  const index = { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
-  INDEX.set(graph, index);
-  return index;
-}
+  return { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
+});
 
 /** HPAs whose scaleTargetRef is this workload. */
 export function hpasOf(graph: ResourceGraph, w: GraphNode): GraphNode[] {
@@ -178,19 +174,17 @@ export function maximumReplicas(graph: ResourceGraph, w: GraphNode, hpas = hpasO
   return minimumReplicas(graph, w, hpas);
 }
 
-const CLUSTERS_BY_REGION = new WeakMap<ResourceGraph, Map<string, GraphNode[]>>();
+const clustersByRegion = perGraph((graph) => {
+  const m = new Map<string, GraphNode[]>();
+  for (const c of graph.ofType(T.eksCluster)) {
+    const r = regionalOf(graph, c);
+    if (r) addToGroup(m, r, c);
+  }
+  return m;
+});
 
 function clustersOfRegion(graph: ResourceGraph, region: string): GraphNode[] {
-  let m = CLUSTERS_BY_REGION.get(graph);
-  if (!m) {
-    m = new Map();
-    for (const c of graph.ofType(T.eksCluster)) {
-      const r = regionalOf(graph, c);
-      if (r) addToGroup(m, r, c);
-    }
-    CLUSTERS_BY_REGION.set(graph, m);
-  }
-  return m.get(region) ?? [];
+  return clustersByRegion(graph).get(region) ?? [];
 }
 
 /**

@@ -2,6 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { asBool, asList, asString, field, isUnknown } from "../engine/values";
 import { azSpan, regionalOf, T } from "./common";
 import { addToGroup } from "../../graph/groups";
+import { perGraph } from "../../graph/memo";
 
 /**
  * Where an EKS cluster's pods can land. Managed node groups are one kind of node capacity; so
@@ -27,8 +28,6 @@ interface CapacityIndex {
   readonly clusterTagged: Set<string>;
 }
 
-const INDEX = new WeakMap<ResourceGraph, CapacityIndex>();
-
 /** Tag keys of an Auto Scaling group: its `tags` list, and `aws.autoscaling.Tag` resources on it. */
 function asgTagKeys(graph: ResourceGraph, asg: GraphNode, tagResources: Map<string, GraphNode[]>): string[] {
   const keys: string[] = [];
@@ -50,9 +49,7 @@ export function clusterOfK8s(graph: ResourceGraph, n: GraphNode): GraphNode | un
     .find((d): d is GraphNode => !!d && d.type === T.eksCluster);
 }
 
-function indexOf(graph: ResourceGraph): CapacityIndex {
-  const cached = INDEX.get(graph);
-  if (cached) return cached;
+const indexOf = perGraph((graph): CapacityIndex => {
   const clusters = graph.ofType(T.eksCluster);
   const byName = new Map<string, GraphNode>();
   for (const c of clusters) {
@@ -89,10 +86,8 @@ function indexOf(graph: ResourceGraph): CapacityIndex {
     })();
     if (cluster) addToGroup(karpenterByCluster, cluster.urn, pool);
   }
-  const index = { asgsByCluster, karpenterByCluster, clusterTagged };
-  INDEX.set(graph, index);
-  return index;
-}
+  return { asgsByCluster, karpenterByCluster, clusterTagged };
+});
 
 export function capacityOf(graph: ResourceGraph, cluster: GraphNode): NodeCapacity {
   const index = indexOf(graph);

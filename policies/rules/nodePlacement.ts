@@ -3,6 +3,7 @@ import { defineStackRule } from "../engine/types";
 import { asBool, asList, field, isUnknown, list } from "../engine/values";
 import { T, WORLD } from "./common";
 import { capacityOf } from "./nodeCapacity";
+import { perGraph } from "../../graph/memo";
 
 /**
  * Subnets that route the internet through an internet gateway are public. Only a default route
@@ -10,8 +11,6 @@ import { capacityOf } from "./nodeCapacity";
  * VPC peering connection (the peer region's CIDR), a transit gateway or an egress-only gateway
  * do not.
  */
-
-const WEAK = new WeakMap<ResourceGraph, Set<string>>();
 
 function isIgw(graph: ResourceGraph, holder: GraphNode, key: string, literal: unknown): boolean {
   if (graph.refs(holder, key).some((g) => g.type === T.internetGateway)) return true;
@@ -42,9 +41,7 @@ function internetTables(graph: ResourceGraph): Set<string> {
 }
 
 /** Subnets whose route table (explicitly associated, else their VPC's main table) routes the internet through an IGW. */
-export function publicSubnets(graph: ResourceGraph): Set<string> {
-  const cached = WEAK.get(graph);
-  if (cached) return cached;
+export const publicSubnets = perGraph((graph): Set<string> => {
   const tables = internetTables(graph);
   const out = new Set<string>();
   const associated = new Set<string>();
@@ -67,9 +64,8 @@ export function publicSubnets(graph: ResourceGraph): Set<string> {
   for (const s of graph.ofType(T.subnet)) {
     if (!associated.has(s.urn) && graph.refs(s, "vpcId").some((v) => publicMain.has(v.urn))) out.add(s.urn);
   }
-  WEAK.set(graph, out);
   return out;
-}
+});
 
 /** Worker nodes in a public subnet are one security-group mistake from the internet, and bypass the NAT design. */
 export const nodesPrivateSubnets = defineStackRule({

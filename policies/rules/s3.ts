@@ -2,6 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineStackRule } from "../engine/types";
 import { asBool, asList, asString, field, isUnknown, list } from "../engine/values";
 import { regionalOf, T } from "./common";
+import { perGraph } from "../../graph/memo";
 
 /**
  * S3 buckets in a multi-region design. A bucket lives in one region: its objects survive a region
@@ -10,22 +11,15 @@ import { regionalOf, T } from "./common";
  * receive logs, or that are themselves replication destinations, need no replica of their own.
  */
 
-const STACK_REGIONS = new WeakMap<ResourceGraph, number>();
-
-function regionCount(graph: ResourceGraph): number {
-  let n = STACK_REGIONS.get(graph);
-  if (n === undefined) {
-    const regions = new Set<string>();
-    for (const r of graph.managed()) {
-      if (!r.type.startsWith("aws:")) continue;
-      const region = regionalOf(graph, r);
-      if (region) regions.add(region);
-    }
-    n = regions.size;
-    STACK_REGIONS.set(graph, n);
+const regionCount = perGraph((graph): number => {
+  const regions = new Set<string>();
+  for (const r of graph.managed()) {
+    if (!r.type.startsWith("aws:")) continue;
+    const region = regionalOf(graph, r);
+    if (region) regions.add(region);
   }
-  return n;
-}
+  return regions.size;
+});
 
 /** "Enabled", "Suspended", "Disabled", "unknown" or undefined (never configured). */
 function versioningOf(graph: ResourceGraph, bucket: GraphNode): string | undefined {
@@ -79,29 +73,22 @@ interface BucketRoles {
   readonly logTargets: Set<string>;
 }
 
-const ROLES = new WeakMap<ResourceGraph, BucketRoles>();
-
 /** Buckets that receive replicas or only logs (S3 server access logs, load balancer access logs). */
-function rolesOf(graph: ResourceGraph): BucketRoles {
-  let roles = ROLES.get(graph);
-  if (!roles) {
-    const isBucket = (d: GraphNode) => (T.buckets as readonly string[]).includes(d.type);
-    const destinations = new Set<string>();
-    for (const c of graph.ofType(T.bucketReplication)) graph.refs(c, "rules").filter(isBucket).forEach((b) => destinations.add(b.urn));
-    for (const b of graph.ofType(...T.buckets)) {
-      for (const key of ["replicationConfiguration", "replicationConfigurations"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => destinations.add(d.urn));
-    }
-    const logTargets = new Set<string>();
-    for (const l of graph.ofType(...T.bucketLoggings)) graph.refs(l, "targetBucket").filter(isBucket).forEach((b) => logTargets.add(b.urn));
-    for (const b of graph.ofType(...T.buckets)) {
-      for (const key of ["logging", "loggings"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => logTargets.add(d.urn));
-    }
-    for (const lb of graph.ofType(...T.loadBalancers, T.classicLoadBalancer)) graph.refs(lb, "accessLogs").filter(isBucket).forEach((b) => logTargets.add(b.urn));
-    roles = { destinations, logTargets };
-    ROLES.set(graph, roles);
+const rolesOf = perGraph((graph): BucketRoles => {
+  const isBucket = (d: GraphNode) => (T.buckets as readonly string[]).includes(d.type);
+  const destinations = new Set<string>();
+  for (const c of graph.ofType(T.bucketReplication)) graph.refs(c, "rules").filter(isBucket).forEach((b) => destinations.add(b.urn));
+  for (const b of graph.ofType(...T.buckets)) {
+    for (const key of ["replicationConfiguration", "replicationConfigurations"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => destinations.add(d.urn));
   }
-  return roles;
-}
+  const logTargets = new Set<string>();
+  for (const l of graph.ofType(...T.bucketLoggings)) graph.refs(l, "targetBucket").filter(isBucket).forEach((b) => logTargets.add(b.urn));
+  for (const b of graph.ofType(...T.buckets)) {
+    for (const key of ["logging", "loggings"]) graph.refs(b, key).filter((d) => isBucket(d) && d !== b).forEach((d) => logTargets.add(d.urn));
+  }
+  for (const lb of graph.ofType(...T.loadBalancers, T.classicLoadBalancer)) graph.refs(lb, "accessLogs").filter(isBucket).forEach((b) => logTargets.add(b.urn));
+  return { destinations, logTargets };
+});
 
 export const s3Versioning = defineStackRule({
   name: "ha-s3-versioning",
