@@ -6,30 +6,59 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 
 /**
- * What the data tier hands the app tier in one region. Writes go to addresses that follow the
- * writer region (over the inter-Region peering when it is elsewhere); reads stay in the region.
+ * What the data tier hands the app tier in one region, per kind. Multi-writer kinds give only
+ * this region's own endpoints; single-writer kinds add the addresses that reach the writer.
  */
 export interface AppConnection {
-  /** Aurora global writer endpoint: resolves to the current writer region's writer instance. */
-  readonly databaseWriterEndpoint: pulumi.Input<string>;
-  /** This region's cluster reader endpoint (local reads; also takes forwarded writes). */
-  readonly databaseReaderEndpoint: pulumi.Input<string>;
-  readonly databasePort: pulumi.Input<number>;
-  readonly databaseName: pulumi.Input<string>;
-  readonly databaseUser: pulumi.Input<string>;
-  /** A Pulumi secret. */
-  readonly databasePassword: pulumi.Input<string>;
-  /**
-   * The session-writer record: a private CNAME that the drills move to the primary group's
-   * endpoint, so session writes reach whichever region holds the primary.
-   */
-  readonly redisWriterHost: pulumi.Input<string>;
-  /** This region's replication group reader endpoint (local session reads). */
-  readonly redisReaderHost: pulumi.Input<string>;
-  readonly redisPort: pulumi.Input<number>;
-  /** A Pulumi secret. */
-  readonly redisAuthToken: pulumi.Input<string>;
+  readonly database: DatabaseConnection;
+  readonly sessions: SessionConnection;
 }
+
+export type DatabaseConnection =
+  | {
+    readonly kind: "aurora-global";
+    /** Aurora global writer endpoint: resolves to the current writer region's writer instance. */
+    readonly writerHost: pulumi.Input<string>;
+    /** This region's cluster reader endpoint (local reads; also takes forwarded writes). */
+    readonly readerHost: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly name: pulumi.Input<string>;
+    readonly user: pulumi.Input<string>;
+    /** A Pulumi secret. */
+    readonly password: pulumi.Input<string>;
+  }
+  | {
+    readonly kind: "aurora-dsql";
+    /** This region's own cluster endpoint (reads and writes). */
+    readonly host: pulumi.Input<string>;
+    readonly port: number;
+    readonly name: string;
+    /** A custom PostgreSQL role, authenticated with IAM tokens (`dsql:DbConnect`). */
+    readonly user: string;
+    /** The local cluster: the only resource the workload's IAM role may connect to. */
+    readonly clusterArn: pulumi.Input<string>;
+  };
+
+export type SessionConnection =
+  | {
+    readonly kind: "memorydb-multi-region";
+    /** This region's regional cluster endpoint (reads and writes). */
+    readonly host: pulumi.Input<string>;
+    readonly port: number;
+    readonly user: string;
+    /** A Pulumi secret, valid on this region's cluster only. */
+    readonly password: pulumi.Input<string>;
+  }
+  | {
+    readonly kind: "elasticache-global";
+    /** `host:port` of every region's replication-group primary endpoint, this region's first. */
+    readonly primaryCandidates: pulumi.Input<string>[];
+    /** This region's replication group reader endpoint (local session reads). */
+    readonly readerHost: pulumi.Input<string>;
+    readonly port: number;
+    /** A Pulumi secret; the same token is valid on every member. */
+    readonly authToken: pulumi.Input<string>;
+  };
 
 /** What the app tier exposes in one region, for routing, health monitoring and the topology. */
 export interface RegionalEndpoint {
@@ -48,13 +77,25 @@ export interface RegionalEndpoint {
   readonly healthPath: string;
 }
 
-/** What the data tier exposes in one region, for alarms, backups and drills. */
+/**
+ * What the data tier exposes in one region, for alarms, backups and drills. The fields of the
+ * kinds a stack does not use are absent.
+ */
 export interface RegionalDataStores {
   readonly region: string;
-  readonly auroraClusterArn: pulumi.Input<string>;
-  readonly auroraClusterIdentifier: pulumi.Input<string>;
-  /** Where AWS Backup restore tests in this region put a restored cluster. */
-  readonly auroraSubnetGroupName: pulumi.Input<string>;
-  readonly restoreTestSecurityGroupId: pulumi.Input<string>;
-  readonly replicationGroupId: pulumi.Input<string>;
+  readonly databaseKind: "aurora-global" | "aurora-dsql";
+  readonly sessionStoreKind: "memorydb-multi-region" | "elasticache-global";
+  /** aurora-global. */
+  readonly auroraClusterArn?: pulumi.Input<string>;
+  readonly auroraClusterIdentifier?: pulumi.Input<string>;
+  /** Where AWS Backup restore tests in this region put a restored cluster (aurora-global). */
+  readonly auroraSubnetGroupName?: pulumi.Input<string>;
+  readonly restoreTestSecurityGroupId?: pulumi.Input<string>;
+  /** aurora-dsql: this region's peered cluster. */
+  readonly dsqlClusterArn?: pulumi.Input<string>;
+  readonly dsqlClusterIdentifier?: pulumi.Input<string>;
+  /** elasticache-global. */
+  readonly replicationGroupId?: pulumi.Input<string>;
+  /** memorydb-multi-region: this region's regional cluster. */
+  readonly memorydbClusterName?: pulumi.Input<string>;
 }

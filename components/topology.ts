@@ -178,8 +178,12 @@ export interface RoutingTopology {
   };
 }
 
-/** The Aurora global database as a whole. Never holds credentials. */
-export interface DatabaseTopology {
+/** The database as a whole, per kind. Never holds credentials. */
+export type DatabaseTopology = AuroraGlobalDatabaseTopology | DsqlDatabaseTopology;
+
+/** The Aurora global database as a whole. */
+export interface AuroraGlobalDatabaseTopology {
+  readonly kind: "aurora-global";
   readonly engine: string;
   readonly engineVersion: string;
   readonly globalClusterIdentifier: string;
@@ -203,8 +207,32 @@ export interface DatabaseTopology {
   readonly rpoBoundRegions: string[];
 }
 
+/**
+ * Aurora DSQL multi-Region: every peer region reads and writes its own cluster; commits are
+ * synchronous across the peers and the witness (two of three Regions must be reachable).
+ */
+export interface DsqlDatabaseTopology {
+  readonly kind: "aurora-dsql";
+  /** Each region's workload writes its own region's cluster. */
+  readonly writePath: "local-endpoint";
+  readonly port: number;
+  readonly databaseName: string;
+  /** The PostgreSQL role workloads use (IAM authentication, no password). */
+  readonly databaseRole: string;
+  readonly authentication: "iam";
+  /** The Region that holds the log witness and no cluster. */
+  readonly witnessRegion: string;
+  readonly peerRegions: string[];
+  readonly encryption: "customer-managed-key" | "aws-owned-key";
+  readonly deletionProtection: boolean;
+}
+
+/** One region's database member, per kind. */
+export type RegionDatabaseTopology = RegionAuroraTopology | RegionDsqlTopology;
+
 /** One region's Aurora cluster. */
-export interface RegionDatabaseTopology {
+export interface RegionAuroraTopology {
+  readonly kind: "aurora-global";
   readonly clusterIdentifier: string;
   readonly clusterArn: string;
   readonly readerEndpoint: string;
@@ -213,8 +241,27 @@ export interface RegionDatabaseTopology {
   readonly securityGroupId: string;
 }
 
-/** The session store's global datastore as a whole. Never holds the auth token. */
-export interface SessionsTopology {
+/** One region's Aurora DSQL cluster and the interface endpoint its pods use. */
+export interface RegionDsqlTopology {
+  readonly kind: "aurora-dsql";
+  readonly clusterIdentifier: string;
+  readonly clusterArn: string;
+  /** The host this region's workload connects to (private DNS of the interface endpoint). */
+  readonly endpoint: string;
+  readonly vpcEndpointServiceName: string;
+  readonly vpcEndpointId: string;
+  /** The endpoint's security group (admits this region's app tier on 5432). */
+  readonly securityGroupId: string;
+  /** The other peers' cluster ARNs this cluster is peered with. */
+  readonly peerClusterArns: string[];
+}
+
+/** The session store as a whole, per kind. Never holds passwords or tokens. */
+export type SessionsTopology = ElastiCacheSessionsTopology | MemoryDbSessionsTopology;
+
+/** The ElastiCache global datastore. */
+export interface ElastiCacheSessionsTopology {
+  readonly kind: "elasticache-global";
   readonly engine: string;
   readonly engineVersion: string;
   /** AWS-prefixed id, as FailoverGlobalReplicationGroup takes it. */
@@ -222,33 +269,55 @@ export interface SessionsTopology {
   readonly port: number;
   readonly initialPrimaryRegion: string;
   /**
-   * The private DNS name every region's workload writes sessions through (a global datastore has
-   * no global write endpoint). Drills repoint it at the new primary after a promotion.
+   * How workloads write: a global datastore has no global write endpoint, so every workload gets
+   * every region's primary endpoint (`primaryCandidates`) and writes to the one that is master.
+   * Nothing has to be repointed after a promotion.
    */
-  readonly writerRecord: SessionWriterRecordTopology;
+  readonly writePath: "primary-candidates";
+  /** Each region's replication-group primary endpoint. */
+  readonly primaryCandidates: Record<string, string>;
 }
 
-/**
- * A CNAME in the stack's private hosted zone (associated with every region's VPC). `pulumi up`
- * ignores its target after creation, so a drill's repoint is never undone. Changing it is a
- * Route 53 control-plane call (us-east-1).
- */
-export interface SessionWriterRecordTopology {
-  readonly hostedZoneId: string;
-  /** Fully qualified, e.g. `sessions-writer.prod.ha-blueprint.internal`. */
-  readonly name: string;
-  readonly type: "CNAME";
-  readonly ttlSeconds: number;
-  /** Each region's replication-group primary endpoint: the record's value while that region holds the primary. */
-  readonly targets: Record<string, string>;
+/** MemoryDB Multi-Region: every region reads and writes its own regional cluster. */
+export interface MemoryDbSessionsTopology {
+  readonly kind: "memorydb-multi-region";
+  readonly engine: "valkey";
+  readonly engineVersion: string;
+  readonly nodeType: string;
+  /** AWS-prefixed name of the multi-Region cluster. */
+  readonly multiRegionClusterName: string;
+  /** The region whose provider manages the multi-Region cluster object. */
+  readonly homeRegion: string;
+  readonly port: number;
+  readonly writePath: "local-endpoint";
+  readonly tls: true;
+  readonly numShards: number;
+  readonly replicasPerShard: number;
+  /** Asynchronous replication; concurrent writes resolve last-writer-wins per key or sub-key. */
+  readonly conflictResolution: "last-writer-wins";
 }
+
+/** One region's session-store member, per kind. */
+export type RegionSessionsTopology = RegionReplicationGroupTopology | RegionMemoryDbTopology;
 
 /** One region's replication group. */
-export interface RegionSessionsTopology {
+export interface RegionReplicationGroupTopology {
+  readonly kind: "elasticache-global";
   readonly replicationGroupId: string;
   readonly primaryEndpoint: string;
   readonly readerEndpoint: string;
   readonly nodeCount: number;
   /** The group's security group (admits the app tier of every region on the cache port). */
+  readonly securityGroupId: string;
+}
+
+/** One region's MemoryDB regional cluster. */
+export interface RegionMemoryDbTopology {
+  readonly kind: "memorydb-multi-region";
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  /** The cluster endpoint this region's workload reads and writes. */
+  readonly endpoint: string;
+  readonly nodeCount: number;
   readonly securityGroupId: string;
 }

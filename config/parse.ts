@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { DEFAULT_VAULT_LOCK_BOUNDS, PROJECT, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
+import { DEFAULT_VAULT_LOCK_BOUNDS, PROJECT, inapplicableKindKeys, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
 
 /** A user mistake in the stack configuration; the CLI prints `message` and exits 2, never a stack trace. */
 export class ConfigError extends Error {
@@ -130,6 +130,9 @@ export function parseConfig(raw: Record<string, unknown>, source?: string): Stac
     if (names.length > 0 && !names.includes(awsRegion)) {
       problems.push(`aws:region: "${awsRegion}" is not one of the stack's regions (${names.join(", ")}); set it to the writer region, the one the stack's global resources are created through`);
     }
+  }
+  for (const key of inapplicableKindKeys(own)) {
+    problems.push(`${formatPath(key.path)}: ${key.value === undefined ? "" : `${describeValue(key.value)} `}${key.message}`);
   }
   const result = stackConfigSchema.safeParse(own);
   if (!result.success) {

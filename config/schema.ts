@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { parseCidr, cidrsOverlap } from "../components/network/cidr";
 import { auroraVersionProblem, cacheVersionProblem, globalDatastoreNodeTypeProblem } from "../components/data/engine";
+import {
+  DATABASE_KINDS, MEMORYDB_MULTI_REGION_MAX_REGIONS, MEMORYDB_MULTI_REGION_REGIONS, SESSION_STORE_KINDS,
+  dsqlPlacementProblems, memorydbNodeTypeProblem, memorydbVersionProblem,
+} from "../components/data/kinds";
 import { isAwsRegion } from "./regions";
 
 /**
@@ -83,8 +87,8 @@ export const networkSchema = z.strictObject({
   /** Retention of the VPC flow-log group, in days. @default 90 */
   flowLogRetentionDays: retentionDays.default(90),
   /**
-   * Private hosted zone associated with every region's VPC; it holds the session-writer record
-   * that follows the session store's primary region.
+   * Private hosted zone associated with every region's VPC, for the stack's private service
+   * names. Nothing on a recovery path changes it: its control plane is in us-east-1 only.
    * @default - `<stack>.ha-blueprint.internal`
    */
   privateZoneName: dnsName.optional(),
@@ -139,7 +143,47 @@ const auroraInstanceClass = z
       "is not allowed: Aurora global databases require memory-optimised classes (db.r5 and newer, db.x2g); burstable db.t* and general-purpose classes are not supported",
   });
 
+/**
+ * Aurora DSQL multi-Region settings: the stack's regions are the peered clusters, the witness is
+ * a third Region of the same DSQL Region set (components/data/kinds.ts).
+ */
+export const dsqlSchema = z.strictObject({
+  /** The witness Region: stores a window of the encrypted transaction log, has no endpoint. Required. */
+  witnessRegion: regionName,
+  /**
+   * `customer-managed-key`: each cluster is encrypted with a KMS key the stack creates in its own
+   * region (you control rotation, policy and audit). `aws-owned-key`: DSQL's own key, no KMS cost.
+   * @default "customer-managed-key"
+   */
+  encryption: z.enum(["customer-managed-key", "aws-owned-key"]).default("customer-managed-key"),
+  /**
+   * The PostgreSQL role the workload logs in as (IAM authentication, `dsql:DbConnect`). Never
+   * `admin`: that role needs `dsql:DbConnectAdmin`, which workloads do not get.
+   * @default "app"
+   */
+  databaseRole: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a lower-case PostgreSQL role name (letters, digits, _; at most 63)" })
+    .refine((v) => v !== "admin", { message: "must not be admin: workloads connect as a custom role with dsql:DbConnect, never with DbConnectAdmin" })
+    .default("app"),
+});
+
+/** Keys of `database` that only Aurora global databases use; refused for aurora-dsql. */
+export const AURORA_ONLY_DATABASE_KEYS = [
+  "engine", "engineVersion", "instanceClass", "instancesPerRegion", "databaseName", "masterUsername",
+  "backupRetentionDays", "preferredBackupWindow", "globalDbRpoSeconds",
+] as const;
+
 export const databaseSchema = z.strictObject({
+  /**
+   * `aurora-global`: an Aurora global database; one region writes, the others read and forward
+   * writes; losing the writer region needs a promotion. `aurora-dsql`: Aurora DSQL multi-Region;
+   * every region reads and writes its own cluster with synchronous commit (needs `dsql`).
+   * @default "aurora-global"
+   */
+  kind: z.enum(DATABASE_KINDS).default("aurora-global"),
+  /** Aurora DSQL settings; required with kind aurora-dsql, refused otherwise. */
+  dsql: dsqlSchema.optional(),
   /** @default "aurora-postgresql" */
   engine: z.enum(["aurora-postgresql", "aurora-mysql"]).default("aurora-postgresql"),
   /**
@@ -183,46 +227,95 @@ export const databaseSchema = z.strictObject({
   if (d.globalDbRpoSeconds !== undefined && d.engine !== "aurora-postgresql") {
     ctx.addIssue({ code: "custom", path: ["globalDbRpoSeconds"], message: "needs engine aurora-postgresql (rds.global_db_rpo is an Aurora PostgreSQL parameter)" });
   }
+  if (d.kind === "aurora-dsql" && !d.dsql) {
+    ctx.addIssue({ code: "custom", path: ["dsql"], message: "is required with kind aurora-dsql: set dsql.witnessRegion to a third Region of the same DSQL Region set" });
+  }
 });
 
-/** Global datastores need node sizes large and up in the M5/M6g/M7g/R5/R6g/R6gd/R7g/C7gn families. */
-const cacheNodeType = z.string().superRefine((v, ctx) => {
-  const problem = globalDatastoreNodeTypeProblem(v);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const windowDaily = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: "must look like 05:00-06:00 (UTC)" });
+const windowWeekly = z
+  .string()
+  .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, {
+    message: "must look like sun:07:00-sun:08:00 (UTC)",
+  });
 
+/** Keys of `sessionStore` each kind uses; a key of the other kind is refused, never ignored. */
+export const SESSION_STORE_KEYS = {
+  "memorydb-multi-region": ["kind", "engineVersion", "nodeType", "numShards", "replicasPerShard", "snapshotRetentionDays", "snapshotWindow", "maintenanceWindow"],
+  "elasticache-global": ["kind", "engine", "engineVersion", "nodeType", "nodesPerRegion", "snapshotRetentionDays", "snapshotWindow", "maintenanceWindow"],
+} as const;
+
+/**
+ * The session store. Node types and versions differ per kind (MemoryDB `db.*`, ElastiCache
+ * `cache.*`), so their defaults are resolved per kind after validation.
+ */
 export const sessionStoreSchema = z.strictObject({
-  /** @default "valkey" */
-  engine: z.enum(["redis", "valkey"]).default("valkey"),
-  /** Quote it in YAML. @default "8.0" */
-  engineVersion: z.string().regex(/^\d+(\.\d+)*$/, { message: "is not an engine version; quote it, e.g. \"7.1\"" }).default("8.0"),
-  /** @default "cache.r7g.large" */
-  nodeType: cacheNodeType.default("cache.r7g.large"),
-  /** Nodes per regional replication group, spread over AZs (primary + replicas). @default 2 */
-  nodesPerRegion: z.number().int().min(2, { message: "must be at least 2 for automatic failover" }).max(6).default(2),
   /**
-   * TTL of the private session-writer record (a CNAME to the primary group's endpoint). It bounds
-   * how long clients keep resolving the old primary after a drill repoints the record.
-   * @default 10
+   * `memorydb-multi-region`: MemoryDB Multi-Region (Valkey); every region reads and writes its own
+   * cluster, replication is asynchronous with last-writer-wins conflict resolution.
+   * `elasticache-global`: an ElastiCache global datastore; one primary region takes writes, the app
+   * finds it among every region's primary endpoint; losing it needs a promotion.
+   * @default "memorydb-multi-region"
    */
-  writerRecordTtlSeconds: z.number().int().min(1).max(300).default(10),
-  /** Daily snapshot retention in days (AWS Backup cannot back up ElastiCache). @default 1 */
+  kind: z.enum(SESSION_STORE_KINDS).default("memorydb-multi-region"),
+  /** elasticache-global only. @default "valkey" */
+  engine: z.enum(["redis", "valkey"]).optional(),
+  /** Quote it in YAML. @default - "7.3" (MemoryDB Valkey) or "8.0" (ElastiCache) */
+  engineVersion: z.string().regex(/^\d+(\.\d+)*$/, { message: "is not an engine version; quote it, e.g. \"7.3\"" }).optional(),
+  /** @default - "db.r7g.xlarge" (MemoryDB Multi-Region) or "cache.r7g.large" (ElastiCache) */
+  nodeType: z.string().optional(),
+  /** memorydb-multi-region only: shards per regional cluster (the same in every region). @default 1 */
+  numShards: z.number().int().min(1).max(500).optional(),
+  /** memorydb-multi-region only: replicas per shard, each in another AZ than its primary (1..5). @default 1 */
+  replicasPerShard: z.number().int().min(1, { message: "must be at least 1: a shard without a replica loses its data and writes with its AZ" }).max(5).optional(),
+  /** elasticache-global only: nodes per regional replication group (primary + replicas). @default 2 */
+  nodesPerRegion: z.number().int().min(2, { message: "must be at least 2 for automatic failover" }).max(6).optional(),
+  /** Daily snapshot retention in days (AWS Backup backs up neither store's global form). @default 1 */
   snapshotRetentionDays: z.number().int().min(1, { message: "must be at least 1: 0 disables backups" }).max(35).default(1),
   /** UTC window for snapshots. @default "05:00-06:00" */
-  snapshotWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: "must look like 05:00-06:00 (UTC)" }).default("05:00-06:00"),
+  snapshotWindow: windowDaily.default("05:00-06:00"),
   /** Weekly UTC maintenance window; must not overlap the daily snapshot window. @default "sun:07:00-sun:08:00" */
-  maintenanceWindow: z
-    .string()
-    .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, {
-      message: "must look like sun:07:00-sun:08:00 (UTC)",
-    })
-    .default("sun:07:00-sun:08:00"),
+  maintenanceWindow: windowWeekly.default("sun:07:00-sun:08:00"),
 }).superRefine((c, ctx) => {
-  const problem = cacheVersionProblem(c.engine, c.engineVersion);
-  if (problem) ctx.addIssue({ code: "custom", path: ["engineVersion"], message: problem });
-  if (dailyWindowsOverlap(c.snapshotWindow, c.maintenanceWindow.replace(/(mon|tue|wed|thu|fri|sat|sun):/g, ""))) {
-    ctx.addIssue({ code: "custom", path: ["maintenanceWindow"], message: `overlaps snapshotWindow ${c.snapshotWindow}; ElastiCache rejects overlapping windows` });
+  if (c.kind === "memorydb-multi-region") {
+    if (c.nodeType !== undefined) {
+      const problem = memorydbNodeTypeProblem(c.nodeType);
+      if (problem) ctx.addIssue({ code: "custom", path: ["nodeType"], message: problem });
+    }
+    if (c.engineVersion !== undefined) {
+      const problem = memorydbVersionProblem(c.engineVersion);
+      if (problem) ctx.addIssue({ code: "custom", path: ["engineVersion"], message: problem });
+    }
+  } else {
+    if (c.nodeType !== undefined) {
+      const problem = /^db\./.test(c.nodeType)
+        ? "is a MemoryDB node type; ElastiCache node types start with cache. (e.g. cache.r7g.large)"
+        : globalDatastoreNodeTypeProblem(c.nodeType);
+      if (problem) ctx.addIssue({ code: "custom", path: ["nodeType"], message: problem });
+    }
+    const problem = cacheVersionProblem(c.engine ?? "valkey", c.engineVersion ?? "8.0");
+    if (problem) ctx.addIssue({ code: "custom", path: ["engineVersion"], message: problem });
   }
+  if (dailyWindowsOverlap(c.snapshotWindow, c.maintenanceWindow.replace(/(mon|tue|wed|thu|fri|sat|sun):/g, ""))) {
+    ctx.addIssue({ code: "custom", path: ["maintenanceWindow"], message: `overlaps snapshotWindow ${c.snapshotWindow}; ${c.kind === "memorydb-multi-region" ? "MemoryDB" : "ElastiCache"} rejects overlapping windows` });
+  }
+}).transform((c) => {
+  const memorydb = c.kind === "memorydb-multi-region";
+  const numShards = memorydb ? c.numShards ?? 1 : 1;
+  const replicasPerShard = memorydb ? c.replicasPerShard ?? 1 : (c.nodesPerRegion ?? 2) - 1;
+  return {
+    kind: c.kind,
+    engine: memorydb ? "valkey" as const : c.engine ?? "valkey",
+    engineVersion: c.engineVersion ?? (memorydb ? "7.3" : "8.0"),
+    nodeType: c.nodeType ?? (memorydb ? "db.r7g.xlarge" : "cache.r7g.large"),
+    numShards,
+    replicasPerShard,
+    /** Nodes of one region's member, either kind. */
+    nodesPerRegion: numShards * (1 + replicasPerShard),
+    snapshotRetentionDays: c.snapshotRetentionDays,
+    snapshotWindow: c.snapshotWindow,
+    maintenanceWindow: c.maintenanceWindow,
+  };
 });
 
 /** Whether two `hh:mm-hh:mm` windows share a minute of the day (windows may wrap midnight). */
@@ -300,8 +393,21 @@ export const appSchema = z.strictObject({
    * every node. Must lie in the cluster's NodePort range. @default 30080
    */
   nodePort: z.number().int().min(30000, { message: "must be in the Kubernetes NodePort range 30000-32767" }).max(32767, { message: "must be in the Kubernetes NodePort range 30000-32767" }).default(30080),
-  /** Deep health path: should check the app's dependencies (DB writer reachability, cache). @default "/healthz" */
+  /**
+   * Readiness path (the pods' readiness probe and the ALB health check): 200 when this pod can
+   * serve with what its own region has (its process, this region's database and session
+   * endpoints). It must not check another region's writer: a lost remote writer would take the
+   * surviving region's pods out of its load balancer (docs/components/app-tier.md, probe contract).
+   * @default "/healthz"
+   */
   healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute path like /healthz" }).default("/healthz"),
+  /**
+   * Where the app says whether it can write: 200 when writes succeed, 503 when they cannot (e.g.
+   * an Aurora global writer in a lost region). Not a probe: routing and alarms read it, so a
+   * region that cannot write keeps serving reads. Given to the pods as APP_WRITES_HEALTH_PATH.
+   * @default "/healthz/writes"
+   */
+  writesHealthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute path like /healthz/writes" }).default("/healthz/writes"),
   /**
    * Pods one region needs to serve its own share of traffic in steady state (both regions up). The
    * sizing derives the HPA and node-group bounds from it (see failoverHeadroom). @default 3
@@ -681,6 +787,10 @@ export const stackConfigSchema = z
         message: `needs at least two secondary regions, but the stack has ${c.regions.length - 1}: Aurora blocks every commit on the writer while no secondary is within the bound, so a lone secondary that is down or lagging stops all writes; remove the key (the lag is then unbounded, typically under a second) or add a third region`,
       });
     }
+    dataKindIssues(c, names).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
+    if (c.app.writesHealthPath === c.app.healthPath) {
+      ctx.addIssue({ code: "custom", path: ["app", "writesHealthPath"], message: "equals app.healthPath; readiness (local dependencies) and write health are separate answers" });
+    }
     if (!c.app.eks.publicEndpoint && c.app.eks.privateAccessCidrs.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -734,6 +844,67 @@ export const stackConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["routing", "trafficDials"], message: "sets every region's dial to 0; at least one region must take traffic" });
     }
   });
+
+/**
+ * Where the chosen data-store kinds can run: MemoryDB Multi-Region only in its Regions, Aurora
+ * DSQL peers and witness within one Region set, no more peers than DSQL supports.
+ */
+function dataKindIssues(c: { database: { kind: string; dsql?: { witnessRegion: string }; globalDbRpoSeconds?: number }; sessionStore: { kind: string } }, names: string[]): { path: PropertyKey[]; message: string }[] {
+  const issues: { path: PropertyKey[]; message: string }[] = [];
+  if (c.sessionStore.kind === "memorydb-multi-region") {
+    const outside = names.filter((n) => !MEMORYDB_MULTI_REGION_REGIONS.includes(n));
+    if (outside.length > 0) {
+      issues.push({
+        path: ["sessionStore", "kind"],
+        message: `cannot run in ${outside.join(", ")}: MemoryDB Multi-Region is offered in ${MEMORYDB_MULTI_REGION_REGIONS.join(", ")}; use kind elasticache-global there`,
+      });
+    }
+    if (names.length > MEMORYDB_MULTI_REGION_MAX_REGIONS) {
+      issues.push({ path: ["sessionStore", "kind"], message: `spans ${names.length} regions; MemoryDB Multi-Region replicates between at most ${MEMORYDB_MULTI_REGION_MAX_REGIONS}` });
+    }
+  }
+  if (c.database.kind === "aurora-dsql" && c.database.dsql) {
+    for (const problem of dsqlPlacementProblems(names, c.database.dsql.witnessRegion)) {
+      issues.push({ path: problem.key === "witnessRegion" ? ["database", "dsql", "witnessRegion"] : ["regions"], message: problem.message });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Settings written in the stack file that the chosen kind does not use, as `[path, value,
+ * kind-key, kind, allowed]`. Checked on the raw input (before defaults), so a key the kind would
+ * ignore is refused instead of silently doing nothing.
+ */
+export function inapplicableKindKeys(raw: Record<string, unknown>): { path: string[]; value: unknown; message: string }[] {
+  const out: { path: string[]; value: unknown; message: string }[] = [];
+  const asObject = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const db = asObject(raw.database);
+  if (db) {
+    const kind = db.kind ?? "aurora-global";
+    if (kind === "aurora-dsql") {
+      for (const key of AURORA_ONLY_DATABASE_KEYS) {
+        if (key in db) out.push({ path: ["database", key], value: db[key], message: `does not apply to database.kind aurora-dsql (it uses kind, dsql, deletionProtection)` });
+      }
+    } else if (kind === "aurora-global" && "dsql" in db) {
+      out.push({ path: ["database", "dsql"], value: undefined, message: "applies only to database.kind aurora-dsql (this stack uses aurora-global)" });
+    }
+  }
+  const sessions = asObject(raw.sessionStore);
+  if (sessions) {
+    const kind = sessions.kind ?? "memorydb-multi-region";
+    if (kind === "memorydb-multi-region" || kind === "elasticache-global") {
+      const allowed: readonly string[] = SESSION_STORE_KEYS[kind];
+      for (const key of Object.keys(sessions)) {
+        const known = Object.values(SESSION_STORE_KEYS).some((keys) => (keys as readonly string[]).includes(key));
+        if (known && !allowed.includes(key)) {
+          out.push({ path: ["sessionStore", key], value: sessions[key], message: `does not apply to sessionStore.kind ${kind} (it uses ${allowed.join(", ")})` });
+        }
+      }
+    }
+  }
+  return out;
+}
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type ParsedStackConfig = z.output<typeof stackConfigSchema>;

@@ -392,6 +392,103 @@ Object.assign(COMPUTED, {
       },
     };
   },
+  // MemoryDB Multi-Region: the multi-Region cluster's name carries an AWS prefix, like a global
+  // datastore's id (provider docs import example: `virxk-example`).
+  "aws:memorydb/multiRegionCluster:MultiRegionCluster": (ctx) => {
+    const prefix = GLOBAL_DATASTORE_PREFIX[ctx.region] ?? hexOf(`prefix::${ctx.region}`, 5).replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)]);
+    const name = `${prefix}-${String(ctx.inputs.multiRegionClusterNameSuffix)}`;
+    return {
+      id: name,
+      state: {
+        multiRegionClusterName: name,
+        arn: `arn:aws:memorydb::${MOCK_ACCOUNT}:multiregioncluster/${name}`,
+        engine: ctx.inputs.engine ?? "valkey",
+        engineVersion: ctx.inputs.engineVersion ?? "7.3",
+        numShards: ctx.inputs.numShards ?? 1,
+        multiRegionParameterGroupName: "default.memorydb-valkey7.multiregion",
+        tlsEnabled: ctx.inputs.tlsEnabled ?? true,
+        status: "available",
+      },
+    };
+  },
+  "aws:memorydb/cluster:Cluster": (ctx) => {
+    const name = autoName(ctx);
+    const port = typeof ctx.inputs.port === "number" ? ctx.inputs.port : 6379;
+    const shards = typeof ctx.inputs.numShards === "number" ? ctx.inputs.numShards : 1;
+    const nodes = 1 + (typeof ctx.inputs.numReplicasPerShard === "number" ? ctx.inputs.numReplicasPerShard : 1);
+    const domain = `${hexOf(`memorydb::${MOCK_ACCOUNT}::${ctx.region}`, 6)}.memorydb.${ctx.region}.amazonaws.com`;
+    return {
+      id: name,
+      state: {
+        name,
+        arn: arn("memorydb", ctx.region, `cluster/${name}`),
+        // The cluster endpoint: clients in cluster mode discover the shards from it.
+        clusterEndpoints: [{ address: `clustercfg.${name}.${domain}`, port }],
+        shards: Array.from({ length: shards }, (_, i) => {
+          const shard = String(i + 1).padStart(4, "0");
+          return {
+            name: shard,
+            numNodes: nodes,
+            slots: `${Math.floor((16384 / shards) * i)}-${Math.floor((16384 / shards) * (i + 1)) - 1}`,
+            nodes: Array.from({ length: nodes }, (_, n) => ({
+              name: `${name}-${shard}-${String(n + 1).padStart(3, "0")}`,
+              createTime: MOCK_TIME,
+              endpoints: [{ address: `${name}-${shard}-${String(n + 1).padStart(3, "0")}.${domain}`, port }],
+            })),
+          };
+        }),
+        enginePatchVersion: `${String(ctx.inputs.engineVersion ?? "7.3")}.0`,
+        parameterGroupName: "default.memorydb-valkey7",
+      },
+    };
+  },
+  "aws:memorydb/subnetGroup:SubnetGroup": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("memorydb", ctx.region, `subnetgroup/${name}`), vpcId: `vpc-${ctx.hex(17)}` } };
+  },
+  "aws:memorydb/user:User": (ctx) => {
+    const userName = String(ctx.inputs.userName);
+    return { id: userName, state: { arn: arn("memorydb", ctx.region, `user/${userName}`), minimumEngineVersion: "6.2" } };
+  },
+  "aws:memorydb/acl:Acl": (ctx) => {
+    const name = autoName(ctx);
+    return { id: name, state: { name, arn: arn("memorydb", ctx.region, `acl/${name}`), minimumEngineVersion: "6.2" } };
+  },
+  // Aurora DSQL: 26-character identifiers; the cluster's PrivateLink service is
+  // `com.amazonaws.<region>.dsql-<4 chars>` (Aurora DSQL User Guide, PrivateLink).
+  "aws:dsql/cluster:Cluster": (ctx) => {
+    const identifier = ctx.hex(26);
+    const clusterArn = arn("dsql", ctx.region, `cluster/${identifier}`);
+    const multi = (ctx.inputs.multiRegionProperties ?? undefined) as Record<string, unknown> | undefined;
+    const key = str(ctx.inputs.kmsEncryptionKey, "AWS_OWNED_KMS_KEY");
+    return {
+      id: identifier,
+      state: {
+        identifier,
+        arn: clusterArn,
+        vpcEndpointServiceName: `com.amazonaws.${ctx.region}.dsql-${ctx.hex(4)}`,
+        kmsEncryptionKey: key,
+        encryptionDetails: [{ encryptionType: key === "AWS_OWNED_KMS_KEY" ? "AWS_OWNED_KMS_KEY" : "CUSTOMER_MANAGED_KMS_KEY", encryptionStatus: "ENABLED" }],
+        ...(multi ? { multiRegionProperties: { witnessRegion: multi.witnessRegion, clusters: [clusterArn] } } : {}),
+      },
+    };
+  },
+  "aws:dsql/clusterPeering:ClusterPeering": (ctx) => ({ id: str(ctx.inputs.identifier), state: {} }),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx) => {
+    const id = `vpce-${ctx.hex(17)}`;
+    const subnets = Array.isArray(ctx.inputs.subnetIds) ? ctx.inputs.subnetIds : [];
+    return {
+      id,
+      state: {
+        arn: arn("ec2", ctx.region, `vpc-endpoint/${id}`),
+        state: "available",
+        networkInterfaceIds: subnets.map((_, i) => `eni-${hexOf(`${id}::${i}`, 17)}`),
+        dnsEntries: [{ dnsName: `${id}-${ctx.hex(8)}.${str(ctx.inputs.serviceName).split(".").pop()}.${ctx.region}.vpce.amazonaws.com`, hostedZoneId: `Z${ctx.hex(13).toUpperCase()}` }],
+        ownerId: MOCK_ACCOUNT,
+        requesterManaged: false,
+      },
+    };
+  },
   "random:index/randomPassword:RandomPassword": (ctx) => {
     const result = randomPasswordOf(ctx);
     return { id: "none", state: { result, bcryptHash: `$2a$10$${hexOf(result, 53)}` } };

@@ -38,8 +38,9 @@ export interface AppTierArgs {
   /** Deletion protection of the EKS cluster and the ALB. @default false */
   readonly deletionProtection?: boolean;
   /**
-   * Endpoints and credentials of the data tier. Non-secret parts become a ConfigMap, the password
-   * and auth token a Kubernetes Secret built from the Pulumi secrets.
+   * Endpoints and credentials of the data tier, per kind. Non-secret parts become a ConfigMap,
+   * passwords and tokens a Kubernetes Secret built from the Pulumi secrets; an IAM-authenticated
+   * database (Aurora DSQL) gets a Pod Identity role instead of a password.
    * @default - no data-tier settings in the pods' environment
    */
   readonly connection?: AppConnection;
@@ -140,7 +141,8 @@ export class AppTier extends pulumi.ComponentResource {
       sizing,
       kubernetesMinor,
       connection: args.connection,
-      dependsOn: [...nodes.nodeGroups, addons["coredns"], addons["metrics-server"]],
+      clusterName: core.cluster.name,
+      dependsOn: [...nodes.nodeGroups, addons["coredns"], addons["metrics-server"], addons["eks-pod-identity-agent"]],
     });
     const lb = createLoadBalancer(ctx, {
       vpcId: args.vpcId,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import type { AppConnection } from "../contracts";
 import type { TierContext } from "./context";
+import { createDatabaseIdentity } from "./databaseIdentity";
 import { NODE_POOL_LABEL } from "./nodeGroups";
 import type { AppSizing } from "./sizing";
 
@@ -16,6 +17,8 @@ export interface WorkloadSettings {
   /** Kubernetes minor version (33 for 1.33): gates fields newer clusters understand. */
   readonly kubernetesMinor: number;
   readonly connection?: AppConnection;
+  /** The EKS cluster's name, for the Pod Identity association of an IAM-authenticated database. */
+  readonly clusterName?: pulumi.Input<string>;
   /** Node groups and pod-running add-ons: the Deployment's rollout waits for ready pods. */
   readonly dependsOn: pulumi.Resource[];
 }
@@ -28,28 +31,72 @@ export interface WorkloadParts {
   readonly secret?: k8s.core.v1.Secret;
 }
 
-/** Non-secret settings the pods read from their environment. */
-function configData(region: string, app: AppConfig, c?: AppConnection): Record<string, pulumi.Input<string>> {
+/**
+ * Non-secret settings the pods read from their environment, per data-store kind (the contract in
+ * docs/components/app-tier.md). Multi-writer kinds give only this region's own endpoints, so a
+ * pod never needs another region to write.
+ */
+export function configData(region: string, app: AppConfig, c?: AppConnection): Record<string, pulumi.Input<string>> {
   const base: Record<string, pulumi.Input<string>> = {
     APP_REGION: region,
     APP_PORT: String(app.containerPort),
     APP_HEALTH_PATH: app.healthPath,
+    APP_WRITES_HEALTH_PATH: app.writesHealthPath,
   };
   if (!c) return base;
-  return {
-    ...base,
-    // Writes: addresses that follow the writer region, so pods never need a redeploy after a
-    // switchover. Reads: this region's own endpoints.
-    DATABASE_WRITER_HOST: c.databaseWriterEndpoint,
-    DATABASE_READER_HOST: c.databaseReaderEndpoint,
-    DATABASE_PORT: pulumi.output(c.databasePort).apply(String),
-    DATABASE_NAME: c.databaseName,
-    DATABASE_USER: c.databaseUser,
-    REDIS_WRITER_HOST: c.redisWriterHost,
-    REDIS_READER_HOST: c.redisReaderHost,
-    REDIS_PORT: pulumi.output(c.redisPort).apply(String),
-    REDIS_TLS: "true",
-  };
+  const db = c.database;
+  const database: Record<string, pulumi.Input<string>> = db.kind === "aurora-dsql"
+    ? {
+      DATABASE_KIND: db.kind,
+      // One cluster per region, and it takes writes: reader and writer are the same local host.
+      DATABASE_WRITER_HOST: db.host,
+      DATABASE_READER_HOST: db.host,
+      DATABASE_PORT: String(db.port),
+      DATABASE_NAME: db.name,
+      DATABASE_USER: db.user,
+      // No password anywhere: the pod signs a short-lived token with its Pod Identity role.
+      DATABASE_AUTH: "iam",
+    }
+    : {
+      DATABASE_KIND: db.kind,
+      // Writes follow the writer region through the global endpoint; reads stay in the region.
+      DATABASE_WRITER_HOST: db.writerHost,
+      DATABASE_READER_HOST: db.readerHost,
+      DATABASE_PORT: pulumi.output(db.port).apply(String),
+      DATABASE_NAME: db.name,
+      DATABASE_USER: db.user,
+    };
+  const ss = c.sessions;
+  const sessions: Record<string, pulumi.Input<string>> = ss.kind === "memorydb-multi-region"
+    ? {
+      SESSION_STORE_KIND: ss.kind,
+      REDIS_WRITER_HOST: ss.host,
+      REDIS_READER_HOST: ss.host,
+      REDIS_PORT: String(ss.port),
+      REDIS_TLS: "true",
+      REDIS_CLUSTER_MODE: "true",
+      REDIS_USER: ss.user,
+    }
+    : {
+      SESSION_STORE_KIND: ss.kind,
+      // Every region's primary endpoint, this region's first: the client writes to the one whose
+      // ROLE is master, so a promotion needs no DNS change (docs/components/session-store.md).
+      REDIS_PRIMARY_CANDIDATES: pulumi.all(ss.primaryCandidates).apply((list) => list.join(",")),
+      REDIS_READER_HOST: ss.readerHost,
+      REDIS_PORT: String(ss.port),
+      REDIS_TLS: "true",
+    };
+  return { ...base, ...database, ...sessions };
+}
+
+/** Secret settings, only what the kinds have: DSQL has no password at all. */
+export function secretData(c: AppConnection): pulumi.Output<Record<string, string>> | undefined {
+  const entries: [string, pulumi.Input<string>][] = [];
+  if (c.database.kind === "aurora-global") entries.push(["DATABASE_PASSWORD", c.database.password]);
+  if (c.sessions.kind === "memorydb-multi-region") entries.push(["REDIS_PASSWORD", c.sessions.password]);
+  else entries.push(["REDIS_AUTH_TOKEN", c.sessions.authToken]);
+  if (entries.length === 0) return undefined;
+  return pulumi.secret(pulumi.all(entries.map(([, v]) => v)).apply((values) => Object.fromEntries(entries.map(([k], i) => [k, values[i]]))));
 }
 
 /** The placeholder image's repository; its server block is generated below. */
@@ -65,7 +112,9 @@ export function isPlaceholderImage(image: string): boolean {
  * block makes it listen on containerPort and answer the health path that the probes and the ALB
  * use. Its entrypoint scripts skip what they cannot write ("read-only file system?") and go on.
  */
-export function placeholderServerBlock(port: number, healthPath: string): string {
+export function placeholderServerBlock(port: number, healthPath: string, writesHealthPath: string): string {
+  // The placeholder has no dependencies: it is ready when its process answers, and it can
+  // "write" whenever it runs. A real app answers writesHealthPath from its own write attempts.
   return [
     "server {",
     `    listen ${port};`,
@@ -74,6 +123,11 @@ export function placeholderServerBlock(port: number, healthPath: string): string
     "        access_log off;",
     "        default_type text/plain;",
     '        return 200 "ok\n";',
+    "    }",
+    `    location = ${writesHealthPath} {`,
+    "        access_log off;",
+    "        default_type text/plain;",
+    '        return 200 "writes ok\n";',
     "    }",
     "    location / {",
     "        root /usr/share/nginx/html;",
@@ -115,21 +169,24 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
     data: configData(ctx.region, app, s.connection),
   }, opts);
   const c = s.connection;
-  const secret = c
+  const secrets = c ? secretData(c) : undefined;
+  const secret = secrets
     ? new k8s.core.v1.Secret(`${name}-secret`, {
       metadata: { namespace: ns, labels },
       type: "Opaque",
-      stringData: pulumi.secret(pulumi.all([c.databasePassword, c.redisAuthToken]).apply(([password, token]) => ({
-        DATABASE_PASSWORD: password,
-        REDIS_AUTH_TOKEN: token,
-      }))),
+      stringData: secrets,
     }, opts)
+    : undefined;
+  // Aurora DSQL: the pods' service account gets an IAM role allowed to connect to this region's
+  // cluster only, through EKS Pod Identity (the agent add-on is installed by addons.ts).
+  const identity = c?.database.kind === "aurora-dsql" && s.clusterName
+    ? createDatabaseIdentity(ctx, { clusterName: s.clusterName, namespace: app.namespace, serviceAccount: app.name, clusterArn: c.database.clusterArn })
     : undefined;
 
   const placeholder = isPlaceholderImage(app.image)
     ? new k8s.core.v1.ConfigMap(`${name}-placeholder-nginx`, {
       metadata: { namespace: ns, labels },
-      data: { "default.conf": placeholderServerBlock(app.containerPort, app.healthPath) },
+      data: { "default.conf": placeholderServerBlock(app.containerPort, app.healthPath, app.writesHealthPath) },
     }, opts)
     : undefined;
 
@@ -186,15 +243,16 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
               requests: { cpu: app.cpuRequest, memory: app.memoryRequest },
               limits: { memory: app.memoryLimit },
             },
-            // Deep: a pod that cannot reach its dependencies leaves the Service, and when all
-            // do, the ALB target health (and so Global Accelerator) sees the region as down.
+            // Local: ready when this pod can serve with what its own region has. A pod that
+            // checked a remote writer here would leave the Service when that region dies, and
+            // with externalTrafficPolicy Local the survivor's ALB would lose every target.
             readinessProbe: {
               httpGet: { path: app.healthPath, port: "http" },
               periodSeconds: 5,
               timeoutSeconds: 2,
               failureThreshold: 2,
             },
-            // Shallow: a dependency outage must not restart every pod at once.
+            // The process only: a dependency outage must not restart every pod at once.
             livenessProbe: {
               tcpSocket: { port: "http" },
               initialDelaySeconds: 15,
@@ -236,7 +294,8 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
     },
   }, {
     ...opts,
-    dependsOn: s.dependsOn,
+    // With DSQL the pods' first connection needs the Pod Identity association in place.
+    dependsOn: [...s.dependsOn, ...(identity ? [identity] : [])],
     // The HPA owns the replica count after creation; a `pulumi up` must not scale the app back down.
     ignoreChanges: ["spec.replicas"],
   });

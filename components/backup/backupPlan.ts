@@ -19,6 +19,13 @@ export interface BackupRegion {
    */
   readonly auroraClusterArns?: pulumi.Input<string>[];
   /**
+   * Aurora DSQL clusters of this region. AWS Backup takes full backups of DSQL clusters, one per
+   * Region of a multi-Region cluster, and copies them across Regions (AWS Backup Developer Guide,
+   * "Amazon Aurora DSQL backups"); the account must have opted in to Aurora DSQL protection.
+   * @default []
+   */
+  readonly dsqlClusterArns?: pulumi.Input<string>[];
+  /**
    * Restore-testing metadata overrides, e.g. the DB subnet group a test restore should use. Without
    * them AWS Backup infers defaults such as the default VPC, which the blueprint does not create.
    * @default - inferred by AWS Backup
@@ -134,15 +141,27 @@ export class BackupPlan extends pulumi.ComponentResource {
         tags: tierTags("backup", planName),
       }, at);
 
-      const clusters = r.auroraClusterArns ?? [];
-      if (clusters.length > 0) {
+      const auroraClusters = r.auroraClusterArns ?? [];
+      if (auroraClusters.length > 0) {
         new aws.backup.Selection(`${name}-${r.region}-aurora`, {
           name: nameOf("aurora", 50),
           planId: plan.id,
           iamRoleArn: role.arn,
-          resources: clusters,
+          resources: auroraClusters,
         }, { ...at, dependsOn: role.attachments });
       }
+      const dsqlClusters = r.dsqlClusterArns ?? [];
+      if (dsqlClusters.length > 0) {
+        // Same rule and copy actions: each region backs up its own peer and copies it to the
+        // others, so every region holds a recovery point of the other for a multi-Region restore.
+        new aws.backup.Selection(`${name}-${r.region}-dsql`, {
+          name: nameOf("dsql", 50),
+          planId: plan.id,
+          iamRoleArn: role.arn,
+          resources: dsqlClusters,
+        }, { ...at, dependsOn: role.attachments });
+      }
+      const clusters = [...auroraClusters, ...dsqlClusters];
 
       let restorePlanName: pulumi.Output<string> | undefined;
       if (restoreTesting) {

@@ -80,6 +80,11 @@ export interface StoreGuardArgs {
  * opens connections (responses to admitted connections are allowed, security groups are stateful).
  */
 export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pulumi.Resource): { key: aws.kms.Key; securityGroup: aws.ec2.SecurityGroup } {
+  return { key: createStoreKey(name, args, parent), securityGroup: createStoreSecurityGroup(name, args, parent) };
+}
+
+/** A customer-managed key in the store's own region, rotated yearly, with an alias naming the store. */
+export function createStoreKey(name: string, args: Pick<StoreGuardArgs, "stack" | "region" | "tier" | "role" | "what">, parent: pulumi.Resource): aws.kms.Key {
   const opts = { parent };
   const keyName = physicalName({ stack: args.stack, region: args.region, role: `${args.role}-key` });
   const key = new aws.kms.Key(`${name}-key`, {
@@ -89,7 +94,12 @@ export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pul
     tags: tierTags(args.tier, keyName),
   }, opts);
   new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${keyName}`, targetKeyId: key.keyId }, opts);
+  return key;
+}
 
+/** The store's security group: its port, from the region's app tier and the peers' workload subnets only; no egress. */
+export function createStoreSecurityGroup(name: string, args: StoreGuardArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
+  const opts = { parent };
   const sgName = physicalName({ stack: args.stack, region: args.region, role: args.role });
   const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
     name: sgName,
@@ -119,5 +129,20 @@ export function createStoreGuard(name: string, args: StoreGuardArgs, parent: pul
       }, opts);
     });
   }
-  return { key, securityGroup };
+  return securityGroup;
+}
+
+/**
+ * A store's members in one region, grouped under one component that carries the region's
+ * provider (`opts.providers`), so every child, including those the guard helpers create, lands
+ * in that region.
+ */
+export class RegionalMember extends pulumi.ComponentResource {
+  constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+    super(type, name, {}, opts);
+  }
+
+  complete(outputs: pulumi.Inputs): void {
+    this.registerOutputs(outputs);
+  }
 }

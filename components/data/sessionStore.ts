@@ -27,28 +27,19 @@ export interface SessionStoreArgs {
   readonly snapshotWindow?: string;
   /** Weekly, UTC, must not overlap the snapshot window. @default "sun:07:00-sun:08:00" */
   readonly maintenanceWindow?: string;
-  /**
-   * Where the session-writer record goes: a private hosted zone associated with every region's
-   * VPC. Required: a global datastore has no global write endpoint, and a secondary group only
-   * serves reads, so without it no region but the primary's could write sessions.
-   */
-  readonly writerRecord: SessionWriterRecordArgs;
 }
-
-export interface SessionWriterRecordArgs {
-  readonly zoneId: pulumi.Input<string>;
-  readonly zoneName: string;
-  /** @default 10 */
-  readonly ttlSeconds?: number;
-}
-
-/** The record label inside the private zone. */
-export const SESSION_WRITER_LABEL = "sessions-writer";
 
 /**
- * The session store: an ElastiCache (Valkey or Redis OSS) replication group per region joined in
- * one global datastore. The writer region's group is the primary; the others replicate from it
- * and are promoted only by an explicit failover (ElastiCache never fails over across regions).
+ * The session store of kind `elasticache-global`: an ElastiCache (Valkey or Redis OSS)
+ * replication group per region joined in one global datastore. The writer region's group is the
+ * primary; the others replicate from it and are promoted only by an explicit failover
+ * (ElastiCache never fails over across regions).
+ *
+ * A global datastore has no global write address. There is deliberately no DNS record that
+ * follows the primary: repointing a Route 53 private record is a control-plane call served from
+ * us-east-1 only, so it would fail exactly when that region is lost. Instead every workload gets
+ * every region's primary endpoint and writes to the one whose `ROLE` is master
+ * (docs/components/session-store.md).
  */
 export class SessionStore extends pulumi.ComponentResource {
   /** The AWS-prefixed global datastore id (what FailoverGlobalReplicationGroup takes). */
@@ -61,10 +52,6 @@ export class SessionStore extends pulumi.ComponentResource {
   public readonly authToken: pulumi.Output<string>;
   /** The regional replication groups by region name. */
   public readonly groups: Record<string, CacheReplicationGroup> = {};
-  /** FQDN every region writes sessions to; a CNAME to the primary group's endpoint. */
-  public readonly writerRecordName: string;
-  public readonly writerRecordTtlSeconds: number;
-  public readonly writerRecordZoneId: pulumi.Output<string>;
 
   constructor(name: string, args: SessionStoreArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Defaults and validation come before super(): a bad argument must fail before anything registers.
@@ -92,9 +79,6 @@ export class SessionStore extends pulumi.ComponentResource {
     this.engineVersion = engineVersion;
     this.writerRegion = args.writerRegion;
     this.port = CACHE_PORT;
-    this.writerRecordName = `${SESSION_WRITER_LABEL}.${args.writerRecord.zoneName}`;
-    this.writerRecordTtlSeconds = args.writerRecord.ttlSeconds ?? 10;
-    this.writerRecordZoneId = pulumi.output(args.writerRecord.zoneId);
 
     // ElastiCache AUTH tokens allow only these special characters.
     const token = new random.RandomPassword(`${name}-auth-token`, {
@@ -147,22 +131,6 @@ export class SessionStore extends pulumi.ComponentResource {
         role: { kind: "secondary", globalReplicationGroupId: globalGroup.globalReplicationGroupId },
       }, { parent: this, providers: [r.provider] });
     }
-
-    // Follow-the-primary address. Created pointing at the initial primary; a drill repoints it
-    // after FailoverGlobalReplicationGroup, and `pulumi up` never moves it back (ignoreChanges).
-    // TLS: the ElastiCache certificate names the group's own endpoint, so clients connect with
-    // the record's target as TLS server name (see docs/components/session-store.md).
-    new aws.route53.Record(`${name}-writer-record`, {
-      zoneId: args.writerRecord.zoneId,
-      name: this.writerRecordName,
-      type: "CNAME",
-      ttl: this.writerRecordTtlSeconds,
-      records: [primary.primaryEndpointAddress],
-    }, {
-      parent: this,
-      provider: writer.provider,
-      ignoreChanges: ["records"],
-    });
 
     this.globalReplicationGroupId = globalGroup.globalReplicationGroupId;
     this.registerOutputs({ globalReplicationGroupId: this.globalReplicationGroupId });

@@ -201,8 +201,17 @@ export class HealthMonitoring extends pulumi.ComponentResource {
  * Lag alarms exist in every region, whichever is the writer: the metrics only have data on a
  * secondary, and creating them everywhere keeps the program unchanged by a switchover.
  */
-function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): Record<string, aws.cloudwatch.MetricAlarm> {
-  const cluster = { DBClusterIdentifier: data.auroraClusterIdentifier };
+function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): Record<string, aws.cloudwatch.MetricAlarm> | undefined {
+  // Only the single-writer kinds replicate to a secondary that can fall behind; Aurora DSQL
+  // commits synchronously across Regions, and MemoryDB Multi-Region lag is per region pair.
+  const result: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  if (data.databaseKind === "aurora-global") Object.assign(result, auroraLagAlarms(alarms, data, rpoSeconds));
+  if (data.sessionStoreKind === "elasticache-global") Object.assign(result, { redisReplicationLag: redisLagAlarm(alarms, data, rpoSeconds, nodes) });
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function auroraLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number): Record<string, aws.cloudwatch.MetricAlarm> {
+  const cluster = { DBClusterIdentifier: data.auroraClusterIdentifier! };
   const aurora = (role: string, metricName: string) => alarms.single(role, {
     description: `${metricName} above the ${rpoSeconds} s region-loss RPO`,
     namespace: "AWS/RDS",
@@ -213,6 +222,13 @@ function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpo
     threshold: rpoSeconds * 1000, // both metrics are in milliseconds
     treatMissingData: "notBreaching",
   });
+  return {
+    auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag"),
+    auroraReplicationLag: aurora("aurora-replication-lag", "AuroraGlobalDBReplicationLag"),
+  };
+}
+
+function redisLagAlarm(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): aws.cloudwatch.MetricAlarm {
   // The lag is reported by the node that is primary in this region, which moves on an in-region
   // failover, so take the maximum over every member cluster (`<group>-001`, `-002`, ...).
   const members = Object.fromEntries(Array.from({ length: nodes }, (_, i) => [
@@ -224,18 +240,14 @@ function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpo
       dimensions: { CacheClusterId: pulumi.interpolate`${data.replicationGroupId}-${String(i + 1).padStart(3, "0")}` },
     },
   ]));
-  return {
-    auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag"),
-    auroraReplicationLag: aurora("aurora-replication-lag", "AuroraGlobalDBReplicationLag"),
-    redisReplicationLag: alarms.math("redis-replication-lag", {
+  return alarms.math("redis-replication-lag", {
       description: `GlobalDatastoreReplicationLag above the ${rpoSeconds} s region-loss RPO`,
       threshold: rpoSeconds, // this metric is in seconds
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
       expression: `MAX([${Object.keys(members).join(", ")}])`,
       metrics: members,
-    }),
-  };
+    });
 }
 
 /** The account administers the key; CloudWatch may encrypt alarm messages to the topic with it. */

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
 import type { AppConnection, RegionalDataStores, RegionalEndpoint } from "../contracts";
 import { AppTier } from "../app/appTier";
-import { appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, GlobalDatabase, SessionStore } from "../data";
+import {
+  appConnectionFor, dataRegionOf, dataStoresFor, dataTopology, DsqlMultiRegion, GlobalDatabase, MemoryDbMultiRegion, SessionStore,
+  type DatabaseTier, type SessionTier,
+} from "../data";
 import { InterRegionPeering } from "../network/interRegionPeering";
 import { PrivateZone } from "../network/privateZone";
 import { providerDefaultTags } from "../tags";
@@ -29,9 +32,9 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly providers: Record<string, aws.Provider> = {};
   public readonly cells: Record<string, RegionalCell> = {};
   public readonly topology: pulumi.Output<Topology>;
-  /** Data tier: the Aurora global database and the session store's global datastore. */
-  public readonly database: GlobalDatabase;
-  public readonly sessions: SessionStore;
+  /** Data tier, per kind: the database (Aurora global or DSQL) and the session store (MemoryDB or ElastiCache). */
+  public readonly database: DatabaseTier;
+  public readonly sessions: SessionTier;
   /** Per region, what the app tier connects to (passwords and tokens are Pulumi secrets). */
   public readonly appConnections: Record<string, AppConnection> = {};
   /** Per region, the data stores alarms, backups and drills refer to. */
@@ -42,7 +45,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly apps: Record<string, AppTier> = {};
   /** The private links between every pair of regional VPCs. */
   public readonly peering: InterRegionPeering;
-  /** The private hosted zone every VPC resolves (the session-writer record lives here). */
+  /** The private hosted zone every VPC resolves (private service names; nothing on a recovery path writes it). */
   public readonly privateZone: PrivateZone;
 
   constructor(name: string, args: ActiveActiveStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -87,40 +90,70 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
     // ---- Data tier: stack-level components whose regional members use each region's provider ----
     const dataRegions = config.regions.map((r) => dataRegionOf(this.cells[r.name], this.providers[r.name], cellList));
     const db = config.database;
-    this.database = new GlobalDatabase(`${name}-database`, {
-      stack: args.stack,
-      regions: dataRegions,
-      writerRegion: config.writerRegion,
-      engine: db.engine,
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      instancesPerRegion: db.instancesPerRegion,
-      databaseName: db.databaseName,
-      masterUsername: db.masterUsername,
-      backupRetentionDays: db.backupRetentionDays,
-      preferredBackupWindow: db.preferredBackupWindow,
-      deletionProtection: db.deletionProtection,
-      globalDbRpoSeconds: db.globalDbRpoSeconds,
-    }, { parent: this });
+    this.database = db.kind === "aurora-dsql"
+      ? {
+        kind: "aurora-dsql",
+        component: new DsqlMultiRegion(`${name}-database`, {
+          stack: args.stack,
+          regions: dataRegions,
+          witnessRegion: db.dsql!.witnessRegion,
+          deletionProtection: db.deletionProtection,
+          encryption: db.dsql!.encryption,
+          databaseRole: db.dsql!.databaseRole,
+        }, { parent: this }),
+      }
+      : {
+        kind: "aurora-global",
+        component: new GlobalDatabase(`${name}-database`, {
+          stack: args.stack,
+          regions: dataRegions,
+          writerRegion: config.writerRegion,
+          engine: db.engine,
+          engineVersion: db.engineVersion,
+          instanceClass: db.instanceClass,
+          instancesPerRegion: db.instancesPerRegion,
+          databaseName: db.databaseName,
+          masterUsername: db.masterUsername,
+          backupRetentionDays: db.backupRetentionDays,
+          preferredBackupWindow: db.preferredBackupWindow,
+          deletionProtection: db.deletionProtection,
+          globalDbRpoSeconds: db.globalDbRpoSeconds,
+        }, { parent: this }),
+      };
     const cache = config.sessionStore;
-    this.sessions = new SessionStore(`${name}-sessions`, {
-      stack: args.stack,
-      regions: dataRegions,
-      writerRegion: config.writerRegion,
-      engine: cache.engine,
-      engineVersion: cache.engineVersion,
-      nodeType: cache.nodeType,
-      nodesPerRegion: cache.nodesPerRegion,
-      snapshotRetentionDays: cache.snapshotRetentionDays,
-      snapshotWindow: cache.snapshotWindow,
-      maintenanceWindow: cache.maintenanceWindow,
-      writerRecord: { zoneId: this.privateZone.zoneId, zoneName: this.privateZone.zoneName, ttlSeconds: cache.writerRecordTtlSeconds },
-    }, { parent: this });
+    const windows = { snapshotRetentionDays: cache.snapshotRetentionDays, snapshotWindow: cache.snapshotWindow, maintenanceWindow: cache.maintenanceWindow };
+    this.sessions = cache.kind === "memorydb-multi-region"
+      ? {
+        kind: "memorydb-multi-region",
+        component: new MemoryDbMultiRegion(`${name}-sessions`, {
+          stack: args.stack,
+          regions: dataRegions,
+          homeRegion: config.writerRegion,
+          engineVersion: cache.engineVersion,
+          nodeType: cache.nodeType,
+          numShards: cache.numShards,
+          replicasPerShard: cache.replicasPerShard,
+          ...windows,
+        }, { parent: this }),
+      }
+      : {
+        kind: "elasticache-global",
+        component: new SessionStore(`${name}-sessions`, {
+          stack: args.stack,
+          regions: dataRegions,
+          writerRegion: config.writerRegion,
+          engine: cache.engine,
+          engineVersion: cache.engineVersion,
+          nodeType: cache.nodeType,
+          nodesPerRegion: cache.nodesPerRegion,
+          ...windows,
+        }, { parent: this }),
+      };
     for (const region of config.regions) {
       this.appConnections[region.name] = appConnectionFor(this.database, this.sessions, region.name);
       this.dataStores[region.name] = dataStoresFor(this.database, this.sessions, region.name);
     }
-    const data = dataTopology(this.database, this.sessions);
+    const data = dataTopology(this.database, this.sessions, config.regions.map((r) => r.name));
 
     // ---- App tier: one AppTier per region, in that region through its provider ----
     for (const region of config.regions) {

@@ -81,8 +81,9 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
     regions: configured.map((region) => ({
       region,
       provider: args.providers[region],
-      auroraClusterArns: dataOf(region) ? [dataOf(region)!.auroraClusterArn] : [],
-      ...(dataOf(region) ? { restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!) } : {}),
+      auroraClusterArns: dataOf(region)?.auroraClusterArn ? [dataOf(region)!.auroraClusterArn!] : [],
+      dsqlClusterArns: dataOf(region)?.dsqlClusterArn ? [dataOf(region)!.dsqlClusterArn!] : [],
+      ...(dataOf(region)?.auroraClusterArn ? { restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!) } : {}),
     })),
     schedule: config.backup.schedule,
     retentionDays: config.backup.retentionDays,
@@ -105,8 +106,8 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
  */
 export function restoreOverridesFor(stores: RegionalDataStores): Record<string, pulumi.Input<string>> {
   return {
-    dbsubnetgroupname: stores.auroraSubnetGroupName,
-    vpcsecuritygroupids: pulumi.output(stores.restoreTestSecurityGroupId).apply((id) => JSON.stringify([id])),
+    dbsubnetgroupname: stores.auroraSubnetGroupName ?? "",
+    vpcsecuritygroupids: pulumi.output(stores.restoreTestSecurityGroupId ?? "").apply((id) => JSON.stringify([id])),
   };
 }
 
