@@ -18,18 +18,47 @@ function envConfigMap(plan: Plan) {
 
 const PASSWORD = "literal-db-password-7f3a";
 const TOKEN = "literal-redis-token-91bc";
+const REDIS_PASSWORD = "literal-memorydb-password-55e1";
 
-const connection: AppConnection = {
-  databaseWriterEndpoint: "app.global-abc123.global.rds.amazonaws.com",
-  databaseReaderEndpoint: "app.cluster-ro-abc123.us-east-1.rds.amazonaws.com",
-  databasePort: 5432,
-  databaseName: "app",
-  databaseUser: "app_admin",
-  databasePassword: pulumi.secret(PASSWORD),
-  redisWriterHost: "sessions-writer.dev.ha-blueprint.internal",
-  redisReaderHost: "replica.app.abc123.use1.cache.amazonaws.com",
-  redisPort: 6379,
-  redisAuthToken: pulumi.secret(TOKEN),
+/** The single-writer kinds: Aurora global database and an ElastiCache global datastore. */
+const singleWriter: AppConnection = {
+  database: {
+    kind: "aurora-global",
+    writerHost: "app.global-abc123.global.rds.amazonaws.com",
+    readerHost: "app.cluster-ro-abc123.us-east-1.rds.amazonaws.com",
+    port: 5432,
+    name: "app",
+    user: "app_admin",
+    password: pulumi.secret(PASSWORD),
+  },
+  sessions: {
+    kind: "elasticache-global",
+    primaryCandidates: ["master.east.abc123.use1.cache.amazonaws.com:6379", "master.west.abc123.usw2.cache.amazonaws.com:6379"],
+    readerHost: "replica.east.abc123.use1.cache.amazonaws.com",
+    port: 6379,
+    authToken: pulumi.secret(TOKEN),
+  },
+};
+
+const DSQL_ARN = "arn:aws:dsql:us-east-1:123456789012:cluster/abcdefghijklmnopqrstuvwxyz";
+
+/** The multi-writer kinds: Aurora DSQL and MemoryDB Multi-Region, both local to the region. */
+const multiWriter: AppConnection = {
+  database: {
+    kind: "aurora-dsql",
+    host: "abcdefghijklmnopqrstuvwxyz.dsql-k3xz.us-east-1.on.aws",
+    port: 5432,
+    name: "postgres",
+    user: "app",
+    clusterArn: DSQL_ARN,
+  },
+  sessions: {
+    kind: "memorydb-multi-region",
+    host: "clustercfg.ha-dev-use1-sessions.abc123.memorydb.us-east-1.amazonaws.com",
+    port: 6379,
+    user: "ha-dev-use1-sessions-app",
+    password: pulumi.secret(REDIS_PASSWORD),
+  },
 };
 
 /** One cell and its app tier, as ActiveActiveStack wires them, but with a data-tier connection. */
@@ -60,27 +89,30 @@ function programWith(appArgs: (cell: RegionalCell) => Partial<ConstructorParamet
   };
 }
 
-describe("AppTier with a data-tier connection", () => {
+describe("AppTier with the single-writer kinds (aurora-global, elasticache-global)", () => {
   let plan: Plan;
   beforeAll(async () => {
     const { rawConfig } = loadStack("dev");
-    plan = wrapPlan(await runPlan({ stack: "dev", rawConfig, program: programWith(() => ({ connection })) }));
+    plan = wrapPlan(await runPlan({ stack: "dev", rawConfig, program: programWith(() => ({ connection: singleWriter })) }));
   });
 
-  it("renders the endpoints, port and user into the pods' ConfigMap", () => {
+  it("renders the writer and local reader endpoints, and every region's session primary, into the pods' ConfigMap", () => {
     const configMap = envConfigMap(plan);
     expect(inputs(configMap).data).toEqual({
       APP_REGION: "us-east-1",
       APP_PORT: "8080",
       APP_HEALTH_PATH: "/healthz",
+      APP_WRITES_HEALTH_PATH: "/healthz/writes",
+      DATABASE_KIND: "aurora-global",
       DATABASE_WRITER_HOST: "app.global-abc123.global.rds.amazonaws.com",
       DATABASE_READER_HOST: "app.cluster-ro-abc123.us-east-1.rds.amazonaws.com",
       DATABASE_PORT: "5432",
       DATABASE_NAME: "app",
       DATABASE_USER: "app_admin",
-      // Session writes follow the primary through the private record; reads stay local.
-      REDIS_WRITER_HOST: "sessions-writer.dev.ha-blueprint.internal",
-      REDIS_READER_HOST: "replica.app.abc123.use1.cache.amazonaws.com",
+      SESSION_STORE_KIND: "elasticache-global",
+      // No write address that a control plane must move: the client finds the master itself.
+      REDIS_PRIMARY_CANDIDATES: "master.east.abc123.use1.cache.amazonaws.com:6379,master.west.abc123.usw2.cache.amazonaws.com:6379",
+      REDIS_READER_HOST: "replica.east.abc123.use1.cache.amazonaws.com",
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
     });
@@ -106,6 +138,61 @@ describe("AppTier with a data-tier connection", () => {
     ]);
     expect(inputs(deployment).spec.template.spec.containers[0].env).toBeUndefined();
   });
+
+  it("gives the app no database IAM role: Aurora global authenticates with the password", () => {
+    expect(plan.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => inputs(a).namespace === "app")).toEqual([]);
+  });
+});
+
+describe("AppTier with the multi-writer kinds (aurora-dsql, memorydb-multi-region)", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    const { rawConfig } = loadStack("dev");
+    plan = wrapPlan(await runPlan({ stack: "dev", rawConfig, program: programWith(() => ({ connection: multiWriter })) }));
+  });
+
+  it("points reads and writes of both stores at this region's own endpoints", () => {
+    const data = inputs(envConfigMap(plan)).data;
+    expect(data).toMatchObject({
+      DATABASE_KIND: "aurora-dsql",
+      DATABASE_WRITER_HOST: "abcdefghijklmnopqrstuvwxyz.dsql-k3xz.us-east-1.on.aws",
+      DATABASE_READER_HOST: "abcdefghijklmnopqrstuvwxyz.dsql-k3xz.us-east-1.on.aws",
+      DATABASE_PORT: "5432",
+      DATABASE_NAME: "postgres",
+      DATABASE_USER: "app",
+      DATABASE_AUTH: "iam",
+      SESSION_STORE_KIND: "memorydb-multi-region",
+      REDIS_WRITER_HOST: "clustercfg.ha-dev-use1-sessions.abc123.memorydb.us-east-1.amazonaws.com",
+      REDIS_READER_HOST: "clustercfg.ha-dev-use1-sessions.abc123.memorydb.us-east-1.amazonaws.com",
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_CLUSTER_MODE: "true",
+      REDIS_USER: "ha-dev-use1-sessions-app",
+    });
+    expect(data.REDIS_PRIMARY_CANDIDATES).toBeUndefined();
+  });
+
+  it("puts only the MemoryDB password in the Secret: DSQL has no password", async () => {
+    const secret = only(plan.ofType(T.secret), "Secret");
+    expect(isSecretValue(inputs(secret).stringData)).toBe(true);
+    const everything = JSON.stringify(plan.export);
+    expect(everything).not.toContain(REDIS_PASSWORD);
+    expect(everything).not.toMatch(/DATABASE_PASSWORD/);
+  });
+
+  it("binds the app's service account to a role that may only DbConnect to the local cluster", () => {
+    const association = only(plan.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => inputs(a).namespace === "app"), "app identity");
+    expect(inputs(association)).toMatchObject({ namespace: "app", serviceAccount: "app" });
+    const role = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.outputs?.arn === inputs(association).roleArn)!;
+    expect(JSON.parse(inputs(role).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    const policy = only(plan.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => inputs(p).role === role.id), "role policy");
+    expect(JSON.parse(inputs(policy).policy).Statement).toEqual([
+      { Sid: "ConnectAsCustomRole", Effect: "Allow", Action: "dsql:DbConnect", Resource: DSQL_ARN },
+    ]);
+    // The Deployment waits for the association: the first pods already get credentials.
+    const deployment = only(plan.ofType(T.deployment).filter((d) => inputs(d).metadata.namespace === "app"), "app Deployment");
+    expect(deployment.dependencies).toContain(association.urn);
+  });
 });
 
 describe("AppTier without a connection", () => {
@@ -113,7 +200,7 @@ describe("AppTier without a connection", () => {
     const { rawConfig } = loadStack("dev");
     const plan = wrapPlan(await runPlan({ stack: "dev", rawConfig, program: programWith(() => ({})) }));
     expect(plan.ofType(T.secret)).toEqual([]);
-    expect(Object.keys(inputs(envConfigMap(plan)).data).sort()).toEqual(["APP_HEALTH_PATH", "APP_PORT", "APP_REGION"]);
+    expect(Object.keys(inputs(envConfigMap(plan)).data).sort()).toEqual(["APP_HEALTH_PATH", "APP_PORT", "APP_REGION", "APP_WRITES_HEALTH_PATH"]);
   });
 });
 

@@ -19,7 +19,24 @@ export const T = {
   egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   subnet: "aws:ec2/subnet:Subnet",
   password: "random:index/randomPassword:RandomPassword",
+  memorydbMultiRegion: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  memorydbSubnetGroup: "aws:memorydb/subnetGroup:SubnetGroup",
+  memorydbAcl: "aws:memorydb/acl:Acl",
+  memorydbUser: "aws:memorydb/user:User",
+  dsqlCluster: "aws:dsql/cluster:Cluster",
+  dsqlPeering: "aws:dsql/clusterPeering:ClusterPeering",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  configMap: "kubernetes:core/v1:ConfigMap",
 } as const;
+
+/** The app's environment ConfigMap in a region (the one carrying APP_REGION). */
+export function appEnv(plan: Plan, region: string): Record<string, string> {
+  const found = plan.ofType(T.configMap).map((c) => c.inputs?.data as Record<string, string> | undefined).filter((d) => d?.APP_REGION === region);
+  expect(found, `app environment in ${region}`).toHaveLength(1);
+  return found[0]!;
+}
 
 export function tags(r: ExportedResource): Record<string, string> {
   return (r.inputs?.tags ?? {}) as Record<string, string>;

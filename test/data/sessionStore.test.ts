@@ -15,10 +15,14 @@ function groupIn(plan: Plan, region: string) {
 /** Settings a secondary member inherits from the primary and must not send (AWS rejects them). */
 const INHERITED = ["nodeType", "engine", "engineVersion", "atRestEncryptionEnabled", "transitEncryptionEnabled", "transitEncryptionMode", "parameterGroupName", "numNodeGroups", "replicasPerNodeGroup"];
 
-describe("SessionStore in the prod plan", () => {
+/** Prod with the ElastiCache kind (the shipped stacks use MemoryDB Multi-Region). */
+const ELASTICACHE_PROD = { "ha-blueprint:sessionStore": { kind: "elasticache-global", nodeType: "cache.r7g.large", nodesPerRegion: 3, snapshotRetentionDays: 7 } };
+const ELASTICACHE_2 = { "ha-blueprint:sessionStore": { kind: "elasticache-global", nodeType: "cache.r7g.large", nodesPerRegion: 2 } };
+
+describe("SessionStore (elasticache-global) in the prod plan", () => {
   let plan: Plan;
   beforeAll(async () => {
-    plan = await planStack("prod");
+    plan = await planStack("prod", {}, ELASTICACHE_PROD);
   });
 
   it("creates the primary replication group in the writer region with engine, node type and both encryptions", () => {
@@ -99,23 +103,18 @@ describe("SessionStore in the prod plan", () => {
     }
   });
 
-  it("writes sessions through a private record that points at the primary group and that `pulumi up` never moves back", () => {
-    const records = plan.ofType("aws:route53/record:Record").filter((r) => String(r.inputs?.name).startsWith("sessions-writer."));
-    expect(records).toHaveLength(1);
-    const record = records[0];
-    expect(record.inputs).toMatchObject({ name: "sessions-writer.prod.ha-blueprint.internal", type: "CNAME", ttl: 10 });
-    expect(record.ignoreChanges).toEqual(["records"]);
-    // Its value is the primary group's endpoint, taken from the group itself.
-    expect(refs(plan, record, "records").map((r) => r.urn)).toEqual([groupIn(plan, WRITER).urn]);
-    expect(record.inputs?.records).toEqual([groupIn(plan, WRITER).outputs?.primaryEndpointAddress]);
-    // The zone is private and resolves in every region's VPC.
-    const zone = ref(plan, record, "zoneId");
-    expect(zone.type).toBe("aws:route53/zone:Zone");
-    const vpcs = (zone.inputs?.vpcs as { vpcId: string; vpcRegion: string }[]).map((v) => v.vpcRegion).sort();
-    expect(vpcs).toEqual(REGIONS);
-    for (const vpc of zone.inputs?.vpcs as { vpcId: string; vpcRegion: string }[]) {
-      const owner = inRegion(plan, "aws:ec2/vpc:Vpc", vpc.vpcRegion);
-      expect(owner.map((v) => v.id)).toEqual([vpc.vpcId]);
+  it("depends on no control plane to write: no sessions-writer record, and every region's workload gets every primary", () => {
+    // A private-zone record could only be repointed through Route 53's us-east-1 control plane.
+    expect(plan.ofType("aws:route53/record:Record").filter((r) => String(r.inputs?.name).startsWith("sessions-writer"))).toEqual([]);
+    const primaries = REGIONS.map((region) => `${groupIn(plan, region).outputs?.primaryEndpointAddress}:6379`);
+    for (const region of REGIONS) {
+      const env = plan.ofType("kubernetes:core/v1:ConfigMap").map((c) => c.inputs?.data as Record<string, string> | undefined)
+        .find((d) => d?.APP_REGION === region)!;
+      // This region's primary first, then the others; a reader endpoint in the region.
+      expect(env.REDIS_PRIMARY_CANDIDATES.split(",")).toEqual([primaries[REGIONS.indexOf(region)], ...primaries.filter((_, i) => REGIONS[i] !== region)]);
+      expect(env.REDIS_READER_HOST).toBe(groupIn(plan, region).outputs?.readerEndpointAddress);
+      expect(env.REDIS_WRITER_HOST).toBeUndefined();
+      expect(env.SESSION_STORE_KIND).toBe("elasticache-global");
     }
   });
 
@@ -124,9 +123,9 @@ describe("SessionStore in the prod plan", () => {
   });
 });
 
-describe("SessionStore in the dev plan", () => {
+describe("SessionStore (elasticache-global) in the dev plan", () => {
   it("keeps the same shape with 2 nodes in 2 AZs and no t-class nodes", async () => {
-    const plan = await planStack("dev");
+    const plan = await planStack("dev", {}, ELASTICACHE_2);
     for (const region of REGIONS) {
       const g = groupIn(plan, region);
       const azs = g.inputs?.preferredCacheClusterAzs as string[];
@@ -138,15 +137,15 @@ describe("SessionStore in the dev plan", () => {
   });
 });
 
-describe("SessionStore with config overrides", () => {
+describe("SessionStore (elasticache-global) with config overrides", () => {
   it("builds Redis OSS with a larger node type on the primary only", async () => {
-    const plan = await planStack("staging", { "ha-blueprint:sessionStore": { engine: "redis", engineVersion: "7.1", nodeType: "cache.m7g.xlarge" } });
+    const plan = await planStack("staging", {}, { "ha-blueprint:sessionStore": { kind: "elasticache-global", engine: "redis", engineVersion: "7.1", nodeType: "cache.m7g.xlarge" } });
     expect(groupIn(plan, WRITER).inputs).toMatchObject({ engine: "redis", engineVersion: "7.1", nodeType: "cache.m7g.xlarge" });
     expect(groupIn(plan, SECONDARY).inputs?.nodeType).toBeUndefined();
   });
 
   it("places 4 nodes over the 3 AZs with every AZ used and the primary node in the first", async () => {
-    const plan = await planStack("prod", { "ha-blueprint:sessionStore": { nodesPerRegion: 4 } });
+    const plan = await planStack("prod", {}, { "ha-blueprint:sessionStore": { kind: "elasticache-global", nodesPerRegion: 4 } });
     for (const region of REGIONS) {
       const azs = groupIn(plan, region).inputs?.preferredCacheClusterAzs as string[];
       expect(azs).toEqual([`${region}a`, `${region}b`, `${region}c`, `${region}a`]);

@@ -60,8 +60,12 @@ export function withOverrides(raw: Record<string, unknown>, overrides: Record<st
   return merge(raw, overrides) as Record<string, unknown>;
 }
 
-/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in. */
-export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
+/**
+ * Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in and whole keys
+ * replaced (`replace`: e.g. another `ha-blueprint:sessionStore` section, whose keys of the old kind
+ * must not survive a merge).
+ */
+export async function planStack(stack: string, overrides: Record<string, unknown> = {}, replace: Record<string, unknown> = {}): Promise<Plan> {
   const loaded = loadStack(stack);
-  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loaded.rawConfig, overrides) }));
+  return wrapPlan(await runPlan({ stack, rawConfig: { ...withOverrides(loaded.rawConfig, overrides), ...replace } }));
 }

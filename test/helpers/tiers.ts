@@ -43,6 +43,8 @@ export function fixtureDataStores(region: string, stack = "prod"): RegionalDataS
   const base = `ha-${stack}-${regionCode(region)}`;
   return {
     region,
+    databaseKind: "aurora-global",
+    sessionStoreKind: "elasticache-global",
     auroraClusterArn: `arn:aws:rds:${region}:${ACCOUNT}:cluster:${base}-aurora`,
     auroraClusterIdentifier: `${base}-aurora`,
     auroraSubnetGroupName: `${base}-aurora-subnets`,
