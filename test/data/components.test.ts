@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { AuroraRegionalCluster, CacheReplicationGroup, GlobalDatabase, SessionStore, type DataRegion } from "../../components/data";
+import { AuroraRegionalCluster, CacheReplicationGroup, DsqlMultiRegion, GlobalDatabase, MemoryDbMultiRegion, SessionStore, type DataRegion } from "../../components/data";
+import { dsqlPlacementProblems, memorydbNodeTypeProblem, memorydbVersionProblem } from "../../components/data/kinds";
 import { auroraParameterGroupFamily, auroraVersionProblem, cacheVersionProblem, promotionTierFor, zoneIndexFor } from "../../components/data/engine";
 import { runPlan } from "../../plan/run";
 import { wrapPlan } from "../helpers/plan";
@@ -22,8 +23,6 @@ function fakeRegions(regionNames = ["us-east-1", "us-west-2"], provider: (region
     peerWorkloadCidrs: regionNames.filter((o) => o !== region).map((o) => ({ region: o, cidrs: [`10.${regionNames.indexOf(o)}.0.0/19`] })),
   }));
 }
-
-const ZONE = { zoneId: "Z0000000000000000000", zoneName: "unit.ha-blueprint.internal" };
 
 /** Runs `build` as a whole program under the mock runtime, with fake network inputs per region. */
 async function planOf(build: (regions: DataRegion[]) => void, regionNames = ["us-east-1", "us-west-2"]) {
@@ -87,12 +86,12 @@ describe("AuroraRegionalCluster used directly", () => {
 
 describe("SessionStore and CacheReplicationGroup used directly", () => {
   it("fails when there are more than two secondary regions", () => {
-    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]), writerRegion: "us-east-1", writerRecord: ZONE }))
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]), writerRegion: "us-east-1" }))
       .toThrow(/4 regions given; a global datastore has a primary and one or two secondary regions/);
   });
 
   it("fails when a region would get a single node", () => {
-    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1, writerRecord: ZONE }))
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1 }))
       .toThrow(/nodesPerRegion is 1; use 2\.\.6/);
   });
 
@@ -106,12 +105,88 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
   });
 
   it("defaults to 2 Multi-AZ nodes per region and Valkey 8.0 on the primary", async () => {
-    const plan = await planOf((regions) => new SessionStore("s", { stack: "unit", regions, writerRegion: "us-west-2", writerRecord: ZONE }));
+    const plan = await planOf((regions) => new SessionStore("s", { stack: "unit", regions, writerRegion: "us-west-2" }));
     const groups = plan.ofType(T.replicationGroup);
     expect(groups.map((g) => g.inputs?.numCacheClusters)).toEqual([2, 2]);
     const primary = groups.find((g) => g.inputs?.engine !== undefined)!;
     expect(plan.regionOf(primary)).toBe("us-west-2");
     expect(primary.inputs).toMatchObject({ engine: "valkey", engineVersion: "8.0", nodeType: "cache.r7g.large", multiAzEnabled: true });
+  });
+});
+
+describe("MemoryDbMultiRegion used directly", () => {
+  it("fails for a node type MemoryDB Multi-Region does not run on", () => {
+    expect(() => new MemoryDbMultiRegion("m", { stack: "unit", regions: fakeRegions(), homeRegion: "us-east-1", nodeType: "db.r7g.large" }))
+      .toThrow(/nodeType db\.r7g\.large is not allowed: MemoryDB Multi-Region runs on R7g nodes of size xlarge and above/);
+  });
+
+  it("fails for a region MemoryDB Multi-Region is not offered in", () => {
+    expect(() => new MemoryDbMultiRegion("m", { stack: "unit", regions: fakeRegions(["us-east-1", "sa-east-1"]), homeRegion: "us-east-1" }))
+      .toThrow(/MemoryDB Multi-Region is not offered in sa-east-1/);
+  });
+
+  it("fails for a shard without a replica", () => {
+    expect(() => new MemoryDbMultiRegion("m", { stack: "unit", regions: fakeRegions(), homeRegion: "us-east-1", replicasPerShard: 0 }))
+      .toThrow(/replicasPerShard is 0; use 1\.\.5/);
+  });
+
+  it("creates the multi-Region cluster in the home region and one member per region joining it", async () => {
+    const plan = await planOf((regions) => new MemoryDbMultiRegion("m", { stack: "unit", regions, homeRegion: "us-west-2" }));
+    const mrc = plan.ofType(T.memorydbMultiRegion);
+    expect(mrc.map((m) => plan.regionOf(m))).toEqual(["us-west-2"]);
+    const clusters = plan.ofType(T.memorydbCluster);
+    expect(clusters.map((c) => plan.regionOf(c)).sort()).toEqual(["us-east-1", "us-west-2"]);
+    for (const c of clusters) {
+      expect(c.inputs).toMatchObject({ multiRegionClusterName: mrc[0].outputs?.multiRegionClusterName, numReplicasPerShard: 1, tlsEnabled: true });
+    }
+  });
+});
+
+describe("DsqlMultiRegion used directly", () => {
+  it("fails for a witness that is one of the peers", () => {
+    expect(() => new DsqlMultiRegion("d", { stack: "unit", regions: fakeRegions(), witnessRegion: "us-west-2" }))
+      .toThrow(/witnessRegion is one of the stack's regions/);
+  });
+
+  it("fails for peers in two Region sets", () => {
+    expect(() => new DsqlMultiRegion("d", { stack: "unit", regions: fakeRegions(["us-east-1", "eu-west-1"]), witnessRegion: "us-east-2" }))
+      .toThrow(/span the Region sets/);
+  });
+
+  it("uses the AWS-owned key when asked, and creates no KMS key", async () => {
+    const plan = await planOf((regions) => new DsqlMultiRegion("d", { stack: "unit", regions, witnessRegion: "us-east-2", encryption: "aws-owned-key" }));
+    expect(plan.ofType(T.dsqlCluster).map((c) => c.inputs?.kmsEncryptionKey)).toEqual(["AWS_OWNED_KMS_KEY", "AWS_OWNED_KMS_KEY"]);
+    expect(plan.ofType(T.kmsKey)).toEqual([]);
+    expect(plan.ofType(T.dsqlCluster).map((c) => c.ignoreChanges)).toEqual([["multiRegionProperties.clusters"], ["multiRegionProperties.clusters"]]);
+  });
+});
+
+describe("data-store kind rules", () => {
+  it.each([
+    ["db.r7g.xlarge", undefined],
+    ["db.r7g.16xlarge", undefined],
+    ["db.r7g.large", /xlarge and above/],
+    ["db.r6g.xlarge", /R7g/],
+    ["cache.r7g.xlarge", /ElastiCache node type/],
+  ])("MemoryDB Multi-Region node type %s", (nodeType, problem) => {
+    const found = memorydbNodeTypeProblem(nodeType);
+    if (problem) expect(found).toMatch(problem);
+    else expect(found).toBeUndefined();
+  });
+
+  it("needs Valkey 7.3 or newer for MemoryDB Multi-Region", () => {
+    expect(memorydbVersionProblem("7.2")).toMatch(/7\.3 or newer/);
+    expect(memorydbVersionProblem("7.3")).toBeUndefined();
+    expect(memorydbVersionProblem("8.0")).toBeUndefined();
+  });
+
+  it("keeps DSQL peers and witness in one Region set, the witness apart, and at most two peers", () => {
+    expect(dsqlPlacementProblems(["us-east-1", "us-west-2"], "us-east-2")).toEqual([]);
+    expect(dsqlPlacementProblems(["eu-west-1", "eu-central-1"], "eu-west-2")).toEqual([]);
+    expect(dsqlPlacementProblems(["us-east-1", "us-west-2"], "eu-west-1").map((p) => p.key)).toEqual(["regions"]);
+    expect(dsqlPlacementProblems(["us-east-1", "us-west-2"], "us-west-2").map((p) => p.key)).toEqual(["witnessRegion"]);
+    expect(dsqlPlacementProblems(["us-east-1", "us-west-2", "us-east-2"], "ca-central-1").map((p) => p.key)).toEqual(["regions"]);
+    expect(dsqlPlacementProblems(["us-east-1", "us-west-2"], "sa-east-1")).toEqual([{ key: "witnessRegion", message: expect.stringMatching(/sa-east-1 is in no Aurora DSQL multi-Region Region set/) }]);
   });
 });
 

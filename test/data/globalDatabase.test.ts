@@ -235,9 +235,10 @@ describe("GlobalDatabase with config overrides", () => {
       const params = Object.fromEntries((g.inputs?.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
       expect(params["rds.global_db_rpo"], String(plan.regionOf(g))).toBe("30");
     }
-    const topology = plan.outputs.topology as Topology;
-    expect([...topology.database!.rpoBoundRegions].sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
-    expect(topology.database!.globalDbRpoSeconds).toBe(30);
+    const database = (plan.outputs.topology as Topology).database!;
+    if (database.kind !== "aurora-global") throw new Error(`expected aurora-global, got ${database.kind}`);
+    expect([...database.rpoBoundRegions].sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    expect(database.globalDbRpoSeconds).toBe(30);
   });
 
   it("creates the writer (credentials, global cluster) in us-west-2 when that is the writer region", async () => {

@@ -41,16 +41,17 @@ describe("secrets in the prod plan", () => {
     plan = await planStack("prod");
   });
 
-  it("generates exactly a 32-character DB password and a 64-character auth token", () => {
-    expect(generated.map((g) => g.length).sort((a, b) => a - b)).toEqual([32, 64]);
-    // The auth token holds only characters ElastiCache accepts.
-    expect(generated.find((g) => g.length === 64)).toMatch(/^[A-Za-z0-9!&#$^<>-]+$/);
+  it("generates exactly a 32-character DB password and a 64-character MemoryDB password per region", () => {
+    expect(generated.map((g) => g.length).sort((a, b) => a - b)).toEqual([32, 64, 64]);
+    // The session passwords hold only characters MemoryDB accepts, and differ per region.
+    for (const g of generated.filter((x) => x.length === 64)) expect(g).toMatch(/^[A-Za-z0-9!&#$^<>-]+$/);
+    expect(new Set(generated.filter((x) => x.length === 64)).size).toBe(2);
     expect(generated.find((g) => g.length === 32)).not.toMatch(/[/"@ ]/);
   });
 
   it("records the generated results as secrets, never as values", () => {
     const passwords = plan.ofType(T.password);
-    expect(passwords).toHaveLength(2);
+    expect(passwords).toHaveLength(3);
     for (const p of passwords) {
       expect(isSecret(p.outputs?.result)).toBe(true);
       expect(isSecret(p.outputs?.bcryptHash)).toBe(true);
@@ -59,22 +60,24 @@ describe("secrets in the prod plan", () => {
     }
   });
 
-  it("keeps every input built from them secret: the writer's master password and every member's auth token", () => {
+  it("keeps every input built from them secret: the writer's master password and every region's session password", () => {
     const clusters = plan.ofType(T.cluster).filter((c) => c.inputs?.masterPassword !== undefined);
     expect(clusters).toHaveLength(1);
     expect(isSecret(clusters[0].inputs?.masterPassword)).toBe(true);
     expect(isSecret(clusters[0].outputs?.masterPassword)).toBe(true);
-    const groups = plan.ofType(T.replicationGroup);
-    expect(groups).toHaveLength(2);
-    for (const g of groups) {
-      expect(isSecret(g.inputs?.authToken)).toBe(true);
-      expect(isSecret(g.outputs?.authToken)).toBe(true);
+    const users = plan.ofType(T.memorydbUser);
+    expect(users).toHaveLength(2);
+    for (const u of users) {
+      const passwords = (u.inputs?.authenticationMode as { passwords: unknown }).passwords;
+      expect(isSecret(passwords) || (Array.isArray(passwords) && passwords.every(isSecret))).toBe(true);
+      const out = (u.outputs?.authenticationMode as { passwords: unknown }).passwords;
+      expect(isSecret(u.outputs?.authenticationMode) || isSecret(out) || (Array.isArray(out) && out.every(isSecret))).toBe(true);
     }
   });
 
   it("never writes a generated value in plain text into the plan JSON", () => {
     const json = JSON.stringify(plan.export);
-    expect(generated).toHaveLength(2);
+    expect(generated).toHaveLength(3);
     for (const value of generated) {
       for (const fragment of fragments(value)) expect(json.includes(fragment), "plan JSON leaks a secret").toBe(false);
     }
@@ -90,7 +93,7 @@ describe("secrets in the prod plan", () => {
 });
 
 describe("secrets handed to the app tier", () => {
-  it("passes the password and token to every region's AppConnection as Pulumi secrets", async () => {
+  it("passes the DB password and each region's own session password to its AppConnection as Pulumi secrets", async () => {
     generated.length = 0;
     let stack: ActiveActiveStack | undefined;
     await runPlan({
@@ -102,12 +105,15 @@ describe("secrets handed to the app tier", () => {
       },
     });
     expect(Object.keys(stack!.appConnections).sort()).toEqual(["us-east-1", "us-west-2"]);
-    for (const connection of Object.values(stack!.appConnections)) {
-      expect(await pulumi.isSecret(pulumi.output(connection.databasePassword))).toBe(true);
-      expect(await pulumi.isSecret(pulumi.output(connection.redisAuthToken))).toBe(true);
-      expect(await pulumi.isSecret(pulumi.output(connection.databaseWriterEndpoint))).toBe(false);
-      expect(await valueOf(connection.databasePassword)).toBe(generated.find((g) => g.length === 32));
-      expect(await valueOf(connection.redisAuthToken)).toBe(generated.find((g) => g.length === 64));
+    const sessionPasswords: string[] = [];
+    for (const { database, sessions } of Object.values(stack!.appConnections)) {
+      if (database.kind !== "aurora-global" || sessions.kind !== "memorydb-multi-region") throw new Error("prod uses aurora-global and memorydb-multi-region");
+      expect(await pulumi.isSecret(pulumi.output(database.password))).toBe(true);
+      expect(await pulumi.isSecret(pulumi.output(sessions.password))).toBe(true);
+      expect(await pulumi.isSecret(pulumi.output(database.writerHost))).toBe(false);
+      expect(await valueOf(database.password)).toBe(generated.find((g) => g.length === 32));
+      sessionPasswords.push(await valueOf(sessions.password));
     }
+    expect(sessionPasswords.sort()).toEqual(generated.filter((g) => g.length === 64).sort());
   });
 });
