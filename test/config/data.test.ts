@@ -8,9 +8,16 @@ function parseWith(stack: string, overrides: Record<string, unknown>) {
   return parseConfig(withOverrides(loadStack(stack).rawConfig, overrides));
 }
 
-function problemsOf(stack: string, overrides: Record<string, unknown>): string {
+/** Parses a stack file with whole sections replaced (e.g. a session store of the other kind). */
+function parseReplacing(stack: string, replace: Record<string, unknown>) {
+  return parseConfig({ ...loadStack(stack).rawConfig, ...replace });
+}
+
+const elastiCache = (settings: Record<string, unknown>) => ({ "ha-blueprint:sessionStore": { kind: "elasticache-global", ...settings } });
+
+function problemsOf(stack: string, overrides: Record<string, unknown>, replace: Record<string, unknown> = {}): string {
   try {
-    parseWith(stack, overrides);
+    parseConfig(withOverrides({ ...loadStack(stack).rawConfig, ...replace }, overrides));
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).problems.join("\n");
@@ -84,38 +91,43 @@ describe("database config", () => {
   });
 });
 
-describe("sessionStore config", () => {
+describe("sessionStore config (elasticache-global)", () => {
   it.each([
     ["cache.t4g.medium", /burstable cache\.t\* nodes/],
     ["cache.r7g.medium", /node size large or bigger/],
     ["cache.m4.large", /support the m5, m6g, m7g, r5, r6g, r6gd, r7g and c7gn families/],
     ["r7g.large", /is not an ElastiCache node type/],
+    ["db.r7g.xlarge", /is a MemoryDB node type; ElastiCache node types start with cache\./],
   ])("fails when the node type is %s", (nodeType, message) => {
-    expect(problemsOf("dev", { "ha-blueprint:sessionStore": { nodeType } })).toMatch(message);
+    expect(problemsOf("dev", {}, elastiCache({ nodeType }))).toMatch(message);
   });
 
   it("fails when a region would have a single node (no automatic failover)", () => {
-    expect(problemsOf("dev", { "ha-blueprint:sessionStore": { nodesPerRegion: 1 } })).toMatch(/nodesPerRegion: 1 must be at least 2/);
+    expect(problemsOf("dev", {}, elastiCache({ nodesPerRegion: 1 }))).toMatch(/nodesPerRegion: 1 must be at least 2/);
   });
 
   it("fails when snapshots are turned off", () => {
-    expect(problemsOf("dev", { "ha-blueprint:sessionStore": { snapshotRetentionDays: 0 } })).toMatch(/snapshotRetentionDays: 0 must be at least 1/);
+    expect(problemsOf("dev", {}, elastiCache({ snapshotRetentionDays: 0 }))).toMatch(/snapshotRetentionDays: 0 must be at least 1/);
   });
 
   it.each([
     ["valkey", "7.1", /Valkey global datastores need 7\.2/],
     ["redis", "5.0.5", /Redis OSS global datastores need 5\.0\.6/],
   ])("fails when %s %s cannot form a global datastore", (engine, engineVersion, message) => {
-    expect(problemsOf("dev", { "ha-blueprint:sessionStore": { engine, engineVersion } })).toMatch(message);
+    expect(problemsOf("dev", {}, elastiCache({ engine, engineVersion }))).toMatch(message);
   });
 
   it("fails when the maintenance window overlaps the snapshot window", () => {
-    expect(problemsOf("dev", { "ha-blueprint:sessionStore": { snapshotWindow: "06:30-07:30", maintenanceWindow: "sun:07:00-sun:08:00" } }))
+    expect(problemsOf("dev", {}, elastiCache({ snapshotWindow: "06:30-07:30", maintenanceWindow: "sun:07:00-sun:08:00" })))
       .toMatch(/maintenanceWindow: "sun:07:00-sun:08:00" overlaps snapshotWindow 06:30-07:30/);
   });
 
   it("accepts windows that touch but do not overlap, including across midnight", () => {
-    const config = parseWith("dev", { "ha-blueprint:sessionStore": { snapshotWindow: "23:00-01:00", maintenanceWindow: "mon:01:00-mon:02:00" } });
+    const config = parseReplacing("dev", elastiCache({ snapshotWindow: "23:00-01:00", maintenanceWindow: "mon:01:00-mon:02:00" }));
     expect(config.sessionStore.maintenanceWindow).toBe("mon:01:00-mon:02:00");
+  });
+
+  it("resolves the ElastiCache defaults: Valkey 8.0 on cache.r7g.large, 2 nodes", () => {
+    expect(parseReplacing("dev", elastiCache({})).sessionStore).toMatchObject({ kind: "elasticache-global", engine: "valkey", engineVersion: "8.0", nodeType: "cache.r7g.large", nodesPerRegion: 2 });
   });
 });
