@@ -872,9 +872,9 @@ function dataKindIssues(c: { database: { kind: string; dsql?: { witnessRegion: s
 }
 
 /**
- * Settings written in the stack file that the chosen kind does not use, as `[path, value,
- * kind-key, kind, allowed]`. Checked on the raw input (before defaults), so a key the kind would
- * ignore is refused instead of silently doing nothing.
+ * Settings written in the stack file that the chosen kind does not use: path, the value written
+ * and why. Checked on the raw input (before defaults), so a key the kind would ignore is refused
+ * instead of silently doing nothing.
  */
 export function inapplicableKindKeys(raw: Record<string, unknown>): { path: string[]; value: unknown; message: string }[] {
   const out: { path: string[]; value: unknown; message: string }[] = [];
