@@ -143,9 +143,13 @@ describe("AppTier in the prod plan", () => {
       const writable = container.volumeMounts.filter((m: any) => !m.readOnly);
       expect(writable.map((m: any) => m.mountPath).sort()).toEqual(["/tmp", "/var/cache/nginx"]);
       for (const m of writable) expect(pod.volumes.find((v: any) => v.name === m.name).emptyDir).toBeDefined();
-      expect(container.readinessProbe.httpGet.path).toBe("/healthz");
-      expect(container.livenessProbe).toBeDefined();
-      expect(container.livenessProbe).not.toEqual(container.readinessProbe);
+      // Probe contract: readiness asks the pod itself (no host: nothing outside the region),
+      // liveness only the process; the writes path is answered but probed by nobody.
+      expect(container.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+      expect(container.livenessProbe.tcpSocket).toEqual({ port: "http" });
+      expect(container.livenessProbe.httpGet).toBeUndefined();
+      expect(block).toMatch(/location = \/healthz\/writes \{[^}]*return 200/);
+      expect(JSON.stringify([container.readinessProbe, container.livenessProbe, container.startupProbe ?? null])).not.toContain("/healthz/writes");
       expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } });
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
       expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
