@@ -851,6 +851,8 @@ export const stackConfigSchema = z
  */
 function dataKindIssues(c: { database: { kind: string; dsql?: { witnessRegion: string }; globalDbRpoSeconds?: number }; sessionStore: { kind: string } }, names: string[]): { path: PropertyKey[]; message: string }[] {
   const issues: { path: PropertyKey[]; message: string }[] = [];
+  // A name that is no AWS Region already has its own line; it says nothing about the kinds.
+  names = names.filter(isAwsRegion);
   if (c.sessionStore.kind === "memorydb-multi-region") {
     const outside = names.filter((n) => !MEMORYDB_MULTI_REGION_REGIONS.includes(n));
     if (outside.length > 0) {
@@ -863,7 +865,7 @@ function dataKindIssues(c: { database: { kind: string; dsql?: { witnessRegion: s
       issues.push({ path: ["sessionStore", "kind"], message: `spans ${names.length} regions; MemoryDB Multi-Region replicates between at most ${MEMORYDB_MULTI_REGION_MAX_REGIONS}` });
     }
   }
-  if (c.database.kind === "aurora-dsql" && c.database.dsql) {
+  if (c.database.kind === "aurora-dsql" && c.database.dsql && isAwsRegion(c.database.dsql.witnessRegion)) {
     for (const problem of dsqlPlacementProblems(names, c.database.dsql.witnessRegion)) {
       issues.push({ path: problem.key === "witnessRegion" ? ["database", "dsql", "witnessRegion"] : ["regions"], message: problem.message });
     }

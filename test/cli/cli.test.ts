@@ -38,7 +38,7 @@ describe("ha-blueprint plan (CLI)", () => {
     const r = run("plan", "--stack", "nope");
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/unknown stack "nope".*known stacks: dev, prod, staging/);
+    expect(r.stderr).toMatch(/unknown stack "nope".*known stacks: dev, prod, prod-dsql, staging/);
   });
 
   it("fails with exit 2 and no stack trace for a stack file that is not YAML", () => {

@@ -83,6 +83,12 @@ describe("aurora-dsql refusals", () => {
     expect(problems).toContainEqual(expect.stringMatching(/^ha-blueprint:regions: .* lists 3 regions; an Aurora DSQL multi-Region cluster peers at most 2 Regions/));
   });
 
+  it("says only that a witness which is no AWS Region is none", () => {
+    expect(problemsOf("prod", dsql({ witnessRegion: "us-mars-9" }))).toEqual([
+      "ha-blueprint:database.dsql.witnessRegion: \"us-mars-9\" is not an AWS Region (see config/regions.ts for the list; add new Regions there)",
+    ]);
+  });
+
   it("requires the dsql section with kind aurora-dsql", () => {
     expect(problemsOf("prod", { "ha-blueprint:database": { kind: "aurora-dsql" } })).toEqual([
       "ha-blueprint:database.dsql: missing; is required with kind aurora-dsql: set dsql.witnessRegion to a third Region of the same DSQL Region set",
