@@ -32,9 +32,13 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
   public readonly providers: Record<string, aws.Provider> = {};
   public readonly cells: Record<string, RegionalCell> = {};
   public readonly topology: pulumi.Output<Topology>;
-  /** Data tier, per kind: the database (Aurora global or DSQL) and the session store (MemoryDB or ElastiCache). */
-  public readonly database: DatabaseTier;
-  public readonly sessions: SessionTier;
+  /** Data tier: the database component of the configured kind (Aurora global database or DSQL). */
+  public readonly database: GlobalDatabase | DsqlMultiRegion;
+  /** The session store component of the configured kind (MemoryDB Multi-Region or ElastiCache). */
+  public readonly sessions: SessionStore | MemoryDbMultiRegion;
+  /** The same components with their kind, for code that branches on it. */
+  public readonly databaseTier: DatabaseTier;
+  public readonly sessionTier: SessionTier;
   /** Per region, what the app tier connects to (passwords and tokens are Pulumi secrets). */
   public readonly appConnections: Record<string, AppConnection> = {};
   /** Per region, the data stores alarms, backups and drills refer to. */
@@ -90,7 +94,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
     // ---- Data tier: stack-level components whose regional members use each region's provider ----
     const dataRegions = config.regions.map((r) => dataRegionOf(this.cells[r.name], this.providers[r.name], cellList));
     const db = config.database;
-    this.database = db.kind === "aurora-dsql"
+    this.databaseTier = db.kind === "aurora-dsql"
       ? {
         kind: "aurora-dsql",
         component: new DsqlMultiRegion(`${name}-database`, {
@@ -122,7 +126,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       };
     const cache = config.sessionStore;
     const windows = { snapshotRetentionDays: cache.snapshotRetentionDays, snapshotWindow: cache.snapshotWindow, maintenanceWindow: cache.maintenanceWindow };
-    this.sessions = cache.kind === "memorydb-multi-region"
+    this.sessionTier = cache.kind === "memorydb-multi-region"
       ? {
         kind: "memorydb-multi-region",
         component: new MemoryDbMultiRegion(`${name}-sessions`, {
@@ -149,11 +153,13 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
           ...windows,
         }, { parent: this }),
       };
+    this.database = this.databaseTier.component;
+    this.sessions = this.sessionTier.component;
     for (const region of config.regions) {
-      this.appConnections[region.name] = appConnectionFor(this.database, this.sessions, region.name);
-      this.dataStores[region.name] = dataStoresFor(this.database, this.sessions, region.name);
+      this.appConnections[region.name] = appConnectionFor(this.databaseTier, this.sessionTier, region.name);
+      this.dataStores[region.name] = dataStoresFor(this.databaseTier, this.sessionTier, region.name);
     }
-    const data = dataTopology(this.database, this.sessions, config.regions.map((r) => r.name));
+    const data = dataTopology(this.databaseTier, this.sessionTier, config.regions.map((r) => r.name));
 
     // ---- App tier: one AppTier per region, in that region through its provider ----
     for (const region of config.regions) {
