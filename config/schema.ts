@@ -666,7 +666,8 @@ export const stackConfigSchema = z
       message: "allows at most 3 regions (an ElastiCache global datastore has at most 2 secondary regions)",
     }),
     /**
-     * The region whose Aurora cluster and Redis group are created as primaries. This is program
+     * The region whose Aurora cluster and ElastiCache group are created as primaries (single-writer
+     * kinds), and whose provider manages the MemoryDB multi-Region cluster object. This is program
      * shape: never change it on a live stack (it would move ForceNew credentials between clusters).
      */
     writerRegion: regionName,
