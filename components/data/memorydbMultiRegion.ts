@@ -61,6 +61,9 @@ export interface MemoryDbRegionalMember {
  * MemoryDB Developer Guide allows different ACLs and keys per regional cluster:
  * https://docs.aws.amazon.com/memorydb/latest/devguide/multi-region.prereq.html).
  */
+/** What the workload's user may do: every key and channel, no administration, no flushes. */
+export const SESSION_ACCESS_STRING = "on ~* &* +@all -@admin -flushall -flushdb";
+
 export class MemoryDbMultiRegion extends pulumi.ComponentResource {
   /** AWS-prefixed name of the multi-Region cluster (what regional clusters join). */
   public readonly multiRegionClusterName: pulumi.Output<string>;
@@ -152,10 +155,12 @@ export class MemoryDbMultiRegion extends pulumi.ComponentResource {
       minNumeric: 1,
     }, { parent: holder });
     const userName = nameOf("sessions-app");
-    // Every key and channel, every command but the @dangerous ones (FLUSHALL, KEYS, CONFIG, ...).
+    // Every key and channel, every command but administration (CONFIG, DEBUG, SHUTDOWN, ...) and
+    // flushing everything. Not -@dangerous: that category holds INFO, which clients such as
+    // ioredis call on connect (ready check), so the app could not log in.
     const user = new aws.memorydb.User(`${name}-user`, {
       userName,
-      accessString: "on ~* &* +@all -@dangerous",
+      accessString: SESSION_ACCESS_STRING,
       authenticationMode: { type: "password", passwords: [pulumi.secret(password.result)] },
       tags: tierTags("sessions", userName),
     }, { ...at, parent: holder });

@@ -70,7 +70,7 @@ describe("MemoryDB Multi-Region sessions in the prod plan", () => {
       expect(users.map((u) => u.type)).toEqual([T.memorydbUser]);
       const user = users[0];
       expect(plan.regionOf(user)).toBe(region);
-      expect(user.inputs?.accessString).toBe("on ~* &* +@all -@dangerous");
+      expect(user.inputs?.accessString).toBe("on ~* &* +@all -@admin -flushall -flushdb");
       const mode = user.inputs?.authenticationMode as { type: string; passwords: unknown };
       expect(mode.type).toBe("password");
       expect(isSecret(mode.passwords) || (Array.isArray(mode.passwords) && mode.passwords.every(isSecret))).toBe(true);
