@@ -58,6 +58,7 @@ export class DsqlMultiRegion extends pulumi.ComponentResource {
   public readonly encryption: "customer-managed-key" | "aws-owned-key";
   public readonly deletionProtection: boolean;
   public readonly peers: Record<string, DsqlRegionalPeer> = {};
+  private readonly keys: Record<string, aws.kms.Key | undefined> = {};
 
   constructor(name: string, args: DsqlMultiRegionArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const problems = dsqlPlacementProblems(args.regions.map((r) => r.region), args.witnessRegion);
@@ -76,20 +77,24 @@ export class DsqlMultiRegion extends pulumi.ComponentResource {
       const others = clusters.filter((c) => c.r !== r);
       // Each cluster names its peers; the peering resource is the provider's way to call
       // UpdateCluster with the peers' ARNs once all clusters exist.
-      new aws.dsql.ClusterPeering(`${name}-${r.region}-peering`, {
+      const peering = new aws.dsql.ClusterPeering(`${name}-${r.region}-peering`, {
         identifier: cluster.identifier,
         clusters: others.map((o) => o.cluster.arn),
         witnessRegion: args.witnessRegion,
       }, { parent: holder, provider: r.provider });
+      // The endpoint comes after the peering: a multi-Region cluster stays PENDING_SETUP, and
+      // serves no connection, until it is peered.
+      this.privateAccess(`${name}-${r.region}`, r, args, holder, cluster, peering);
     }
     this.registerOutputs({ witnessRegion: this.witnessRegion });
   }
 
-  private regionalCluster(name: string, r: DataRegion, args: DsqlMultiRegionArgs): { holder: RegionalMember; cluster: aws.dsql.Cluster } {
+  private regionalCluster(name: string, r: DataRegion, args: DsqlMultiRegionArgs): { holder: RegionalMember; cluster: aws.dsql.Cluster; key?: aws.kms.Key } {
     const holder = new RegionalMember("ha:data:DsqlRegion", name, { parent: this, providers: [r.provider] });
     const at = { parent: holder };
     const guard = { stack: args.stack, region: r.region, tier: "database" as const, role: "dsql", what: "the Aurora DSQL cluster" };
     const key = this.encryption === "customer-managed-key" ? createStoreKey(name, guard, holder) : undefined;
+    if (key) this.keys[r.region] = key;
     const clusterTag = physicalName({ stack: args.stack, region: r.region, role: "dsql" });
     const cluster = new aws.dsql.Cluster(`${name}-cluster`, {
       deletionProtectionEnabled: this.deletionProtection,
@@ -104,11 +109,17 @@ export class DsqlMultiRegion extends pulumi.ComponentResource {
       ignoreChanges: ["multiRegionProperties.clusters"],
     });
 
+    return { holder, cluster, ...(key ? { key } : {}) };
+  }
+
+  /** The region's interface endpoint to its cluster, and the peer record the app tier reads. */
+  private privateAccess(name: string, r: DataRegion, args: DsqlMultiRegionArgs, holder: RegionalMember, cluster: aws.dsql.Cluster, peering: aws.dsql.ClusterPeering): void {
+    const at = { parent: holder };
     // Only this region's workloads use this endpoint: every region writes its own cluster, so the
     // peers' subnets are not admitted.
     const securityGroup = createStoreSecurityGroup(name, {
-      ...guard, role: "dsql-endpoint", what: "the Aurora DSQL interface endpoint", vpcId: r.vpcId, port: DSQL_PORT,
-      appSecurityGroupId: r.appSecurityGroupId, peerWorkloadCidrs: [],
+      stack: args.stack, region: r.region, tier: "database", role: "dsql-endpoint", what: "the Aurora DSQL interface endpoint",
+      vpcId: r.vpcId, port: DSQL_PORT, appSecurityGroupId: r.appSecurityGroupId, peerWorkloadCidrs: [],
     }, holder);
     const endpointName = physicalName({ stack: args.stack, region: r.region, role: "dsql-endpoint" });
     const endpoint = new aws.ec2.VpcEndpoint(`${name}-endpoint`, {
@@ -120,7 +131,7 @@ export class DsqlMultiRegion extends pulumi.ComponentResource {
       securityGroupIds: [securityGroup.id],
       privateDnsEnabled: true,
       tags: tierTags("database", endpointName),
-    }, at);
+    }, { ...at, dependsOn: [peering] });
 
     const service = cluster.vpcEndpointServiceName.apply((s) => s.slice(s.lastIndexOf(".") + 1));
     this.peers[r.region] = {
@@ -130,10 +141,9 @@ export class DsqlMultiRegion extends pulumi.ComponentResource {
       endpoint: pulumi.interpolate`${cluster.identifier}.${service}.${r.region}.on.aws`,
       vpcEndpointServiceName: cluster.vpcEndpointServiceName,
       vpcEndpointId: endpoint.id,
-      ...(key ? { kmsKeyArn: key.arn } : {}),
+      ...(this.keys[r.region] ? { kmsKeyArn: this.keys[r.region]!.arn } : {}),
       securityGroupId: securityGroup.id,
     };
-    holder.complete({ identifier: cluster.identifier });
-    return { holder, cluster };
+    holder.complete({ identifier: cluster.identifier, endpoint: this.peers[r.region].endpoint });
   }
 }

@@ -60,6 +60,9 @@ describe("Aurora DSQL multi-Region in the prod-dsql plan", () => {
       const e = endpoints[0];
       expect(e.inputs).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true, serviceName: clusterIn(plan, region).outputs?.vpcEndpointServiceName });
       expect(ref(plan, e, "serviceName").urn).toBe(clusterIn(plan, region).urn);
+      // Created once the cluster is peered (a multi-Region cluster serves nothing before).
+      const peering = plan.ofType(T.dsqlPeering).find((p) => p.inputs?.identifier === clusterIn(plan, region).outputs?.identifier)!;
+      expect(e.dependencies).toContain(peering.urn);
       expect(refs(plan, e, "subnetIds").map((s) => s.urn).sort()).toEqual(isolatedSubnets(plan, region).map((s) => s.urn).sort());
       const sg = ref(plan, e, "securityGroupIds");
       const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sg.urn);
