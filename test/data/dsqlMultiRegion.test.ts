@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Topology } from "../../components/topology";
+import { ResourceGraph } from "../../graph/model";
+import { checkGraph } from "../../policies/check";
 import { planStack, type Plan } from "../helpers/plan";
 import { appEnv, appSecurityGroup, expectChildNamesPrefixed, inRegion, isolatedSubnets, ref, refs, T } from "./helpers";
 
@@ -118,6 +120,11 @@ describe("Aurora DSQL multi-Region in the prod-dsql plan", () => {
       const other = REGIONS.find((r) => r !== region.name)!;
       expect(region.database).toMatchObject({ kind: "aurora-dsql", clusterIdentifier: clusterIn(plan, region.name).outputs?.identifier, peerClusterArns: [clusterIn(plan, other).outputs?.arn] });
     }
+  });
+
+  it("passes the policy pack with no mandatory violation (what `check --stack prod-dsql` runs)", () => {
+    const result = checkGraph(new ResourceGraph(plan.resources, "us-east-1"), { environment: "prod" });
+    expect(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message)).toEqual([]);
   });
 
   it("names every child of the database after its parent", () => {
