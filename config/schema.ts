@@ -270,7 +270,7 @@ export const sessionStoreSchema = z.strictObject({
   replicasPerShard: z.number().int().min(1, { message: "must be at least 1: a shard without a replica loses its data and writes with its AZ" }).max(5).optional(),
   /** elasticache-global only: nodes per regional replication group (primary + replicas). @default 2 */
   nodesPerRegion: z.number().int().min(2, { message: "must be at least 2 for automatic failover" }).max(6).optional(),
-  /** Daily snapshot retention in days (AWS Backup backs up neither store's global form). @default 1 */
+  /** Daily snapshot retention in days: the store's own snapshots are the session backup. @default 1 */
   snapshotRetentionDays: z.number().int().min(1, { message: "must be at least 1: 0 disables backups" }).max(35).default(1),
   /** UTC window for snapshots. @default "05:00-06:00" */
   snapshotWindow: windowDaily.default("05:00-06:00"),
