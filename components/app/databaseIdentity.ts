@@ -30,7 +30,10 @@ export function dsqlConnectPolicy(clusterArn: string): string {
  * The workload's IAM identity for an IAM-authenticated database: a role EKS Pod Identity hands to
  * the app's service account (trust `pods.eks.amazonaws.com`, which assumes and tags the session),
  * allowed `dsql:DbConnect` on this region's cluster only. Pods sign short-lived tokens with it,
- * so no database password exists. The Pod Identity agent add-on is installed by addons.ts.
+ * so no database password exists. The Pod Identity agent add-on is installed by addons.ts. The
+ * app's service account keeps `automountServiceAccountToken: false`: EKS mounts the Pod Identity
+ * token through its own projected volume and sets AWS_CONTAINER_CREDENTIALS_FULL_URI (AWS SDKs
+ * reference, "Container credential provider"; aws-samples/sample-eks-nitro-sandbox does the same).
  */
 export function createDatabaseIdentity(ctx: TierContext, s: DatabaseIdentitySettings): aws.eks.PodIdentityAssociation {
   const opts = { parent: ctx.parent };
