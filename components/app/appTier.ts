@@ -35,6 +35,8 @@ export interface AppTierArgs {
   readonly certificateArn?: string;
   /** Existing bucket for ALB access logs. @default - access logs off */
   readonly accessLogBucket?: string;
+  /** AWS WAF web ACL (AWS managed rule groups) on the internet-facing ALB. @default false */
+  readonly waf?: boolean;
   /** Deletion protection of the EKS cluster and the ALB. @default false */
   readonly deletionProtection?: boolean;
   /**
@@ -153,6 +155,7 @@ export class AppTier extends pulumi.ComponentResource {
       certificateArn: args.certificateArn,
       sslPolicy: app.sslPolicy,
       accessLogBucket: args.accessLogBucket,
+      waf: args.waf ?? false,
       deletionProtection,
       autoscalingGroupNames: nodes.autoscalingGroupNames,
     });

@@ -2,6 +2,7 @@ import * as aws from "../sdk/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import { physical, tagsFor, type TierContext } from "./context";
+import { createWebAcl } from "./webAcl";
 
 export interface LoadBalancerSettings {
   readonly vpcId: pulumi.Input<string>;
@@ -16,6 +17,8 @@ export interface LoadBalancerSettings {
   readonly certificateArn?: string;
   readonly sslPolicy: string;
   readonly accessLogBucket?: string;
+  /** Associate a web ACL with the AWS managed rule groups (webAcl.ts). */
+  readonly waf: boolean;
   readonly deletionProtection: boolean;
   /** ASG of each per-AZ node group: the ASG registers its nodes in the target group. */
   readonly autoscalingGroupNames: pulumi.Input<string>[];
@@ -34,6 +37,12 @@ export interface LoadBalancerParts {
  * registration keeps working without any in-cluster controller, even while the cluster's control
  * plane is impaired. The target-group health check is the fast, deep one: Global Accelerator uses
  * the ALB's target health for ALB endpoints, so it decides how fast a failed region is drained.
+ *
+ * TLS ends at the ALB; the hop to the NodePort is HTTP inside the VPC's private subnets, admitted
+ * only from the ALB's security group on the one NodePort. Re-encrypting it would need the app
+ * image itself to serve TLS on containerPort (the target group then HTTPS; ALB does not verify
+ * target certificates, Elastic Load Balancing User Guide, "Target groups": "routing protocol"),
+ * which the placeholder image does not; docs/security.md records this choice.
  */
 export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): LoadBalancerParts {
   const { name, parent } = ctx;
@@ -96,6 +105,7 @@ export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): L
     ...(s.accessLogBucket ? { accessLogs: { bucket: s.accessLogBucket, prefix: physical(ctx, "alb"), enabled: true } } : {}),
     tags: tagsFor(ctx, "entry", "alb"),
   }, opts);
+  if (s.waf) createWebAcl(ctx, alb.arn);
 
   const hc = s.healthCheck;
   const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {

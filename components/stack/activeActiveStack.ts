@@ -137,6 +137,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
         app: config.app,
         certificateArn: config.app.certificateArns[region.name],
         accessLogBucket: config.app.accessLogBuckets[region.name],
+        waf: config.app.waf ?? config.environment === "prod",
         deletionProtection: config.app.deletionProtection ?? config.environment === "prod",
         connection: this.appConnections[region.name],
       }, { parent: this, providers: [this.providers[region.name]] });
