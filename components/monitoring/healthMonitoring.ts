@@ -39,7 +39,26 @@ export interface HealthMonitoringArgs {
   readonly toleratedAzLosses?: number;
   /** E-mail subscribed to the topic (the recipient must confirm). @default - no subscription */
   readonly alarmEmail?: string;
+  /** Further subscribers of the topic (on-call webhook, queue, function). @default [] */
+  readonly alarmSubscriptions?: readonly { readonly protocol: "https" | "sqs" | "lambda"; readonly endpoint: string }[];
+  /**
+   * The Aurora engine: `AuroraGlobalDBRPOLag` exists for Aurora PostgreSQL only, so MySQL stacks
+   * alarm on the replication lag alone. @default "aurora-postgresql"
+   */
+  readonly auroraEngine?: "aurora-postgresql" | "aurora-mysql";
 }
+
+/**
+ * AWS Health events about RDS in this region: scheduled changes (required minor-version upgrades,
+ * end of standard support, maintenance) and account notifications reach the alarm topic, so a
+ * patch a global database needs is seen before AWS applies it (AWS Health User Guide, "Monitoring
+ * AWS Health events with Amazon EventBridge"; docs/runbooks/engine-patching.md).
+ */
+export const RDS_HEALTH_EVENT_PATTERN = {
+  source: ["aws.health"],
+  "detail-type": ["AWS Health Event"],
+  detail: { service: ["RDS"], eventTypeCategory: ["scheduledChange", "accountNotification", "issue"] },
+};
 
 /**
  * "Cascading" health of one region: not just up, but within its latency, error, capacity and
@@ -72,11 +91,17 @@ export class HealthMonitoring extends pulumi.ComponentResource {
     const nameOf = (role: string) => physicalName({ stack: args.stack, region: args.region, role }, 255);
     const parent = { parent: this };
 
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+    const healthRuleName = physicalName({ stack: args.stack, region: args.region, role: "rds-health-events" }, 64);
+    // Known before the rule exists, so the key policy (which the topic needs first) can name it.
+    const healthRuleArn = pulumi.interpolate`arn:${partition.partition}:events:${args.region}:${identity.accountId}:rule/${healthRuleName}`;
     const key = new aws.kms.Key(`${name}-topic-key`, {
       description: `Encrypts the ${args.region} alarm topic of stack ${args.stack}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: topicKeyPolicy(this),
+      policy: pulumi.all([identity.accountId, partition.partition, healthRuleArn]).apply(([account, part, ruleArn]) =>
+        topicKeyPolicy(part, account, args.region, ruleArn)),
       tags: tierTags("monitoring", nameOf("alarm-topic-key")),
     }, parent);
     const topicName = nameOf("alarms");
@@ -88,6 +113,20 @@ export class HealthMonitoring extends pulumi.ComponentResource {
     if (args.alarmEmail) {
       new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, parent);
     }
+    (args.alarmSubscriptions ?? []).forEach((sub, i) => {
+      new aws.sns.TopicSubscription(`${name}-subscription-${i + 1}`, { topic: topic.arn, protocol: sub.protocol, endpoint: sub.endpoint }, parent);
+    });
+    const healthRule = new aws.cloudwatch.EventRule(`${name}-rds-health-events`, {
+      name: healthRuleName,
+      description: "AWS Health scheduled changes and notices for RDS (minor-version patching of the global database)",
+      eventPattern: JSON.stringify(RDS_HEALTH_EVENT_PATTERN),
+      tags: tierTags("monitoring", healthRuleName),
+    }, parent);
+    new aws.sns.TopicPolicy(`${name}-topic-policy`, {
+      arn: topic.arn,
+      policy: pulumi.all([topic.arn, healthRuleArn, identity.accountId]).apply(([topicArn, ruleArn, account]) => topicPolicy(topicArn, ruleArn, account)),
+    }, { parent: this, dependsOn: [healthRule] });
+    new aws.cloudwatch.EventTarget(`${name}-rds-health-events-topic`, { rule: healthRule.name, arn: topic.arn }, parent);
 
     const alarms = new MetricAlarmFactory(name, this, { periodSeconds, evaluationPeriods, nameOf });
     const lb = { LoadBalancer: args.endpoint.albArnSuffix };
@@ -143,7 +182,7 @@ export class HealthMonitoring extends pulumi.ComponentResource {
       treatMissingData: "notBreaching",
     });
 
-    const lagAlarms = args.dataStores ? dataLagAlarms(alarms, args.dataStores, args.rpoSeconds, sessionNodeCount) : undefined;
+    const lagAlarms = args.dataStores ? dataLagAlarms(alarms, args.dataStores, args.rpoSeconds, sessionNodeCount, args.auroraEngine ?? "aurora-postgresql") : undefined;
 
     const hostLossAt = azLossThreshold(azCount, toleratedAzLosses);
     const regionUnhealthy = new aws.cloudwatch.CompositeAlarm(`${name}-region-unhealthy`, {
@@ -200,17 +239,22 @@ export class HealthMonitoring extends pulumi.ComponentResource {
 /**
  * Lag alarms exist in every region, whichever is the writer: the metrics only have data on a
  * secondary, and creating them everywhere keeps the program unchanged by a switchover.
+ *
+ * Aurora publishes `AuroraGlobalDBReplicationLag` (both engines) and `AuroraGlobalDBRPOLag`
+ * (Aurora PostgreSQL only) in milliseconds, from each secondary cluster, in the secondary's region
+ * (Aurora User Guide, "Cluster-level metrics for Amazon Aurora" and "Monitoring an Amazon Aurora
+ * global database"). Consoles and AWS samples show them under `DBClusterIdentifier` and also
+ * under `SourceRegion`; a plain metric alarm must name the exact dimension set, and with
+ * `notBreaching` a set the service does not publish is silent for ever. A Metrics Insights query
+ * filtered on this cluster's identifier matches every set that carries it, so the alarm sees the
+ * lag whichever set AWS publishes it under.
  */
-function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): Record<string, aws.cloudwatch.MetricAlarm> {
-  const cluster = { DBClusterIdentifier: data.auroraClusterIdentifier };
-  const aurora = (role: string, metricName: string) => alarms.single(role, {
+function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number, engine: "aurora-postgresql" | "aurora-mysql"): Record<string, aws.cloudwatch.MetricAlarm> {
+  const aurora = (role: string, metricName: string) => alarms.insights(role, {
     description: `${metricName} above the ${rpoSeconds} s region-loss RPO`,
-    namespace: "AWS/RDS",
-    metricName,
-    dimensions: cluster,
-    statistic: "Maximum",
-    comparisonOperator: "GreaterThanThreshold",
+    query: pulumi.output(data.auroraClusterIdentifier).apply((id) => auroraLagQuery(metricName, id)),
     threshold: rpoSeconds * 1000, // both metrics are in milliseconds
+    comparisonOperator: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
   });
   // The lag is reported by the node that is primary in this region, which moves on an in-region
@@ -225,7 +269,7 @@ function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpo
     },
   ]));
   return {
-    auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag"),
+    ...(engine === "aurora-postgresql" ? { auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag") } : {}),
     auroraReplicationLag: aurora("aurora-replication-lag", "AuroraGlobalDBReplicationLag"),
     redisReplicationLag: alarms.math("redis-replication-lag", {
       description: `GlobalDatastoreReplicationLag above the ${rpoSeconds} s region-loss RPO`,
@@ -238,21 +282,69 @@ function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpo
   };
 }
 
-/** The account administers the key; CloudWatch may encrypt alarm messages to the topic with it. */
-function topicKeyPolicy(parent: pulumi.Resource): pulumi.Output<string> {
-  const identity = aws.getCallerIdentityOutput({}, { parent });
-  const partition = aws.getPartitionOutput({}, { parent });
-  return pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify({
+/** One series: the largest lag any dimension set of this cluster reports. */
+export function auroraLagQuery(metricName: string, clusterIdentifier: string): string {
+  if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(clusterIdentifier)) throw new Error(`not an RDS cluster identifier: ${clusterIdentifier}`);
+  return `SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = '${clusterIdentifier}'`;
+}
+
+/**
+ * The account administers the key. CloudWatch alarms and the RDS health rule may encrypt messages
+ * to the topic with it, and only on this account's behalf: `aws:SourceAccount` and `aws:SourceArn`
+ * stop another account's alarm or rule from using the key through the service (confused deputy;
+ * SNS Developer Guide, "Enable compatibility between event sources from AWS services and
+ * encrypted topics"; IAM User Guide, "The confused deputy problem").
+ */
+export function topicKeyPolicy(partition: string, account: string, region: string, healthRuleArn: string): string {
+  const use = ["kms:Decrypt", "kms:GenerateDataKey*"];
+  return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
       {
-        Sid: "CloudWatchAlarmsPublish",
+        Sid: "CloudWatchAlarmsOfThisAccountPublish",
         Effect: "Allow",
         Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Action: use,
         Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      },
+      {
+        Sid: "RdsHealthRulePublishes",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: use,
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": healthRuleArn } },
       },
     ],
-  }));
+  });
+}
+
+/** Who may publish to the topic: this account's alarms (the default policy) and the RDS health rule. */
+export function topicPolicy(topicArn: string, healthRuleArn: string, account: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountOwnsTopic",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic"],
+        Resource: topicArn,
+        Condition: { StringEquals: { "AWS:SourceOwner": account } },
+      },
+      {
+        Sid: "RdsHealthRulePublishes",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": healthRuleArn } },
+      },
+    ],
+  });
 }

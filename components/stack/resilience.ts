@@ -59,6 +59,8 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
       periodSeconds: config.monitoring.periodSeconds,
       evaluationPeriods: config.monitoring.evaluationPeriods,
       alarmEmail: config.monitoring.alarmEmail,
+      alarmSubscriptions: config.monitoring.alarmSubscriptions,
+      auroraEngine: config.database.engine,
     }, { parent, providers: [args.providers[region]] });
   }
 
