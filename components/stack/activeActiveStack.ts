@@ -98,6 +98,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       databaseName: db.databaseName,
       masterUsername: db.masterUsername,
       backupRetentionDays: db.backupRetentionDays,
+      backupRetentionManagedByAwsBackup: config.backup.continuousBackup,
       preferredBackupWindow: db.preferredBackupWindow,
       deletionProtection: db.deletionProtection,
       globalDbRpoSeconds: db.globalDbRpoSeconds,
