@@ -84,7 +84,14 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
       region,
       provider: args.providers[region],
       auroraClusterArns: dataOf(region) ? [dataOf(region)!.auroraClusterArn] : [],
-      ...(dataOf(region) ? { restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!) } : {}),
+      ...(dataOf(region) ? {
+        restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!),
+        restoreValidation: {
+          engine: config.database.engine,
+          subnetGroupName: dataOf(region)!.auroraSubnetGroupName,
+          securityGroupId: dataOf(region)!.restoreTestSecurityGroupId,
+        },
+      } : {}),
     })),
     schedule: config.backup.schedule,
     retentionDays: config.backup.retentionDays,
