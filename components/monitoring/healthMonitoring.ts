@@ -246,8 +246,10 @@ export class HealthMonitoring extends pulumi.ComponentResource {
  * global database"). Consoles and AWS samples show them under `DBClusterIdentifier` and also
  * under `SourceRegion`; a plain metric alarm must name the exact dimension set, and with
  * `notBreaching` a set the service does not publish is silent for ever. A Metrics Insights query
- * filtered on this cluster's identifier matches every set that carries it, so the alarm sees the
- * lag whichever set AWS publishes it under.
+ * `FROM "AWS/RDS"` (not `SCHEMA(...)`) matches the metric regardless of its dimensions and returns
+ * one aggregated series (CloudWatch User Guide, "Query components and syntax in CloudWatch Metrics
+ * Insights"); the WHERE on this cluster's identifier keeps it to this cluster, so the alarm sees
+ * the lag whichever set AWS publishes it under.
  */
 function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number, engine: "aurora-postgresql" | "aurora-mysql"): Record<string, aws.cloudwatch.MetricAlarm> {
   const aurora = (role: string, metricName: string) => alarms.insights(role, {
