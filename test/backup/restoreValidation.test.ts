@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { restoreCompletedPattern, VALIDATION_RUNTIME, VALIDATION_WINDOW_HOURS } from "../../components/backup/restoreValidation";
 import { clusterProblems, verdictFor, type Expected, type RestoredCluster, type RestoreJobEvent } from "../../components/backup/restoreValidation/validate";
 import type { ExportedResource } from "../../plan/stackExport";
+import { planStack } from "../helpers/plan";
 import { fixtureDataStores, planTiers, type TierPlan } from "../helpers/tiers";
 
 const REGIONS = ["us-east-1", "us-west-2"];
@@ -160,6 +161,31 @@ describe("vault keys allow cross-region copy and restore", () => {
       expect(use.Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
       const grants = statements.find((st) => st.Sid === "BackupRolesGrantToServices")!;
       expect(grants.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" } });
+    }
+  });
+});
+
+describe("the real prod plan", () => {
+  it("gives every restore testing plan a validation hook in its own region, checking against that region's Aurora subnet group and closed group", async () => {
+    const plan = await planStack("prod");
+    const testPlans = plan.ofType("aws:backup/restoreTestingPlan:RestoreTestingPlan");
+    expect(testPlans.map((p) => plan.regionOf(p)).sort()).toEqual(REGIONS);
+    for (const testPlan of testPlans) {
+      const region = plan.regionOf(testPlan);
+      const rules = plan.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => (r.propertyDependencies?.eventPattern ?? []).includes(testPlan.urn));
+      expect(rules).toHaveLength(1);
+      expect(plan.regionOf(rules[0])).toBe(region);
+      const target = plan.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => (t.propertyDependencies?.rule ?? []).includes(rules[0].urn))!;
+      const [fn] = (target.propertyDependencies?.arn ?? []).map((u) => plan.byUrn(u));
+      expect(fn.type).toBe("aws:lambda/function:Function");
+      expect(plan.regionOf(fn)).toBe(region);
+      // The expected shape comes from this region's Aurora cluster: its subnet group and the closed group.
+      const deps = (key: string) => (fn.propertyDependencies?.environment ?? []).map((u) => plan.byUrn(u)).filter((d) => d.type === key);
+      const [subnetGroup] = deps("aws:rds/subnetGroup:SubnetGroup");
+      const [closed] = deps("aws:ec2/securityGroup:SecurityGroup");
+      expect(plan.regionOf(subnetGroup)).toBe(region);
+      expect(String(closed.inputs?.description)).toMatch(/restore tests: no ingress, no egress/);
+      expect(plan.regionOf(closed)).toBe(region);
     }
   });
 });

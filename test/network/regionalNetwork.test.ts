@@ -78,6 +78,8 @@ describe("RegionalNetwork in the prod plan", () => {
   it("encrypts every log group of the plan (flow logs, control plane, functions) with a customer key that only that region's CloudWatch Logs may use, for that group", () => {
     const groups = plan.ofType("aws:cloudwatch/logGroup:LogGroup");
     expect(groups.filter((g) => String(g.inputs?.name).endsWith("/vpc-flow-logs"))).toHaveLength(2);
+    expect(groups.filter((g) => /^\/aws\/eks\/.+\/cluster$/.test(String(g.inputs?.name)))).toHaveLength(2);
+    expect(groups.filter((g) => String(g.inputs?.name).startsWith("/aws/lambda/"))).toHaveLength(2);
     for (const group of groups) {
       const keys = (group.propertyDependencies?.kmsKeyId ?? []).map((urn) => plan.byUrn(urn));
       expect(keys.map((k) => k.type), String(group.inputs?.name)).toEqual(["aws:kms/key:Key"]);
