@@ -123,9 +123,11 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
     // Access entries instead of the aws-auth ConfigMap: EKS adds the node role's entry itself.
     // With admin principals configured, nobody is admin by having created the cluster: the
     // deployers are configuration, so a colleague's or CI's `pulumi up` works the same as the
-    // creator's, and a creator who is also listed gets no duplicate entry from EKS (EKS User
-    // Guide, "Grant IAM users access to Kubernetes with EKS access entries": the bootstrap entry
-    // is created only at cluster creation). The flag is ForceNew: decide before the first up.
+    // creator's, and a listed creator gets no second entry that would collide with ours.
+    // `bootstrapClusterCreatorAdminPermissions` only acts at creation (EKS API Reference,
+    // CreateAccessConfigRequest: "set as a cluster admin access entry during cluster creation
+    // time") and changing it replaces the cluster (CloudFormation AWS::EKS::Cluster AccessConfig,
+    // "Update requires: Replacement"; ForceNew in the Terraform provider): decide before the first up.
     accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: s.adminPrincipalArns.length === 0 },
     encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
     enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
