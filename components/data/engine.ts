@@ -119,7 +119,8 @@ export function cacheVersionProblem(engine: CacheEngine, engineVersion: string):
 /**
  * How a bare major is resolved from AWS (dev and staging; prod pins a full version): the version
  * AWS designates as the default of that major (`defaultOnly`), among versions that can join a
- * global database (`engine-mode` filter of DescribeDBEngineVersions). Not `latest`: the provider
+ * global database (RDS API Reference, DescribeDBEngineVersions, filter `engine-mode`: "global").
+ * Not `latest`: the provider
  * picks "latest" by the version's creation date on a best-effort basis (aws.rds.getEngineVersion
  * docs), which can land on a special build such as `-limitless`.
  */
