@@ -536,9 +536,11 @@ export const monitoringSchema = z.strictObject({
   /** E-mail subscribed to the alarm topics (needs confirmation by the recipient). Prod needs this or `alarmSubscriptions`. */
   alarmEmail: z.string().email().optional(),
   /**
-   * Further subscribers of every region's alarm topic: an on-call webhook (`https`), a queue
-   * (`sqs`, its ARN) or a function (`lambda`, its ARN). Prod needs at least one target here or in
-   * `alarmEmail`: alarms nobody receives page nobody.
+   * Further subscribers of every region's alarm topic: an on-call webhook (`https`, which must
+   * confirm the subscription), a queue (`sqs`, its ARN; its queue policy must let
+   * sns.amazonaws.com send) or a function (`lambda`, its ARN; its resource policy must let
+   * sns.amazonaws.com invoke it). Prod needs at least one target here or in `alarmEmail`: alarms
+   * nobody receives page nobody.
    * @default []
    */
   alarmSubscriptions: z
