@@ -7,10 +7,12 @@
  *
  * What it proves: the recovery point became an available, encrypted cluster of the expected
  * engine, in the stack's own subnet group behind the closed restore-test security group, that
- * AWS Backup can delete after the validation window. Restore testing creates the cluster without
- * a DB instance, so there is no endpoint to open a SQL session on; a reader who needs row-level
- * checks adds an instance and a query to this function (docs/runbooks/restore-other-region.md
- * walks through the same checks by hand for a real restore).
+ * AWS Backup can delete after the validation window. AWS Backup restores an Aurora cluster without
+ * a DB instance ("it does not create or attach an Amazon RDS instance", AWS Backup Developer Guide,
+ * "Restoring an Amazon Aurora cluster"), so there is no endpoint to open a SQL session on, and an
+ * instance added here would stop AWS Backup from deleting the cluster when the window closes.
+ * Row-level checks belong to the by-hand restore (docs/runbooks/restore-other-region.md), which
+ * adds an instance and connects.
  */
 
 export interface RestoreJobEvent {
