@@ -35,6 +35,8 @@ export interface BackupRegion {
     readonly engine: string;
     readonly subnetGroupName: pulumi.Input<string>;
     readonly securityGroupId: pulumi.Input<string>;
+    /** The region's alarm topic, told about FAILED validations. @default - none */
+    readonly alarmTopicArn?: pulumi.Input<string>;
   };
 }
 

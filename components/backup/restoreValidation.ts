@@ -19,6 +19,8 @@ export interface RestoreValidationArgs {
   readonly engine: string;
   readonly subnetGroupName: pulumi.Input<string>;
   readonly securityGroupId: pulumi.Input<string>;
+  /** The region's alarm topic: a FAILED validation is published there. @default - no notification */
+  readonly alarmTopicArn?: pulumi.Input<string>;
 }
 
 /**
@@ -35,10 +37,21 @@ export function restoreCompletedPattern(restoreTestingPlanArn: string): Record<s
 }
 
 /** The function may read restored clusters of its region and report results; nothing else. */
-export function validationPolicy(partition: string, account: string, region: string, logGroupArn: string): string {
+export function validationPolicy(partition: string, account: string, region: string, logGroupArn: string, alarmTopicArn?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
+      ...(alarmTopicArn ? [
+        { Sid: "NotifyFailures", Effect: "Allow", Action: "sns:Publish", Resource: alarmTopicArn },
+        // The topic is KMS-encrypted: publishing needs its key, through SNS only.
+        {
+          Sid: "TopicKeyThroughSns",
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
+          Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+        },
+      ] : []),
       { Sid: "ReadRestoredClusters", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: `arn:${partition}:rds:${region}:${account}:cluster:*` },
       // PutRestoreValidationResult names the restore job, which has no ARN to scope to.
       { Sid: "ReportValidation", Effect: "Allow", Action: "backup:PutRestoreValidationResult", Resource: "*" },
@@ -52,7 +65,8 @@ export function validationPolicy(partition: string, account: string, region: str
  * completed Aurora restore jobs invokes a small function (restoreValidation/handler.ts, bundled
  * from this repository) that checks the restored cluster and reports SUCCESSFUL or FAILED with
  * PutRestoreValidationResult, so the restore-testing job shows whether the restore is usable, not
- * only that it finished. Its log group has its own customer key.
+ * only that it finished; a FAILED verdict is also published to the region's alarm topic. Its log
+ * group has its own customer key.
  */
 export function createRestoreValidation(name: string, args: RestoreValidationArgs, opts: pulumi.CustomResourceOptions): aws.lambda.Function {
   const nameOf = (role: string, max: number) => physicalName({ stack: args.stack, region: args.region, role }, max);
@@ -86,8 +100,8 @@ export function createRestoreValidation(name: string, args: RestoreValidationArg
   }, opts);
   const policy = new aws.iam.RolePolicy(`${name}-policy`, {
     role: role.id,
-    policy: pulumi.all([partition.partition, identity.accountId, logGroup.arn])
-      .apply(([part, account, logArn]) => validationPolicy(part, account, args.region, logArn)),
+    policy: pulumi.all([partition.partition, identity.accountId, logGroup.arn, args.alarmTopicArn])
+      .apply(([part, account, logArn, topicArn]) => validationPolicy(part, account, args.region, logArn, topicArn)),
   }, opts);
 
   const fn = new aws.lambda.Function(`${name}-function`, {
@@ -106,6 +120,7 @@ export function createRestoreValidation(name: string, args: RestoreValidationArg
         EXPECTED_ENGINE: args.engine,
         EXPECTED_SUBNET_GROUP: args.subnetGroupName,
         EXPECTED_SECURITY_GROUP_ID: args.securityGroupId,
+        ...(args.alarmTopicArn ? { ALARM_TOPIC_ARN: args.alarmTopicArn } : {}),
       },
     },
     loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -61,6 +61,20 @@ export const RDS_HEALTH_EVENT_PATTERN = {
 };
 
 /**
+ * AWS Backup jobs of this region that did not finish: a backup, a cross-region copy or a restore
+ * (restore tests included). Backup and copy events carry `state`, restore events `status` (AWS
+ * Backup Developer Guide, "Monitoring AWS Backup events using Amazon EventBridge"), hence `$or`.
+ */
+export const BACKUP_FAILURE_EVENT_PATTERN = {
+  source: ["aws.backup"],
+  "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
+  detail: { $or: [{ state: ["FAILED", "ABORTED", "EXPIRED"] }, { status: ["FAILED", "ABORTED"] }] },
+};
+
+/** EventBridge rules that notify the alarm topic, by logical role. */
+const TOPIC_RULES = { "rds-health-events": RDS_HEALTH_EVENT_PATTERN, "backup-job-failures": BACKUP_FAILURE_EVENT_PATTERN } as const;
+
+/**
  * "Cascading" health of one region: not just up, but within its latency, error, capacity and
  * replication budgets. Metric alarms roll up into two composites, `region-unhealthy` (serving) and
  * `data-at-risk` (replication lag), which notify a KMS-encrypted SNS topic. A separate
@@ -93,15 +107,16 @@ export class HealthMonitoring extends pulumi.ComponentResource {
 
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent);
-    const healthRuleName = physicalName({ stack: args.stack, region: args.region, role: "rds-health-events" }, 64);
-    // Known before the rule exists, so the key policy (which the topic needs first) can name it.
-    const healthRuleArn = pulumi.interpolate`arn:${partition.partition}:events:${args.region}:${identity.accountId}:rule/${healthRuleName}`;
+    const ruleNames = Object.keys(TOPIC_RULES).map((role) => physicalName({ stack: args.stack, region: args.region, role }, 64));
+    // Known before the rules exist, so the key policy (which the topic needs first) can name them.
+    const ruleArns = pulumi.all([partition.partition, identity.accountId])
+      .apply(([part, account]) => ruleNames.map((rule) => `arn:${part}:events:${args.region}:${account}:rule/${rule}`));
     const key = new aws.kms.Key(`${name}-topic-key`, {
       description: `Encrypts the ${args.region} alarm topic of stack ${args.stack}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi.all([identity.accountId, partition.partition, healthRuleArn]).apply(([account, part, ruleArn]) =>
-        topicKeyPolicy(part, account, args.region, ruleArn)),
+      policy: pulumi.all([identity.accountId, partition.partition, ruleArns]).apply(([account, part, arns]) =>
+        topicKeyPolicy(part, account, args.region, arns)),
       tags: tierTags("monitoring", nameOf("alarm-topic-key")),
     }, parent);
     const topicName = nameOf("alarms");
@@ -116,17 +131,22 @@ export class HealthMonitoring extends pulumi.ComponentResource {
     (args.alarmSubscriptions ?? []).forEach((sub, i) => {
       new aws.sns.TopicSubscription(`${name}-subscription-${i + 1}`, { topic: topic.arn, protocol: sub.protocol, endpoint: sub.endpoint }, parent);
     });
-    const healthRule = new aws.cloudwatch.EventRule(`${name}-rds-health-events`, {
-      name: healthRuleName,
-      description: "AWS Health scheduled changes and notices for RDS (minor-version patching of the global database)",
-      eventPattern: JSON.stringify(RDS_HEALTH_EVENT_PATTERN),
-      tags: tierTags("monitoring", healthRuleName),
-    }, parent);
+    const rules = Object.entries(TOPIC_RULES).map(([role, pattern], i) => {
+      const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, {
+        name: ruleNames[i],
+        description: role === "rds-health-events"
+          ? "AWS Health scheduled changes and notices for RDS (minor-version patching of the global database)"
+          : "AWS Backup backup, copy and restore jobs that failed, were aborted or expired",
+        eventPattern: JSON.stringify(pattern),
+        tags: tierTags("monitoring", ruleNames[i]),
+      }, parent);
+      new aws.cloudwatch.EventTarget(`${name}-${role}-topic`, { rule: rule.name, arn: topic.arn }, parent);
+      return rule;
+    });
     new aws.sns.TopicPolicy(`${name}-topic-policy`, {
       arn: topic.arn,
-      policy: pulumi.all([topic.arn, healthRuleArn, identity.accountId]).apply(([topicArn, ruleArn, account]) => topicPolicy(topicArn, ruleArn, account)),
-    }, { parent: this, dependsOn: [healthRule] });
-    new aws.cloudwatch.EventTarget(`${name}-rds-health-events-topic`, { rule: healthRule.name, arn: topic.arn }, parent);
+      policy: pulumi.all([topic.arn, ruleArns, identity.accountId]).apply(([topicArn, arns, account]) => topicPolicy(topicArn, arns, account)),
+    }, { parent: this, dependsOn: rules });
 
     const alarms = new MetricAlarmFactory(name, this, { periodSeconds, evaluationPeriods, nameOf });
     const lb = { LoadBalancer: args.endpoint.albArnSuffix };
@@ -291,13 +311,14 @@ export function auroraLagQuery(metricName: string, clusterIdentifier: string): s
 }
 
 /**
- * The account administers the key. CloudWatch alarms and the RDS health rule may encrypt messages
+ * The account administers the key. CloudWatch alarms and the stack's event rules may encrypt messages
  * to the topic with it, and only on this account's behalf: `aws:SourceAccount` and `aws:SourceArn`
- * stop another account's alarm or rule from using the key through the service (confused deputy;
+ * (this region's alarms, the named rules) stop another account's alarm or rule from using the key
+ * through the service (confused deputy;
  * SNS Developer Guide, "Enable compatibility between event sources from AWS services and
  * encrypted topics"; IAM User Guide, "The confused deputy problem").
  */
-export function topicKeyPolicy(partition: string, account: string, region: string, healthRuleArn: string): string {
+export function topicKeyPolicy(partition: string, account: string, region: string, ruleArns: string[]): string {
   const use = ["kms:Decrypt", "kms:GenerateDataKey*"];
   return JSON.stringify({
     Version: "2012-10-17",
@@ -315,19 +336,19 @@ export function topicKeyPolicy(partition: string, account: string, region: strin
         },
       },
       {
-        Sid: "RdsHealthRulePublishes",
+        Sid: "OwnEventRulesPublish",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: use,
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": healthRuleArn } },
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": ruleArns } },
       },
     ],
   });
 }
 
-/** Who may publish to the topic: this account's alarms (the default policy) and the RDS health rule. */
-export function topicPolicy(topicArn: string, healthRuleArn: string, account: string): string {
+/** Who may publish to the topic: this account (its alarms, as in the default policy) and the stack's own event rules. */
+export function topicPolicy(topicArn: string, ruleArns: string[], account: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -340,12 +361,12 @@ export function topicPolicy(topicArn: string, healthRuleArn: string, account: st
         Condition: { StringEquals: { "AWS:SourceOwner": account } },
       },
       {
-        Sid: "RdsHealthRulePublishes",
+        Sid: "OwnEventRulesPublish",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: "sns:Publish",
         Resource: topicArn,
-        Condition: { ArnEquals: { "aws:SourceArn": healthRuleArn } },
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
       },
     ],
   });

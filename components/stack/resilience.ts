@@ -90,6 +90,7 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
           engine: config.database.engine,
           subnetGroupName: dataOf(region)!.auroraSubnetGroupName,
           securityGroupId: dataOf(region)!.restoreTestSecurityGroupId,
+          ...(monitoring[region] ? { alarmTopicArn: monitoring[region].topicArn } : {}),
         },
       } : {}),
     })),

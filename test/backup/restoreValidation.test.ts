@@ -72,6 +72,7 @@ describe("the bundled validation function", () => {
     class Command { constructor(readonly input: Record<string, unknown>) {} }
     class DescribeDBClustersCommand extends Command {}
     class PutRestoreValidationResultCommand extends Command {}
+    class PublishCommand extends Command {}
     const client = class { async send(cmd: Command) {
       sent.push({ command: cmd.constructor.name, ...cmd.input });
       return cmd instanceof DescribeDBClustersCommand ? { DBClusters: cluster ? [cluster] : [] } : {};
@@ -79,6 +80,7 @@ describe("the bundled validation function", () => {
     const modules: Record<string, unknown> = {
       "@aws-sdk/client-rds": { RDSClient: client, DescribeDBClustersCommand },
       "@aws-sdk/client-backup": { BackupClient: client, PutRestoreValidationResultCommand },
+      "@aws-sdk/client-sns": { SNSClient: client, PublishCommand },
     };
     const module = { exports: {} as { handler: (e: RestoreJobEvent) => Promise<string> } };
     const fakeProcess = { env };
@@ -96,7 +98,8 @@ describe("the bundled validation function", () => {
   it("describes the restored cluster and reports the verdict for the restore job", async () => {
     const fn = functionIn("us-west-2");
     const code = (fn.inputs?.code as { assets: Record<string, { text: string }> }).assets["index.js"].text;
-    const env = { RESTORE_TESTING_PLAN_ARN: PLAN_ARN, EXPECTED_ENGINE: "aurora-postgresql", EXPECTED_SUBNET_GROUP: EXPECTED.subnetGroupName, EXPECTED_SECURITY_GROUP_ID: EXPECTED.securityGroupId };
+    const topic = "arn:aws:sns:us-west-2:210987654321:ha-prod-usw2-alarms";
+    const env = { RESTORE_TESTING_PLAN_ARN: PLAN_ARN, EXPECTED_ENGINE: "aurora-postgresql", EXPECTED_SUBNET_GROUP: EXPECTED.subnetGroupName, EXPECTED_SECURITY_GROUP_ID: EXPECTED.securityGroupId, ALARM_TOPIC_ARN: topic };
     const ok = await invoke(code, event(), GOOD, env);
     expect(ok.result).toBe("SUCCESSFUL");
     expect(ok.sent).toEqual([
@@ -105,6 +108,9 @@ describe("the bundled validation function", () => {
     ]);
     const bad = await invoke(code, event(), { ...GOOD, DBSubnetGroup: "default" }, env);
     expect(bad.sent[1]).toMatchObject({ ValidationStatus: "FAILED", ValidationStatusMessage: expect.stringMatching(/subnet group is default/) });
+    // A failed validation also pages: it goes to the region's alarm topic; a successful one does not.
+    expect(bad.sent[2]).toMatchObject({ command: "PublishCommand", TopicArn: topic, Message: expect.stringMatching(/JOB-1: .*subnet group is default/) });
+    expect(ok.sent.some((s) => s.command === "PublishCommand")).toBe(false);
     const other = await invoke(code, event({ restoreTestingPlanArn: "x" }), GOOD, env);
     expect(other.sent.filter((s) => s.command === "PutRestoreValidationResultCommand")).toEqual([]);
   });
@@ -128,6 +134,7 @@ describe("the bundled validation function", () => {
         EXPECTED_ENGINE: "aurora-postgresql",
         EXPECTED_SUBNET_GROUP: stores.auroraSubnetGroupName,
         EXPECTED_SECURITY_GROUP_ID: stores.restoreTestSecurityGroupId,
+        ALARM_TOPIC_ARN: plan.ofType("aws:sns/topic:Topic").find((t) => plan.regionOf(t) === region)!.outputs?.arn,
       });
       const selection = plan.ofType("aws:backup/restoreTestingSelection:RestoreTestingSelection").find((s) => plan.regionOf(s) === region)!;
       expect(selection.inputs?.validationWindowHours).toBe(VALIDATION_WINDOW_HOURS);
@@ -140,7 +147,11 @@ describe("the bundled validation function", () => {
       const [role] = (fn.propertyDependencies?.role ?? []).map((u) => plan.byUrn(u));
       const policy = plan.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => (p.propertyDependencies?.role ?? []).includes(role.urn))!;
       const statements = JSON.parse(String(policy.inputs?.policy)).Statement as { Action: string | string[]; Resource: string }[];
-      expect(statements.flatMap((st) => [st.Action].flat()).sort()).toEqual(["backup:PutRestoreValidationResult", "logs:CreateLogStream", "logs:PutLogEvents", "rds:DescribeDBClusters"]);
+      expect(statements.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+        "backup:PutRestoreValidationResult", "kms:Decrypt", "kms:GenerateDataKey*", "logs:CreateLogStream", "logs:PutLogEvents", "rds:DescribeDBClusters", "sns:Publish",
+      ]);
+      const topic = plan.ofType("aws:sns/topic:Topic").find((t) => plan.regionOf(t) === region)!;
+      expect(statements.find((st) => st.Action === "sns:Publish")!.Resource).toBe(topic.outputs?.arn);
       expect(statements.find((st) => st.Action === "rds:DescribeDBClusters")!.Resource).toBe(`arn:aws:rds:${region}:123456789012:cluster:*`);
     }
   });

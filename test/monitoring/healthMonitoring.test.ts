@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { auroraLagQuery, RDS_HEALTH_EVENT_PATTERN } from "../../components/monitoring/healthMonitoring";
+import { auroraLagQuery, BACKUP_FAILURE_EVENT_PATTERN, RDS_HEALTH_EVENT_PATTERN } from "../../components/monitoring/healthMonitoring";
 import type { RegionMonitoringTopology } from "../../components/topology";
 import type { ExportedResource } from "../../plan/stackExport";
 import { fixtureDataStores, fixtureEndpoint, planTiers, type TierPlan } from "../helpers/tiers";
@@ -233,9 +233,10 @@ describe("the alarm topic's key and the RDS patching signal", () => {
       }
       const cw = services.find((st) => st.Principal.Service === "cloudwatch.amazonaws.com")!;
       expect(cw.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:${region}:123456789012:alarm:*`);
-      const rule = plan.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => plan.regionOf(r) === region && String(r.inputs?.name).includes("rds-health"))!;
-      expect(services.find((st) => st.Principal.Service === "events.amazonaws.com")!.Condition.ArnEquals["aws:SourceArn"])
-        .toBe(`arn:aws:events:${region}:123456789012:rule/${rule.inputs?.name}`);
+      const rules = plan.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => plan.regionOf(r) === region && (r.propertyDependencies?.eventPattern ?? []).length === 0);
+      expect(rules.map((r) => String(r.inputs?.name).replace(/^ha-prod-[a-z0-9]+-/, "")).sort()).toEqual(["backup-job-failures", "rds-health-events"]);
+      expect([...services.find((st) => st.Principal.Service === "events.amazonaws.com")!.Condition.ArnEquals["aws:SourceArn"]].sort())
+        .toEqual(rules.map((r) => `arn:aws:events:${region}:123456789012:rule/${r.inputs?.name}`).sort());
     }
   });
 
@@ -251,7 +252,20 @@ describe("the alarm topic's key and the RDS patching signal", () => {
       const policy = plan.ofType("aws:sns/topicPolicy:TopicPolicy").find((p) => (p.propertyDependencies?.arn ?? []).includes(topic.urn))!;
       const statements = JSON.parse(String(policy.inputs?.policy)).Statement as Record<string, any>[];
       const events = statements.find((st) => st.Principal?.Service === "events.amazonaws.com")!;
-      expect(events.Condition.ArnEquals["aws:SourceArn"]).toBe(`arn:aws:events:${region}:123456789012:rule/${rule.inputs?.name}`);
+      expect(events.Condition.ArnEquals["aws:SourceArn"]).toContain(`arn:aws:events:${region}:123456789012:rule/${rule.inputs?.name}`);
+    }
+  });
+
+  it("sends failed, aborted or expired backup, copy and restore jobs (restore tests included) to the alarm topic", () => {
+    for (const region of REGIONS) {
+      const rule = plan.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => plan.regionOf(r) === region && String(r.inputs?.name).endsWith("backup-job-failures"))!;
+      const pattern = JSON.parse(String(rule.inputs?.eventPattern));
+      expect(pattern).toEqual(BACKUP_FAILURE_EVENT_PATTERN);
+      expect(pattern["detail-type"]).toContain("Restore Job State Change");
+      // Restore events report `status`, backup and copy events `state`: both must be matched.
+      expect(pattern.detail.$or).toEqual(expect.arrayContaining([{ status: ["FAILED", "ABORTED"] }, expect.objectContaining({ state: expect.arrayContaining(["FAILED"]) })]));
+      const target = plan.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => (t.propertyDependencies?.rule ?? []).includes(rule.urn))!;
+      expect((target.propertyDependencies?.arn ?? []).map((u) => plan.byUrn(u).type)).toEqual(["aws:sns/topic:Topic"]);
     }
   });
 });

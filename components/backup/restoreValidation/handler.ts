@@ -16,7 +16,13 @@ interface BackupModule {
   PutRestoreValidationResultCommand: new (input: { RestoreJobId: string; ValidationStatus: string; ValidationStatusMessage: string }) => unknown;
 }
 
+interface SnsModule {
+  SNSClient: new (c: object) => { send(cmd: unknown): Promise<unknown> };
+  PublishCommand: new (input: { TopicArn: string; Subject: string; Message: string }) => unknown;
+}
+
 const RDS_MODULE = "@aws-sdk/client-rds";
+const SNS_MODULE = "@aws-sdk/client-sns";
 const BACKUP_MODULE = "@aws-sdk/client-backup";
 
 function expected(): Expected {
@@ -60,6 +66,16 @@ export async function handler(event: RestoreJobEvent): Promise<string> {
     ValidationStatus: verdict.status,
     ValidationStatusMessage: verdict.message,
   }));
+  const topicArn = process.env.ALARM_TOPIC_ARN;
+  if (verdict.status === "FAILED" && topicArn) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sns = require(SNS_MODULE) as SnsModule;
+    await new sns.SNSClient({}).send(new sns.PublishCommand({
+      TopicArn: topicArn,
+      Subject: "Restore test validation FAILED",
+      Message: `Restore job ${verdict.restoreJobId}: ${verdict.message}`,
+    }));
+  }
   console.log(JSON.stringify(verdict));
   return verdict.status;
 }
