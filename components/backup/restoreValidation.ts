@@ -37,7 +37,7 @@ export function restoreCompletedPattern(restoreTestingPlanArn: string): Record<s
 }
 
 /** The function may read restored clusters of its region and report results; nothing else. */
-export function validationPolicy(partition: string, account: string, region: string, logGroupArn: string, alarmTopicArn?: string): string {
+export function validationPolicy(partition: string, dnsSuffix: string, account: string, region: string, logGroupArn: string, alarmTopicArn?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -49,7 +49,7 @@ export function validationPolicy(partition: string, account: string, region: str
           Effect: "Allow",
           Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
           Resource: `arn:${partition}:kms:${region}:${account}:key/*`,
-          Condition: { StringEquals: { "kms:ViaService": `sns.${region}.amazonaws.com` } },
+          Condition: { StringEquals: { "kms:ViaService": `sns.${region}.${dnsSuffix}` } },
         },
       ] : []),
       { Sid: "ReadRestoredClusters", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: `arn:${partition}:rds:${region}:${account}:cluster:*` },
@@ -100,8 +100,8 @@ export function createRestoreValidation(name: string, args: RestoreValidationArg
   }, opts);
   const policy = new aws.iam.RolePolicy(`${name}-policy`, {
     role: role.id,
-    policy: pulumi.all([partition.partition, identity.accountId, logGroup.arn, args.alarmTopicArn])
-      .apply(([part, account, logArn, topicArn]) => validationPolicy(part, account, args.region, logArn, topicArn)),
+    policy: pulumi.all([partition.partition, partition.dnsSuffix, identity.accountId, logGroup.arn, args.alarmTopicArn])
+      .apply(([part, suffix, account, logArn, topicArn]) => validationPolicy(part, suffix, account, args.region, logArn, topicArn)),
   }, opts);
 
   const fn = new aws.lambda.Function(`${name}-function`, {

@@ -120,9 +120,10 @@ export function cacheVersionProblem(engine: CacheEngine, engineVersion: string):
  * How a bare major is resolved from AWS (dev and staging; prod pins a full version): the version
  * AWS designates as the default of that major (`defaultOnly`), among versions that can join a
  * global database (RDS API Reference, DescribeDBEngineVersions, filter `engine-mode`: "global").
- * Not `latest`: the provider
- * picks "latest" by the version's creation date on a best-effort basis (aws.rds.getEngineVersion
- * docs), which can land on a special build such as `-limitless`.
+ * Not `latest`: the provider sorts the matches by their `CreateTime` and takes the last
+ * (terraform-provider-aws, rds engine_version data source, `sortEngineVersions`; "best-effort" in
+ * the aws.rds.getEngineVersion docs), which can land on a special build such as `-limitless`.
+ * With `defaultOnly` and a major, RDS returns that major's one default, so no sort is involved.
  */
 export function engineVersionLookup(engine: AuroraEngine, major: string): {
   engine: AuroraEngine; version: string; defaultOnly: true; filters: { name: string; values: string[] }[];
