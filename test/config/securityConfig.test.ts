@@ -1,4 +1,9 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { ROOT, runCli } from "../helpers/cli";
 import { loadStack } from "../../config/load";
 import { ConfigError, parseConfig } from "../../config/parse";
 import { deployReadinessWarnings } from "../../config/readiness";
@@ -115,4 +120,26 @@ describe("deploy readiness lists every placeholder before a real pulumi up", () 
     }));
     expect(deployReadinessWarnings(real)).toEqual([]);
   });
+});
+
+describe("the CLI refuses such a prod stack file", () => {
+  it.each<[string, (config: Record<string, any>) => void, RegExp]>([
+    ["no admin principals", (c) => { delete c["ha-blueprint:app"].eks.adminPrincipalArns; }, /^ha-blueprint: .*ha-blueprint:app\.eks\.adminPrincipalArns: missing; must list the IAM roles/],
+    ["no notification target", (c) => { delete c["ha-blueprint:monitoring"].alarmEmail; }, /^ha-blueprint: .*ha-blueprint:monitoring\.alarmSubscriptions: missing; must name a notification target/],
+    ["a bare major engine version", (c) => { c["ha-blueprint:database"].engineVersion = "16"; }, /^ha-blueprint: .*ha-blueprint:database\.engineVersion: "16" must be pinned to a full version in prod/],
+  ])("with %s: exit 2 and one line naming the key", async (_what, edit, line) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-sec-"));
+    try {
+      const doc = parseYaml(fs.readFileSync(path.join(ROOT, "stacks/Pulumi.prod.yaml"), "utf8")) as { config: Record<string, any> };
+      edit(doc.config);
+      fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), toYaml(doc));
+      const r = await runCli(["plan", "--stack", "bad", "--stacks-dir", dir]);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
