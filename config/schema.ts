@@ -390,8 +390,9 @@ export const appSchema = z.strictObject({
        * AmazonEKSClusterAdminPolicy): the CI role that runs `pulumi up` and the platform team's role.
        * Required in prod. When set, the cluster is created with
        * `bootstrapClusterCreatorAdminPermissions: false`: only these principals are admins, whoever
-       * ran the first `pulumi up`, so list the deploying principal too. Moving between "none" and
-       * "some" replaces the cluster (the bootstrap flag is ForceNew), so decide before the first up.
+       * ran the first `pulumi up`, so list the deploying principal too. The flag only acts at cluster
+       * creation and is ignored afterwards: a cluster created without principals keeps its creator
+       * as admin (import that bootstrap entry before listing the creator, or its entry collides).
        * Write role ARNs without the path's `assumed-role`/session part (`arn:aws:iam::<acct>:role/<name>`).
        * @default - none: the creator of the cluster is its only admin (dev)
        */

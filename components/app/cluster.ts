@@ -127,7 +127,7 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
     // `bootstrapClusterCreatorAdminPermissions` only acts at creation (EKS API Reference,
     // CreateAccessConfigRequest: "set as a cluster admin access entry during cluster creation
     // time") and changing it replaces the cluster (CloudFormation AWS::EKS::Cluster AccessConfig,
-    // "Update requires: Replacement"; ForceNew in the Terraform provider): decide before the first up.
+    // "Update requires: Replacement"; ForceNew in the Terraform provider), hence ignoreChanges below.
     accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: s.adminPrincipalArns.length === 0 },
     encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
     enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
@@ -135,7 +135,13 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
     zonalShiftConfig: { enabled: true },
     deletionProtection: s.deletionProtection,
     tags: tagsFor(ctx, "app", "eks"),
-  }, { parent, dependsOn: [clusterPolicy, keyUse, logGroup] });
+  }, {
+    parent,
+    dependsOn: [clusterPolicy, keyUse, logGroup],
+    // Acts only at creation and would replace a live cluster: a cluster keeps what it was created
+    // with, and a stack that adds admin principals later keeps its clusters.
+    ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+  });
 
   const adminAssociations = s.adminPrincipalArns.map((principalArn) => {
     const key = adminEntryKey(principalArn);

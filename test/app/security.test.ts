@@ -30,6 +30,8 @@ describe("a prod deploy by a team that did not create the clusters", () => {
     for (const region of REGIONS) {
       const cluster = only(appChildren(plan, region, T.cluster), "cluster");
       expect(inputs(cluster).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+      // Acts only at creation and would replace a live cluster: never changed after creation.
+      expect(cluster.ignoreChanges).toContain("accessConfig.bootstrapClusterCreatorAdminPermissions");
       const entries = appChildren(plan, region, ACCESS_ENTRY);
       expect(entries.map((e) => inputs(e).principalArn).sort()).toEqual([...admins].sort());
       for (const entry of entries) {
