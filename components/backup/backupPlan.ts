@@ -78,8 +78,8 @@ export interface BackupPlanArgs {
  * AWS Backup across the stack's regions: per region a vault with its own KMS key (whose policy lets
  * every region's backup role copy into it and restore from it), a plan whose rule copies every
  * recovery point to the other regions' vaults, the IAM role, an optional vault lock, a selection
- * of the region's Aurora clusters and a restore-testing plan with a validation hook. ElastiCache is not here:
- * AWS Backup cannot back it up (the session store keeps its own snapshots).
+ * of the region's Aurora clusters and a restore-testing plan with a validation hook. ElastiCache
+ * is not here: AWS Backup cannot back it up (the session store keeps its own snapshots).
  */
 export class BackupPlan extends pulumi.ComponentResource {
   public readonly vaultArns: Record<string, pulumi.Output<string>> = {};
