@@ -422,6 +422,13 @@ export const appSchema = z.strictObject({
   /** TLS policy of the HTTPS listener (TLS 1.2 and 1.3 only). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)[A-Za-z0-9-]*$/, { message: "must be an ELB security policy that allows only TLS 1.2 or newer, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06" }).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
   /**
+   * Protocol from the ALB to the pods (target group, its health check, the readiness probe).
+   * `HTTPS` re-encrypts inside the VPC; the image must then serve TLS on `containerPort` (any
+   * certificate: ALB does not verify target certificates). The placeholder image serves HTTP only.
+   * @default "HTTP"
+   */
+  backendProtocol: z.enum(["HTTP", "HTTPS"]).default("HTTP"),
+  /**
    * Existing S3 bucket per region for ALB access logs, in that region, SSE-S3 encrypted, whose
    * policy lets ELB log delivery write (Elastic Load Balancing User Guide, "Enable access logs for
    * your Application Load Balancer"). Required for every region in prod.
@@ -699,6 +706,9 @@ export const stackConfigSchema = z
       if (!names.includes(region)) {
         ctx.addIssue({ code: "custom", path: ["app", "accessLogBuckets", region], message: `names a region that is not configured (${names.join(", ")})` });
       }
+    }
+    if (c.app.backendProtocol === "HTTPS" && c.app.image.startsWith(`${DEFAULT_APP_IMAGE.split(":")[0]}:`)) {
+      ctx.addIssue({ code: "custom", path: ["app", "backendProtocol"], message: "needs an app.image that serves TLS on containerPort; the placeholder image serves HTTP only" });
     }
     c.app.eks.privateAccessCidrs.forEach((v, k) => {
       const parsed = parseCidr(v);

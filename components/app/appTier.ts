@@ -151,6 +151,7 @@ export class AppTier extends pulumi.ComponentResource {
       nodePort: app.nodePort,
       healthPath: app.healthPath,
       healthCheck: app.healthCheck,
+      backendProtocol: app.backendProtocol,
       deregistrationDelaySeconds: app.deregistrationDelaySeconds,
       certificateArn: args.certificateArn,
       sslPolicy: app.sslPolicy,
@@ -200,7 +201,7 @@ export class AppTier extends pulumi.ComponentResource {
         nodePort: app.nodePort,
         healthCheck: {
           path: app.healthPath,
-          protocol: "HTTP",
+          protocol: app.backendProtocol,
           intervalSeconds: hc.intervalSeconds,
           timeoutSeconds: hc.timeoutSeconds,
           healthyThreshold: hc.healthyThreshold,

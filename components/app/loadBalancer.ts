@@ -13,6 +13,8 @@ export interface LoadBalancerSettings {
   readonly nodePort: number;
   readonly healthPath: string;
   readonly healthCheck: AppConfig["healthCheck"];
+  /** Protocol to the targets and of their health check. */
+  readonly backendProtocol: "HTTP" | "HTTPS";
   readonly deregistrationDelaySeconds: number;
   readonly certificateArn?: string;
   readonly sslPolicy: string;
@@ -38,11 +40,12 @@ export interface LoadBalancerParts {
  * plane is impaired. The target-group health check is the fast, deep one: Global Accelerator uses
  * the ALB's target health for ALB endpoints, so it decides how fast a failed region is drained.
  *
- * TLS ends at the ALB; the hop to the NodePort is HTTP inside the VPC's private subnets, admitted
- * only from the ALB's security group on the one NodePort. Re-encrypting it would need the app
- * image itself to serve TLS on containerPort (the target group then HTTPS; ALB does not verify
- * target certificates, Elastic Load Balancing User Guide, "Target groups": "routing protocol"),
- * which the placeholder image does not; docs/security.md records this choice.
+ * By default TLS ends at the ALB; the hop to the NodePort is HTTP inside the VPC's private subnets,
+ * admitted only from the ALB's security group on the one NodePort. `backendProtocol: "HTTPS"`
+ * re-encrypts it: the target group and its health check use HTTPS, and the app image must serve
+ * TLS on containerPort (ALB does not verify target certificates, so a self-signed one does;
+ * Elastic Load Balancing User Guide, "Target groups for your Application Load Balancers"). The
+ * placeholder image serves HTTP only; docs/security.md records the choice.
  */
 export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): LoadBalancerParts {
   const { name, parent } = ctx;
@@ -109,18 +112,18 @@ export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): L
 
   const hc = s.healthCheck;
   const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-    // The NodePort is in the name: changing it replaces the group, and a fresh name lets the new
-    // group exist before the old one is deleted.
-    name: physical(ctx, `app-${s.nodePort}`, 32),
+    // The NodePort and the protocol are in the name: changing either replaces the group, and a
+    // fresh name lets the new group exist before the old one is deleted.
+    name: physical(ctx, `app-${s.nodePort}${s.backendProtocol === "HTTPS" ? "-tls" : ""}`, 32),
     targetType: "instance",
-    protocol: "HTTP",
+    protocol: s.backendProtocol,
     port: s.nodePort,
     vpcId: s.vpcId,
     deregistrationDelay: s.deregistrationDelaySeconds,
     loadBalancingCrossZoneEnabled: "true",
     healthCheck: {
       enabled: true,
-      protocol: "HTTP",
+      protocol: s.backendProtocol,
       port: "traffic-port",
       path: s.healthPath,
       matcher: "200",

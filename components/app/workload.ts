@@ -189,7 +189,8 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
             // Deep: a pod that cannot reach its dependencies leaves the Service, and when all
             // do, the ALB target health (and so Global Accelerator) sees the region as down.
             readinessProbe: {
-              httpGet: { path: app.healthPath, port: "http" },
+              // The kubelet does not verify the certificate of an HTTPS probe.
+              httpGet: { path: app.healthPath, port: "http", ...(app.backendProtocol === "HTTPS" ? { scheme: "HTTPS" } : {}) },
               periodSeconds: 5,
               timeoutSeconds: 2,
               failureThreshold: 2,

@@ -131,3 +131,26 @@ describe("a dev deploy with no admin principals", () => {
     for (const association of withWaf.ofType(WEB_ACL_ASSOCIATION)) expect(providerUrnOf(association)).toBeDefined();
   });
 });
+
+describe("TLS from the ALB to the pods", () => {
+  it("is HTTP by default, inside the VPC, admitted only from the ALB's group", async () => {
+    const plan = await planStack("dev");
+    for (const region of REGIONS) {
+      const tg = only(appChildren(plan, region, T.targetGroup), "target group");
+      expect(inputs(tg)).toMatchObject({ protocol: "HTTP", healthCheck: { protocol: "HTTP" } });
+    }
+  });
+
+  it("re-encrypts to the pods with backendProtocol HTTPS: target group, health check, readiness probe and topology", async () => {
+    const plan = await planStack("dev", { "ha-blueprint:app": { backendProtocol: "HTTPS", image: "registry.example.com/shop/api:1.4.2" } });
+    for (const region of REGIONS) {
+      const tg = only(appChildren(plan, region, T.targetGroup), "target group");
+      expect(inputs(tg)).toMatchObject({ protocol: "HTTPS", healthCheck: { protocol: "HTTPS", port: "traffic-port" } });
+      expect(String(inputs(tg).name)).toMatch(/-tls$/);
+      const app = only(appChildren(plan, region, T.deployment).filter((d) => inputs(d).metadata.name === "app"), "app Deployment");
+      expect(inputs(app).spec.template.spec.containers[0].readinessProbe.httpGet.scheme).toBe("HTTPS");
+      const topology = plan.outputs.topology as { regions: { name: string; app: { healthCheck: { protocol: string } } }[] };
+      expect(topology.regions.find((r) => r.name === region)!.app.healthCheck.protocol).toBe("HTTPS");
+    }
+  });
+});

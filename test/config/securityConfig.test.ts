@@ -99,6 +99,16 @@ describe("prod refuses a deploy only the creator could run", () => {
   });
 });
 
+describe("TLS to the pods", () => {
+  it("fails when HTTPS to the pods is asked of the placeholder image, which serves HTTP only", () => {
+    expect(problemsOf(prodRaw((r) => { r["ha-blueprint:app"].backendProtocol = "HTTPS"; }))).toEqual([
+      "ha-blueprint:app.backendProtocol: \"HTTPS\" needs an app.image that serves TLS on containerPort; the placeholder image serves HTTP only",
+    ]);
+    const own = prodRaw((r) => { r["ha-blueprint:app"].backendProtocol = "HTTPS"; r["ha-blueprint:app"].image = "registry.example.com/shop/api:1.4.2"; });
+    expect(parseConfig(own).app.backendProtocol).toBe("HTTPS");
+  });
+});
+
 describe("deploy readiness lists every placeholder before a real pulumi up", () => {
   it("names the example-account admin principals, access-log buckets and the documentation-domain alarm e-mail", () => {
     const warnings = deployReadinessWarnings(parseConfig(prodRaw()));
