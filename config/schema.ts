@@ -887,7 +887,7 @@ export const stackConfigSchema = z
           message: "must name a notification target in prod (or set monitoring.alarmEmail): an https on-call webhook, an sqs queue or a lambda function ARN; alarms nobody receives page nobody",
         });
       }
-      if (!/^\d+\.\d+(\.\d+)?$/.test(c.database.engineVersion) && !/^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/.test(c.database.engineVersion)) {
+      if (c.database.kind === "aurora-global" && !/^\d+\.\d+(\.\d+)?$/.test(c.database.engineVersion) && !/^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/.test(c.database.engineVersion)) {
         ctx.addIssue({
           code: "custom",
           path: ["database", "engineVersion"],
