@@ -5,6 +5,7 @@ import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
+import { refuseOverwritingInput } from "../outputPaths";
 import { terminalWidth } from "../terminal";
 
 export interface PlanCommandOptions {
@@ -39,7 +40,9 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   if (opts.format !== "text" && opts.format !== "json") {
     throw new CliError(`--format must be text or json, not "${opts.format}"`);
   }
-  const result = await planForStack(opts.stack, opts.stacksDir);
+  const stack = loadStack(opts.stack, opts.stacksDir);
+  refuseOverwritingInput("--out", opts.out, [{ what: `the stack file of --stack ${opts.stack}`, file: stack.file }]);
+  const result = await planLoadedStack(stack);
   const json = JSON.stringify(result.export, null, 2);
   if (opts.out) {
     try {
