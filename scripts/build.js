@@ -101,7 +101,12 @@ function ensureBuilt() {
   if (!isFresh()) build();
 }
 
-module.exports = { build, ensureBuilt, isFresh, DIST };
+/** The fingerprint of the TypeScript sources the CLI runs (what a cached plan was computed by). */
+function sourceFingerprint() {
+  return fingerprint(listSources());
+}
+
+module.exports = { build, ensureBuilt, isFresh, sourceFingerprint, DIST };
 
 if (require.main === module) {
   if (process.argv.includes("--if-stale") && isFresh()) process.exit(0);

@@ -3,9 +3,10 @@ import * as path from "node:path";
 import { defaultRegionOf, loadStack, type LoadedStack } from "../../config/load";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
-import type { PlanResult } from "../../plan/run";
+import type { StackExport } from "../../plan/stackExport";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
+import { planKey, readCachedPlan, writeCachedPlan } from "../planCache";
 import { terminalWidth } from "../terminal";
 
 export interface PlanCommandOptions {
@@ -15,20 +16,32 @@ export interface PlanCommandOptions {
   readonly format: "text" | "json";
 }
 
-export type StackPlan = PlanResult & { readonly defaultRegion: string; readonly stack: LoadedStack };
+/** A stack's plan as the commands use it: the graph and the program's warnings (no live Outputs). */
+export interface StackPlan {
+  readonly export: StackExport;
+  readonly warnings: string[];
+  readonly defaultRegion: string;
+  readonly stack: LoadedStack;
+  /** Reused from the plan cache (cli/planCache.ts) rather than planned in this process. */
+  readonly cached: boolean;
+}
 
 /** Loads and validates the stack file, then runs the program under the mock runtime. */
 export async function planForStack(stack: string, stacksDir?: string): Promise<StackPlan> {
   return planLoadedStack(loadStack(stack, stacksDir));
 }
 
-/** Runs the program of a stack file already loaded (and validated) under the mock runtime. */
+/** Runs the program of a stack file already loaded (and validated) under the mock runtime, or reuses its cached plan. */
 export async function planLoadedStack(loaded: LoadedStack): Promise<StackPlan> {
+  const key = planKey(loaded);
+  const hit = readCachedPlan(key);
+  if (hit) return { export: hit.export, warnings: hit.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: true };
   // The Pulumi SDKs load only once the stack file is valid: a config mistake is reported at once.
   const { runPlan } = await import("../../plan/run");
   try {
     const result = await runPlan({ stack: loaded.name, rawConfig: loaded.rawConfig });
-    return { ...result, defaultRegion: defaultRegionOf(loaded), stack: loaded };
+    writeCachedPlan(key, { export: result.export, warnings: result.warnings });
+    return { export: result.export, warnings: result.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: false };
   } catch (err) {
     // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
     if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${loaded.name}: ${(err as Error).message}`);
@@ -60,6 +73,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   const width = terminalWidth(process.stdout);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
   const before = renderWarnings(opts.stack, result.warnings, { width });
-  process.stdout.write(`${summary}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
+  const reused = result.cached ? "Reused the cached plan of this config, code and SDK versions (.ha-blueprint/plan-cache; HA_BLUEPRINT_PLAN_CACHE=off plans afresh)\n" : "";
+  process.stdout.write(`${summary}${before}${reused}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

@@ -60,8 +60,40 @@ export function withOverrides(raw: Record<string, unknown>, overrides: Record<st
   return merge(raw, overrides) as Record<string, unknown>;
 }
 
+/**
+ * Freezes a plan's graph, so a test that changed the shared result (sorted `resources` in place,
+ * edited an input) fails at once instead of corrupting the files that run after it.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Plans of this worker, by stack and effective config. A plan is a pure function of the config (the
+ * program reads nothing else), and with `isolate: false` (vitest.config.mts) the files of a worker
+ * share this module: the prod stack, planned by a dozen files, runs once per worker. The graph is
+ * frozen; the program's outputs (live Pulumi Outputs) are not, and no test writes to them.
+ */
+const planned = new Map<string, Promise<Plan>>();
+
 /** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in. */
 export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
-  const loaded = loadStack(stack);
-  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loaded.rawConfig, overrides) }));
+  const rawConfig = withOverrides(loadStack(stack).rawConfig, overrides);
+  const key = JSON.stringify([stack, rawConfig]);
+  let plan = planned.get(key);
+  if (!plan) {
+    plan = runPlan({ stack, rawConfig }).then((result) => {
+      deepFreeze(result.export);
+      deepFreeze(result.warnings);
+      return wrapPlan(result);
+    });
+    // A failed plan is not kept: the next test asking plans again and sees its own error.
+    plan.catch(() => planned.delete(key));
+    planned.set(key, plan);
+  }
+  return plan;
 }
