@@ -7,6 +7,7 @@ import type { StackExport } from "../../plan/stackExport";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
 import { planKey, readCachedPlan, writeCachedPlan } from "../planCache";
+import { wrap } from "../layout";
 import { terminalWidth } from "../terminal";
 
 export interface PlanCommandOptions {
@@ -73,7 +74,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   const width = terminalWidth(process.stdout);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
   const before = renderWarnings(opts.stack, result.warnings, { width });
-  const reused = result.cached ? "Reused the cached plan of this config, code and SDK versions (.ha-blueprint/plan-cache; HA_BLUEPRINT_PLAN_CACHE=off plans afresh)\n" : "";
+  const reused = result.cached ? `${wrap("Reused the cached plan of this config, code and SDK versions (HA_BLUEPRINT_PLAN_CACHE=off plans afresh)", width).join("\n")}\n` : "";
   process.stdout.write(`${summary}${before}${reused}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

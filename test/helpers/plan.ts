@@ -80,7 +80,15 @@ function deepFreeze<T>(value: T): T {
  */
 const planned = new Map<string, Promise<Plan>>();
 
-/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in. */
+/**
+ * Plans a stack now, bypassing the worker's plans: for a test that watches the planning itself
+ * (values a mock generates while the program runs), which a reused plan would not show it.
+ */
+export async function planStackFresh(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
+  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loadStack(stack).rawConfig, overrides) }));
+}
+
+/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in (once per worker and config). */
 export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
   const rawConfig = withOverrides(loadStack(stack).rawConfig, overrides);
   const key = JSON.stringify([stack, rawConfig]);
