@@ -65,8 +65,8 @@ export function wantsJson(argv: readonly string[]): boolean {
 }
 
 /**
- * With `--format json`, an error is also a JSON object on stdout: `check --format json | jq -e
- * .summary.passed` in a script without `pipefail` must not read an empty stdout as a pass.
+ * With `--format json`, bad input (exit 2) is also a JSON object on stdout: `check --format json |
+ * jq -e .summary.passed` in a script without `pipefail` must not read an empty stdout as a pass.
  */
 function jsonError(message: string, exitCode: number): string {
   return `${JSON.stringify({ error: { message, exitCode } })}\n`;
@@ -170,7 +170,9 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     if (isUserError(err)) {
       const exitCode = err instanceof CliError ? err.exitCode : 2;
       process.stderr.write(`ha-blueprint: ${err.message}\n`);
-      if (wantsJson(argv)) process.stdout.write(jsonError(err.message, exitCode));
+      // Bad input only: a command that ran and stops with exit 1 (a failed drill) has already
+      // written its JSON report to stdout, and that report says why.
+      if (exitCode === 2 && wantsJson(argv)) process.stdout.write(jsonError(err.message, exitCode));
       return exitCode;
     }
     throw err;
