@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const STAMP = path.join(DIST, ".build-stamp.json");
 /** Directories (and top-level files) whose .ts the CLI loads; tests and benches stay on tsx. */
-const SOURCES = ["analysis", "cli", "components", "config", "drills", "graph", "plan", "policies", "program.ts"];
+const SOURCES = ["analysis", "cli", "components", "config", "drills", "graph", "plan", "policies", "text", "program.ts"];
 
 function listSources() {
   const files = [];

@@ -11,7 +11,7 @@ import { renderCheckText } from "../../policies/render";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
 import { loadState, stateSourceName } from "../stateInput";
-import { terminalWidth } from "../terminal";
+import { terminalWidth } from "../../text/terminal";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */

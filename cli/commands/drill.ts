@@ -16,8 +16,8 @@ import { drillTargets, extractTopology, readTopologyFile, TopologyError, type Dr
 import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
-import { wrap } from "../layout";
-import { terminalWidth } from "../terminal";
+import { wrap } from "../../text/layout";
+import { terminalWidth } from "../../text/terminal";
 
 /**
  * `ha-blueprint drill`: print the plan (default), `--simulate` it on the cloud model, or

@@ -7,8 +7,8 @@ import type { StackExport } from "../../plan/stackExport";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
 import { planKey, readCachedPlan, writeCachedPlan } from "../planCache";
-import { wrap } from "../layout";
-import { terminalWidth } from "../terminal";
+import { wrap } from "../../text/layout";
+import { terminalWidth } from "../../text/terminal";
 
 export interface PlanCommandOptions {
   readonly stack: string;
