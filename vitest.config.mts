@@ -11,12 +11,17 @@ export default defineConfig({
     // every plan and runs one plan at a time, and files run one after another within a worker.
     pool: "forks",
     isolate: false,
+    // At least two workers, also on two cores (vitest's default keeps one core for its main process,
+    // which here mostly waits): plans are shared between workers through the plan cache below, so a
+    // second worker costs little more than its own load of the SDKs.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     globalSetup: ["test/globalSetup.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     env: {
-      // The CLI's plan cache (cli/planCache.ts) for the processes the tests spawn: one per run,
-      // so a run starts cold and the repository's .ha-blueprint/ is left alone.
+      // The plan cache (cli/planCache.ts) of this run: shared by the workers (test/helpers/plan.ts)
+      // and the CLI processes the tests spawn; one per run, so a run starts cold and the
+      // repository's .ha-blueprint/ is left alone.
       HA_BLUEPRINT_PLAN_CACHE: path.join(os.tmpdir(), `ha-blueprint-test-plans-${process.pid}`),
     },
     // On CI also write a machine-readable report; .ci/run turns it into "N passed, N failed".

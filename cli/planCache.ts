@@ -17,6 +17,11 @@ import type { StackExport } from "../plan/stackExport";
 export interface CachedPlan {
   readonly export: StackExport;
   readonly warnings: string[];
+  /**
+   * The program's stack outputs, when they are plain JSON: the test helpers share plans between
+   * vitest workers through this cache and read them; the CLI does not.
+   */
+  readonly outputs?: Record<string, unknown>;
 }
 
 const MAX_ENTRIES = 24;
@@ -82,7 +87,7 @@ export function writeCachedPlan(key: string, plan: CachedPlan): void {
     fs.mkdirSync(dir, { recursive: true });
     // Write then rename: a concurrent reader sees the old file or the whole new one.
     const tmp = path.join(dir, `.${key}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify({ export: plan.export, warnings: plan.warnings }));
+    fs.writeFileSync(tmp, JSON.stringify({ export: plan.export, warnings: plan.warnings, ...(plan.outputs ? { outputs: plan.outputs } : {}) }));
     fs.renameSync(tmp, path.join(dir, `${key}.json`));
     prune(dir);
   } catch {

@@ -1,4 +1,8 @@
-import { loadStack } from "../../config/load";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { planCacheDir, planKey, readCachedPlan, writeCachedPlan } from "../../cli/planCache";
+import { loadStack, type LoadedStack } from "../../config/load";
 import { runPlan, type PlanResult } from "../../plan/run";
 import type { ExportedResource } from "../../plan/stackExport";
 
@@ -72,36 +76,84 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** True when `value` survives a JSON round trip unchanged in meaning (no Output, no secret wrapper, no class). */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return true;
+  if (pulumi.Output.isInstance(value)) return false;
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as object).every(isPlainJson);
+  return false;
+}
+
 /**
- * Plans of this worker, by stack and effective config. A plan is a pure function of the config (the
- * program reads nothing else), and with `isolate: false` (vitest.config.mts) the files of a worker
- * share this module: the prod stack, planned by a dozen files, runs once per worker. The graph is
- * frozen; the program's outputs (live Pulumi Outputs) are not, and no test writes to them.
+ * Runs while holding `<key>.lock` in the plan cache, so two workers asking for the same config at
+ * once plan it once: the second waits for the first's entry. A lock older than two minutes is a
+ * crashed worker's: ignored.
+ */
+async function underLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const dir = planCacheDir();
+  if (!dir) return fn();
+  fs.mkdirSync(dir, { recursive: true });
+  const lock = path.join(dir, `${key}.lock`);
+  for (let waited = 0; ; waited += 100) {
+    try {
+      fs.closeSync(fs.openSync(lock, "wx"));
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (readCachedPlan(key)?.outputs || age > 120_000 || waited > 180_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Plans of this test run, by stack and effective config. A plan is a pure function of the config
+ * (the program reads nothing else), so it is computed once: within a worker the files share this
+ * module (`isolate: false` in vitest.config.mts), and between workers, and with the CLI processes
+ * the tests spawn, the plan cache (cli/planCache.ts, one directory per run: HA_BLUEPRINT_PLAN_CACHE
+ * in vitest.config.mts) holds it, with the program's outputs when they are plain JSON. The graph
+ * is frozen: a test that changed the shared result fails where it did so.
  */
 const planned = new Map<string, Promise<Plan>>();
 
-/**
- * Plans a stack now, bypassing the worker's plans: for a test that watches the planning itself
- * (values a mock generates while the program runs), which a reused plan would not show it.
- */
-export async function planStackFresh(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
-  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loadStack(stack).rawConfig, overrides) }));
+async function planOnce(stack: string, rawConfig: Record<string, unknown>): Promise<Plan> {
+  const key = planKey({ name: stack, rawConfig } as LoadedStack);
+  const result = await underLock(key, async () => {
+    const shared = readCachedPlan(key);
+    if (shared?.outputs) return { export: shared.export, warnings: shared.warnings, outputs: shared.outputs };
+    const fresh = await runPlan({ stack, rawConfig });
+    if (isPlainJson(fresh.outputs)) writeCachedPlan(key, { export: fresh.export, warnings: fresh.warnings, outputs: fresh.outputs });
+    return fresh;
+  });
+  deepFreeze(result.export);
+  deepFreeze(result.warnings);
+  return wrapPlan(result);
 }
 
-/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in (once per worker and config). */
+/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in (once per run and config). */
 export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
   const rawConfig = withOverrides(loadStack(stack).rawConfig, overrides);
   const key = JSON.stringify([stack, rawConfig]);
   let plan = planned.get(key);
   if (!plan) {
-    plan = runPlan({ stack, rawConfig }).then((result) => {
-      deepFreeze(result.export);
-      deepFreeze(result.warnings);
-      return wrapPlan(result);
-    });
+    plan = planOnce(stack, rawConfig);
     // A failed plan is not kept: the next test asking plans again and sees its own error.
     plan.catch(() => planned.delete(key));
     planned.set(key, plan);
   }
   return plan;
+}
+
+/**
+ * Plans a stack now, bypassing the run's plans: for a test that watches the planning itself
+ * (values a mock generates while the program runs), which a reused plan would not show it.
+ */
+export async function planStackFresh(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
+  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loadStack(stack).rawConfig, overrides) }));
 }
