@@ -25,6 +25,8 @@ export interface CachedPlan {
 }
 
 const MAX_ENTRIES = 24;
+/** A plan takes seconds; a lock this old belongs to a process that hung. */
+const LOCK_STALE_MS = 120_000;
 const SDKS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"];
 
 export function planCacheDir(): string | undefined {
@@ -76,6 +78,55 @@ export function readCachedPlan(key: string): CachedPlan | undefined {
     return doc;
   } catch {
     return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Runs `fn` (which plans and stores under `key`) while holding `<key>.lock`, so processes that
+ * plan the same config at once (a script running check and analyze side by side, the workers of
+ * the test suite) plan it once: the others wait for the entry, then read it. The lock names its
+ * process: a lock whose process is gone, or older than LOCK_STALE_MS, is ignored.
+ */
+export async function withPlanLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const dir = planCacheDir();
+  if (!dir) return fn();
+  const lock = path.join(dir, `${key}.lock`);
+  let held = false;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const start = Date.now(); Date.now() - start < LOCK_STALE_MS; ) {
+      try {
+        fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+        held = true;
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") break;
+        const owner = Number(fs.readFileSync(lock, { encoding: "utf8", flag: "r" }) || 0);
+        const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+        if ((owner > 0 && !isAlive(owner)) || age > LOCK_STALE_MS) {
+          fs.rmSync(lock, { force: true });
+          continue;
+        }
+        if (fs.existsSync(path.join(dir, `${key}.json`))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch {
+    // An unwritable cache directory: plan without the lock.
+  }
+  try {
+    return await fn();
+  } finally {
+    if (held) fs.rmSync(lock, { force: true });
   }
 }
 

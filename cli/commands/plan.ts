@@ -6,7 +6,7 @@ import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { StackExport } from "../../plan/stackExport";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
-import { planKey, readCachedPlan, writeCachedPlan } from "../planCache";
+import { planKey, readCachedPlan, withPlanLock, writeCachedPlan } from "../planCache";
 import { wrap } from "../../text/layout";
 import { terminalWidth } from "../../text/terminal";
 
@@ -35,14 +35,16 @@ export async function planForStack(stack: string, stacksDir?: string): Promise<S
 /** Runs the program of a stack file already loaded (and validated) under the mock runtime, or reuses its cached plan. */
 export async function planLoadedStack(loaded: LoadedStack): Promise<StackPlan> {
   const key = planKey(loaded);
-  const hit = readCachedPlan(key);
-  if (hit) return { export: hit.export, warnings: hit.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: true };
-  // The Pulumi SDKs load only once the stack file is valid: a config mistake is reported at once.
-  const { runPlan } = await import("../../plan/run");
   try {
-    const result = await runPlan({ stack: loaded.name, rawConfig: loaded.rawConfig });
-    writeCachedPlan(key, { export: result.export, warnings: result.warnings });
-    return { export: result.export, warnings: result.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: false };
+    return await withPlanLock(key, async () => {
+      const hit = readCachedPlan(key);
+      if (hit) return { export: hit.export, warnings: hit.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: true };
+      // The Pulumi SDKs load only once the stack file is valid: a config mistake is reported at once.
+      const { runPlan } = await import("../../plan/run");
+      const result = await runPlan({ stack: loaded.name, rawConfig: loaded.rawConfig });
+      writeCachedPlan(key, { export: result.export, warnings: result.warnings });
+      return { export: result.export, warnings: result.warnings, defaultRegion: defaultRegionOf(loaded), stack: loaded, cached: false };
+    });
   } catch (err) {
     // RunError is how the program reports a user-level problem (e.g. too few AZs in a region).
     if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError === true) throw new CliError(`stack ${loaded.name}: ${(err as Error).message}`);

@@ -9,8 +9,8 @@ import { ROOT, runCli } from "../helpers/cli";
 
 /**
  * The CLI's plan cache through the binary: a repeated plan of the same config is reused (and is
- * the same graph), a changed config has another key, a damaged entry is planned again, and
- * HA_BLUEPRINT_PLAN_CACHE=off turns it off.
+ * the same graph; two processes at once plan it once), a changed config has another key, a
+ * damaged entry is planned again, and HA_BLUEPRINT_PLAN_CACHE=off turns it off.
  */
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-plan-cache-"));
@@ -30,8 +30,12 @@ const graphOf = (stdout: string) => (JSON.parse(stdout) as { deployment: { resou
 const plan = (name: string, format = "json", e: NodeJS.ProcessEnv = env) => runCli(["plan", "--stack", name, "--stacks-dir", stacks, "--format", format], { env: e });
 
 describe("plan cache", () => {
-  it("reuses the plan of an unchanged config, and plans again over a damaged entry", async () => {
+  it("reuses the plan of an unchanged config (two at once plan it once), and plans again over a damaged entry", async () => {
     writeStack("cached");
+    // Two processes planning the same config at once: one plans, the other waits for its entry.
+    const [a, b] = await Promise.all([plan("cached", "text"), plan("cached", "text")]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect([a, b].filter((r) => /Reused the cached plan/.test(r.stdout))).toHaveLength(1);
     const first = await plan("cached");
     expect(first.code, first.stderr).toBe(0);
     const key = planKey(loadStack("cached", stacks));

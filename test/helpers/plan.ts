@@ -1,7 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { planCacheDir, planKey, readCachedPlan, writeCachedPlan } from "../../cli/planCache";
+import { planKey, readCachedPlan, withPlanLock, writeCachedPlan } from "../../cli/planCache";
 import { loadStack, type LoadedStack } from "../../config/load";
 import { runPlan, type PlanResult } from "../../plan/run";
 import type { ExportedResource } from "../../plan/stackExport";
@@ -86,45 +84,19 @@ function isPlainJson(value: unknown): boolean {
 }
 
 /**
- * Runs while holding `<key>.lock` in the plan cache, so two workers asking for the same config at
- * once plan it once: the second waits for the first's entry. A lock older than two minutes is a
- * crashed worker's: ignored.
- */
-async function underLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const dir = planCacheDir();
-  if (!dir) return fn();
-  fs.mkdirSync(dir, { recursive: true });
-  const lock = path.join(dir, `${key}.lock`);
-  for (let waited = 0; ; waited += 100) {
-    try {
-      fs.closeSync(fs.openSync(lock, "wx"));
-      break;
-    } catch {
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-      if (readCachedPlan(key)?.outputs || age > 120_000 || waited > 180_000) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
-}
-
-/**
  * Plans of this test run, by stack and effective config. A plan is a pure function of the config
  * (the program reads nothing else), so it is computed once: within a worker the files share this
  * module (`isolate: false` in vitest.config.mts), and between workers, and with the CLI processes
  * the tests spawn, the plan cache (cli/planCache.ts, one directory per run: HA_BLUEPRINT_PLAN_CACHE
- * in vitest.config.mts) holds it, with the program's outputs when they are plain JSON. The graph
+ * in vitest.config.mts) holds it, with the program's outputs when they are plain JSON; its lock
+ * keeps two workers from planning one config at the same time. The graph
  * is frozen: a test that changed the shared result fails where it did so.
  */
 const planned = new Map<string, Promise<Plan>>();
 
 async function planOnce(stack: string, rawConfig: Record<string, unknown>): Promise<Plan> {
   const key = planKey({ name: stack, rawConfig } as LoadedStack);
-  const result = await underLock(key, async () => {
+  const result = await withPlanLock(key, async () => {
     const shared = readCachedPlan(key);
     if (shared?.outputs) return { export: shared.export, warnings: shared.warnings, outputs: shared.outputs };
     const fresh = await runPlan({ stack, rawConfig });
