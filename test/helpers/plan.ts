@@ -108,9 +108,13 @@ async function planOnce(stack: string, rawConfig: Record<string, unknown>): Prom
   return wrapPlan(result);
 }
 
-/** Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in (once per run and config). */
-export async function planStack(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
-  const rawConfig = withOverrides(loadStack(stack).rawConfig, overrides);
+/**
+ * Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in and whole keys
+ * replaced (`replace`: e.g. another `ha-blueprint:sessionStore` section, whose keys of the old kind
+ * must not survive a merge). Once per run and effective config.
+ */
+export async function planStack(stack: string, overrides: Record<string, unknown> = {}, replace: Record<string, unknown> = {}): Promise<Plan> {
+  const rawConfig = { ...withOverrides(loadStack(stack).rawConfig, overrides), ...replace };
   const key = JSON.stringify([stack, rawConfig]);
   let plan = planned.get(key);
   if (!plan) {
