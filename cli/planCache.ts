@@ -43,18 +43,25 @@ function versionOf(pkg: string): string {
   }
 }
 
-function sourceFingerprint(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(PROJECT_ROOT, "scripts", "build.js")) as { sourceFingerprint(): string }).sourceFingerprint();
+/** The build's fingerprint of the sources; undefined when it cannot be computed (then nothing is cached). */
+function sourceFingerprint(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(path.join(PROJECT_ROOT, "scripts", "build.js")) as { sourceFingerprint(): string }).sourceFingerprint();
+  } catch {
+    return undefined;
+  }
 }
 
-/** The cache key of a stack's plan: config, code and SDK versions. */
-export function planKey(stack: LoadedStack): string {
+/** The cache key of a stack's plan (config, code and SDK versions), or undefined when the code cannot be fingerprinted. */
+export function planKey(stack: LoadedStack): string | undefined {
+  const sources = sourceFingerprint();
+  if (!sources) return undefined;
   const identity = {
     format: 1,
     stack: stack.name,
     config: stack.rawConfig,
-    sources: sourceFingerprint(),
+    sources,
     versions: Object.fromEntries(["ha-blueprint", ...SDKS].map((p) => [p, p === "ha-blueprint" ? versionOf(PROJECT_ROOT) : versionOf(p)])),
   };
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
@@ -66,9 +73,9 @@ function isCachedPlan(v: unknown): v is CachedPlan {
 }
 
 /** The cached plan for `key`, or undefined (absent, unreadable or not a plan: planned again). */
-export function readCachedPlan(key: string): CachedPlan | undefined {
+export function readCachedPlan(key: string | undefined): CachedPlan | undefined {
   const dir = planCacheDir();
-  if (!dir) return undefined;
+  if (!dir || !key) return undefined;
   try {
     const file = path.join(dir, `${key}.json`);
     const doc = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
@@ -96,9 +103,9 @@ function isAlive(pid: number): boolean {
  * the test suite) plan it once: the others wait for the entry, then read it. The lock names its
  * process: a lock whose process is gone, or older than LOCK_STALE_MS, is ignored.
  */
-export async function withPlanLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export async function withPlanLock<T>(key: string | undefined, fn: () => Promise<T>): Promise<T> {
   const dir = planCacheDir();
-  if (!dir) return fn();
+  if (!dir || !key) return fn();
   const lock = path.join(dir, `${key}.lock`);
   let held = false;
   try {
@@ -131,9 +138,9 @@ export async function withPlanLock<T>(key: string, fn: () => Promise<T>): Promis
 }
 
 /** Stores a plan; a cache that cannot be written is skipped silently (the plan itself succeeded). */
-export function writeCachedPlan(key: string, plan: CachedPlan): void {
+export function writeCachedPlan(key: string | undefined, plan: CachedPlan): void {
   const dir = planCacheDir();
-  if (!dir) return;
+  if (!dir || !key) return;
   try {
     fs.mkdirSync(dir, { recursive: true });
     // Write then rename: a concurrent reader sees the old file or the whole new one.
