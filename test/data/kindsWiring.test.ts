@@ -10,7 +10,11 @@ const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 function metricNames(plan: Plan, region: string): string[] {
   return inRegion(plan, ALARM, region).flatMap((a) => [
     String(a.inputs?.metricName ?? ""),
-    ...((a.inputs?.metricQueries as { metric?: { metricName: string } }[] | undefined) ?? []).map((q) => q.metric?.metricName ?? ""),
+    ...((a.inputs?.metricQueries as { metric?: { metricName: string }; expression?: string }[] | undefined) ?? []).flatMap((q) => [
+      q.metric?.metricName ?? "",
+      // A Metrics Insights query names its metric in SELECT MAX(<metric>) FROM ...
+      /^SELECT \w+\((\w+)\) FROM/.exec(q.expression ?? "")?.[1] ?? "",
+    ]),
   ]).filter((n) => n);
 }
 
