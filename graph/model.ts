@@ -69,7 +69,7 @@ const LOCAL_TYPE = /^(random|tls|time|command):/;
 /** Keys through which a resource names the subnets it lives in. */
 const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkInterfaceId"];
 const SUBNET_TYPES = new Set(["aws:ec2/subnet:Subnet"]);
-const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup"]);
+const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup"]);
 
 /** Default tier by type token prefix; a resource's `ha:tier` tag (or k8s label) overrides it. */
 const TIER_BY_PREFIX: [RegExp, Tier][] = [
@@ -78,7 +78,7 @@ const TIER_BY_PREFIX: [RegExp, Tier][] = [
   [/^aws:(eks|autoscaling|ecs|ecr)\//, "app"],
   [/^aws:ec2\/(launchTemplate|instance):/, "app"],
   [/^kubernetes:/, "app"],
-  [/^aws:(rds|dynamodb|docdb|neptune)\//, "database"],
+  [/^aws:(rds|dynamodb|docdb|neptune|dsql)\//, "database"],
   [/^aws:(elasticache|memorydb)\//, "sessions"],
   [/^aws:backup\//, "backup"],
   [/^aws:(cloudwatch\/(metricAlarm|compositeAlarm|dashboard)|sns)\//, "monitoring"],
@@ -446,6 +446,8 @@ export class ResourceGraph {
       else if (Array.isArray(p)) p.forEach(add);
     };
     for (const key of ["availabilityZone", "availabilityZones", "preferredCacheClusterAzs"]) add(this.prop(n, key));
+    // A subnet placed by zone id (`use1-az1`) names its AZ as surely as by zone name; distinct ids are distinct AZs.
+    if (azs.size === 0) add(this.prop(n, "availabilityZoneId"));
     if (azs.size === 0 && !SUBNET_TYPES.has(n.type)) {
       for (const key of SUBNET_KEYS) {
         for (const dep of this.refs(n, key)) {

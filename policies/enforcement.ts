@@ -26,6 +26,7 @@ const THREE_AZS = {
   "ha-subnet-groups-multi-az": { minAzs: 3 },
   "ha-lb-multi-az": { minAzs: 3 },
   "ha-eks-nodegroups-span-azs": { minAzs: 3 },
+  "ha-memorydb-multi-az": { minAzs: 3 },
 } as const;
 
 const THRESHOLDS: Record<Environment, Record<string, Record<string, unknown>>> = {

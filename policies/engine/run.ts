@@ -35,6 +35,7 @@ export function runRule(rule: Rule, graph: ResourceGraph, config: object, level:
         enforcementLevel: level === "remediate" ? "mandatory" : level,
         severity: rule.severity,
       }),
+    limit: (key, what = "minimum") => `this pack's ${what} of ${JSON.stringify((config as Record<string, unknown>)[key])}, set by \`${rule.name}.${key}\``,
     undecided: (node, what) => sink.undecided?.({ policy: rule.name, urn: node?.urn ?? "", what: node ? `${describe(node)}: ${what}` : what }),
   };
   if (rule.scope === "resource") {

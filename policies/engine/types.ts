@@ -34,6 +34,12 @@ export interface RuleContext<C> {
   report(node: GraphNode | undefined, message: string, fix?: string): void;
   /** A check that could not decide because a value is unknown (first preview) or a secret. */
   undecided(node: GraphNode | undefined, what: string): void;
+  /**
+   * Names a threshold in a message, so a team can tell the pack's opinion from AWS's:
+   * "this pack's minimum of 3, set by `ha-vpc-multi-az.minAzs`" (policy config key; the docs
+   * table lists each default).
+   */
+  limit(key: keyof C & string, what?: string): string;
 }
 
 interface RuleBase<C> {

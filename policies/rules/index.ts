@@ -1,6 +1,8 @@
 import type { Rule } from "../engine/types";
 import { auroraBacktrackCompat, auroraBackupRetention, auroraDeletionProtection, auroraEncryption, auroraGlobalTopology, auroraMultiAzInstances } from "./aurora";
 import { cacheClusterRedundancy } from "./cacheCluster";
+import { dsqlDeletionProtection, dsqlMultiRegion } from "./dsql";
+import { memorydbEncryptionAuth, memorydbMultiAz, memorydbMultiRegion, memorydbSnapshots } from "./memorydb";
 import { ecsCircuitBreaker, ecsMinTasks, ecsMultiAz } from "./ecs";
 import { corednsReplicas } from "./eksAddons";
 import { retentionWithinLimits } from "./limits";
@@ -70,6 +72,11 @@ export const RULES: readonly Rule[] = [
   redisMultiAzFailover,
   cacheClusterRedundancy,
   redisSnapshots,
+  memorydbMultiRegion,
+  memorydbMultiAz,
+  memorydbSnapshots,
+  dsqlMultiRegion,
+  dsqlDeletionProtection,
   s3Versioning,
   s3CrossRegionReplication,
   backupCoverage,
@@ -87,6 +94,7 @@ export const RULES: readonly Rule[] = [
   auroraEncryption,
   rdsInstanceEncryption,
   redisEncryptionAuth,
+  memorydbEncryptionAuth,
   backupVaultEncryption,
   kmsKeyRotation,
   vpcFlowLogs,
