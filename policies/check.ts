@@ -3,7 +3,7 @@ import type { Environment } from "../config/schema";
 import { TAG_ENVIRONMENT } from "../components/tags";
 import type { ResourceGraph } from "../graph/model";
 import { runRule } from "./engine/run";
-import type { Rule, Undecided, Violation } from "./engine/types";
+import type { NotApplicable, Rule, Undecided, Violation } from "./engine/types";
 import { validatePolicyConfig } from "./configValidation";
 import { DEFAULT_ENVIRONMENT, isEnvironment, resolveRule } from "./enforcement";
 import { RULES } from "./rules";
@@ -29,6 +29,8 @@ export interface CheckSummary {
   readonly mandatory: number;
   readonly advisory: number;
   readonly undecided: number;
+  /** Rule/resource pairs a rule left to another rule's finding (one root cause, one finding). */
+  readonly notApplicable: number;
   readonly bySeverity: Record<Severity, number>;
   /** No mandatory violation: `check` exits 0. */
   readonly passed: boolean;
@@ -37,6 +39,7 @@ export interface CheckSummary {
 export interface CheckResult {
   readonly violations: Violation[];
   readonly undecided: Undecided[];
+  readonly notApplicable: NotApplicable[];
   readonly summary: CheckSummary;
 }
 
@@ -60,9 +63,10 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   if (options.policyConfig !== undefined) validatePolicyConfig(options.policyConfig, RULES);
   const violations: Violation[] = [];
   const undecided: Undecided[] = [];
+  const notApplicable: NotApplicable[] = [];
   for (const rule of rules) {
     const { level, config } = resolveRule(rule, environment, options.policyConfig);
-    runRule(rule, graph, config, level, { violation: (v) => violations.push(v), undecided: (u) => undecided.push(u) });
+    runRule(rule, graph, config, level, { violation: (v) => violations.push(v), undecided: (u) => undecided.push(u), notApplicable: (n) => notApplicable.push(n) });
   }
   violations.sort((a, b) =>
     Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory")
@@ -74,6 +78,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   return {
     violations,
     undecided,
+    notApplicable,
     summary: {
       environment,
       environmentSource,
@@ -82,6 +87,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
       mandatory,
       advisory: violations.length - mandatory,
       undecided: undecided.length,
+      notApplicable: notApplicable.length,
       bySeverity,
       passed: mandatory === 0,
     },

@@ -1,12 +1,13 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { GraphNode, ResourceGraph } from "../../graph/model";
-import type { Rule, RuleContext, Undecided, Violation } from "./types";
+import type { NotApplicable, Rule, RuleContext, Undecided, Violation } from "./types";
 import { describe } from "./values";
 
 /** Receives what a rule finds; CrossGuard and `check` each plug in their own. */
 export interface RuleSink {
   violation(v: Violation): void;
   undecided?(u: Undecided): void;
+  notApplicable?(n: NotApplicable): void;
 }
 
 function formatMessage(rule: Rule, node: GraphNode | undefined, message: string, fix?: string): string {
@@ -36,6 +37,7 @@ export function runRule(rule: Rule, graph: ResourceGraph, config: object, level:
         severity: rule.severity,
       }),
     limit: (key, what = "minimum") => `this pack's ${what} of ${JSON.stringify((config as Record<string, unknown>)[key])}, set by \`${rule.name}.${key}\``,
+    notApplicable: (node, why) => sink.notApplicable?.({ policy: rule.name, urn: node.urn, why: `${describe(node)}: ${why}` }),
     undecided: (node, what) => sink.undecided?.({ policy: rule.name, urn: node?.urn ?? "", what: node ? `${describe(node)}: ${what}` : what }),
   };
   if (rule.scope === "resource") {

@@ -40,6 +40,11 @@ export interface RuleContext<C> {
    * table lists each default).
    */
   limit(key: keyof C & string, what?: string): string;
+  /**
+   * The rule does not apply to this resource until another rule's finding is fixed (a PDB or a
+   * spread on a one-pod workload protects nothing): one root cause, one finding.
+   */
+  notApplicable(node: GraphNode, why: string): void;
 }
 
 interface RuleBase<C> {
@@ -81,6 +86,12 @@ export interface Violation {
   readonly message: string;
   readonly enforcementLevel: EnforcementLevel;
   readonly severity: Severity;
+}
+
+export interface NotApplicable {
+  readonly policy: string;
+  readonly urn: string;
+  readonly why: string;
 }
 
 export interface Undecided {

@@ -197,3 +197,20 @@ export function clusterAzs(graph: ResourceGraph, w: GraphNode): string[] {
   const clusters = own ? [own] : region === undefined ? [] : clustersOfRegion(graph, region);
   return [...new Set(clusters.flatMap((c) => capacityAzs(graph, c)))].sort();
 }
+
+/**
+ * Whether a workload can never run more than one pod (spec.replicas 1 without an HPA, or every HPA
+ * capped at 1). A PDB or a spread over such a workload protects nothing: ha-k8s-min-replicas
+ * reports the root cause, and the rules that depend on it say "not applicable" until it is fixed.
+ * False when a preview does not know the counts.
+ */
+export function runsOnePodAtMost(graph: ResourceGraph, w: GraphNode, hpas = hpasOf(graph, w)): boolean {
+  if (hpas.length > 0) {
+    const maxes = hpas.map((h) => asNumber(graph.prop(h, "spec.maxReplicas")));
+    return maxes.every((m) => typeof m === "number" && m <= 1);
+  }
+  const r = asNumber(graph.prop(w, "spec.replicas")) ?? 1;
+  return typeof r === "number" && r <= 1;
+}
+
+export const ONE_POD_NOT_APPLICABLE = "runs one pod at most; not applicable until it runs 2 or more (ha-k8s-min-replicas reports the replica count)";
