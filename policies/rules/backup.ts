@@ -163,19 +163,19 @@ export const backupRetention = defineResourceRule<{ minRetentionDays: number; mi
     minRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Minimum days a recovery point is kept." },
     minCopyRetentionDays: { type: "integer", minimum: 1, default: 35, description: "Minimum days a cross-region copy is kept." },
   },
-  check(plan, { graph, config, report }) {
+  check(plan, { graph, config, report, limit }) {
     const rules = asList(graph.prop(plan, "rules"));
     if (isUnknown(rules)) return;
     for (const r of rules) {
       const name = String(field(r, "ruleName") ?? "?");
       if (field(r, "schedule") === undefined && field(r, "enableContinuousBackup") !== true) report(plan, `rule ${name} has no schedule`, `set rules[].schedule (e.g. "cron(0 5 * * ? *)") on rule ${name}`);
       const keep = asNumber(field(r, "lifecycle.deleteAfter"));
-      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s); at least ${config.minRetentionDays}`, `set lifecycle.deleteAfter of rule ${name} to ${config.minRetentionDays} or more`);
+      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s), below ${limit("minRetentionDays")}`, `set lifecycle.deleteAfter of rule ${name} to ${config.minRetentionDays} or more`);
       const copies = asList(field(r, "copyActions"));
       if (isUnknown(copies)) continue;
       for (const c of copies) {
         const days = asNumber(field(c, "lifecycle.deleteAfter"));
-        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s); at least ${config.minCopyRetentionDays}`, `set copyActions[].lifecycle.deleteAfter of rule ${name} to ${config.minCopyRetentionDays} or more`);
+        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s), below ${limit("minCopyRetentionDays")}`, `set copyActions[].lifecycle.deleteAfter of rule ${name} to ${config.minCopyRetentionDays} or more`);
       }
     }
   },

@@ -23,6 +23,7 @@ export const T = {
   /** `aws.lb.*` and `aws.alb.*` are distinct tokens for the same AWS resources. */
   loadBalancers: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
   targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  targetGroupAttachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
   listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
   listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
   classicLoadBalancer: "aws:elb/loadBalancer:LoadBalancer",
@@ -46,6 +47,8 @@ export const T = {
   service: "kubernetes:core/v1:Service",
   hpas: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   pdbs: ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"],
+  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+  storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   rdsCluster: "aws:rds/cluster:Cluster",
   clusterInstance: "aws:rds/clusterInstance:ClusterInstance",

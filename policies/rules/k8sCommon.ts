@@ -87,7 +87,7 @@ interface K8sIndex {
   readonly unknownNamespace: GraphNode[];
 }
 
-const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service];
+const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service, T.pvc];
 
 /**
  * The workloads an HPA's scaleTargetRef names: by graph edge (a name taken from the workload's

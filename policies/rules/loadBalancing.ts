@@ -12,7 +12,7 @@ export const lbMultiAz = defineStackRule<{ minAzs: number }>({
   remediation: "give the load balancer one subnet in every availability zone of the region",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const lb of graph.ofType(...T.loadBalancers, T.classicLoadBalancer)) {
       const subnets = [...graph.refs(lb, "subnets"), ...graph.refs(lb, "subnetMappings")].filter((s) => s.type === T.subnet);
       const { azs, unknown } = azSpan(graph, subnets);
@@ -24,7 +24,7 @@ export const lbMultiAz = defineStackRule<{ minAzs: number }>({
         undecided(lb, "AZs of its subnets are unknown");
         continue;
       }
-      report(lb, `is placed in ${azs.length} availability zone(s) (${list(azs)}); at least ${config.minAzs} are required`);
+      report(lb, `is placed in ${azs.length} availability zone(s) (${list(azs)}), below ${limit("minAzs")}`);
     }
   },
 });

@@ -50,13 +50,13 @@ export const rdsInstanceBackupRetention = defineResourceRule<{ minBackupRetentio
   config: {
     minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention in days." },
   },
-  check(db, { graph, config, report }) {
+  check(db, { graph, config, report, limit }) {
     if (isReplica(graph, db)) return;
     const days = effectiveNumber(graph, db, "backupRetentionPeriod", 0);
     if (typeof days !== "number" || days >= config.minBackupRetentionDays) return;
     report(
       db,
-      days === 0 ? "has automated backups off (backupRetentionPeriod defaults to 0), so there is no point-in-time restore" : `keeps automated backups for ${days} day(s); at least ${config.minBackupRetentionDays} are required`,
+      days === 0 ? "has automated backups off (backupRetentionPeriod defaults to 0), so there is no point-in-time restore" : `keeps automated backups for ${days} day(s), below ${limit("minBackupRetentionDays")}`,
       `set backupRetentionPeriod: ${config.minBackupRetentionDays} (or more, up to 35)`,
     );
   },

@@ -24,7 +24,7 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
     minRegions: minRegionsSpec,
     allowedRegions: { type: "array", items: { type: "string" }, default: [], description: "If not empty, the only regions resources may run in." },
   },
-  check({ graph, config, report }) {
+  check({ graph, config, report, limit }) {
     const byRegion = new Map<string, GraphNode[]>();
     const regional = graph.managed().filter((n) => n.type.startsWith("aws:") || n.type.startsWith("kubernetes:"));
     const serving = regional.filter((n) => SERVING_TIERS.has(graph.tierOf(n) ?? ""));
@@ -37,7 +37,7 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
       const [region, nodes] = [...byRegion.entries()][0];
       report(
         nodes[0],
-        `the stack's serving resources run in ${byRegion.size} region (${list([...byRegion.keys()])}), ${nodes.length} of them in ${region}; at least ${config.minRegions} regions are required, so losing ${region} is a full outage`,
+        `the stack's serving resources run in ${byRegion.size} region (${list([...byRegion.keys()])}), ${nodes.length} of them in ${region}, below ${limit("minRegions")}, so losing ${region} is a full outage`,
       );
     }
     if (config.allowedRegions.length > 0) {

@@ -26,3 +26,69 @@ export const DATA_CASES: RuleCase[] = [
   { rule: "ha-tier-in-every-region", when: "one region lost its DSQL peer", offender: "dsql-east", about: /Aurora DSQL cluster.*no counterpart in us-west-2/, mutate: (g) => g.remove("dsql-peering-west").remove("dsql-west") },
   { rule: "ha-backup-coverage", when: "no selection covers either DSQL peer", offender: "dsql-west", about: /selected by no AWS Backup selection/, mutate: (g) => g.link("selection-east", "resources", ["db-east", "reports-db-east"]) },
 ];
+
+const onePodTemplate = (labels: Record<string, string>, image: string, volumes: unknown[] = [], port?: number) => ({
+  metadata: { labels },
+  spec: {
+    securityContext: { runAsNonRoot: true },
+    volumes,
+    containers: [{
+      name: "main",
+      image,
+      ...(port ? { ports: [{ containerPort: port }] } : {}),
+      livenessProbe: { tcpSocket: { port: port ?? 8080 } },
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+    }],
+  },
+});
+
+/** Firing cases for the stateful blind spots and the region that cannot be found (issue 20). */
+export const BLIND_SPOT_CASES: RuleCase[] = [
+  { rule: "ha-k8s-datastore-persistent", when: "the broker StatefulSet loses its volumeClaimTemplates", offender: "queue-east", about: /datastore \(image .*rabbitmq:4\.1\.0\).*container's own filesystem/, mutate: (g) => g.set("queue-east", "spec.volumeClaimTemplates", undefined) },
+  {
+    rule: "ha-k8s-datastore-persistent",
+    when: "a PostgreSQL Deployment keeps its data on an emptyDir",
+    offender: "pg-east",
+    about: /emptyDir volume\(s\) data/,
+    mutate: (g) => g.add("kubernetes:apps/v1:Deployment", "pg-east", { metadata: { name: "pg", namespace: "app" }, spec: { replicas: 1, selector: { matchLabels: { app: "pg" } }, template: onePodTemplate({ app: "pg" }, "docker.io/library/postgres:16.4", [{ name: "data", emptyDir: {} }]) } }, { provider: "k8s-east", refs: { metadata: ["ns-east"] } }),
+  },
+  {
+    rule: "ha-k8s-datastore-persistent",
+    when: "a Deployment of an unrecognised image serves the Redis port with no volume",
+    offender: "kv-west",
+    about: /port 6379/,
+    mutate: (g) => g.add("kubernetes:apps/v1:Deployment", "kv-west", { metadata: { name: "kv", namespace: "app" }, spec: { replicas: 2, selector: { matchLabels: { app: "kv" } }, template: onePodTemplate({ app: "kv" }, "ghcr.io/acme/kv:2.1", [], 6379) } }, { provider: "k8s-west", refs: { metadata: ["ns-west"] } }),
+  },
+  {
+    rule: "ha-k8s-rwo-volume-single-pod",
+    when: "a one-pod Deployment mounts a ReadWriteOnce gp3 claim",
+    offender: "uploads-east",
+    about: /PersistentVolumeClaim uploads-data/,
+    mutate: (g) => {
+      g.add("kubernetes:core/v1:PersistentVolumeClaim", "uploads-data-east", { metadata: { name: "uploads-data", namespace: "app" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "10Gi" } } } }, { provider: "k8s-east", refs: { metadata: ["ns-east"] } });
+      g.add("kubernetes:apps/v1:Deployment", "uploads-east", { metadata: { name: "uploads", namespace: "app" }, spec: { replicas: 1, selector: { matchLabels: { app: "uploads" } }, template: onePodTemplate({ app: "uploads" }, "public.ecr.aws/acme/uploads:1.0", [{ name: "data", persistentVolumeClaim: { claimName: "uploads-data" } }]) } }, { provider: "k8s-east", refs: { metadata: ["ns-east"] } });
+    },
+  },
+  {
+    rule: "ha-k8s-rwo-volume-single-pod",
+    when: "the broker StatefulSet is scaled to one pod on its EBS volumeClaimTemplate",
+    offender: "queue-west",
+    about: /volumeClaimTemplate data/,
+    mutate: (g) => g.remove("queue-hpa-west").set("queue-west", "spec.replicas", 1),
+  },
+  {
+    rule: "ha-standalone-instance-tier",
+    when: "a third region serves from one standalone EC2 instance",
+    offender: "web-euc",
+    about: /the only EC2 instance\(s\) serving eu-central-1 \(in eu-central-1a\)/,
+    mutate: (g) => g.provider("aws-euc", "eu-central-1").add("aws:ec2/instance:Instance", "web-euc", { instanceType: "m7g.large", availabilityZone: "eu-central-1a", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }, { provider: "aws-euc" }),
+  },
+  {
+    rule: "ha-region-known",
+    when: "an AWS resource has no provider and the stack no aws:region",
+    offender: "orphan-bucket",
+    about: /whose region the graph does not say/,
+    mutate: (g) => g.add("aws:s3/bucket:Bucket", "orphan-bucket", { bucket: "orphan" }),
+  },
+];

@@ -8,7 +8,7 @@ import { planStack } from "../helpers/plan";
 import { toFirstPreview } from "../helpers/preview";
 import { CASES } from "./cases";
 import { AWS_CASES } from "./casesAws";
-import { DATA_CASES } from "./casesData";
+import { BLIND_SPOT_CASES, DATA_CASES } from "./casesData";
 import { K8S_CASES } from "./casesK8s";
 import { PolicyPackProcess, type EngineDiagnostic } from "./engine/pulumiEngine";
 import { mixedStack } from "./mixedStack";
@@ -85,7 +85,7 @@ function firstPreview(resources: ExportedResource[]): ExportedResource[] {
 /** The mixed stack with every rule case's mutation applied at once: a graph that breaks almost every rule. */
 function brokenMixed(): ExportedResource[] {
   const g = mixedStack();
-  for (const c of [...CASES, ...K8S_CASES, ...AWS_CASES, ...DATA_CASES]) {
+  for (const c of [...CASES, ...K8S_CASES, ...AWS_CASES, ...DATA_CASES, ...BLIND_SPOT_CASES]) {
     try {
       c.mutate(g);
     } catch {

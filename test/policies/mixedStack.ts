@@ -44,6 +44,8 @@ function kubernetes(g: StackBuilder, r: R): void {
     metadata: { name: "queue", namespace: "app" },
     spec: {
       serviceName: "queue",
+      // A broker keeps its messages on a volume per pod, replicated between the pods (quorum queues).
+      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "20Gi" } } } }],
       ...(r === "east" ? { replicas: 3 } : {}),
       selector: { matchLabels: labels },
       template: {

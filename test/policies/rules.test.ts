@@ -5,7 +5,7 @@ import { RULES, ruleByName } from "../../policies/rules";
 import { toFirstPreview } from "../helpers/preview";
 import { CASES as BASE_CASES, type RuleCase } from "./cases";
 import { AWS_CASES } from "./casesAws";
-import { DATA_CASES } from "./casesData";
+import { BLIND_SPOT_CASES, DATA_CASES } from "./casesData";
 import { K8S_CASES } from "./casesK8s";
 import { mixedStack } from "./mixedStack";
 import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./passes";
@@ -17,7 +17,7 @@ import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./pas
  * first preview sees it.
  */
 
-const CASES = [...BASE_CASES, ...K8S_CASES, ...AWS_CASES, ...DATA_CASES];
+const CASES = [...BASE_CASES, ...K8S_CASES, ...AWS_CASES, ...DATA_CASES, ...BLIND_SPOT_CASES];
 
 function run(c: RuleCase | PassCase, preview = false) {
   const g = mixedStack();
