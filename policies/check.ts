@@ -5,7 +5,7 @@ import type { ResourceGraph } from "../graph/model";
 import { runRule } from "./engine/run";
 import type { NotApplicable, Rule, Undecided, Violation } from "./engine/types";
 import { validatePolicyConfig } from "./configValidation";
-import { DEFAULT_ENVIRONMENT, isEnvironment, resolveRule } from "./enforcement";
+import { DEFAULT_ENVIRONMENT, foreignProfileConfig, isEnvironment, overlayPolicyConfig, resolveRule, type Profile } from "./enforcement";
 import { RULES } from "./rules";
 
 /**
@@ -19,6 +19,8 @@ export interface CheckOptions {
   /** Overrides in `--policy-pack-config` format (`{"all": "advisory", "<rule>": {...}}`). */
   readonly policyConfig?: PolicyPackConfig;
   readonly rules?: readonly Rule[];
+  /** `foreign`: universal rules only, house rules dropped (policies/enforcement.ts); default `blueprint`. */
+  readonly profile?: Profile;
 }
 
 export interface CheckSummary {
@@ -61,11 +63,12 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   const rules = options.rules ?? RULES;
   // Validated against the whole pack: a config written for the pack stays valid for a subset of it.
   if (options.policyConfig !== undefined) validatePolicyConfig(options.policyConfig, RULES);
+  const policyConfig = options.profile === "foreign" ? overlayPolicyConfig(foreignProfileConfig(), options.policyConfig) : options.policyConfig;
   const violations: Violation[] = [];
   const undecided: Undecided[] = [];
   const notApplicable: NotApplicable[] = [];
   for (const rule of rules) {
-    const { level, config } = resolveRule(rule, environment, options.policyConfig);
+    const { level, config } = resolveRule(rule, environment, policyConfig);
     runRule(rule, graph, config, level, { violation: (v) => violations.push(v), undecided: (u) => undecided.push(u), notApplicable: (n) => notApplicable.push(n) });
   }
   violations.sort((a, b) =>

@@ -92,8 +92,9 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
     if (typeof min === "number" && typeof desired === "number" && desired < min) report(node, `has desiredSize ${desired} below minSize ${min}`, "set scalingConfig.desiredSize between minSize and maxSize");
     const types = asList(graph.prop(node, "instanceTypes"));
     // Without instanceTypes a launch template may name the (single) type; judge the list when there is one.
-    if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && types.length < config.minInstanceTypes) {
-      // An absent list is the provider default ["t3.medium"] (one type), never "0 types".
+    // An absent list without a launch template is the provider default ["t3.medium"]: one type.
+    const offeredCount = isUnknown(types) ? 0 : types.length > 0 ? types.length : 1;
+    if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && offeredCount < config.minInstanceTypes) {
       const offered = types.length > 0 ? `offers ${types.length} instance type(s) (${list(types.map(String))})` : "leaves instanceTypes unset, so it offers the provider default t3.medium alone";
       report(node, `${offered}, below ${limit("minInstanceTypes")}: more types let it find capacity when one runs short`, `list at least ${config.minInstanceTypes} instance types of the same size in instanceTypes`);
     }

@@ -8,7 +8,7 @@ import { GLOBAL } from "../../graph/model";
  */
 export const regionKnown = defineStackRule({
   name: "ha-region-known",
-  description: "The region of every regional AWS resource can be determined (its own region input, its provider's region or the stack's aws:region); otherwise the regional rules cannot judge the stack and it never passes clean.",
+  description: "The region of the stack's regional AWS resources can be determined (their own region input, their provider's region or the stack's aws:region); a graph with none placed cannot be judged region by region and never passes clean.",
   severity: "high",
   kind: "redundancy",
   anchors: ["REL10-BP01"],
@@ -16,9 +16,10 @@ export const regionKnown = defineStackRule({
   scope: "stack",
   config: {},
   check({ graph, report }) {
-    const unplaced = graph.managed().filter((n) => n.custom && n.type.startsWith("aws:") && graph.regionOf(n) === undefined);
-    if (unplaced.length === 0) return;
-    const placed = graph.managed().filter((n) => n.custom && n.type.startsWith("aws:") && graph.regionOf(n) !== GLOBAL && graph.regionOf(n) !== undefined).length;
-    report(unplaced[0], `is one of ${unplaced.length} AWS resource(s) whose region the graph does not say (${placed} placed), so region-by-region rules cannot judge them and a clean result would mean nothing`);
+    const aws = graph.managed().filter((n) => n.custom && n.type.startsWith("aws:"));
+    const unplaced = aws.filter((n) => graph.regionOf(n) === undefined);
+    // With some resources placed the regional rules judge those; with none, they judge nothing.
+    if (unplaced.length === 0 || aws.some((n) => { const r = graph.regionOf(n); return r !== undefined && r !== GLOBAL; })) return;
+    report(unplaced[0], `is one of ${unplaced.length} AWS resource(s) whose region the graph does not say, and no resource of the stack is placed in a region, so the region-by-region rules judge nothing and a clean result would mean nothing`);
   },
 });

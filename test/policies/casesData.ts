@@ -86,9 +86,12 @@ export const BLIND_SPOT_CASES: RuleCase[] = [
   },
   {
     rule: "ha-region-known",
-    when: "an AWS resource has no provider and the stack no aws:region",
+    when: "no AWS resource has a provider and the stack no aws:region (a preview without provider steps)",
     offender: "orphan-bucket",
-    about: /whose region the graph does not say/,
-    mutate: (g) => g.add("aws:s3/bucket:Bucket", "orphan-bucket", { bucket: "orphan" }),
+    about: /whose region the graph does not say, and no resource of the stack is placed/,
+    mutate: (g) => {
+      for (const n of g.names()) g.remove(n);
+      g.add("aws:s3/bucket:Bucket", "orphan-bucket", { bucket: "orphan" }).add("aws:lambda/function:Function", "orphan-fn", { runtime: "nodejs20.x" });
+    },
   },
 ];
