@@ -26,6 +26,7 @@ export interface CheckOptions {
 export interface CheckSummary {
   readonly environment: Environment;
   readonly environmentSource: "option" | "graph" | "default";
+  readonly profile: Profile;
   readonly resources: number;
   readonly rules: number;
   readonly mandatory: number;
@@ -85,6 +86,7 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
     summary: {
       environment,
       environmentSource,
+      profile: options.profile ?? "blueprint",
       resources: graph.nodes.length,
       rules: rules.length,
       mandatory,

@@ -63,7 +63,7 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
       // Sizes are judged even where placement is not known: too few nodes is too few anywhere.
       const needed = Math.max(config.minNodes, azs.size);
       if (!sizeUnknown && capacity.fargateProfiles.length === 0 && minTotal < needed) {
-        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} (one per AZ, minimum ${config.minNodes}) are required`, `raise the node groups' minimum sizes to ${needed} nodes in total`);
+        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} are required (one per AZ, and ${limit("minNodes")})`, `raise the node groups' minimum sizes to ${needed} nodes in total`);
       }
     }
   },

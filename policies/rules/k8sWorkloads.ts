@@ -21,7 +21,7 @@ export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean
     perAz: { type: "boolean", default: true, description: "Also require at least one pod per AZ of a serving workload's cluster." },
     minReplicasNotServing: { type: "integer", minimum: 1, default: 2, description: "Pod floor for workloads no Service selects (controllers)." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const w of graph.ofType(...REPLICATED)) {
       const hpas = hpasOf(graph, w);
       const min = minimumReplicas(graph, w, hpas);
@@ -35,7 +35,7 @@ export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean
       const needed = Math.max(floor, azs.length);
       if (min < needed) {
         const source = hpas.length > 0 ? `HPA ${hpas[0].name} minReplicas` : "spec.replicas";
-        const why = azs.length > floor ? `one per AZ (${list(azs)})` : serving ? `the floor of ${floor}` : `a standby for a ${kindOf(w)} no Service selects (floor ${floor})`;
+        const why = azs.length > floor ? `one per AZ (${list(azs)}), set by \`ha-k8s-min-replicas.perAz\`` : serving ? limit("minReplicas") : `a standby for a ${kindOf(w)} no Service selects, ${limit("minReplicasNotServing")}`;
         report(w, `runs as few as ${min} pod(s) (${source}); at least ${needed} are required: ${why}`, hpas.length > 0 ? `raise HPA ${hpas[0].name} spec.minReplicas to ${needed}` : `raise spec.replicas to ${needed}`);
       }
     }
