@@ -1,4 +1,5 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
+import { addToGroup } from "../../graph/groups";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asString, effectiveBool, isUnknown, list } from "../engine/values";
 import { minRegionsSpec, regionalOf, servingRegions, T } from "./common";
@@ -41,49 +42,76 @@ export const dsqlMultiRegion = defineStackRule<{ minRegions: number }>({
     if (clusters.length === 0) return;
     const serving = servingRegions(graph);
     const regionOfCluster = new Map(clusters.map((c) => [c.urn, regionalOf(graph, c)]));
-    const peerRegions = new Set([...regionOfCluster.values()].filter((r): r is string => !!r));
-    const multiRegionStack = serving.length >= 2 || peerRegions.size >= 2;
-    for (const c of clusters) {
-      const region = regionOfCluster.get(c.urn);
-      const witness = witnessOf(graph, c);
-      if (witness === UNKNOWN_WITNESS) {
-        undecided(c, "multiRegionProperties.witnessRegion is unknown");
-        continue;
-      }
-      if (!witness) {
-        if (multiRegionStack) report(c, `is a single-Region cluster (no multiRegionProperties.witnessRegion) in a stack that serves from ${list(serving)}, so its data and writes live in ${region ?? "one region"} only`, "set multiRegionProperties.witnessRegion to a third region and peer it with a cluster in every other serving region");
-        continue;
-      }
-      if (witness === region || peerRegions.has(witness) || serving.includes(witness)) {
-        report(c, `has witness region ${witness}, which is also a peer or serving region: losing ${witness} takes a peer and the witness together, two of the three votes a commit needs, and the survivor stops taking writes`, "set multiRegionProperties.witnessRegion to a region that holds no peer (the same on every peer)");
-      }
-      const peerings = peeringsOf(graph, c);
-      if (peerings.length === 0) {
-        report(c, "has no aws.dsql.ClusterPeering (identifier = this cluster), so it is never joined to its peers and writes do not replicate", "add an aws.dsql.ClusterPeering with identifier = this cluster, clusters = the other peers' ARNs, witnessRegion = the witness");
-        continue;
-      }
-      for (const p of peerings) {
-        const pw = asString(graph.prop(p, "witnessRegion"));
-        if (typeof pw === "string" && pw !== witness) report(p, `peers cluster ${c.name} with witness region ${pw}, while the cluster was created with witness ${witness}`, `set witnessRegion: ${witness} (peers must share one witness)`);
-        const named = graph.refs(p, "clusters").filter((n) => n.type === T.dsqlCluster && n !== c);
-        for (const other of clusters) {
-          if (other === c || witnessOf(graph, other) !== witness) continue;
-          if (!named.includes(other) && !isUnknown(graph.prop(p, "clusters"))) {
-            report(p, `peers cluster ${c.name} without ${other.name} (${regionOfCluster.get(other.urn) ?? "unknown region"}), a cluster with the same witness`, `add ${other.name}'s ARN to clusters`);
+    const multiRegionStack = serving.length >= 2 || new Set([...regionOfCluster.values()].filter(Boolean)).size >= 2;
+    const sets = peerSets(graph, clusters);
+    for (const members of sets) {
+      const setRegions = new Set(members.map((m) => regionOfCluster.get(m.urn)).filter((r): r is string => !!r));
+      let anyWitness = false;
+      for (const c of members) {
+        const region = regionOfCluster.get(c.urn);
+        const witness = witnessOf(graph, c);
+        if (witness === UNKNOWN_WITNESS) {
+          anyWitness = true;
+          undecided(c, "multiRegionProperties.witnessRegion is unknown");
+          continue;
+        }
+        if (!witness) {
+          if (multiRegionStack) report(c, `is a single-Region cluster (no multiRegionProperties.witnessRegion) in a stack that serves from ${list(serving)}, so its data and writes live in ${region ?? "one region"} only`, "set multiRegionProperties.witnessRegion to a third region and peer it with a cluster in every other serving region");
+          continue;
+        }
+        anyWitness = true;
+        if (setRegions.has(witness) || serving.includes(witness)) {
+          report(c, `has witness region ${witness}, which is also a peer or serving region: losing ${witness} takes a peer and the witness together, two of the three votes a commit needs, and the survivor stops taking writes`, "set multiRegionProperties.witnessRegion to a region that holds no peer (the same on every peer)");
+        }
+        const peerings = peeringsOf(graph, c);
+        if (peerings.length === 0) {
+          report(c, "has no aws.dsql.ClusterPeering (identifier = this cluster), so it is never joined to its peers and writes do not replicate", "add an aws.dsql.ClusterPeering with identifier = this cluster, clusters = the other peers' ARNs, witnessRegion = the witness");
+          continue;
+        }
+        for (const p of peerings) {
+          const pw = asString(graph.prop(p, "witnessRegion"));
+          if (typeof pw === "string" && pw !== witness) report(p, `peers cluster ${c.name} with witness region ${pw}, while the cluster was created with witness ${witness}`, `set witnessRegion: ${witness} (peers must share one witness)`);
+          if (isUnknown(graph.prop(p, "clusters"))) continue;
+          const named = new Set(graph.refs(p, "clusters").map((n) => n.urn));
+          for (const other of members) {
+            if (other === c || named.has(other.urn)) continue;
+            report(p, `peers cluster ${c.name} without ${other.name} (${regionOfCluster.get(other.urn) ?? "unknown region"}), which peers with it`, `add ${other.name}'s ARN to clusters`);
           }
         }
       }
-    }
-    if (!multiRegionStack) return;
-    const regions = [...peerRegions].sort();
-    if (regions.length < config.minRegions) {
-      report(clusters[0], `peers clusters in ${regions.length} region(s) (${list(regions)}), below ${limit("minRegions")}`, "add a peered aws.dsql.Cluster in another serving region");
-    }
-    for (const r of serving) {
-      if (!peerRegions.has(r)) report(clusters[0], `has no peer in ${r}, where the stack serves users: ${r} has no local endpoint to read and write, and depends on another region for every query`, `add an aws.dsql.Cluster in ${r} with the same witness region and peer it`);
+      if (!multiRegionStack || !anyWitness) continue;
+      const regions = [...setRegions].sort();
+      if (regions.length < config.minRegions) {
+        report(members[0], `peers clusters in ${regions.length} region(s) (${list(regions)}), below ${limit("minRegions")}`, "add a peered aws.dsql.Cluster in another serving region");
+      }
+      for (const r of serving) {
+        if (!setRegions.has(r)) report(members[0], `has no peer in ${r}, where the stack serves users: ${r} has no local endpoint to read and write, and depends on another region for every query`, `add an aws.dsql.Cluster in ${r} with the same witness region and peer it`);
+      }
     }
   },
 });
+
+/**
+ * Clusters joined by peerings (a peering joins its `identifier` cluster with the ones it names),
+ * as connected sets: union-find over the peering edges, linear in clusters and peerings. Separate
+ * multi-Region clusters that share a witness region stay separate.
+ */
+function peerSets(graph: ResourceGraph, clusters: GraphNode[]): GraphNode[][] {
+  const parent = new Map(clusters.map((c) => [c.urn, c.urn]));
+  const find = (u: string): string => {
+    let r = u;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    for (let x = u; parent.get(x) !== r; ) { const next = parent.get(x)!; parent.set(x, r); x = next; }
+    return r;
+  };
+  for (const p of graph.ofType(T.dsqlPeering)) {
+    const joined = [...graph.refs(p, "identifier"), ...graph.refs(p, "clusters")].filter((c) => parent.has(c.urn));
+    for (const c of joined.slice(1)) parent.set(find(c.urn), find(joined[0].urn));
+  }
+  const sets = new Map<string, GraphNode[]>();
+  for (const c of clusters) addToGroup(sets, find(c.urn), c);
+  return [...sets.values()];
+}
 
 /** R20 for DSQL: deletion protection defaults to false. */
 export const dsqlDeletionProtection = defineResourceRule({

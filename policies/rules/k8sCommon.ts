@@ -124,6 +124,26 @@ const indexOf = perGraph((graph): K8sIndex => {
   return { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
 });
 
+/** PersistentVolumeClaims by namespace and name, built once per graph. */
+const claimsByName = perGraph((graph) => {
+  const named = new Map<string, GraphNode>();
+  const unknownNamespace: GraphNode[] = [];
+  for (const pvc of graph.ofType(T.pvc)) {
+    const key = namespaceKey(graph, pvc);
+    const name = asString(graph.prop(pvc, "metadata.name"));
+    if (key === undefined || typeof name !== "string") unknownNamespace.push(pvc);
+    else named.set(`${key}|${name}`, pvc);
+  }
+  return { named, unknownNamespace };
+});
+
+/** The PersistentVolumeClaim a workload's volume names (`claimName`), in its own namespace. */
+export function claimNamed(graph: ResourceGraph, w: GraphNode, name: string): GraphNode | undefined {
+  const { named, unknownNamespace } = claimsByName(graph);
+  const key = namespaceKey(graph, w);
+  return (key !== undefined ? named.get(`${key}|${name}`) : undefined) ?? unknownNamespace.find((p) => graph.prop(p, "metadata.name") === name);
+}
+
 /** HPAs whose scaleTargetRef is this workload. */
 export function hpasOf(graph: ResourceGraph, w: GraphNode): GraphNode[] {
   return indexOf(graph).hpasByTarget.get(w.urn) ?? [];

@@ -2,7 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asList, asString, field, isUnknown, list } from "../engine/values";
 import { T } from "./common";
-import { containerName, containersOf, kindOf, podSpecPath, REPLICATED, runsOnePodAtMost, sameNamespaceAs } from "./k8sCommon";
+import { claimNamed, containerName, containersOf, kindOf, podSpecPath, REPLICATED, runsOnePodAtMost } from "./k8sCommon";
 
 /**
  * Data kept inside Kubernetes: a datastore run as a Deployment on an emptyDir (or no volume) loses
@@ -116,9 +116,8 @@ export const rwoVolumeSingleReplica = defineStackRule({
       const pinned: string[] = [];
       const { claims } = claimVolumes(graph, w);
       if (claims.length > 0) {
-        const pvcs = sameNamespaceAs(graph, w, [T.pvc]);
         for (const name of claims) {
-          const pvc = pvcs.find((p) => graph.prop(p, "metadata.name") === name);
+          const pvc = claimNamed(graph, w, name);
           if (pvc && isRwoEbs(graph, graph.prop(pvc, "spec.accessModes"), graph.prop(pvc, "spec.storageClassName"), classes)) pinned.push(`PersistentVolumeClaim ${name}`);
         }
       }

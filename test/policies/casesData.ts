@@ -95,3 +95,43 @@ export const BLIND_SPOT_CASES: RuleCase[] = [
     },
   },
 ];
+
+type G = Parameters<RuleCase["mutate"]>[0];
+
+/** A second, independent DSQL multi-Region cluster (its own peers) that shares the first one's witness region. */
+function secondDsqlPair(g: G): void {
+  for (const r of ["east", "west"] as const) {
+    g.add("aws:dsql/cluster:Cluster", `ledger-${r}`, { deletionProtectionEnabled: true, multiRegionProperties: { witnessRegion: "us-east-2" } }, { provider: `aws-${r}` });
+  }
+  for (const [r, other] of [["east", "west"], ["west", "east"]] as const) {
+    g.add("aws:dsql/clusterPeering:ClusterPeering", `ledger-peering-${r}`, { witnessRegion: "us-east-2" }, { provider: `aws-${r}`, refs: { identifier: [`ledger-${r}`], clusters: [`ledger-${other}`] } });
+  }
+  g.link("selection-east", "resources", ["db-east", "reports-db-east", "dsql-east", "ledger-east"]);
+}
+
+/** Changes to the multi-writer data and the blind-spot shapes that keep the property (must not fire). */
+export const DATA_PASSES: Array<Omit<RuleCase, "offender" | "about">> = [
+  { rule: "ha-dsql-multi-region", when: "two independent multi-Region clusters share one witness region", mutate: secondDsqlPair },
+  { rule: "ha-backup-coverage", when: "one covered DSQL peer covers its peered cluster", mutate: secondDsqlPair },
+  { rule: "ha-memorydb-multi-az", when: "a regional cluster leaves numReplicasPerShard at its default (1)", mutate: (g) => g.set("mdb-east", "numReplicasPerShard", undefined) },
+  { rule: "sec-memorydb-tls-auth", when: "a regional cluster leaves tlsEnabled at its default (true)", mutate: (g) => g.set("mdb-west", "tlsEnabled", undefined) },
+  {
+    rule: "ha-k8s-rwo-volume-single-pod",
+    when: "a one-pod Deployment mounts a ReadWriteMany EFS claim",
+    mutate: (g) => {
+      g.add("kubernetes:storage.k8s.io/v1:StorageClass", "efs-sc-east", { metadata: { name: "efs-sc" }, provisioner: "efs.csi.aws.com" }, { provider: "k8s-east" });
+      g.add("kubernetes:core/v1:PersistentVolumeClaim", "shared-east", { metadata: { name: "shared", namespace: "app" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "efs-sc", resources: { requests: { storage: "5Gi" } } } }, { provider: "k8s-east", refs: { metadata: ["ns-east"] } });
+      g.add("kubernetes:apps/v1:Deployment", "reports-east", { metadata: { name: "reports", namespace: "app" }, spec: { replicas: 1, selector: { matchLabels: { app: "reports" } }, template: onePodTemplate({ app: "reports" }, "public.ecr.aws/acme/reports:1.0", [{ name: "data", persistentVolumeClaim: { claimName: "shared" } }]) } }, { provider: "k8s-east", refs: { metadata: ["ns-east"] } });
+    },
+  },
+  {
+    rule: "ha-standalone-instance-tier",
+    when: "a bastion instance sits in a region that an Auto Scaling group serves",
+    mutate: (g) => g.add("aws:ec2/instance:Instance", "bastion-east", { instanceType: "t4g.nano", availabilityZone: "us-east-1a" }, { provider: "aws-east" }),
+  },
+  {
+    rule: "ha-k8s-datastore-persistent",
+    when: "a PostgreSQL Deployment keeps its data on a claim",
+    mutate: (g) => g.add("kubernetes:apps/v1:Deployment", "pg-west", { metadata: { name: "pg", namespace: "app" }, spec: { replicas: 2, selector: { matchLabels: { app: "pg" } }, template: onePodTemplate({ app: "pg" }, "docker.io/library/postgres:16.4", [{ name: "data", persistentVolumeClaim: { claimName: "pg-data" } }]) } }, { provider: "k8s-west", refs: { metadata: ["ns-west"] } }),
+  },
+];
