@@ -69,7 +69,7 @@ const LOCAL_TYPE = /^(random|tls|time|command):/;
 /** Keys through which a resource names the subnets it lives in. */
 const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkInterfaceId"];
 const SUBNET_TYPES = new Set(["aws:ec2/subnet:Subnet"]);
-const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup"]);
+const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup"]);
 
 /** Default tier by type token prefix; a resource's `ha:tier` tag (or k8s label) overrides it. */
 const TIER_BY_PREFIX: [RegExp, Tier][] = [
@@ -78,7 +78,7 @@ const TIER_BY_PREFIX: [RegExp, Tier][] = [
   [/^aws:(eks|autoscaling|ecs|ecr)\//, "app"],
   [/^aws:ec2\/(launchTemplate|instance):/, "app"],
   [/^kubernetes:/, "app"],
-  [/^aws:(rds|dynamodb|docdb|neptune|dsql)\//, "database"],
+  [/^aws:(rds|dsql|dynamodb|docdb|neptune)\//, "database"],
   [/^aws:(elasticache|memorydb)\//, "sessions"],
   [/^aws:backup\//, "backup"],
   [/^aws:(cloudwatch\/(metricAlarm|compositeAlarm|dashboard)|sns)\//, "monitoring"],
