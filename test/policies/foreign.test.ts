@@ -1,4 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { policyConfigProblems } from "../../policies/configValidation";
+import { renderForeignConfigFile } from "../../policies/generate";
+import { RULES } from "../../policies/rules";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph, type CheckResult } from "../../policies/check";
 import { foreignProfileConfig, overlayPolicyConfig } from "../../policies/enforcement";
@@ -82,6 +87,12 @@ describe("the foreign profile", () => {
     const foreign = checkGraph(g.graph(), { profile: "foreign" });
     expect(foreign.violations.filter((v) => v.policy === "ha-min-regions")).toEqual([]);
     expect(checkGraph(g.graph()).violations.filter((v) => v.policy === "ha-min-regions").length).toBeGreaterThan(0);
+  });
+
+  it("ships as policies/config/foreign.json (current, and valid policy config for the Pulumi CLI)", () => {
+    const file = fs.readFileSync(path.resolve(__dirname, "../../policies/config/foreign.json"), "utf8");
+    expect(file).toBe(renderForeignConfigFile());
+    expect(policyConfigProblems(JSON.parse(file), RULES)).toEqual([]);
   });
 
   it("sets every rule's level and threshold explicitly, and a user's config overrides it rule by rule", () => {
