@@ -91,6 +91,19 @@ describe.runIf(has)("real Pulumi state files", () => {
   });
 });
 
+describe.runIf(has)("every real file, under both profiles", () => {
+  it.each(has ? fs.readdirSync(DIR).filter((f) => f.endsWith(".json")) : [])("%s: no default read as zero, and no PASS without a region", (file) => {
+    const loaded = parseStateText(fs.readFileSync(path.join(DIR, file), "utf8"), file);
+    for (const profile of ["blueprint", "foreign"] as const) {
+      const graph = ResourceGraph.from(loaded);
+      const result = checkGraph(graph, { profile });
+      for (const v of result.violations) expect(v.message, `${profile}: ${v.policy}`).not.toMatch(/\b0 (availability zone|instance type)/);
+      const placed = graph.managed().some((n) => n.type.startsWith("aws:") && !!graph.regionOf(n) && graph.regionOf(n) !== "global");
+      if (!placed) expect(result.summary.passed, `${profile}: a graph with no region passed`).toBe(false);
+    }
+  });
+});
+
 describe("defaults present or absent", () => {
   it("gives the same verdict when a provider default is recorded and when it is left out", () => {
     for (const [name, path, value] of [
