@@ -1,4 +1,5 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
+import { perGraph } from "../../graph/memo";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asList, asString, field, isUnknown, list } from "../engine/values";
 import { T } from "./common";
@@ -50,6 +51,21 @@ function volumeClaimTemplates(graph: ResourceGraph, w: GraphNode): unknown[] {
   return isUnknown(t) ? [] : t;
 }
 
+/**
+ * A workload running a datastore whose data lives in the pod (an emptyDir or no volume at all):
+ * the container, what marks it as a datastore, and where its data is. undefined otherwise.
+ */
+export function ephemeralDatastore(graph: ResourceGraph, w: GraphNode): { container: string; what: string; where: string } | undefined {
+  const stores = containersOf(graph, w).map((c) => ({ c, what: datastoreOf(c) })).filter((x): x is { c: unknown; what: string } => !!x.what);
+  if (stores.length === 0) return undefined;
+  const { claims, unknown } = claimVolumes(graph, w);
+  if (unknown || claims.length > 0 || volumeClaimTemplates(graph, w).length > 0) return undefined;
+  const volumes = asList(graph.prop(w, `${podSpecPath(w)}.volumes`));
+  const ephemeral = isUnknown(volumes) ? [] : volumes.filter((v) => field(v, "emptyDir") !== undefined).map((v) => String(field(v, "name") ?? "?"));
+  const where = ephemeral.length > 0 ? `on emptyDir volume(s) ${list(ephemeral)}, which are deleted with the pod` : "with no volume, in the container's own filesystem";
+  return { container: containerName(stores[0].c), what: stores[0].what, where };
+}
+
 /** R-data. A datastore whose data lives in the pod is lost with the pod. */
 export const datastoreEphemeral = defineResourceRule({
   name: "ha-k8s-datastore-persistent",
@@ -62,15 +78,8 @@ export const datastoreEphemeral = defineResourceRule({
   types: REPLICATED,
   config: {},
   check(w, { graph, report }) {
-    const stores = containersOf(graph, w).map((c) => ({ c, what: datastoreOf(c) })).filter((x): x is { c: unknown; what: string } => !!x.what);
-    if (stores.length === 0) return;
-    const { claims, unknown } = claimVolumes(graph, w);
-    if (unknown || claims.length > 0 || volumeClaimTemplates(graph, w).length > 0) return;
-    const volumes = asList(graph.prop(w, `${podSpecPath(w)}.volumes`));
-    const ephemeral = isUnknown(volumes) ? [] : volumes.filter((v) => field(v, "emptyDir") !== undefined).map((v) => String(field(v, "name") ?? "?"));
-    const where = ephemeral.length > 0 ? `on emptyDir volume(s) ${list(ephemeral)}, which are deleted with the pod` : "with no volume, in the container's own filesystem";
-    const { c, what } = stores[0];
-    report(w, `is a ${kindOf(w)} whose container ${containerName(c)} is a datastore (${what}) keeping its data ${where}: a reschedule, a node loss or an AZ loss erases it`);
+    const found = ephemeralDatastore(graph, w);
+    if (found) report(w, `is a ${kindOf(w)} whose container ${found.container} is a datastore (${found.what}) keeping its data ${found.where}: a reschedule, a node loss or an AZ loss erases it`);
   },
 });
 
@@ -95,6 +104,29 @@ function isRwoEbs(graph: ResourceGraph, accessModes: unknown, storageClassName: 
   return EBS_CLASS_NAME.test(storageClassName);
 }
 
+const storageClasses = perGraph((graph) => {
+  const classes = new Map<string, GraphNode>();
+  for (const sc of graph.ofType(T.storageClass)) {
+    const name = asString(graph.prop(sc, "metadata.name"));
+    if (typeof name === "string") classes.set(name, sc);
+  }
+  return classes;
+});
+
+/** The ReadWriteOnce EBS volumes a workload mounts (claims and volumeClaimTemplates), for messages. */
+export function ebsPinnedVolumes(graph: ResourceGraph, w: GraphNode): string[] {
+  const classes = storageClasses(graph);
+  const pinned: string[] = [];
+  for (const name of claimVolumes(graph, w).claims) {
+    const pvc = claimNamed(graph, w, name);
+    if (pvc && isRwoEbs(graph, graph.prop(pvc, "spec.accessModes"), graph.prop(pvc, "spec.storageClassName"), classes)) pinned.push(`PersistentVolumeClaim ${name}`);
+  }
+  for (const t of volumeClaimTemplates(graph, w)) {
+    if (isRwoEbs(graph, field(t, "spec.accessModes"), field(t, "spec.storageClassName"), classes)) pinned.push(`volumeClaimTemplate ${String(field(t, "metadata.name") ?? "?")}`);
+  }
+  return pinned;
+}
+
 /** R-data. An EBS volume lives in one AZ: a one-pod workload mounting it cannot move to another AZ. */
 export const rwoVolumeSingleReplica = defineStackRule({
   name: "ha-k8s-rwo-volume-single-pod",
@@ -106,24 +138,9 @@ export const rwoVolumeSingleReplica = defineStackRule({
   scope: "stack",
   config: {},
   check({ graph, report }) {
-    const classes = new Map<string, GraphNode>();
-    for (const sc of graph.ofType(T.storageClass)) {
-      const name = asString(graph.prop(sc, "metadata.name"));
-      if (typeof name === "string") classes.set(name, sc);
-    }
     for (const w of graph.ofType(...REPLICATED)) {
       if (!runsOnePodAtMost(graph, w)) continue;
-      const pinned: string[] = [];
-      const { claims } = claimVolumes(graph, w);
-      if (claims.length > 0) {
-        for (const name of claims) {
-          const pvc = claimNamed(graph, w, name);
-          if (pvc && isRwoEbs(graph, graph.prop(pvc, "spec.accessModes"), graph.prop(pvc, "spec.storageClassName"), classes)) pinned.push(`PersistentVolumeClaim ${name}`);
-        }
-      }
-      for (const t of volumeClaimTemplates(graph, w)) {
-        if (isRwoEbs(graph, field(t, "spec.accessModes"), field(t, "spec.storageClassName"), classes)) pinned.push(`volumeClaimTemplate ${String(field(t, "metadata.name") ?? "?")}`);
-      }
+      const pinned = ebsPinnedVolumes(graph, w);
       if (pinned.length > 0) {
         report(w, `runs one pod on ReadWriteOnce EBS storage (${list(pinned)}): the volume lives in one AZ, so when that AZ fails the pod cannot start anywhere else and its data is unreachable`);
       }
