@@ -5,7 +5,7 @@ import type { GraphNode } from "../graph/model";
  * `ha-blueprint:` key (config/schema.ts) that sets what the rule judges. Elsewhere the message's
  * resource property is the fix. Only keys that exist in the schema are listed.
  */
-const STACK_KEYS: Readonly<Record<string, string>> = {
+const STACK_KEYS: Readonly<Record<string, string | ((message: string) => string | undefined)>> = {
   "ha-vpc-multi-az": "ha-blueprint:regions[].azCount",
   "ha-subnet-groups-multi-az": "ha-blueprint:regions[].azCount",
   "ha-lb-multi-az": "ha-blueprint:regions[].azCount",
@@ -21,7 +21,7 @@ const STACK_KEYS: Readonly<Record<string, string>> = {
   "ha-redis-multi-az-failover": "ha-blueprint:sessionStore.nodesPerRegion",
   "ha-redis-snapshots": "ha-blueprint:sessionStore.snapshotRetentionDays",
   "ha-memorydb-snapshots": "ha-blueprint:sessionStore.snapshotRetentionDays",
-  "ha-backup-retention": "ha-blueprint:backup.retentionDays and ha-blueprint:backup.copyRetentionDays",
+  "ha-backup-retention": (m) => (/cross-region copies/.test(m) ? "ha-blueprint:backup.copyRetentionDays" : /keeps recovery points/.test(m) ? "ha-blueprint:backup.retentionDays" : undefined),
   "ha-min-regions": "ha-blueprint:regions",
   "ha-tier-in-every-region": "ha-blueprint:regions",
 };
@@ -37,7 +37,8 @@ export function isOwnPlan(n: GraphNode): boolean {
   return n.urn.split("::")[1] === BLUEPRINT_PROJECT;
 }
 
-/** The stack-file key behind a rule's finding on this blueprint's plan, if the schema has one. */
-export function stackKeyFor(rule: string): string | undefined {
-  return STACK_KEYS[rule];
+/** The stack-file key behind a rule's finding (its message) on this blueprint's plan, if the schema has one. */
+export function stackKeyFor(rule: string, message: string): string | undefined {
+  const key = STACK_KEYS[rule];
+  return typeof key === "function" ? key(message) : key;
 }

@@ -15,7 +15,7 @@ function formatMessage(graph: ResourceGraph, rule: Rule, node: GraphNode | undef
   const subject = node ? `${describe(node)}: ` : "";
   const text = message.trim().replace(/\.$/, "");
   // On this blueprint's own plan the fix is a stack-file key; elsewhere the resource property.
-  const key = node ? stackKeyFor(rule.name) : undefined;
+  const key = node ? stackKeyFor(rule.name, text) : undefined;
   const where = key && isOwnPlan(node!) ? ` (this blueprint's plan: change \`${key}\` in the stack file)` : "";
   const fixText = (fix ?? rule.remediation).trim();
   return `${subject}${text}. Fix: ${where ? `${fixText.replace(/\.$/, "")}${where}` : fixText}`;

@@ -114,6 +114,15 @@ describe("the foreign profile", () => {
 });
 
 describe("stack-file keys on this blueprint's own plan", () => {
+  it("name the backup key that sets the retention a finding is about", () => {
+    const g = mixedStack();
+    const rules = JSON.parse(JSON.stringify((g.get("plan-east").inputs as any).rules));
+    rules[0].copyActions[0].lifecycle.deleteAfter = 7;
+    g.set("plan-east", "rules", rules);
+    const msgs = checkGraph(g.graph(), { environment: "prod" }).violations.filter((v) => v.policy === "ha-backup-retention").map((v) => v.message);
+    expect(msgs).toEqual([expect.stringMatching(/below this pack's minimum of 35, set by `ha-backup-retention\.minCopyRetentionDays`.*change `ha-blueprint:backup\.copyRetentionDays` in the stack file/)]);
+  });
+
   it("name the ha-blueprint: key to change next to the resource property", () => {
     const g = mixedStack();
     g.set("hpa-west", "spec.minReplicas", 2);
