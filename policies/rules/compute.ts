@@ -72,7 +72,7 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
 /** R09. Node groups need room to grow and more than one instance type to find capacity in an AZ event. */
 export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>({
   name: "ha-nodegroup-scaling",
-  description: "Managed node groups can grow (maxSize > minSize, desiredSize within bounds) and offer several instance types.",
+  description: "Managed node groups can grow (maxSize > minSize, desiredSize within bounds) and offer several instance types (unset instanceTypes is the provider default t3.medium: one type).",
   severity: "medium",
   kind: "size",
   anchors: ["FSBP AutoScaling.6", "CT.AUTOSCALING.PR.6", "REL11-BP05"],

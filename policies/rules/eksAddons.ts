@@ -42,7 +42,7 @@ export function corednsFloor(config: Record<string, unknown>): { floor: number; 
 
 export const corednsReplicas = defineStackRule<{ minReplicas: number; perAz: boolean }>({
   name: "ha-eks-coredns-replicas",
-  description: "The CoreDNS add-on of every EKS cluster keeps at least the minimum number of replicas, and one per AZ the cluster has nodes in.",
+  description: "The CoreDNS add-on of every EKS cluster keeps at least the minimum number of replicas (EKS deploys 2 by default), and one per AZ the cluster has nodes in (`perAz`, this blueprint's choice).",
   severity: "high",
   kind: "redundancy",
   anchors: ["EKS user guide: Scale CoreDNS Pods", "REL10-BP01"],
