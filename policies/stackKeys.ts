@@ -10,7 +10,11 @@ const STACK_KEYS: Readonly<Record<string, string | ((message: string) => string 
   "ha-subnet-groups-multi-az": "ha-blueprint:regions[].azCount",
   "ha-lb-multi-az": "ha-blueprint:regions[].azCount",
   "ha-eks-nodegroups-span-azs": "ha-blueprint:regions[].azCount",
-  "ha-memorydb-multi-az": "ha-blueprint:regions[].azCount",
+  // The multi-writer kinds (CONTRACT-DATA-KINDS: sessionStore.kind, database.kind, database.dsql.witnessRegion).
+  "ha-memorydb-multi-az": (m) => (/numReplicasPerShard/.test(m) ? "ha-blueprint:sessionStore.replicasPerShard" : "ha-blueprint:regions[].azCount"),
+  "ha-memorydb-multi-region": (m) => (/regional cluster in|region\(s\)/.test(m) ? "ha-blueprint:regions" : undefined),
+  "ha-dsql-multi-region": (m) => (/witness/.test(m) ? "ha-blueprint:database.dsql.witnessRegion" : /no peer in|region\(s\)/.test(m) ? "ha-blueprint:regions" : undefined),
+  "ha-dsql-deletion-protection": "ha-blueprint:database.deletionProtection",
   "ha-nat-no-single-point": "ha-blueprint:network.natGateways",
   "ha-nodegroup-scaling": "ha-blueprint:app.eks.instanceTypes",
   "ha-k8s-min-replicas": "ha-blueprint:app.replicasPerRegion",
