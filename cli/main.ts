@@ -121,6 +121,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .option("-f, --format <format>", "text or json", "text")
     .option("--verbose", "text: also print each advisory finding's URN")
     .option("--policy-config <file>", "policy config overrides, same format as `pulumi preview --policy-pack-config`")
+    .option("--profile <name>", "blueprint (default) or foreign: universal HA rules only, house rules dropped, for stacks this blueprint did not write")
     .action(async (opts) => {
       exitCode = await (await import("./commands/check")).checkCommand(opts);
     });

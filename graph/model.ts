@@ -449,6 +449,8 @@ export class ResourceGraph {
       else if (Array.isArray(p)) p.forEach(add);
     };
     for (const key of ["availabilityZone", "availabilityZones", "preferredCacheClusterAzs"]) add(this.prop(n, key));
+    // A subnet placed by zone id (`use1-az1`) names its AZ as surely as by zone name; distinct ids are distinct AZs.
+    if (azs.size === 0) add(this.prop(n, "availabilityZoneId"));
     if (azs.size === 0 && !SUBNET_TYPES.has(n.type)) {
       for (const key of SUBNET_KEYS) {
         for (const dep of this.refs(n, key)) {

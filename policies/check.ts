@@ -3,9 +3,9 @@ import type { Environment } from "../config/schema";
 import { TAG_ENVIRONMENT } from "../components/tags";
 import type { ResourceGraph } from "../graph/model";
 import { runRule } from "./engine/run";
-import type { Rule, Undecided, Violation } from "./engine/types";
+import type { NotApplicable, Rule, Undecided, Violation } from "./engine/types";
 import { validatePolicyConfig } from "./configValidation";
-import { DEFAULT_ENVIRONMENT, isEnvironment, resolveRule } from "./enforcement";
+import { DEFAULT_ENVIRONMENT, foreignProfileConfig, isEnvironment, overlayPolicyConfig, resolveRule, type Profile } from "./enforcement";
 import { RULES } from "./rules";
 
 /**
@@ -19,16 +19,21 @@ export interface CheckOptions {
   /** Overrides in `--policy-pack-config` format (`{"all": "advisory", "<rule>": {...}}`). */
   readonly policyConfig?: PolicyPackConfig;
   readonly rules?: readonly Rule[];
+  /** `foreign`: universal rules only, house rules dropped (policies/enforcement.ts); default `blueprint`. */
+  readonly profile?: Profile;
 }
 
 export interface CheckSummary {
   readonly environment: Environment;
   readonly environmentSource: "option" | "graph" | "default";
+  readonly profile: Profile;
   readonly resources: number;
   readonly rules: number;
   readonly mandatory: number;
   readonly advisory: number;
   readonly undecided: number;
+  /** Rule/resource pairs a rule left to another rule's finding (one root cause, one finding). */
+  readonly notApplicable: number;
   readonly bySeverity: Record<Severity, number>;
   /** No mandatory violation: `check` exits 0. */
   readonly passed: boolean;
@@ -37,6 +42,7 @@ export interface CheckSummary {
 export interface CheckResult {
   readonly violations: Violation[];
   readonly undecided: Undecided[];
+  readonly notApplicable: NotApplicable[];
   readonly summary: CheckSummary;
 }
 
@@ -58,11 +64,13 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   const rules = options.rules ?? RULES;
   // Validated against the whole pack: a config written for the pack stays valid for a subset of it.
   if (options.policyConfig !== undefined) validatePolicyConfig(options.policyConfig, RULES);
+  const policyConfig = options.profile === "foreign" ? overlayPolicyConfig(foreignProfileConfig(), options.policyConfig) : options.policyConfig;
   const violations: Violation[] = [];
   const undecided: Undecided[] = [];
+  const notApplicable: NotApplicable[] = [];
   for (const rule of rules) {
-    const { level, config } = resolveRule(rule, environment, options.policyConfig);
-    runRule(rule, graph, config, level, { violation: (v) => violations.push(v), undecided: (u) => undecided.push(u) });
+    const { level, config } = resolveRule(rule, environment, policyConfig);
+    runRule(rule, graph, config, level, { violation: (v) => violations.push(v), undecided: (u) => undecided.push(u), notApplicable: (n) => notApplicable.push(n) });
   }
   violations.sort((a, b) =>
     Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory")
@@ -74,14 +82,17 @@ export function checkGraph(graph: ResourceGraph, options: CheckOptions = {}): Ch
   return {
     violations,
     undecided,
+    notApplicable,
     summary: {
       environment,
       environmentSource,
+      profile: options.profile ?? "blueprint",
       resources: graph.nodes.length,
       rules: rules.length,
       mandatory,
       advisory: violations.length - mandatory,
       undecided: undecided.length,
+      notApplicable: notApplicable.length,
       bySeverity,
       passed: mandatory === 0,
     },

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS, type Environment } from "../config/schema";
 import { configDefaults, type Rule } from "./engine/types";
-import { levelFor, packConfigFor } from "./enforcement";
+import { foreignProfileConfig, levelFor, packConfigFor } from "./enforcement";
 import { RULES } from "./rules";
 
 /**
@@ -42,6 +42,11 @@ export function renderConfigFile(env: Environment): string {
   return `${JSON.stringify(packConfigFor(env), null, 2)}\n`;
 }
 
+/** policies/config/foreign.json: the foreign profile, for `pulumi preview --policy-pack-config`. */
+export function renderForeignConfigFile(): string {
+  return `${JSON.stringify(foreignProfileConfig(), null, 2)}\n`;
+}
+
 /** The doc with its generated block replaced (the text around the markers is hand-written). */
 export function renderDoc(current: string): string {
   const start = current.indexOf(TABLE_BEGIN);
@@ -54,5 +59,6 @@ if (require.main === module) {
   fs.writeFileSync(DOC_FILE, renderDoc(fs.readFileSync(DOC_FILE, "utf8")));
   fs.mkdirSync(CONFIG_DIR, { recursive: true });
   for (const env of ENVIRONMENTS) fs.writeFileSync(path.join(CONFIG_DIR, `${env}.json`), renderConfigFile(env));
-  process.stdout.write(`wrote ${path.relative(ROOT, DOC_FILE)} and policies/config/{${ENVIRONMENTS.join(",")}}.json\n`);
+  fs.writeFileSync(path.join(CONFIG_DIR, "foreign.json"), renderForeignConfigFile());
+  process.stdout.write(`wrote ${path.relative(ROOT, DOC_FILE)} and policies/config/{${[...ENVIRONMENTS, "foreign"].join(",")}}.json\n`);
 }

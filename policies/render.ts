@@ -61,7 +61,7 @@ export function renderCheckText(result: CheckResult, source: string, format?: Gr
   const out: string[] = [];
   const para = (text: string, first = "", rest?: string) => out.push(...wrap(text, width, first, rest));
 
-  para(`Checked ${source}${format ? ` (${format})` : ""}: ${s.resources} resources, ${s.rules} rules, environment ${env} (${s.environmentSource === "default" ? "default" : s.environmentSource === "graph" ? "from the providers' ha:environment tag" : "from --stack"})`);
+  para(`Checked ${source}${format ? ` (${format})` : ""}: ${s.resources} resources, ${s.rules} rules, environment ${env} (${s.environmentSource === "default" ? "default" : s.environmentSource === "graph" ? "from the providers' ha:environment tag" : "from --stack"})${s.profile === "foreign" ? ", profile foreign (house rules dropped)" : ""}`);
   if (s.passed) {
     para(advisory.length === 0
       ? "PASS (exit 0): no mandatory violation, no advisory finding."
@@ -115,6 +115,10 @@ export function renderCheckText(result: CheckResult, source: string, format?: Gr
     if (!opts.verbose) para("(--verbose adds each advisory finding's URN; --format json has everything.)");
   }
   out.push("");
+  if (result.notApplicable.length > 0) {
+    para(`${result.notApplicable.length} check(s) not applicable until another finding is fixed: a PodDisruptionBudget or a spread on a one-pod workload protects nothing, so only its replica count is reported (--format json lists them).`);
+    out.push("");
+  }
   if (result.undecided.length > 0) {
     para(`${result.undecided.length} check(s) could not decide because values are unknown (first preview) or secret; run check on the stack export after deployment to settle them.`);
     out.push("");

@@ -7,6 +7,7 @@ import type { GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph, type CheckResult } from "../../policies/check";
 import { policyConfigProblems } from "../../policies/configValidation";
+import { isProfile, PROFILES, type Profile } from "../../policies/enforcement";
 import { renderCheckText } from "../../policies/render";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
@@ -25,6 +26,8 @@ export interface CheckCommandOptions {
   readonly allowStackMismatch?: boolean;
   /** Text: the URN of every advisory finding too. */
   readonly verbose?: boolean;
+  /** `blueprint` (default) or `foreign`: universal HA rules only, for stacks this blueprint did not write. */
+  readonly profile?: string;
 }
 
 /** Reads and validates `--policy-config`: a bad rule name, level or threshold is exit 2 with one line. */
@@ -49,13 +52,14 @@ function readPolicyConfig(file: string): PolicyPackConfig {
 export function renderJson(result: CheckResult, source: string, format?: GraphFormat): string {
   return `${JSON.stringify({
     violations: result.violations.map((v) => ({ policy: v.policy, urn: v.urn, message: v.message, enforcementLevel: v.enforcementLevel, severity: v.severity })),
-    summary: { source, format, ...result.summary, undecidedChecks: result.undecided },
+    summary: { source, format, ...result.summary, undecidedChecks: result.undecided, notApplicableChecks: result.notApplicable },
   }, null, 2)}\n`;
 }
 
 /** Runs the check and returns the exit code: 0 clean, 1 mandatory violations (2 is thrown as CliError). */
 export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   if (opts.format !== "text" && opts.format !== "json") throw new CliError(`--format must be text or json, not "${opts.format}"`);
+  if (opts.profile !== undefined && !isProfile(opts.profile)) throw new CliError(`--profile must be one of ${PROFILES.join(", ")}, not "${opts.profile}" (foreign: universal HA rules only, for stacks this blueprint did not write)`);
   if (!opts.state && !opts.stack) throw new CliError("give --state <file|-> (a plan, `pulumi stack export` or `pulumi preview --json`), or --stack <name> to plan and check that stack");
   const stack = opts.stack ? loadStack(opts.stack, opts.stacksDir) : undefined;
   const environment = stack?.config.environment as Environment | undefined;
@@ -78,7 +82,7 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
     format = "stack-export";
     graph = new ResourceGraph(plan.export.deployment.resources, plan.defaultRegion);
   }
-  const result = checkGraph(graph, { environment, policyConfig });
+  const result = checkGraph(graph, { environment, policyConfig, profile: opts.profile as Profile | undefined });
   process.stdout.write(opts.format === "json" ? renderJson(result, source, format) : renderCheckText(result, source, format, { width: terminalWidth(process.stdout), verbose: !!opts.verbose }));
   return result.summary.passed ? 0 : 1;
 }

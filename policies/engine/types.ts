@@ -34,6 +34,17 @@ export interface RuleContext<C> {
   report(node: GraphNode | undefined, message: string, fix?: string): void;
   /** A check that could not decide because a value is unknown (first preview) or a secret. */
   undecided(node: GraphNode | undefined, what: string): void;
+  /**
+   * Names a threshold in a message, so a team can tell the pack's opinion from AWS's:
+   * "this pack's minimum of 3, set by `ha-vpc-multi-az.minAzs`" (policy config key; the docs
+   * table lists each default).
+   */
+  limit(key: keyof C & string, what?: string): string;
+  /**
+   * The rule does not apply to this resource until another rule's finding is fixed (a PDB or a
+   * spread on a one-pod workload protects nothing): one root cause, one finding.
+   */
+  notApplicable(node: GraphNode, why: string): void;
 }
 
 interface RuleBase<C> {
@@ -75,6 +86,12 @@ export interface Violation {
   readonly message: string;
   readonly enforcementLevel: EnforcementLevel;
   readonly severity: Severity;
+}
+
+export interface NotApplicable {
+  readonly policy: string;
+  readonly urn: string;
+  readonly why: string;
 }
 
 export interface Undecided {

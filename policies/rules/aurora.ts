@@ -52,14 +52,14 @@ export const auroraGlobalTopology = defineStackRule<{ minRegions: number; requir
     minRegions: minRegionsSpec,
     requireGlobal: { type: "boolean", default: true, description: "Every Aurora cluster must belong to a global cluster." },
   },
-  check({ graph, config, report }) {
+  check({ graph, config, report, limit }) {
     const inGlobal = new Set<string>();
     for (const gc of graph.ofType(T.globalCluster)) {
       const members = auroraMembers(graph, gc);
       members.forEach((m) => inGlobal.add(m.urn));
       const regions = [...new Set(members.map((m) => regionalOf(graph, m)).filter((r): r is string => !!r))];
       if (regions.length < config.minRegions) {
-        report(gc, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required for a regional failover`, "attach a secondary rds.Cluster in another region (globalClusterIdentifier, no masterUsername)");
+        report(gc, `has members in ${regions.length} region(s) (${list(regions)}), below ${limit("minRegions")} for a regional failover`, "attach a secondary rds.Cluster in another region (globalClusterIdentifier, no masterUsername)");
       }
       const primaries = members.filter((m) => isPrimaryMember(graph, gc, m));
       if (members.length > 0 && primaries.length !== 1) {
@@ -101,12 +101,12 @@ export const auroraMultiAzInstances = defineStackRule<{ minInstances: number }>(
   config: {
     minInstances: { type: "integer", minimum: 1, default: 2, description: "Instances per cluster (writer plus readers)." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const c of graph.ofType(T.rdsCluster)) {
       if (!isAurora(graph, c) || graph.prop(c, "engineMode") === "serverless") continue;
       const instances = graph.incoming(c, "clusterIdentifier", [T.clusterInstance]);
       if (instances.length < config.minInstances) {
-        report(c, `has ${instances.length} instance(s); at least ${config.minInstances} in distinct AZs are required so a reader can take over when the writer's AZ fails`, `add rds.ClusterInstances up to ${config.minInstances}, each in a different availabilityZone`);
+        report(c, `has ${instances.length} instance(s) in distinct AZs, below ${limit("minInstances")} so a reader can take over when the writer's AZ fails`, `add rds.ClusterInstances up to ${config.minInstances}, each in a different availabilityZone`);
         continue;
       }
       const explicit = instances.map((i) => asString(graph.prop(i, "availabilityZone")));
@@ -142,10 +142,10 @@ export const auroraBackupRetention = defineResourceRule<{ minBackupRetentionDays
   config: {
     minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention in days." },
   },
-  check(c, { graph, config, report }) {
+  check(c, { graph, config, report, limit }) {
     const days = effectiveNumber(graph, c, "backupRetentionPeriod", 1);
     if (typeof days === "number" && days < config.minBackupRetentionDays) {
-      report(c, `keeps automated backups for ${days} day(s)${graph.prop(c, "backupRetentionPeriod") === undefined ? " (the default)" : ""}; at least ${config.minBackupRetentionDays} are required`, `set backupRetentionPeriod: ${config.minBackupRetentionDays} or more (at most 35)`);
+      report(c, `keeps automated backups for ${days} day(s)${graph.prop(c, "backupRetentionPeriod") === undefined ? " (the default)" : ""}, below ${limit("minBackupRetentionDays")}`, `set backupRetentionPeriod: ${config.minBackupRetentionDays} or more (at most 35)`);
     }
   },
 });

@@ -4,8 +4,11 @@ import { asList, asNumber, asString, field, isSet, isUnknown, list } from "../en
 import { regionalOf, T } from "./common";
 import { auroraMembers } from "./aurora";
 
-/** Stateful resource types AWS Backup supports (ElastiCache is not one: its rule is ha-redis-snapshots). */
-const STATEFUL = [T.rdsCluster, T.rdsInstance, T.dynamoTable, T.efs, T.ebsVolume];
+/**
+ * Stateful resource types AWS Backup supports (ElastiCache and MemoryDB are not: their rules are
+ * ha-redis-snapshots and ha-memorydb-snapshots). Aurora DSQL is (AWS Backup "Aurora DSQL backups").
+ */
+const STATEFUL = [T.rdsCluster, T.rdsInstance, T.dynamoTable, T.efs, T.ebsVolume, T.dsqlCluster];
 
 function globToRegex(glob: string): RegExp {
   return new RegExp(`^${glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
@@ -20,6 +23,7 @@ function arnOf(graph: ResourceGraph, n: GraphNode): string | undefined {
   const name = typeof id === "string" ? id : n.name;
   if (n.type === T.rdsCluster) return `arn:aws:rds:${region}:*:cluster:${name}`;
   if (n.type === T.rdsInstance) return `arn:aws:rds:${region}:*:db:${name}`;
+  if (n.type === T.dsqlCluster) return `arn:aws:dsql:${region}:*:cluster/${name}`;
   return undefined;
 }
 
@@ -58,7 +62,7 @@ function selects(graph: ResourceGraph, sel: GraphNode, target: GraphNode): boole
  */
 export const backupCoverage = defineStackRule({
   name: "ha-backup-coverage",
-  description: "Every stateful resource (Aurora/RDS, DynamoDB, EFS, EBS) is selected by an AWS Backup selection in its region; one covered member covers an Aurora global cluster.",
+  description: "Every stateful resource (Aurora/RDS, Aurora DSQL, DynamoDB, EFS, EBS) is selected by an AWS Backup selection in its region; one covered member covers an Aurora global cluster, one covered peer its DSQL peers.",
   severity: "critical",
   kind: "redundancy",
   anchors: ["REL09-BP01", "REL09-BP03", "Config aurora-resources-protected-by-backup-plan", "NIST.800.53.R5-RDSInBackupPlan", "CKV2_AWS_8"],
@@ -85,6 +89,11 @@ export const backupCoverage = defineStackRule({
     for (const gc of graph.ofType(T.globalCluster)) {
       const members = auroraMembers(graph, gc);
       if (members.some(covered)) members.forEach((m) => coveredGlobal.add(m.urn));
+    }
+    // DSQL peers commit synchronously: they hold the same data, so one covered peer covers its peering.
+    for (const p of graph.ofType(T.dsqlPeering)) {
+      const peers = [...graph.refs(p, "identifier"), ...graph.refs(p, "clusters")].filter((c) => c.type === T.dsqlCluster);
+      if (peers.some(covered)) peers.forEach((m) => coveredGlobal.add(m.urn));
     }
     for (const n of graph.ofType(...STATEFUL)) {
       if (coveredGlobal.has(n.urn) || covered(n)) continue;
@@ -154,19 +163,19 @@ export const backupRetention = defineResourceRule<{ minRetentionDays: number; mi
     minRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Minimum days a recovery point is kept." },
     minCopyRetentionDays: { type: "integer", minimum: 1, default: 35, description: "Minimum days a cross-region copy is kept." },
   },
-  check(plan, { graph, config, report }) {
+  check(plan, { graph, config, report, limit }) {
     const rules = asList(graph.prop(plan, "rules"));
     if (isUnknown(rules)) return;
     for (const r of rules) {
       const name = String(field(r, "ruleName") ?? "?");
       if (field(r, "schedule") === undefined && field(r, "enableContinuousBackup") !== true) report(plan, `rule ${name} has no schedule`, `set rules[].schedule (e.g. "cron(0 5 * * ? *)") on rule ${name}`);
       const keep = asNumber(field(r, "lifecycle.deleteAfter"));
-      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s); at least ${config.minRetentionDays}`, `set lifecycle.deleteAfter of rule ${name} to ${config.minRetentionDays} or more`);
+      if (typeof keep === "number" && keep < config.minRetentionDays) report(plan, `rule ${name} keeps recovery points ${keep} day(s), below ${limit("minRetentionDays")}`, `set lifecycle.deleteAfter of rule ${name} to ${config.minRetentionDays} or more`);
       const copies = asList(field(r, "copyActions"));
       if (isUnknown(copies)) continue;
       for (const c of copies) {
         const days = asNumber(field(c, "lifecycle.deleteAfter"));
-        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s); at least ${config.minCopyRetentionDays}`, `set copyActions[].lifecycle.deleteAfter of rule ${name} to ${config.minCopyRetentionDays} or more`);
+        if (typeof days === "number" && days < config.minCopyRetentionDays) report(plan, `rule ${name} keeps cross-region copies ${days} day(s), below ${limit("minCopyRetentionDays")}`, `set copyActions[].lifecycle.deleteAfter of rule ${name} to ${config.minCopyRetentionDays} or more`);
       }
     }
   },

@@ -1,6 +1,7 @@
 import { GLOBAL, isUnknown, type GraphNode, type ResourceGraph } from "../../graph/model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { asList, asString, field } from "../engine/values";
+import { asList, asString, field, list } from "../engine/values";
+import { perGraph } from "../../graph/memo";
 
 /** Type tokens of `@pulumi/aws` 7.48 and `@pulumi/kubernetes` 4.34 the rules read. */
 export const T = {
@@ -22,6 +23,7 @@ export const T = {
   /** `aws.lb.*` and `aws.alb.*` are distinct tokens for the same AWS resources. */
   loadBalancers: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
   targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  targetGroupAttachments: ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"],
   listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
   listenerRules: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
   classicLoadBalancer: "aws:elb/loadBalancer:LoadBalancer",
@@ -45,6 +47,8 @@ export const T = {
   service: "kubernetes:core/v1:Service",
   hpas: ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler", "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"],
   pdbs: ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"],
+  pvc: "kubernetes:core/v1:PersistentVolumeClaim",
+  storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   rdsCluster: "aws:rds/cluster:Cluster",
   clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
@@ -55,6 +59,11 @@ export const T = {
   cacheCluster: "aws:elasticache/cluster:Cluster",
   serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+  memorydbMultiRegionCluster: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  memorydbSubnetGroup: "aws:memorydb/subnetGroup:SubnetGroup",
+  dsqlCluster: "aws:dsql/cluster:Cluster",
+  dsqlPeering: "aws:dsql/clusterPeering:ClusterPeering",
   backupVault: "aws:backup/vault:Vault",
   backupPlan: "aws:backup/plan:Plan",
   backupSelection: "aws:backup/selection:Selection",
@@ -236,4 +245,29 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
     if (op === "DoesNotExist") return !has;
     return false;
   });
+}
+
+/** Types that mark a region as serving users: its entry and compute. */
+const SERVING_TYPES = [...T.loadBalancers, T.classicLoadBalancer, T.eksCluster, T.ecsService, T.autoscalingGroup, T.instance] as const;
+
+/**
+ * The regions the stack serves users from (load balancers and compute), sorted. A multi-region
+ * data store must have a member in each: a region without one has no local data to serve with.
+ */
+export const servingRegions = perGraph((graph: ResourceGraph): string[] => {
+  const regions = new Set<string>();
+  for (const n of graph.ofType(...SERVING_TYPES)) {
+    const r = regionalOf(graph, n);
+    if (r) regions.add(r);
+  }
+  return [...regions].sort();
+});
+
+/**
+ * How a span of AZs reads in a message: the known AZs, and the placements the graph cannot name
+ * (a subnet without an AZ input, a preview), which are unknown, never zero.
+ */
+export function azsText(azs: readonly string[], unknown: number): string {
+  const known = `${azs.length} availability zone(s) (${list(azs)})`;
+  return unknown > 0 ? `${known} plus ${unknown} placement(s) whose AZ the graph does not say` : known;
 }

@@ -21,7 +21,7 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
     minAzs: minAzsSpec,
     minNodes: { type: "integer", minimum: 1, default: 2, description: "Minimum nodes per cluster regardless of AZ count." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const cluster of graph.ofType(T.eksCluster)) {
       const capacity = capacityOf(graph, cluster);
       if (provisionsOnDemand(capacity)) continue;
@@ -58,12 +58,12 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
       for (const p of capacity.fargateProfiles) place(p, "subnetIds").forEach((az) => azs.add(az));
       if (azs.size < config.minAzs) {
         if (placementUnknown) undecided(cluster, "AZs of some node capacity subnets are unknown");
-        else report(cluster, `has node capacity in ${azs.size} availability zone(s) (${list([...azs].sort())}); at least ${config.minAzs} are required`, "add node groups (or Fargate profile subnets) in the missing AZs");
+        else report(cluster, `has node capacity in ${azs.size} availability zone(s) (${list([...azs].sort())}), below ${limit("minAzs")}`, "add node groups (or Fargate profile subnets) in the missing AZs");
       }
       // Sizes are judged even where placement is not known: too few nodes is too few anywhere.
       const needed = Math.max(config.minNodes, azs.size);
       if (!sizeUnknown && capacity.fargateProfiles.length === 0 && minTotal < needed) {
-        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} (one per AZ, minimum ${config.minNodes}) are required`, `raise the node groups' minimum sizes to ${needed} nodes in total`);
+        report(cluster, `keeps at least ${minTotal} node(s) across its node groups; at least ${needed} are required (one per AZ, and ${limit("minNodes")})`, `raise the node groups' minimum sizes to ${needed} nodes in total`);
       }
     }
   },
@@ -72,7 +72,7 @@ export const nodeGroupsSpanAzs = defineStackRule<{ minAzs: number; minNodes: num
 /** R09. Node groups need room to grow and more than one instance type to find capacity in an AZ event. */
 export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>({
   name: "ha-nodegroup-scaling",
-  description: "Managed node groups can grow (maxSize > minSize, desiredSize within bounds) and offer several instance types.",
+  description: "Managed node groups can grow (maxSize > minSize, desiredSize within bounds) and offer several instance types (unset instanceTypes is the provider default t3.medium: one type).",
   severity: "medium",
   kind: "size",
   anchors: ["FSBP AutoScaling.6", "CT.AUTOSCALING.PR.6", "REL11-BP05"],
@@ -82,7 +82,7 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
   config: {
     minInstanceTypes: { type: "integer", minimum: 1, default: 2, description: "Instance types a node group offers." },
   },
-  check(node, { graph, config, report }) {
+  check(node, { graph, config, report, limit }) {
     const min = asNumber(graph.prop(node, "scalingConfig.minSize"));
     const max = asNumber(graph.prop(node, "scalingConfig.maxSize"));
     const desired = asNumber(graph.prop(node, "scalingConfig.desiredSize"));
@@ -92,8 +92,11 @@ export const nodeGroupScaling = defineResourceRule<{ minInstanceTypes: number }>
     if (typeof min === "number" && typeof desired === "number" && desired < min) report(node, `has desiredSize ${desired} below minSize ${min}`, "set scalingConfig.desiredSize between minSize and maxSize");
     const types = asList(graph.prop(node, "instanceTypes"));
     // Without instanceTypes a launch template may name the (single) type; judge the list when there is one.
-    if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && types.length < config.minInstanceTypes) {
-      report(node, `offers ${types.length} instance type(s) (${list(types.map(String))}); at least ${config.minInstanceTypes} let it find capacity when one type runs short`, `list at least ${config.minInstanceTypes} instance types of the same size in instanceTypes`);
+    // An absent list without a launch template is the provider default ["t3.medium"]: one type.
+    const offeredCount = isUnknown(types) ? 0 : types.length > 0 ? types.length : 1;
+    if (!isUnknown(types) && (types.length > 0 || !isSet(graph, node, "launchTemplate")) && offeredCount < config.minInstanceTypes) {
+      const offered = types.length > 0 ? `offers ${types.length} instance type(s) (${list(types.map(String))})` : "leaves instanceTypes unset, so it offers the provider default t3.medium alone";
+      report(node, `${offered}, below ${limit("minInstanceTypes")}: more types let it find capacity when one runs short`, `list at least ${config.minInstanceTypes} instance types of the same size in instanceTypes`);
     }
   },
 });
@@ -124,7 +127,7 @@ export const asgHealthAndAzs = defineStackRule<{ minAzs: number }>({
   remediation: "spread vpcZoneIdentifiers over every AZ, set minSize >= 2 and healthCheckType \"ELB\" behind a load balancer",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const asg of graph.ofType(T.autoscalingGroup)) {
       if (!isClusterNodeGroup(graph, asg)) {
         const placed = placedSubnets(graph, asg, "vpcZoneIdentifiers");
@@ -133,7 +136,7 @@ export const asgHealthAndAzs = defineStackRule<{ minAzs: number }>({
         const azs = new Set([...span.azs, ...(isUnknown(own) ? [] : own.filter((a): a is string => typeof a === "string"))]);
         if (azs.size < config.minAzs) {
           if (span.unknown > 0 || (placed.unplaced && isSet(graph, asg, "vpcZoneIdentifiers"))) undecided(asg, "AZs of its subnets are unknown");
-          else report(asg, `spans ${azs.size} availability zone(s) (${list([...azs])}); at least ${config.minAzs} are required`, "list a subnet of every AZ in vpcZoneIdentifiers");
+          else report(asg, `spans ${azs.size} availability zone(s) (${list([...azs])}), below ${limit("minAzs")}`, "list a subnet of every AZ in vpcZoneIdentifiers");
         }
         const min = asNumber(graph.prop(asg, "minSize"));
         if (typeof min === "number" && min < 2) report(asg, `has minSize ${min}; one instance is a single point of failure`, "set minSize to at least 2");

@@ -35,7 +35,7 @@ export const ecsMinTasks = defineStackRule<{ minTasks: number }>({
   config: {
     minTasks: { type: "integer", minimum: 1, default: 2, description: "Task floor per replica service." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const svc of graph.ofType(T.ecsService)) {
       if (isDaemon(graph, svc)) continue;
       const floor = scalingFloor(graph, svc);
@@ -44,12 +44,12 @@ export const ecsMinTasks = defineStackRule<{ minTasks: number }>({
         continue;
       }
       if (floor !== undefined) {
-        if (floor < config.minTasks) report(svc, `may scale in to ${floor} task(s) (its auto scaling target's minCapacity); at least ${config.minTasks} are required`, `raise the scaling target's minCapacity to ${config.minTasks}`);
+        if (floor < config.minTasks) report(svc, `may scale in to ${floor} task(s) (its auto scaling target's minCapacity), below ${limit("minTasks")}`, `raise the scaling target's minCapacity to ${config.minTasks}`);
         continue;
       }
       const desired = asNumber(graph.prop(svc, "desiredCount")) ?? 0;
       if (typeof desired === "number" && desired < config.minTasks) {
-        report(svc, `runs ${desired} task(s) (desiredCount${graph.prop(svc, "desiredCount") === undefined ? " defaults to 0" : ""}); at least ${config.minTasks} are required so one task's failure is not an outage`, `set desiredCount: ${config.minTasks} or more`);
+        report(svc, `runs ${desired} task(s) (desiredCount${graph.prop(svc, "desiredCount") === undefined ? " defaults to 0" : ""}), below ${limit("minTasks")} so one task's failure is not an outage`, `set desiredCount: ${config.minTasks} or more`);
       }
     }
   },
@@ -64,7 +64,7 @@ export const ecsMultiAz = defineStackRule<{ minAzs: number }>({
   remediation: "list a subnet of every AZ in networkConfiguration.subnets",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const svc of graph.ofType(T.ecsService)) {
       const declared = asList(graph.prop(svc, "networkConfiguration.subnets"));
       if (!isUnknown(declared) && declared.length === 0) continue; // no awsvpc: tasks follow their container instances
@@ -75,7 +75,7 @@ export const ecsMultiAz = defineStackRule<{ minAzs: number }>({
         undecided(svc, "AZs of its task subnets are unknown");
         continue;
       }
-      report(svc, `places its tasks in ${azs.length} availability zone(s) (${list(azs)}); at least ${config.minAzs} are required`);
+      report(svc, `places its tasks in ${azs.length} availability zone(s) (${list(azs)}), below ${limit("minAzs")}`);
     }
   },
 });

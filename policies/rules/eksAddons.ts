@@ -42,7 +42,7 @@ export function corednsFloor(config: Record<string, unknown>): { floor: number; 
 
 export const corednsReplicas = defineStackRule<{ minReplicas: number; perAz: boolean }>({
   name: "ha-eks-coredns-replicas",
-  description: "The CoreDNS add-on of every EKS cluster keeps at least the minimum number of replicas, and one per AZ the cluster has nodes in.",
+  description: "The CoreDNS add-on of every EKS cluster keeps at least the minimum number of replicas (EKS deploys 2 by default), and one per AZ the cluster has nodes in (`perAz`, this blueprint's choice).",
   severity: "high",
   kind: "redundancy",
   anchors: ["EKS user guide: Scale CoreDNS Pods", "REL10-BP01"],
@@ -52,7 +52,7 @@ export const corednsReplicas = defineStackRule<{ minReplicas: number; perAz: boo
     minReplicas: { type: "integer", minimum: 1, default: 2, description: "CoreDNS replica floor." },
     perAz: { type: "boolean", default: true, description: "Also require one replica per AZ of the cluster's node capacity." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const addon of graph.ofType(T.eksAddon)) {
       if (asString(graph.prop(addon, "addonName")) !== "coredns") continue;
       const values = configurationOf(graph, addon);
@@ -73,7 +73,7 @@ export const corednsReplicas = defineStackRule<{ minReplicas: number; perAz: boo
       const azs = config.perAz && cluster ? capacityAzs(graph, cluster) : [];
       const needed = Math.max(config.minReplicas, azs.length);
       if (floor.floor < needed) {
-        const why = azs.length > config.minReplicas ? `one per AZ (${list(azs)})` : `the floor of ${config.minReplicas}`;
+        const why = azs.length > config.minReplicas ? `one per AZ (${list(azs)}), a house rule set by \`ha-eks-coredns-replicas.perAz\`` : limit("minReplicas");
         report(addon, `runs as few as ${floor.floor} CoreDNS replica(s) (${floor.source}); at least ${needed} are required: ${why}`, `set ${floor.source === "autoScaling.minReplicas" ? "autoScaling.minReplicas" : "replicaCount"} to ${needed} in configurationValues`);
       }
     }

@@ -71,7 +71,7 @@ export const globalEntrypoint = defineStackRule<{ minRegions: number }>({
   remediation: "put a Global Accelerator endpoint group (or a latency/failover Route 53 record) per region in front of each region's load balancer",
   scope: "stack",
   config: { minRegions: minRegionsSpec },
-  check({ graph, config, report }) {
+  check({ graph, config, report, limit }) {
     const lbs = graph.ofType(...ELB_TYPES).filter((lb) => internetFacing(graph, lb));
     const accelerators = graph.ofType(T.accelerator);
     const sets = recordSets(graph);
@@ -99,7 +99,7 @@ export const globalEntrypoint = defineStackRule<{ minRegions: number }>({
       regions.forEach((r) => covered.add(r));
       best = Math.max(best, regions.size);
       if (regions.size < config.minRegions) {
-        report(set[0], `record set "${String(graph.prop(set[0], "name"))}" routes to ${regions.size} region(s) (${list([...regions])}); at least ${config.minRegions} are required`, "add a routing record (same name and type) aliasing each region's load balancer");
+        report(set[0], `record set "${String(graph.prop(set[0], "name"))}" routes to ${regions.size} region(s) (${list([...regions])}), below ${limit("minRegions")}`, "add a routing record (same name and type) aliasing each region's load balancer");
       }
     }
     if (accelerators.length === 0 && sets.length === 0) {

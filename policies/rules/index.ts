@@ -1,6 +1,11 @@
 import type { Rule } from "../engine/types";
 import { auroraBacktrackCompat, auroraBackupRetention, auroraDeletionProtection, auroraEncryption, auroraGlobalTopology, auroraMultiAzInstances } from "./aurora";
 import { cacheClusterRedundancy } from "./cacheCluster";
+import { datastoreEphemeral, rwoVolumeSingleReplica } from "./k8sData";
+import { regionKnown } from "./region";
+import { standaloneInstanceTier } from "./standalone";
+import { dsqlDeletionProtection, dsqlMultiRegion } from "./dsql";
+import { memorydbEncryptionAuth, memorydbMultiAz, memorydbMultiRegion, memorydbSnapshots } from "./memorydb";
 import { ecsCircuitBreaker, ecsMinTasks, ecsMultiAz } from "./ecs";
 import { corednsReplicas } from "./eksAddons";
 import { retentionWithinLimits } from "./limits";
@@ -24,6 +29,7 @@ import { minRegions, tierInEveryRegion } from "./topology";
 
 /** Every rule of the pack, in the order the docs table lists them (topology first, security last). */
 export const RULES: readonly Rule[] = [
+  regionKnown,
   minRegions,
   tierInEveryRegion,
   globalEntrypoint,
@@ -39,6 +45,7 @@ export const RULES: readonly Rule[] = [
   nodeGroupsSpanAzs,
   nodeGroupScaling,
   asgHealthAndAzs,
+  standaloneInstanceTier,
   corednsReplicas,
   ecsMinTasks,
   ecsMultiAz,
@@ -58,6 +65,8 @@ export const RULES: readonly Rule[] = [
   hpaTargetExists,
   hpaPinnedReplicas,
   rolloutSafety,
+  datastoreEphemeral,
+  rwoVolumeSingleReplica,
   auroraGlobalTopology,
   auroraMultiAzInstances,
   auroraBackupRetention,
@@ -70,6 +79,11 @@ export const RULES: readonly Rule[] = [
   redisMultiAzFailover,
   cacheClusterRedundancy,
   redisSnapshots,
+  memorydbMultiRegion,
+  memorydbMultiAz,
+  memorydbSnapshots,
+  dsqlMultiRegion,
+  dsqlDeletionProtection,
   s3Versioning,
   s3CrossRegionReplication,
   backupCoverage,
@@ -87,6 +101,7 @@ export const RULES: readonly Rule[] = [
   auroraEncryption,
   rdsInstanceEncryption,
   redisEncryptionAuth,
+  memorydbEncryptionAuth,
   backupVaultEncryption,
   kmsKeyRotation,
   vpcFlowLogs,

@@ -87,7 +87,7 @@ interface K8sIndex {
   readonly unknownNamespace: GraphNode[];
 }
 
-const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service];
+const NAMESPACED = [...POD_WORKLOADS, ...T.pdbs, T.service, T.pvc];
 
 /**
  * The workloads an HPA's scaleTargetRef names: by graph edge (a name taken from the workload's
@@ -123,6 +123,26 @@ const indexOf = perGraph((graph): K8sIndex => {
   }
   return { hpasByTarget, targetsByHpa, byNamespace, unknownNamespace };
 });
+
+/** PersistentVolumeClaims by namespace and name, built once per graph. */
+const claimsByName = perGraph((graph) => {
+  const named = new Map<string, GraphNode>();
+  const unknownNamespace: GraphNode[] = [];
+  for (const pvc of graph.ofType(T.pvc)) {
+    const key = namespaceKey(graph, pvc);
+    const name = asString(graph.prop(pvc, "metadata.name"));
+    if (key === undefined || typeof name !== "string") unknownNamespace.push(pvc);
+    else named.set(`${key}|${name}`, pvc);
+  }
+  return { named, unknownNamespace };
+});
+
+/** The PersistentVolumeClaim a workload's volume names (`claimName`), in its own namespace. */
+export function claimNamed(graph: ResourceGraph, w: GraphNode, name: string): GraphNode | undefined {
+  const { named, unknownNamespace } = claimsByName(graph);
+  const key = namespaceKey(graph, w);
+  return (key !== undefined ? named.get(`${key}|${name}`) : undefined) ?? unknownNamespace.find((p) => graph.prop(p, "metadata.name") === name);
+}
 
 /** HPAs whose scaleTargetRef is this workload. */
 export function hpasOf(graph: ResourceGraph, w: GraphNode): GraphNode[] {
@@ -197,3 +217,20 @@ export function clusterAzs(graph: ResourceGraph, w: GraphNode): string[] {
   const clusters = own ? [own] : region === undefined ? [] : clustersOfRegion(graph, region);
   return [...new Set(clusters.flatMap((c) => capacityAzs(graph, c)))].sort();
 }
+
+/**
+ * Whether a workload can never run more than one pod (spec.replicas 1 without an HPA, or every HPA
+ * capped at 1). A PDB or a spread over such a workload protects nothing: ha-k8s-min-replicas
+ * reports the root cause, and the rules that depend on it say "not applicable" until it is fixed.
+ * False when a preview does not know the counts.
+ */
+export function runsOnePodAtMost(graph: ResourceGraph, w: GraphNode, hpas = hpasOf(graph, w)): boolean {
+  if (hpas.length > 0) {
+    const maxes = hpas.map((h) => asNumber(graph.prop(h, "spec.maxReplicas")));
+    return maxes.every((m) => typeof m === "number" && m <= 1);
+  }
+  const r = asNumber(graph.prop(w, "spec.replicas")) ?? 1;
+  return typeof r === "number" && r <= 1;
+}
+
+export const ONE_POD_NOT_APPLICABLE = "runs one pod at most; not applicable until it runs 2 or more (ha-k8s-min-replicas reports the replica count)";

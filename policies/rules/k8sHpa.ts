@@ -19,10 +19,10 @@ export const hpaBounds = defineResourceRule<{ minReplicas: number }>({
   config: {
     minReplicas: { type: "integer", minimum: 1, default: 2, description: "Lowest acceptable minReplicas." },
   },
-  check(hpa, { graph, config, report }) {
+  check(hpa, { graph, config, report, limit }) {
     const min = asNumber(graph.prop(hpa, "spec.minReplicas")) ?? 1;
     const max = asNumber(graph.prop(hpa, "spec.maxReplicas"));
-    if (typeof min === "number" && min < config.minReplicas) report(hpa, `may scale down to ${min} pod(s); at least ${config.minReplicas} are required`, `raise spec.minReplicas to ${config.minReplicas}`);
+    if (typeof min === "number" && min < config.minReplicas) report(hpa, `may scale down to ${min} pod(s), below ${limit("minReplicas")}`, `raise spec.minReplicas to ${config.minReplicas}`);
     if (typeof min === "number" && typeof max === "number" && max <= min) report(hpa, `has maxReplicas ${max} <= minReplicas ${min}, so it cannot scale out when the other region fails`, "raise spec.maxReplicas well above minReplicas (enough for both regions' load)");
   },
 });

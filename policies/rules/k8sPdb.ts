@@ -2,7 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asNumber, isUnknown } from "../engine/values";
 import { selectorMatches, T } from "./common";
-import { kindOf, minimumReplicas, podLabels, REPLICATED, sameNamespaceAs } from "./k8sCommon";
+import { kindOf, minimumReplicas, ONE_POD_NOT_APPLICABLE, podLabels, REPLICATED, runsOnePodAtMost, sameNamespaceAs } from "./k8sCommon";
 
 /** PodDisruptionBudgets: every replicated workload has one, and each one lets drains make progress. */
 
@@ -12,21 +12,26 @@ function pdbSelects(graph: ResourceGraph, pdb: GraphNode, labels: Record<string,
 }
 
 /**
- * S11. Node drains during upgrades evict every pod at once unless a PDB limits it. The pack asks
- * every Deployment, StatefulSet and ReplicaSet to run at least two pods (ha-k8s-min-replicas), so
- * every one of them needs a PDB, whatever its replica count is today.
+ * S11. Node drains during upgrades evict every pod at once unless a PDB limits it. A PDB over one
+ * pod protects nothing (its only pod is evicted or the drain blocks), so a workload that runs one
+ * pod at most is left to ha-k8s-min-replicas and reported here as not applicable; kube-score and
+ * Polaris likewise report the replica count and skip the PDB.
  */
 export const deploymentHasPdb = defineStackRule({
   name: "ha-k8s-deployment-has-pdb",
-  description: "Every Deployment, StatefulSet and ReplicaSet (the workloads the pack asks to run two or more pods) is selected by a PodDisruptionBudget in its namespace.",
+  description: "Every Deployment, StatefulSet and ReplicaSet that may run two or more pods is selected by a PodDisruptionBudget in its own namespace whose selector matches its pod labels (one-pod workloads: not applicable, ha-k8s-min-replicas reports them).",
   severity: "high",
   kind: "redundancy",
   anchors: ["kube-score deployment-has-poddisruptionbudget", "kube-score statefulset-has-poddisruptionbudget", "Polaris missingPodDisruptionBudget"],
   remediation: "add a PodDisruptionBudget whose selector matches the pod template labels (e.g. maxUnavailable: 1)",
   scope: "stack",
   config: {},
-  check({ graph, report, undecided }) {
+  check({ graph, report, undecided, notApplicable }) {
     for (const w of graph.ofType(...REPLICATED)) {
+      if (runsOnePodAtMost(graph, w)) {
+        notApplicable(w, ONE_POD_NOT_APPLICABLE);
+        continue;
+      }
       const labels = podLabels(graph, w);
       if (!labels) {
         undecided(w, "pod template labels are unknown");
@@ -35,7 +40,7 @@ export const deploymentHasPdb = defineStackRule({
       const verdicts = sameNamespaceAs(graph, w, T.pdbs).map((p) => pdbSelects(graph, p, labels));
       if (verdicts.includes(true)) continue;
       if (verdicts.includes(undefined)) undecided(w, "a PodDisruptionBudget selector is unknown");
-      else report(w, `is a ${kindOf(w)} selected by no PodDisruptionBudget, so a node drain may evict all of its pods at once`);
+      else report(w, `is a ${kindOf(w)} selected by no PodDisruptionBudget in its own namespace (a PDB elsewhere, or one whose selector misses its pod labels, does not count), so a node drain may evict all of its pods at once`);
     }
   },
 });

@@ -2,7 +2,7 @@ import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asList, asNumber, field, isUnknown, list } from "../engine/values";
 import { selectorMatches } from "./common";
-import { clusterAzs, HOST_KEY, hpasOf, isZoneKey, kindOf, maximumReplicas, POD_WORKLOADS, podLabels, podSpecPath, REPLICATED, ZONE_KEY } from "./k8sCommon";
+import { clusterAzs, HOST_KEY, hpasOf, isZoneKey, kindOf, maximumReplicas, ONE_POD_NOT_APPLICABLE, POD_WORKLOADS, podLabels, podSpecPath, REPLICATED, runsOnePodAtMost, ZONE_KEY } from "./k8sCommon";
 
 /**
  * Spreading pods over failure domains: zones (an AZ outage), nodes (a node drain or failure), and
@@ -70,25 +70,34 @@ function spreadsOver(graph: ResourceGraph, w: GraphNode, spread: Spread, isKey: 
   return byConstraint || byAffinity;
 }
 
-/** R15. Without a zone spread the scheduler may put every pod in one AZ. */
-export const zoneSpread = defineResourceRule({
+/**
+ * R15. Without a zone spread the scheduler may put every pod in one AZ. A stack rule: whether the
+ * workload may run more than one pod depends on its HPAs, and a one-pod workload has nothing to
+ * spread (ha-k8s-min-replicas reports it; here it is not applicable).
+ */
+export const zoneSpread = defineStackRule({
   name: "ha-k8s-zone-spread",
-  description: "Every Deployment, StatefulSet and ReplicaSet spreads its pods over zones with a valid topologySpreadConstraint on topology.kubernetes.io/zone (selecting its own pods) or a zone pod anti-affinity.",
+  description: "Every Deployment, StatefulSet and ReplicaSet that may run two or more pods spreads them over zones with a valid topologySpreadConstraint on topology.kubernetes.io/zone (selecting its own pods) or a zone pod anti-affinity.",
   severity: "high",
   kind: "redundancy",
   anchors: ["Polaris topologySpreadConstraint", "kube-score pod-topology-spread-constraints", "kube-linter no-anti-affinity"],
   remediation: `add topologySpreadConstraints [{ maxSkew: 1, topologyKey: "${ZONE_KEY}", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: <pod labels> } }]`,
-  scope: "resource",
-  types: REPLICATED,
+  scope: "stack",
   config: {},
-  check(w, { graph, report, undecided }) {
-    const spread = spreadOf(graph, w);
-    if (spread.constraints === "unknown") {
-      undecided(w, "topologySpreadConstraints are unknown");
-      return;
-    }
-    if (!spreadsOver(graph, w, spread, isZoneKey)) {
-      report(w, "has no valid zone topologySpreadConstraint or zone anti-affinity that selects its own pods, so the scheduler may place them all in one AZ");
+  check({ graph, report, undecided, notApplicable }) {
+    for (const w of graph.ofType(...REPLICATED)) {
+      if (runsOnePodAtMost(graph, w)) {
+        notApplicable(w, ONE_POD_NOT_APPLICABLE);
+        continue;
+      }
+      const spread = spreadOf(graph, w);
+      if (spread.constraints === "unknown") {
+        undecided(w, "topologySpreadConstraints are unknown");
+        continue;
+      }
+      if (!spreadsOver(graph, w, spread, isZoneKey)) {
+        report(w, "has no valid zone topologySpreadConstraint or zone anti-affinity that selects its own pods, so the scheduler may place them all in one AZ");
+      }
     }
   },
 });
@@ -108,8 +117,12 @@ export const nodeSpread = defineStackRule({
   remediation: `add a podAntiAffinity term (preferred is enough) or a topologySpreadConstraint with topologyKey "${HOST_KEY}" selecting the pod labels`,
   scope: "stack",
   config: {},
-  check({ graph, report, undecided }) {
+  check({ graph, report, undecided, notApplicable }) {
     for (const w of graph.ofType(...REPLICATED)) {
+      if (runsOnePodAtMost(graph, w)) {
+        notApplicable(w, ONE_POD_NOT_APPLICABLE);
+        continue;
+      }
       const pods = maximumReplicas(graph, w);
       if (pods === undefined) {
         undecided(w, "replica count is unknown");

@@ -1,7 +1,8 @@
 import { defineResourceRule, defineStackRule } from "../engine/types";
 import { asList, field, isUnknown, list } from "../engine/values";
 import { T } from "./common";
-import { clusterAzs, containerName, containersOf, hpasOf, isServing, kindOf, minimumReplicas, POD_WORKLOADS, REPLICATED } from "./k8sCommon";
+import { clusterAzs, containerName, containersOf, hpasOf, isServing, kindOf, minimumReplicas, POD_WORKLOADS, REPLICATED, runsOnePodAtMost } from "./k8sCommon";
+import { ebsPinnedVolumes, ephemeralDatastore } from "./k8sData";
 
 /**
  * R14. One pod is one failure; fewer pods than AZs leaves an AZ without capacity. Workloads no
@@ -10,7 +11,7 @@ import { clusterAzs, containerName, containersOf, hpasOf, isServing, kindOf, min
  */
 export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean; minReplicasNotServing: number }>({
   name: "ha-k8s-min-replicas",
-  description: "Every Deployment, StatefulSet and ReplicaSet a Service selects keeps at least the minimum number of pods (its HPA's minReplicas when scaled) and one per availability zone of its cluster; other replicated workloads keep a standby.",
+  description: "Every Deployment, StatefulSet and ReplicaSet a Service selects keeps at least the minimum number of pods (its HPA's minReplicas when scaled) and one per availability zone of its cluster; other replicated workloads keep a standby (datastores kept in the pod and one-pod workloads on ReadWriteOnce EBS are left to their own rules).",
   severity: "high",
   kind: "redundancy",
   anchors: ["kube-linter minimum-three-replicas", "kube-score deployment-replicas", "Polaris deploymentMissingReplicas", "REL10-BP01"],
@@ -21,9 +22,19 @@ export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean
     perAz: { type: "boolean", default: true, description: "Also require at least one pod per AZ of a serving workload's cluster." },
     minReplicasNotServing: { type: "integer", minimum: 1, default: 2, description: "Pod floor for workloads no Service selects (controllers)." },
   },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit, notApplicable }) {
     for (const w of graph.ofType(...REPLICATED)) {
       const hpas = hpasOf(graph, w);
+      // More copies of a pod that keeps its data in itself, or of one pinned to a ReadWriteOnce EBS
+      // volume, are no fix: the rule that owns the root cause reports it, with the fix that works.
+      if (ephemeralDatastore(graph, w)) {
+        notApplicable(w, "keeps a datastore's data in the pod; not applicable until the data is on a volume (ha-k8s-datastore-persistent reports it)");
+        continue;
+      }
+      if (runsOnePodAtMost(graph, w, hpas) && ebsPinnedVolumes(graph, w).length > 0) {
+        notApplicable(w, "runs one pod on a ReadWriteOnce EBS volume; not applicable until its data is replicated or on shared storage (ha-k8s-rwo-volume-single-pod reports it)");
+        continue;
+      }
       const min = minimumReplicas(graph, w, hpas);
       if (min === undefined) {
         undecided(w, "replica count is unknown");
@@ -35,7 +46,7 @@ export const minReplicas = defineStackRule<{ minReplicas: number; perAz: boolean
       const needed = Math.max(floor, azs.length);
       if (min < needed) {
         const source = hpas.length > 0 ? `HPA ${hpas[0].name} minReplicas` : "spec.replicas";
-        const why = azs.length > floor ? `one per AZ (${list(azs)})` : serving ? `the floor of ${floor}` : `a standby for a ${kindOf(w)} no Service selects (floor ${floor})`;
+        const why = azs.length > floor ? `one per AZ (${list(azs)}), set by \`ha-k8s-min-replicas.perAz\`` : serving ? limit("minReplicas") : `a standby for a ${kindOf(w)} no Service selects, ${limit("minReplicasNotServing")}`;
         report(w, `runs as few as ${min} pod(s) (${source}); at least ${needed} are required: ${why}`, hpas.length > 0 ? `raise HPA ${hpas[0].name} spec.minReplicas to ${needed}` : `raise spec.replicas to ${needed}`);
       }
     }

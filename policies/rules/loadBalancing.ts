@@ -12,7 +12,7 @@ export const lbMultiAz = defineStackRule<{ minAzs: number }>({
   remediation: "give the load balancer one subnet in every availability zone of the region",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const lb of graph.ofType(...T.loadBalancers, T.classicLoadBalancer)) {
       const subnets = [...graph.refs(lb, "subnets"), ...graph.refs(lb, "subnetMappings")].filter((s) => s.type === T.subnet);
       const { azs, unknown } = azSpan(graph, subnets);
@@ -24,7 +24,7 @@ export const lbMultiAz = defineStackRule<{ minAzs: number }>({
         undecided(lb, "AZs of its subnets are unknown");
         continue;
       }
-      report(lb, `is placed in ${azs.length} availability zone(s) (${list(azs)}); at least ${config.minAzs} are required`);
+      report(lb, `is placed in ${azs.length} availability zone(s) (${list(azs)}), below ${limit("minAzs")}`);
     }
   },
 });
@@ -75,17 +75,19 @@ export const lbDeletionProtection = defineResourceRule({
 });
 
 /** R04. Target health is what both the ALB and Global Accelerator route on. */
-export const targetGroupHealthCheck = defineResourceRule({
+export const targetGroupHealthCheck = defineResourceRule<{ requireExplicitPath: boolean }>({
   name: "ha-target-group-health-check",
-  description: "Target groups keep health checks on, and HTTP/HTTPS checks probe an explicit health path other than the default \"/\".",
+  description: "Target groups keep health checks on, and HTTP/HTTPS checks probe an explicit health path other than the default \"/\" (a house rule: `requireExplicitPath`).",
   severity: "high",
   kind: "redundancy",
   anchors: ["CKV_AWS_261", "REL11-BP01"],
   remediation: "enable the health check and set healthCheck.path to the app's deep health endpoint",
   scope: "resource",
   types: T.targetGroups,
-  config: {},
-  check(node, { graph, report }) {
+  config: {
+    requireExplicitPath: { type: "boolean", default: true, description: "Require a health path other than AWS's default \"/\" (this blueprint's choice: its /healthz checks local dependencies)." },
+  },
+  check(node, { graph, config, report }) {
     if (graph.prop(node, "targetType") === "lambda") return;
     if (asBool(graph.prop(node, "healthCheck.enabled")) === false) {
       report(node, "has its health check disabled, so failed targets keep receiving traffic", "remove healthCheck.enabled: false (health checks are on by default)");
@@ -95,10 +97,10 @@ export const targetGroupHealthCheck = defineResourceRule({
     // "/" is what AWS probes when no path is given, and what an export records for an unset path:
     // reading it as a choice would pass from outputs what fails from inputs.
     const path = asString(graph.prop(node, "healthCheck.path"));
-    if ((protocol === "HTTP" || protocol === "HTTPS") && !isUnknown(path) && (path === undefined || path === "" || path === "/")) {
+    if (config.requireExplicitPath && (protocol === "HTTP" || protocol === "HTTPS") && !isUnknown(path) && (path === undefined || path === "" || path === "/")) {
       report(
         node,
-        `checks health over ${protocol} on ${path === "/" ? "\"/\" (the path AWS probes by default)" : "no explicit healthCheck.path, so AWS probes \"/\""}, which rarely tests the app's dependencies`,
+        `checks health over ${protocol} on ${path === "/" ? "\"/\" (the path AWS probes by default)" : "no explicit healthCheck.path, so AWS probes \"/\""}, which rarely tests the app's dependencies (a house rule, set by \`ha-target-group-health-check.requireExplicitPath\`)`,
         "set healthCheck.path to the app's deep health endpoint (e.g. /healthz)",
       );
     }

@@ -1,7 +1,7 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
 import { defineStackRule } from "../engine/types";
 import { asBool, asList, asString, field, isUnknown, list } from "../engine/values";
-import { azSpan, ingressOf, isPrivateCidr, minAzsSpec, subnetsOf, T, WORLD } from "./common";
+import { azSpan, azsText, ingressOf, isPrivateCidr, minAzsSpec, subnetsOf, T, WORLD } from "./common";
 
 /** S07. Subnets in one AZ make every tier placed in them share that AZ's fate. */
 export const vpcMultiAz = defineStackRule<{ minAzs: number }>({
@@ -13,14 +13,14 @@ export const vpcMultiAz = defineStackRule<{ minAzs: number }>({
   remediation: "add subnets (public, private, isolated) in more availability zones",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     for (const vpc of graph.ofType(T.vpc)) {
       const subnets = graph.incoming(vpc, "vpcId", [T.subnet]);
       if (subnets.length === 0) continue;
       const { azs, unknown } = azSpan(graph, subnets);
       if (azs.length >= config.minAzs) continue;
       if (unknown > 0 && azs.length + unknown >= config.minAzs) undecided(vpc, `${unknown} subnet AZ(s) unknown`);
-      else report(vpc, `has subnets in ${azs.length} availability zone(s) (${list(azs)}); at least ${config.minAzs} are required`);
+      else report(vpc, `has subnets in ${azsText(azs, unknown)}, below ${limit("minAzs")}`);
     }
   },
 });
@@ -35,13 +35,13 @@ export const subnetGroupsMultiAz = defineStackRule<{ minAzs: number }>({
   remediation: "list one subnet per availability zone (all of the region's isolated or private subnets)",
   scope: "stack",
   config: { minAzs: minAzsSpec },
-  check({ graph, config, report, undecided }) {
+  check({ graph, config, report, undecided, limit }) {
     const judge = (n: GraphNode, subnets: GraphNode[], what: string) => {
       if (subnets.length === 0) return;
       const { azs, unknown } = azSpan(graph, subnets);
       if (azs.length >= config.minAzs) return;
       if (unknown > 0 && azs.length + unknown >= config.minAzs) undecided(n, `${unknown} subnet AZ(s) unknown`);
-      else report(n, `${what} cover ${azs.length} availability zone(s) (${list(azs)}); at least ${config.minAzs} are required`);
+      else report(n, `${what} cover ${azsText(azs, unknown)}, below ${limit("minAzs")}`);
     };
     for (const g of graph.ofType(T.rdsSubnetGroup, T.cacheSubnetGroup)) judge(g, graph.refs(g, "subnetIds").filter((s) => s.type === T.subnet), "its subnets");
     for (const c of graph.ofType(T.eksCluster)) judge(c, subnetsOf(graph, c, "vpcConfig"), "its control-plane subnets (vpcConfig.subnetIds)");

@@ -40,7 +40,7 @@ export const rdsInstanceMultiAz = defineResourceRule({
 /** Retention 0 disables automated backups and point-in-time restore altogether. */
 export const rdsInstanceBackupRetention = defineResourceRule<{ minBackupRetentionDays: number }>({
   name: "ha-rds-instance-backup-retention",
-  description: "Every RDS DB instance that is not a read replica keeps automated backups for at least the minimum number of days (the provider default 0 turns them off).",
+  description: "Every RDS DB instance that is not a read replica keeps automated backups for at least the minimum number of days (unset, RDS applies its API default of 1 day; 0 turns them off).",
   severity: "high",
   kind: "size",
   anchors: ["AwsSolutions-RDS13", "FSBP RDS.11", "awsguard rds-instance-backup-enabled", "REL09-BP03"],
@@ -50,13 +50,18 @@ export const rdsInstanceBackupRetention = defineResourceRule<{ minBackupRetentio
   config: {
     minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention in days." },
   },
-  check(db, { graph, config, report }) {
+  check(db, { graph, config, report, limit }) {
     if (isReplica(graph, db)) return;
-    const days = effectiveNumber(graph, db, "backupRetentionPeriod", 0);
+    // Unset, the provider sends nothing and RDS applies its API default of one day ("If you create
+    // a DB instance using the Amazon RDS API or the AWS CLI and if you don't set the backup
+    // retention period, the default backup retention period is one day": RDS user guide, Backup
+    // retention period). A default is not an explicit 0.
+    const unset = graph.prop(db, "backupRetentionPeriod") === undefined;
+    const days = effectiveNumber(graph, db, "backupRetentionPeriod", 1);
     if (typeof days !== "number" || days >= config.minBackupRetentionDays) return;
     report(
       db,
-      days === 0 ? "has automated backups off (backupRetentionPeriod defaults to 0), so there is no point-in-time restore" : `keeps automated backups for ${days} day(s); at least ${config.minBackupRetentionDays} are required`,
+      days === 0 ? "has automated backups off (backupRetentionPeriod 0), so there is no point-in-time restore" : `keeps automated backups for ${days} day(s)${unset ? " (unset: RDS's API default of 1 day)" : ""}, below ${limit("minBackupRetentionDays")}`,
       `set backupRetentionPeriod: ${config.minBackupRetentionDays} (or more, up to 35)`,
     );
   },

@@ -50,7 +50,7 @@ export const redisGlobalTopology = defineStackRule<{ minRegions: number; require
     minRegions: minRegionsSpec,
     requireGlobal: { type: "boolean", default: true, description: "Every replication group must belong to a global datastore." },
   },
-  check({ graph, config, report }) {
+  check({ graph, config, report, limit }) {
     const members = new Set<string>();
     for (const g of graph.ofType(T.globalReplicationGroup)) {
       const primary = primaryOf(graph, g);
@@ -58,7 +58,7 @@ export const redisGlobalTopology = defineStackRule<{ minRegions: number; require
       const all = [...(primary ? [primary] : []), ...secondaries];
       all.forEach((m) => members.add(m.urn));
       const regions = [...new Set(all.map((m) => regionalOf(graph, m)).filter((r): r is string => !!r))];
-      if (regions.length < config.minRegions) report(g, `has members in ${regions.length} region(s) (${list(regions)}); at least ${config.minRegions} are required`, "add a secondary aws.elasticache.ReplicationGroup in another region with globalReplicationGroupId");
+      if (regions.length < config.minRegions) report(g, `has members in ${regions.length} region(s) (${list(regions)}), below ${limit("minRegions")}`, "add a secondary aws.elasticache.ReplicationGroup in another region with globalReplicationGroupId");
       if (secondaries.length > 2) report(g, `has ${secondaries.length} secondaries; a global datastore allows at most two`, "keep at most two secondary replication groups");
       const nodeType = asString(graph.prop(g, "cacheNodeType")) ?? (primary ? asString(graph.prop(primary, "nodeType")) : undefined);
       if (typeof nodeType === "string" && !GLOBAL_NODE_TYPE.test(nodeType)) {
@@ -139,13 +139,13 @@ export const redisSnapshots = defineResourceRule<{ minSnapshotDays: number }>({
   config: {
     minSnapshotDays: { type: "integer", minimum: 1, maximum: 35, default: 1, description: "Minimum snapshot retention in days." },
   },
-  check(rg, { graph, config, report }) {
+  check(rg, { graph, config, report, limit }) {
     if (rg.type === T.replicationGroup && isSet(graph, rg, "globalReplicationGroupId")) return; // secondaries replicate the primary's data
     // Memcached keeps no snapshots; a member of a replication group is snapshotted by its group.
     if (rg.type === T.cacheCluster && !isStandaloneRedis(graph, rg)) return;
     const days = effectiveNumber(graph, rg, "snapshotRetentionLimit", 0);
     if (typeof days === "number" && days < config.minSnapshotDays) {
-      report(rg, days === 0 ? "keeps no automatic snapshots (snapshotRetentionLimit defaults to 0)" : `keeps snapshots for ${days} day(s); at least ${config.minSnapshotDays} are required`, `set snapshotRetentionLimit: ${config.minSnapshotDays} or more (and a snapshotWindow)`);
+      report(rg, days === 0 ? "keeps no automatic snapshots (snapshotRetentionLimit defaults to 0)" : `keeps snapshots for ${days} day(s), below ${limit("minSnapshotDays")}`, `set snapshotRetentionLimit: ${config.minSnapshotDays} or more (and a snapshotWindow)`);
     }
   },
 });

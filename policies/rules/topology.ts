@@ -24,7 +24,7 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
     minRegions: minRegionsSpec,
     allowedRegions: { type: "array", items: { type: "string" }, default: [], description: "If not empty, the only regions resources may run in." },
   },
-  check({ graph, config, report }) {
+  check({ graph, config, report, limit }) {
     const byRegion = new Map<string, GraphNode[]>();
     const regional = graph.managed().filter((n) => n.type.startsWith("aws:") || n.type.startsWith("kubernetes:"));
     const serving = regional.filter((n) => SERVING_TIERS.has(graph.tierOf(n) ?? ""));
@@ -37,7 +37,7 @@ export const minRegions = defineStackRule<{ minRegions: number; allowedRegions: 
       const [region, nodes] = [...byRegion.entries()][0];
       report(
         nodes[0],
-        `the stack's serving resources run in ${byRegion.size} region (${list([...byRegion.keys()])}), ${nodes.length} of them in ${region}; at least ${config.minRegions} regions are required, so losing ${region} is a full outage`,
+        `the stack's serving resources run in ${byRegion.size} region (${list([...byRegion.keys()])}), ${nodes.length} of them in ${region}, below ${limit("minRegions")}, so losing ${region} is a full outage`,
       );
     }
     if (config.allowedRegions.length > 0) {
@@ -67,7 +67,9 @@ const COUNTERPARTS: ReadonlyArray<{ tier: string; what: string; types: readonly 
   },
   { tier: "app", what: "Kubernetes workload (Deployment, StatefulSet or ReplicaSet)", types: REPLICATED },
   { tier: "database", what: "Aurora/RDS cluster", types: [T.rdsCluster] },
+  { tier: "database", what: "Aurora DSQL cluster", types: [T.dsqlCluster] },
   { tier: "sessions", what: "ElastiCache replication group", types: [T.replicationGroup] },
+  { tier: "sessions", what: "MemoryDB cluster", types: [T.memorydbCluster] },
   { tier: "backup", what: "AWS Backup vault", types: [T.backupVault] },
   { tier: "monitoring", what: "CloudWatch alarm", types: T.metricAlarms },
 ];
@@ -78,7 +80,7 @@ const COUNTERPARTS: ReadonlyArray<{ tier: string; what: string; types: readonly 
  */
 export const tierInEveryRegion = defineStackRule<{ ignoreTypes: string[] }>({
   name: "ha-tier-in-every-region",
-  description: "Every serving region has its own copy of each tier's key resources (VPC, NAT, load balancer, EKS, node capacity, Kubernetes workloads, database cluster, cache, backup vault, alarms).",
+  description: "Every serving region has its own copy of each tier's key resources (VPC, NAT, load balancer, EKS, node capacity, Kubernetes workloads, Aurora or DSQL database cluster, ElastiCache or MemoryDB cache, backup vault, alarms).",
   severity: "critical",
   kind: "redundancy",
   anchors: ["REL10-BP01", "REL13-BP02", "REL13-BP04"],

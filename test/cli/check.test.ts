@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { GraphBuilder } from "../helpers/graph";
+import { foreignStack } from "../policies/foreignStack";
 import { happyStack } from "../policies/happyStack";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
@@ -96,6 +97,34 @@ describe("ha-blueprint check (CLI)", () => {
       expect(errors[0]).toMatch(expected);
       expect(errors[0].trim().split("\n")).toHaveLength(1);
     }
+  });
+
+  it("--profile foreign keeps the universal rules and drops the house rules; a bad profile is exit 2", () => {
+    const g = foreignStack();
+    const file = write(exportOf(g.resources()));
+    const blueprint = JSON.parse(run(["check", "--state", file, "--format", "json"]).stdout);
+    const foreign = run(["check", "--state", file, "--format", "json", "--profile", "foreign"]);
+    expect(foreign.code, foreign.stderr).toBe(1);
+    const out = JSON.parse(foreign.stdout);
+    const mandatory = (o: { violations: Array<{ policy: string; enforcementLevel: string }> }) => new Set(o.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
+    expect(mandatory(blueprint).has("ha-ecs-circuit-breaker")).toBe(true);
+    expect(mandatory(out).has("ha-ecs-circuit-breaker")).toBe(false);
+    expect(mandatory(out).has("ha-k8s-datastore-persistent")).toBe(true);
+    // The one-pod API: one finding, and the rules that depend on its replica count say not applicable.
+    expect(out.violations.filter((v: { urn: string }) => v.urn === g.get("api").urn).map((v: { policy: string }) => v.policy)).toEqual(["ha-k8s-min-replicas"]);
+    expect(out.summary.notApplicableChecks.filter((n: { urn: string }) => n.urn === g.get("api").urn)).toHaveLength(3);
+    const bad = run(["check", "--state", file, "--profile", "strict"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^ha-blueprint: --profile must be one of blueprint, foreign, not "strict"/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("never passes a graph whose region it cannot find", () => {
+    const r = run(["check", "--state", path.join(FIXTURES, "stratify__sample-preview-creates.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/PASS/);
+    expect(r.stdout).toContain("ha-region-known");
   });
 
   it("plans and checks a stack when only --stack is given (what npm start runs)", () => {

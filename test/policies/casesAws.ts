@@ -11,8 +11,9 @@ function publicRoute(g: G, table: string, igw: string, provider: string): void {
 
 export const AWS_CASES: RuleCase[] = [
   { rule: "ha-rds-instance-multi-az", when: "the instance runs in one AZ", offender: "reports-db-east", about: /single AZ/, mutate: (g) => g.set("reports-db-east", "multiAz", undefined) },
-  { rule: "ha-rds-instance-backup-retention", when: "backups are left at the provider default (0: off)", offender: "reports-db-east", about: /automated backups off \(backupRetentionPeriod defaults to 0\)/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", undefined) },
-  { rule: "ha-rds-instance-backup-retention", when: "backups are kept 3 days in prod", offender: "reports-db-east", about: /3 day\(s\); at least 7/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", 3) },
+  { rule: "ha-rds-instance-backup-retention", when: "backups are left unset (RDS's API default: 1 day, not 0)", offender: "reports-db-east", about: /1 day\(s\) \(unset: RDS's API default of 1 day\), below this pack's minimum of 7/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", undefined) },
+  { rule: "ha-rds-instance-backup-retention", when: "backups are turned off explicitly", offender: "reports-db-east", about: /automated backups off \(backupRetentionPeriod 0\)/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", 0) },
+  { rule: "ha-rds-instance-backup-retention", when: "backups are kept 3 days in prod", offender: "reports-db-east", about: /3 day\(s\), below this pack.s minimum of 7, set by `ha-rds-instance-backup-retention.minBackupRetentionDays`/, mutate: (g) => g.set("reports-db-east", "backupRetentionPeriod", 3) },
   { rule: "sec-rds-instance-encryption", when: "the instance is unencrypted and names no key", offender: "reports-db-east", about: /does not encrypt its storage/, mutate: (g) => g.set("reports-db-east", "storageEncrypted", undefined).link("reports-db-east", "kmsKeyId", []) },
   { rule: "ha-rds-instance-deletion-protection", when: "deletion protection is off", offender: "reports-db-east", about: /deletion protection off/, mutate: (g) => g.set("reports-db-east", "deletionProtection", false) },
   {

@@ -47,11 +47,32 @@ export const K8S_CASES: RuleCase[] = [
   { rule: "ha-k8s-deployment-has-pdb", when: "a StatefulSet loses its PDB", offender: "queue-west", about: /StatefulSet selected by no PodDisruptionBudget/, mutate: (g) => g.remove("queue-pdb-west") },
   {
     rule: "ha-k8s-deployment-has-pdb",
-    when: "a one-replica controller has no PDB (the pack asks it to run two)",
+    when: "a two-replica controller has no PDB",
     offender: "controller-east",
     about: /selected by no PodDisruptionBudget/,
-    mutate: (g) => { g.set("controller-east", "spec.replicas", 1); g.remove("controller-pdb-east"); },
+    mutate: (g) => { g.set("controller-east", "spec.replicas", 2); g.remove("controller-pdb-east"); },
   },
+  {
+    rule: "ha-k8s-deployment-has-pdb",
+    when: "the only PDB matching the app's labels sits in another namespace",
+    offender: "app-east",
+    about: /in its own namespace/,
+    mutate: (g) => g.link("pdb-east", "metadata", []).set("pdb-east", "metadata", { name: "web", namespace: "other" }),
+  },
+  { rule: "ha-k8s-deployment-has-pdb", when: "the PDB's selector misses the pod labels", offender: "app-west", about: /selector misses its pod labels/, mutate: (g) => g.set("pdb-west", "spec.selector", { matchLabels: { app: "web-canary" } }) },
+  {
+    rule: "ha-k8s-node-spread",
+    when: "the app's hostname anti-affinity selects other pods",
+    offender: "app-east",
+    about: /no hostname spread/,
+    mutate: (g) => {
+      const aff = JSON.parse(JSON.stringify((g.get("app-east").inputs as any).spec.template.spec.affinity));
+      const terms = aff.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution ?? aff.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+      for (const t of terms) (t.podAffinityTerm ?? t).labelSelector = { matchLabels: { app: "batch" } };
+      g.set("app-east", "spec.template.spec.affinity", aff);
+    },
+  },
+  { rule: "ha-k8s-resources", when: "the rule asks for CPU limits and a container sets none", offender: "app-east", about: /limits\.cpu/, config: { "ha-k8s-resources": { requireCpuLimit: true } }, mutate: () => undefined },
   { rule: "ha-k8s-pdb-has-policy", when: "a PDB sets neither minAvailable nor maxUnavailable", offender: "pdb-east", about: /neither minAvailable nor maxUnavailable/, mutate: (g) => g.set("pdb-east", "spec.maxUnavailable", undefined) },
   { rule: "ha-k8s-pdb-has-policy", when: "a PDB sets both", offender: "queue-pdb-east", about: /both minAvailable and maxUnavailable/, mutate: (g) => g.set("queue-pdb-east", "spec.maxUnavailable", 1) },
   { rule: "ha-k8s-pdb-allows-eviction", when: "a StatefulSet's PDB requires all its pods", offender: "queue-pdb-east", about: /minAvailable 3 while StatefulSet queue-east keeps as few as 3/, mutate: (g) => g.set("queue-pdb-east", "spec.minAvailable", 3) },

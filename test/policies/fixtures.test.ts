@@ -35,6 +35,8 @@ describe.runIf(has)("real Pulumi state files", () => {
     const { result, graph } = check("pulumi-awsx__ts-lb-simple__1.0.6__stack.json");
     const lb = graph.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
     expect(lb.inputs.enableDeletionProtection).toBe(false);
+    // Some awsx resources carry no provider region, but the stack's others are placed: judged, not "region unknown".
+    expect(policies(result).has("ha-region-known")).toBe(false);
     // The target group sets no health check; only its outputs record AWS's default path "/".
     const tg = graph.ofType("aws:lb/targetGroup:TargetGroup")[0];
     expect([tg.inputs.healthCheck, (tg.outputs.healthCheck as Record<string, unknown>).path]).toEqual([undefined, "/"]);
@@ -62,7 +64,13 @@ describe.runIf(has)("real Pulumi state files", () => {
   it("encryption-provider (secrets recorded as plaintext): a one-replica Deployment without probes is caught, and the one-node self-managed node group counts as the cluster's capacity", () => {
     const { result } = check("pulumi-eks__encryption-provider__3.0.0__stack.json");
     const p = policies(result);
-    for (const rule of ["ha-k8s-min-replicas", "ha-k8s-probes", "ha-k8s-zone-spread", "sec-kms-key-rotation"]) expect(p.has(rule), rule).toBe(true);
+    for (const rule of ["ha-k8s-min-replicas", "ha-k8s-probes", "sec-kms-key-rotation"]) expect(p.has(rule), rule).toBe(true);
+    // One root cause, one finding: the one-pod Deployment's PDB and spreads are not applicable until it runs 2 pods.
+    for (const rule of ["ha-k8s-zone-spread", "ha-k8s-node-spread", "ha-k8s-deployment-has-pdb"]) {
+      expect(p.has(rule), rule).toBe(false);
+      expect(result.notApplicable.map((n) => n.policy), rule).toContain(rule);
+    }
+    expect(result.violations.filter((v) => v.policy === "ha-k8s-min-replicas").map((v) => v.urn)).toEqual([expect.stringMatching(/Deployment::nginx$/)]);
     // The ASG is tagged kubernetes.io/cluster/<name>: judged per cluster (one node is too few), not as a standalone ASG.
     expect(result.violations.filter((v) => v.policy === "ha-eks-nodegroups-span-azs").map((v) => v.message)).toEqual([expect.stringMatching(/keeps at least 1 node\(s\) across its node groups; at least 2/)]);
     expect(p.has("ha-asg-health-and-azs")).toBe(false);
@@ -72,7 +80,27 @@ describe.runIf(has)("real Pulumi state files", () => {
     const { loaded, result } = check("stratify__sample-preview-creates.json");
     expect(loaded.format).toBe("preview");
     expect(result.summary.resources).toBe(16);
-    expect(result.summary.passed).toBe(true);
+    // No region anywhere: the regional rules judge nothing, so the preview cannot pass clean.
+    expect(result.summary.passed).toBe(false);
+    expect(policies(result)).toEqual(new Set(["ha-region-known"]));
+    // With the region given (--stack's aws:region) the rules judge it: one region is this pack's
+    // house rule (ha-min-regions), which the foreign profile drops; nothing else blocks.
+    const placed = checkGraph(ResourceGraph.from(loaded, "us-east-1"));
+    expect(policies(placed)).toEqual(new Set(["ha-min-regions"]));
+    expect(checkGraph(ResourceGraph.from(loaded, "us-east-1"), { profile: "foreign" }).summary.passed).toBe(true);
+  });
+});
+
+describe.runIf(has)("every real file, under both profiles", () => {
+  it.each(has ? fs.readdirSync(DIR).filter((f) => f.endsWith(".json")) : [])("%s: no default read as zero, and no PASS without a region", (file) => {
+    const loaded = parseStateText(fs.readFileSync(path.join(DIR, file), "utf8"), file);
+    for (const profile of ["blueprint", "foreign"] as const) {
+      const graph = ResourceGraph.from(loaded);
+      const result = checkGraph(graph, { profile });
+      for (const v of result.violations) expect(v.message, `${profile}: ${v.policy}`).not.toMatch(/\b0 (availability zone|instance type)/);
+      const placed = graph.managed().some((n) => n.type.startsWith("aws:") && !!graph.regionOf(n) && graph.regionOf(n) !== "global");
+      if (!placed) expect(result.summary.passed, `${profile}: a graph with no region passed`).toBe(false);
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { AZ_LETTERS, happyStack, REGIONS, type R } from "./happyStack";
  * matchExpressions, a standalone RDS instance, a Memcached cluster, ECS services (one scaled by
  * Application Auto Scaling), CoreDNS add-ons, a self-managed node group attached to a target
  * group, a Fargate profile, versioned and replicated S3 buckets, an access-log bucket, a log
- * group. Every rule must pass on it; rule cases break one property of it at a time.
+ * group, a MemoryDB multi-region cluster and Aurora DSQL peers. Every rule must pass on it; rule cases break one property of it at a time.
  */
 
 /** A GraphBuilder that also records resource options the engine passes to policies (ignoreChanges). */
@@ -44,6 +44,8 @@ function kubernetes(g: StackBuilder, r: R): void {
     metadata: { name: "queue", namespace: "app" },
     spec: {
       serviceName: "queue",
+      // A broker keeps its messages on a volume per pod, replicated between the pods (quorum queues).
+      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "20Gi" } } } }],
       ...(r === "east" ? { replicas: 3 } : {}),
       selector: { matchLabels: labels },
       template: {
@@ -130,7 +132,7 @@ function eastOnly(g: StackBuilder): void {
   g.add("aws:rds/instance:Instance", "reports-db-east", {
     engine: "postgres", instanceClass: "db.m6g.large", multiAz: true, backupRetentionPeriod: 14, storageEncrypted: true, deletionProtection: true, publiclyAccessible: false,
   }, { ...p, refs: { kmsKeyId: ["kms-east"], dbSubnetGroupName: ["dbsubnets-east"], vpcSecurityGroupIds: ["db-sg-east"] } });
-  g.link("selection-east", "resources", ["db-east", "reports-db-east"]);
+  g.link("selection-east", "resources", ["db-east", "reports-db-east", "dsql-east"]);
   g.add("aws:elasticache/cluster:Cluster", "memcache-east", { engine: "memcached", nodeType: "cache.m7g.large", numCacheNodes: 2, azMode: "cross-az" }, { ...p, refs: { subnetGroupName: ["cachesubnets-east"] } });
   // A self-managed node group for the east cluster, registered in the ALB's target group.
   g.set("eks-east", "name", "eks-east");
@@ -150,6 +152,28 @@ function eastOnly(g: StackBuilder): void {
   g.link("alb-east", "accessLogs", ["alb-logs-east"]).set("alb-east", "accessLogs", { bucket: "alb-logs-east", enabled: true });
 }
 
+/** The witness region of the DSQL peers: a third region, holding no peer. */
+export const DSQL_WITNESS = "us-east-2";
+
+/**
+ * The multi-writer data kinds beside the single-writer ones: a MemoryDB multi-region cluster with a
+ * regional cluster per region (one replica per shard, a subnet group over every AZ, TLS, an ACL,
+ * daily snapshots) and Aurora DSQL peers in both regions with a witness in a third.
+ */
+function multiWriterData(g: StackBuilder): void {
+  g.add("aws:memorydb/multiRegionCluster:MultiRegionCluster", "sessions-mr", { multiRegionClusterNameSuffix: "sessions", nodeType: "db.r7g.xlarge", engine: "valkey", tlsEnabled: true }, { provider: "aws-east" });
+  for (const r of Object.keys(REGIONS) as R[]) {
+    const other: R = r === "east" ? "west" : "east";
+    const p = { provider: `aws-${r}` };
+    g.add("aws:memorydb/subnetGroup:SubnetGroup", `mdbsubnets-${r}`, {}, { ...p, refs: { subnetIds: AZ_LETTERS.map((az) => `isolated-${r}-${az}`) } });
+    g.add("aws:memorydb/cluster:Cluster", `mdb-${r}`, {
+      nodeType: "db.r7g.xlarge", numReplicasPerShard: 1, tlsEnabled: true, snapshotRetentionLimit: 1, aclName: "sessions-acl",
+    }, { ...p, refs: { multiRegionClusterName: ["sessions-mr"], subnetGroupName: [`mdbsubnets-${r}`], securityGroupIds: [`cache-sg-${r}`], kmsKeyArn: [`kms-${r}`] } });
+    g.add("aws:dsql/cluster:Cluster", `dsql-${r}`, { deletionProtectionEnabled: true, multiRegionProperties: { witnessRegion: DSQL_WITNESS } }, { ...p, refs: { kmsEncryptionKey: [`kms-${r}`] } });
+    g.add("aws:dsql/clusterPeering:ClusterPeering", `dsql-peering-${r}`, { witnessRegion: DSQL_WITNESS }, { ...p, refs: { identifier: [`dsql-${r}`], clusters: [`dsql-${other}`] } });
+  }
+}
+
 function westOnly(g: StackBuilder): void {
   g.add("aws:eks/fargateProfile:FargateProfile", "fargate-west", { selectors: [{ namespace: "batch" }] }, { provider: "aws-west", refs: { clusterName: ["eks-west"], subnetIds: AZ_LETTERS.map((az) => `private-west-${az}`) } });
 }
@@ -160,6 +184,7 @@ export function mixedStack(): StackBuilder {
     kubernetes(g, r);
     aws(g, r);
   }
+  multiWriterData(g);
   eastOnly(g);
   westOnly(g);
   return g;

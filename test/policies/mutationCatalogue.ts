@@ -101,6 +101,63 @@ export const MUTATIONS: Mutation[] = [
     apply: (m) => m.set(m.one(T.replicationGroup, m.secondaryRegion()), "multiAzEnabled", undefined),
   },
   { tier: "sessions", what: "in-transit encryption of the primary replication group", needs: [T.replicationGroup], rule: "sec-redis-encryption-auth", apply: (m) => m.set(m.one(T.replicationGroup, m.primaryRegion()), "transitEncryptionEnabled", false) },
+  // Sessions on MemoryDB Multi-Region (the default kind once the data kinds land)
+  {
+    tier: "sessions",
+    what: "the secondary region's MemoryDB regional cluster",
+    needs: [T.memorydbMultiRegionCluster, T.memorydbCluster],
+    rule: "ha-memorydb-multi-region",
+    apply: (m) => {
+      const member = m.one(T.memorydbCluster, m.secondaryRegion());
+      m.remove((r) => r.urn === member.urn);
+    },
+  },
+  { tier: "sessions", what: "the replicas of the primary region's MemoryDB cluster", needs: [T.memorydbCluster], rule: "ha-memorydb-multi-az", apply: (m) => m.set(m.one(T.memorydbCluster, m.primaryRegion()), "numReplicasPerShard", 0) },
+  {
+    tier: "sessions",
+    what: "two AZs of the secondary region's MemoryDB subnet group",
+    needs: [T.memorydbSubnetGroup, T.subnet],
+    rule: "ha-memorydb-multi-az",
+    apply: (m) => {
+      const group = m.one(T.memorydbSubnetGroup, m.secondaryRegion());
+      const keep = m.all(T.subnet).filter((s) => (group.propertyDependencies?.subnetIds ?? []).includes(s.urn)).slice(0, 1);
+      m.relink(group, "subnetIds", keep, keep.map((s) => s.id));
+    },
+  },
+  { tier: "sessions", what: "TLS of the secondary region's MemoryDB cluster", needs: [T.memorydbCluster], rule: "sec-memorydb-tls-auth", apply: (m) => m.set(m.one(T.memorydbCluster, m.secondaryRegion()), "tlsEnabled", false) },
+  { tier: "sessions", what: "snapshots of the primary region's MemoryDB cluster", needs: [T.memorydbCluster], rule: "ha-memorydb-snapshots", apply: (m) => m.set(m.one(T.memorydbCluster, m.primaryRegion()), "snapshotRetentionLimit", 0) },
+  // Database on Aurora DSQL (the prod-dsql stack)
+  {
+    tier: "database",
+    what: "the secondary region's DSQL peering",
+    needs: [T.dsqlCluster, T.dsqlPeering],
+    rule: "ha-dsql-multi-region",
+    apply: (m) => {
+      const peering = m.one(T.dsqlPeering, m.secondaryRegion());
+      m.remove((r) => r.urn === peering.urn);
+    },
+  },
+  {
+    tier: "database",
+    what: "the secondary region's DSQL peer (cluster and peering)",
+    needs: [T.dsqlCluster, T.dsqlPeering],
+    rule: "ha-dsql-multi-region",
+    apply: (m) => {
+      const region = m.secondaryRegion();
+      const doomed = new Set([...m.all(T.dsqlCluster, region), ...m.all(T.dsqlPeering, region)].map((r) => r.urn));
+      m.remove((r) => doomed.has(r.urn));
+    },
+  },
+  {
+    tier: "database",
+    what: "a witness region apart from the peers (the witness moved into the secondary region)",
+    needs: [T.dsqlCluster],
+    rule: "ha-dsql-multi-region",
+    apply: (m) => {
+      for (const c of m.all(T.dsqlCluster)) m.set(c, "multiRegionProperties", { witnessRegion: m.secondaryRegion() });
+    },
+  },
+  { tier: "database", what: "deletion protection of the primary DSQL peer", needs: [T.dsqlCluster], rule: "ha-dsql-deletion-protection", apply: (m) => m.set(m.one(T.dsqlCluster, m.primaryRegion()), "deletionProtectionEnabled", false) },
   // App
   {
     tier: "app",

@@ -34,8 +34,10 @@ export function peered(g: G): void {
 
 /**
  * The rest of the prod design being built alongside this pack: a Route 53 private hosted zone
- * associated with both VPCs holding a `sessions-writer` CNAME whose records a drill repoints
- * (ignoreChanges), and the app Services on externalTrafficPolicy Local.
+ * associated with both VPCs holding a CNAME whose records a drill repoints (ignoreChanges), and
+ * the app Services on externalTrafficPolicy Local. (The elasticache-global kind no longer keeps
+ * its `sessions-writer` record; no rule ever required one, and a private CNAME must not read as a
+ * global entry either way.)
  */
 export function privateZoneAndLocalTraffic(g: G): void {
   g.add("aws:route53/zone:Zone", "internal-zone", { name: "internal.example", vpcs: [{ vpcId: "vpc-east-id", vpcRegion: "us-east-1" }] }, { provider: "aws-east", refs: { vpcs: ["vpc-east"] } });

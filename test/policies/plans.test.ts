@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph } from "../../policies/check";
@@ -22,7 +24,10 @@ function mandatory(resources: ExportedResource[], env: "dev" | "staging" | "prod
   return result.violations.filter((v) => v.enforcementLevel === "mandatory");
 }
 
-const plans: Partial<Record<"dev" | "staging" | "prod" | "prodRoute53", ExportedResource[]>> = {};
+const plans: Partial<Record<"dev" | "staging" | "prod" | "prodRoute53" | "prodDsql", ExportedResource[]>> = {};
+
+/** The Aurora DSQL stack a platform team copies (issue 17), once it ships. */
+const PROD_DSQL_STACK = path.resolve(__dirname, "../../stacks/Pulumi.prod-dsql.yaml");
 
 /** Prod with DNS routing instead of Global Accelerator, so the Route 53 mutations have records to break. */
 const ROUTE53 = { "ha-blueprint:routing": { mode: "route53", route53: { hostedZoneId: "Z0HABLUEPRINT01", recordName: "app.example.com" } } };
@@ -31,6 +36,7 @@ beforeAll(async () => {
   for (const env of ["dev", "staging"] as const) plans[env] = (await planStack(env)).resources;
   plans.prod = (await planStack("prod", PROD_TLS)).resources;
   plans.prodRoute53 = (await planStack("prod", { ...ROUTE53, ...PROD_TLS })).resources;
+  if (fs.existsSync(PROD_DSQL_STACK)) plans.prodDsql = (await planStack("prod-dsql", PROD_TLS)).resources;
 });
 
 describe("the blueprint's unmodified plans", () => {
@@ -44,6 +50,14 @@ describe("the blueprint's unmodified plans", () => {
   }
 });
 
+describe("the prod-dsql plan", () => {
+  it.runIf(fs.existsSync(PROD_DSQL_STACK))("has peered DSQL clusters and no mandatory violation, final and as a first preview", () => {
+    expect(plans.prodDsql!.filter((r) => r.type === T.dsqlCluster).length).toBeGreaterThanOrEqual(2);
+    expect(mandatory(plans.prodDsql!, "prod").map((v) => v.message)).toEqual([]);
+    expect(mandatory(toFirstPreview(plans.prodDsql!), "prod").map((v) => v.message)).toEqual([]);
+  });
+});
+
 describe("prod plan with Route 53 routing", () => {
   it("has routing records and health checks, and no mandatory violation", () => {
     expect(plans.prodRoute53!.filter((r) => r.type === "aws:route53/record:Record").length).toBeGreaterThanOrEqual(2);
@@ -54,7 +68,8 @@ describe("prod plan with Route 53 routing", () => {
 describe("prod plan with one redundancy or safety property removed", () => {
   for (const mut of MUTATIONS) {
     // Route 53 mutations need the DNS-routed variant of the prod plan.
-    const base = () => (mut.needs.includes(T.record) ? plans.prodRoute53! : plans.prod!);
+    // Route 53 mutations need the DNS-routed variant of the prod plan; DSQL ones the prod-dsql plan.
+    const base = () => (mut.needs.includes(T.record) ? plans.prodRoute53! : mut.needs.includes(T.dsqlCluster) ? plans.prodDsql ?? [] : plans.prod!);
     const present = () => mut.needs.every((t) => base().some((r) => r.type === t));
     it.runIf(true)(`[${mut.tier}] objects when ${mut.what} is removed (${mut.rule})`, (ctx) => {
       if (!present()) {

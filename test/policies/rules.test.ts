@@ -5,9 +5,10 @@ import { RULES, ruleByName } from "../../policies/rules";
 import { toFirstPreview } from "../helpers/preview";
 import { CASES as BASE_CASES, type RuleCase } from "./cases";
 import { AWS_CASES } from "./casesAws";
+import { BLIND_SPOT_CASES, DATA_CASES, DATA_PASSES } from "./casesData";
 import { K8S_CASES } from "./casesK8s";
 import { mixedStack } from "./mixedStack";
-import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./passes";
+import { PASSES as BASE_PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./passes";
 
 /**
  * Every rule against the hand-built correct mixed stack (must pass), against one-change mutations
@@ -16,7 +17,8 @@ import { PASSES, peered, privateZoneAndLocalTraffic, type PassCase } from "./pas
  * first preview sees it.
  */
 
-const CASES = [...BASE_CASES, ...K8S_CASES, ...AWS_CASES];
+const PASSES: PassCase[] = [...BASE_PASSES, ...DATA_PASSES];
+const CASES = [...BASE_CASES, ...K8S_CASES, ...AWS_CASES, ...DATA_CASES, ...BLIND_SPOT_CASES];
 
 function run(c: RuleCase | PassCase, preview = false) {
   const g = mixedStack();
