@@ -4,6 +4,7 @@ import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { AuroraRegionalCluster } from "./auroraRegionalCluster";
+import { createMasterSecret } from "./masterSecret";
 import { auroraParameterGroupFamily, auroraPort, auroraVersionProblem, isGlobalDatabaseInstanceClass, isMajorOnly, type AuroraEngine } from "./engine";
 import type { DataRegion } from "./regionInput";
 
@@ -33,6 +34,11 @@ export interface GlobalDatabaseArgs {
   readonly databaseName?: string;
   /** ForceNew on the writer cluster. @default "app_admin" */
   readonly masterUsername?: string;
+  /**
+   * The PostgreSQL role the app logs in as with IAM tokens (created by the SQL bootstrap Job).
+   * Must differ from the master user. @default "app_user"
+   */
+  readonly appUsername?: string;
   /** @default 7 */
   readonly backupRetentionDays?: number;
   /** @default "03:00-04:00" */
@@ -68,6 +74,20 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   public readonly masterUsername: string;
   /** A Pulumi secret. */
   public readonly masterPassword: pulumi.Output<string>;
+  /** The app's own role (IAM authentication, `rds_iam`); never the master user. */
+  public readonly appUsername: string;
+  /** Secrets Manager secret (writer region, replicated to every member region) holding the master credential. */
+  public readonly masterSecretArn: pulumi.Output<string>;
+  /** The writer region's key that encrypts the master secret (the bootstrap role decrypts through Secrets Manager only). */
+  public readonly masterSecretKeyArn: pulumi.Output<string>;
+  /** The master secret's value is stored: what the bootstrap Job waits for, with the writer's instances. */
+  public readonly bootstrapReadyAfter: pulumi.Resource[];
+  /**
+   * `rds-db:connect` resources of the app role on every member cluster
+   * (`arn:<partition>:rds-db:<region>:<account>:dbuser:<cluster resource id>/<app user>`): the global
+   * writer endpoint reaches whichever member is the writer, and each member checks the token itself.
+   */
+  public readonly appConnectArns: pulumi.Output<string[]>;
   /** `rds.global_db_rpo` in seconds, when configured. */
   public readonly globalDbRpoSeconds?: number;
   /** Regions whose cluster parameter group carries `rds.global_db_rpo`. */
@@ -111,6 +131,12 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.writerRegion = args.writerRegion;
     this.databaseName = args.databaseName ?? "app";
     this.masterUsername = args.masterUsername ?? "app_admin";
+    this.appUsername = args.appUsername ?? "app_user";
+    const roleProblem = postgresIdentifierProblem(this.appUsername) ?? postgresIdentifierProblem(this.databaseName) ?? postgresIdentifierProblem(this.masterUsername);
+    if (roleProblem) throw new Error(`GlobalDatabase ${name}: ${roleProblem}`);
+    if (this.appUsername === this.masterUsername) {
+      throw new Error(`GlobalDatabase ${name}: appUsername ${this.appUsername} is the master user; the app must log in as its own role`);
+    }
     this.port = auroraPort(engine);
     this.globalDbRpoSeconds = args.globalDbRpoSeconds;
     this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? args.regions.map((r) => r.region) : [];
@@ -188,12 +214,48 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.globalClusterIdentifier = globalCluster.id;
     this.globalClusterArn = globalCluster.arn;
     this.writerEndpoint = globalCluster.endpoint;
+
+    const master = createMasterSecret(name, {
+      stack: args.stack,
+      writerRegion: writer.region,
+      writerKeyArn: primary.kmsKeyArn,
+      replicas: args.regions.filter((r) => r !== writer).map((r) => ({ region: r.region, kmsKeyArn: this.clusters[r.region].kmsKeyArn })),
+      username: this.masterUsername,
+      password: this.masterPassword,
+      databaseName: this.databaseName,
+      port: this.port,
+      host: this.writerEndpoint,
+    }, { parent: this, provider: writer.provider });
+    this.masterSecretArn = master.secret.arn;
+    this.masterSecretKeyArn = primary.kmsKeyArn;
+    this.bootstrapReadyAfter = [master.version, ...primary.instances];
+
+    const caller = aws.getCallerIdentityOutput({}, { parent: this, provider: writer.provider });
+    const partition = aws.getPartitionOutput({}, { parent: this, provider: writer.provider });
+    const members = args.regions.map((r) => ({ region: r.region, resourceId: this.clusters[r.region].clusterResourceId }));
+    this.appConnectArns = pulumi.all([partition.partition, caller.accountId, pulumi.all(members.map((m) => m.resourceId))])
+      .apply(([p, account, ids]) => ids.map((id, i) => dbUserArn(p, members[i].region, account, id, this.appUsername)));
     this.registerOutputs({
       globalClusterIdentifier: this.globalClusterIdentifier,
       globalClusterArn: this.globalClusterArn,
       writerEndpoint: this.writerEndpoint,
     });
   }
+}
+
+/** The `rds-db:connect` resource of one database user on one cluster (Aurora User Guide, "Creating and using an IAM policy for IAM database access"). */
+export function dbUserArn(partition: string, region: string, account: string, clusterResourceId: string, user: string): string {
+  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${clusterResourceId}/${user}`;
+}
+
+/**
+ * A plain lower-case PostgreSQL identifier: the bootstrap SQL interpolates role and database names,
+ * so anything needing quotes is refused rather than escaped.
+ */
+export function postgresIdentifierProblem(identifier: string): string | undefined {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(identifier)
+    ? undefined
+    : `${JSON.stringify(identifier)} is not a plain PostgreSQL identifier (lower-case letters, digits and _, starting with a letter or _, at most 63)`;
 }
 
 /**
