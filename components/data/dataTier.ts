@@ -74,7 +74,8 @@ function sessionConnection(s: SessionTier, region: string): SessionConnection {
     primaryCandidates: ordered.map((r) => pulumi.interpolate`${store.groups[r].primaryEndpointAddress}:${store.port}`),
     readerHost: local.readerEndpointAddress,
     port: store.port,
-    authToken: store.authToken,
+    user: store.appUserName,
+    password: store.appPassword,
   };
 }
 
