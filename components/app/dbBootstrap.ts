@@ -57,7 +57,9 @@ export function bootstrapSql(appUser: string, database: string): string {
     "  END IF;",
     "END",
     "$$;",
-    `ALTER ROLE ${appUser} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;`,
+    // CREATE ROLE already means NOSUPERUSER NOREPLICATION, and naming those attributes at all
+    // needs a real superuser, which the Aurora master user is not (it has rds_superuser).
+    `ALTER ROLE ${appUser} WITH LOGIN NOCREATEDB NOCREATEROLE;`,
     `GRANT rds_iam TO ${appUser};`,
     `GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${appUser};`,
     `GRANT USAGE, CREATE ON SCHEMA public TO ${appUser};`,

@@ -144,6 +144,8 @@ describe("bootstrap SQL", () => {
     expect(sql).toContain("GRANT rds_iam TO app_user;");
     expect(sql).toContain("GRANT USAGE, CREATE ON SCHEMA public TO app_user;");
     expect(sql).not.toMatch(/rds_superuser/);
+    // Naming SUPERUSER or REPLICATION in ALTER ROLE needs a superuser: the Aurora master is not one.
+    expect(sql).not.toMatch(/SUPERUSER|REPLICATION/);
     expect(PSQL_SCRIPT).toContain("ON_ERROR_STOP=1");
   });
 
