@@ -43,8 +43,9 @@ export interface DbBootstrapSettings {
 }
 
 /**
- * The bootstrap SQL. Names are plain identifiers (GlobalDatabase refuses anything else), so they
- * are interpolated without quoting. `rds_iam` makes the role log in with IAM tokens only (Aurora
+ * The bootstrap SQL. The role is a plain lower-case identifier and the database name holds only
+ * letters, digits and _ (GlobalDatabase refuses anything else); the database name is double-quoted
+ * because libpq (PGDATABASE) uses it with its case, as RDS created it. `rds_iam` makes the role log in with IAM tokens only (Aurora
  * User Guide, "Creating a database account using IAM authentication"). The role gets the rights
  * an app that migrates its own schema needs, nothing cluster-wide.
  */
@@ -61,7 +62,7 @@ export function bootstrapSql(appUser: string, database: string): string {
     // needs a real superuser, which the Aurora master user is not (it has rds_superuser).
     `ALTER ROLE ${appUser} WITH LOGIN NOCREATEDB NOCREATEROLE;`,
     `GRANT rds_iam TO ${appUser};`,
-    `GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${appUser};`,
+    `GRANT CONNECT, TEMPORARY ON DATABASE "${database}" TO ${appUser};`,
     `GRANT USAGE, CREATE ON SCHEMA public TO ${appUser};`,
     "",
   ].join("\n");

@@ -122,6 +122,14 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     if (isMajorOnly(engineVersion) && engine !== "aurora-postgresql") {
       throw new Error(`GlobalDatabase ${name}: engineVersion ${engineVersion} is a bare major; Aurora MySQL needs a full version such as 8.0.mysql_aurora.3.08.0`);
     }
+    const appUsername = args.appUsername ?? "app_user";
+    const databaseName = args.databaseName ?? "app";
+    const roleProblem = postgresIdentifierProblem(appUsername)
+      ?? (SAFE_IDENTIFIER.test(databaseName) ? undefined : `databaseName ${JSON.stringify(databaseName)} holds characters other than letters, digits and _`);
+    if (roleProblem) throw new Error(`GlobalDatabase ${name}: appUsername/databaseName: ${roleProblem}`);
+    if (appUsername === (args.masterUsername ?? "app_admin")) {
+      throw new Error(`GlobalDatabase ${name}: appUsername ${appUsername} is the master user; the app must log in as its own role`);
+    }
     super("ha:data:GlobalDatabase", name, {}, opts);
     this.engine = engine;
     this.engineVersion = isMajorOnly(engineVersion)
@@ -131,12 +139,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.writerRegion = args.writerRegion;
     this.databaseName = args.databaseName ?? "app";
     this.masterUsername = args.masterUsername ?? "app_admin";
-    this.appUsername = args.appUsername ?? "app_user";
-    const roleProblem = postgresIdentifierProblem(this.appUsername) ?? postgresIdentifierProblem(this.databaseName) ?? postgresIdentifierProblem(this.masterUsername);
-    if (roleProblem) throw new Error(`GlobalDatabase ${name}: ${roleProblem}`);
-    if (this.appUsername === this.masterUsername) {
-      throw new Error(`GlobalDatabase ${name}: appUsername ${this.appUsername} is the master user; the app must log in as its own role`);
-    }
+    this.appUsername = appUsername;
     this.port = auroraPort(engine);
     this.globalDbRpoSeconds = args.globalDbRpoSeconds;
     this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? args.regions.map((r) => r.region) : [];
@@ -248,9 +251,12 @@ export function dbUserArn(partition: string, region: string, account: string, cl
   return `arn:${partition}:rds-db:${region}:${account}:dbuser:${clusterResourceId}/${user}`;
 }
 
+/** Letters, digits and _ only: safe inside a double-quoted SQL identifier (what config allows for databaseName). */
+const SAFE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
 /**
- * A plain lower-case PostgreSQL identifier: the bootstrap SQL interpolates role and database names,
- * so anything needing quotes is refused rather than escaped.
+ * The app role: a plain lower-case PostgreSQL identifier, so the role name, its IAM `dbuser` ARN and
+ * what the pods send as DATABASE_USER are the same string however a client quotes it.
  */
 export function postgresIdentifierProblem(identifier: string): string | undefined {
   return /^[a-z_][a-z0-9_]{0,62}$/.test(identifier)

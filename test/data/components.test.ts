@@ -51,6 +51,13 @@ describe("GlobalDatabase used directly", () => {
       .toThrow(/writerRegion eu-west-1 is not one of the regions \(us-east-1, us-west-2\)/);
   });
 
+  it("fails when the app would log in as the master user, or as a role that needs quoting", () => {
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", appUsername: "app_admin" }))
+      .toThrow(/appUsername app_admin is the master user; the app must log in as its own role/);
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", appUsername: "App-User" }))
+      .toThrow(/"App-User" is not a plain PostgreSQL identifier/);
+  });
+
   it("fails when an RPO bound is asked of Aurora MySQL", () => {
     expect(() => new GlobalDatabase("db", {
       stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.0", globalDbRpoSeconds: 30,
