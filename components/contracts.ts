@@ -79,10 +79,8 @@ export type SessionConnection =
     /** This region's replication group reader endpoint (local session reads). */
     readonly readerHost: pulumi.Input<string>;
     readonly port: number;
-    /** The app's RBAC user (not `default`), the same name on every member. */
-    readonly user: string;
-    /** A Pulumi secret; the same password is valid on every member. */
-    readonly password: pulumi.Input<string>;
+    /** A Pulumi secret; the same token is valid on every member. */
+    readonly authToken: pulumi.Input<string>;
   };
 
 /** What the app tier exposes in one region, for routing, health monitoring and the topology. */

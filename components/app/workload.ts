@@ -86,7 +86,6 @@ export function configData(region: string, app: AppConfig, c?: AppConnection): R
       REDIS_READER_HOST: ss.readerHost,
       REDIS_PORT: String(ss.port),
       REDIS_TLS: "true",
-      REDIS_USER: ss.user,
     };
   return { ...base, ...database, ...sessions };
 }
@@ -94,8 +93,8 @@ export function configData(region: string, app: AppConfig, c?: AppConnection): R
 /** Secret settings, only what the kinds have: neither database kind has a password (IAM tokens). */
 export function secretData(c: AppConnection): pulumi.Output<Record<string, string>> | undefined {
   const entries: [string, pulumi.Input<string>][] = [];
-  // Both session kinds: the app's own ACL/RBAC user's password, never the default user's.
-  entries.push(["REDIS_PASSWORD", c.sessions.password]);
+  if (c.sessions.kind === "memorydb-multi-region") entries.push(["REDIS_PASSWORD", c.sessions.password]);
+  else entries.push(["REDIS_AUTH_TOKEN", c.sessions.authToken]);
   if (entries.length === 0) return undefined;
   return pulumi.secret(pulumi.all(entries.map(([, v]) => v)).apply((values) => Object.fromEntries(entries.map(([k], i) => [k, values[i]]))));
 }

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { CACHE_PORT, globalDatastoreNodeTypeProblem, zoneIndexFor, type CacheEngine } from "./engine";
-import { createSessionUsers } from "./cacheUsers";
 import { createStoreGuard, type PeerWorkloadCidrs } from "./regionInput";
 
 /**
@@ -27,12 +26,8 @@ export interface CacheReplicationGroupArgs {
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** Other regions' workload CIDRs, admitted on the cache port over the peering. @default [] */
   readonly peerWorkloadCidrs?: PeerWorkloadCidrs[];
-  /** The app's RBAC user name, the same in every region. */
-  readonly appUserName: string;
-  /** The app user's password (16..128 chars, TLS required); pass a Pulumi secret. */
-  readonly appPassword: pulumi.Input<string>;
-  /** Password of the disabled `default` user that replaces ElastiCache's open one; a Pulumi secret. */
-  readonly disabledDefaultPassword: pulumi.Input<string>;
+  /** AUTH token (16..128 chars, TLS required); pass a Pulumi secret. */
+  readonly authToken: pulumi.Input<string>;
   /** Nodes (primary + replicas), at least 2 for automatic failover and Multi-AZ. @default 2 */
   readonly nodeCount?: number;
   /** Days ElastiCache keeps daily snapshots; AWS Backup cannot back ElastiCache up. @default 1 */
@@ -90,11 +85,6 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       tags: tierTags("sessions", nameOf("sessions-subnets")),
     }, parent);
 
-    // RBAC instead of an AUTH token: the app's own user and a disabled `default` (cacheUsers.ts).
-    const userGroup = createSessionUsers(name, {
-      stack: args.stack, region: args.region, appUserName: args.appUserName, appPassword: args.appPassword, disabledDefaultPassword: args.disabledDefaultPassword,
-    }, this);
-
     // Replication group ids are at most 40 characters.
     const replicationGroupId = nameOf("sessions", 40);
     const role = args.role;
@@ -112,7 +102,7 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
         : { globalReplicationGroupId: role.globalReplicationGroupId }),
       // The key is regional, so each member names its own region's key.
       kmsKeyId: key.arn,
-      userGroupIds: [userGroup.userGroupId],
+      authToken: pulumi.secret(args.authToken),
       numCacheClusters: nodeCount,
       preferredCacheClusterAzs: Array.from({ length: nodeCount }, (_, i) => args.availabilityZones[zoneIndexFor(i, zoneCount)]),
       automaticFailoverEnabled: true,

@@ -74,8 +74,7 @@ function sessionConnection(s: SessionTier, region: string): SessionConnection {
     primaryCandidates: ordered.map((r) => pulumi.interpolate`${store.groups[r].primaryEndpointAddress}:${store.port}`),
     readerHost: local.readerEndpointAddress,
     port: store.port,
-    user: store.appUserName,
-    password: store.appPassword,
+    authToken: store.authToken,
   };
 }
 

@@ -48,10 +48,8 @@ export class SessionStore extends pulumi.ComponentResource {
   public readonly engineVersion: string;
   public readonly writerRegion: string;
   public readonly port: number;
-  /** The app's RBAC user, the same name on every member. */
-  public readonly appUserName: string;
-  /** A Pulumi secret; the same password is valid on every member. */
-  public readonly appPassword: pulumi.Output<string>;
+  /** A Pulumi secret; the same token is valid on every member. */
+  public readonly authToken: pulumi.Output<string>;
   /** The regional replication groups by region name. */
   public readonly groups: Record<string, CacheReplicationGroup> = {};
 
@@ -82,8 +80,8 @@ export class SessionStore extends pulumi.ComponentResource {
     this.writerRegion = args.writerRegion;
     this.port = CACHE_PORT;
 
-    // RBAC user passwords: 16..128 printable characters; this set avoids what ElastiCache refuses.
-    const generate = (what: string) => new random.RandomPassword(`${name}-${what}`, {
+    // ElastiCache AUTH tokens allow only these special characters.
+    const token = new random.RandomPassword(`${name}-auth-token`, {
       length: 64,
       special: true,
       overrideSpecial: "!&#$^<>-",
@@ -91,9 +89,7 @@ export class SessionStore extends pulumi.ComponentResource {
       minUpper: 1,
       minNumeric: 1,
     }, { parent: this });
-    this.appUserName = physicalName({ stack: args.stack, role: "sessions-app" }, 40);
-    this.appPassword = pulumi.secret(generate("app-password").result);
-    const disabledDefaultPassword = pulumi.secret(generate("default-user-password").result);
+    this.authToken = pulumi.secret(token.result);
 
     const regional = (r: DataRegion) => ({
       stack: args.stack,
@@ -103,9 +99,7 @@ export class SessionStore extends pulumi.ComponentResource {
       availabilityZones: r.availabilityZones,
       appSecurityGroupId: r.appSecurityGroupId,
       peerWorkloadCidrs: r.peerWorkloadCidrs,
-      appUserName: this.appUserName,
-      appPassword: this.appPassword,
-      disabledDefaultPassword,
+      authToken: this.authToken,
       nodeCount: nodesPerRegion,
       snapshotRetentionDays: args.snapshotRetentionDays ?? 1,
       snapshotWindow: args.snapshotWindow ?? "05:00-06:00",

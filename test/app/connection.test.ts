@@ -40,8 +40,7 @@ const singleWriter: AppConnection = {
     primaryCandidates: ["master.east.abc123.use1.cache.amazonaws.com:6379", "master.west.abc123.usw2.cache.amazonaws.com:6379"],
     readerHost: "replica.east.abc123.use1.cache.amazonaws.com",
     port: 6379,
-    user: "ha-dev-sessions-app",
-    password: pulumi.secret(TOKEN),
+    authToken: pulumi.secret(TOKEN),
   },
 };
 
@@ -123,8 +122,6 @@ describe("AppTier with the single-writer kinds (aurora-global, elasticache-globa
       REDIS_READER_HOST: "replica.east.abc123.use1.cache.amazonaws.com",
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
-      // The app's own RBAC user, never `default`; its password is in the Secret.
-      REDIS_USER: "ha-dev-sessions-app",
     });
   });
 

@@ -106,8 +106,7 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
     const [r] = fakeRegions();
     expect(() => new CacheReplicationGroup("g", {
       stack: "unit", region: r.region, vpcId: r.vpcId, subnetIds: r.isolatedSubnetIds,
-      availabilityZones: r.availabilityZones, appSecurityGroupId: r.appSecurityGroupId,
-      appUserName: "u", appPassword: "x".repeat(32), disabledDefaultPassword: "y".repeat(32),
+      availabilityZones: r.availabilityZones, appSecurityGroupId: r.appSecurityGroupId, authToken: "x".repeat(32),
       role: { kind: "primary", engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.medium" },
     })).toThrow(/nodeType cache\.t4g\.medium is not allowed: global datastores do not support burstable/);
   });

@@ -62,46 +62,16 @@ describe("SessionStore (elasticache-global) in the prod plan", () => {
     }
   });
 
-  it("encrypts each member at rest with a KMS key of its own region", () => {
+  it("encrypts each member at rest with a KMS key of its own region and requires the secret auth token", () => {
     for (const region of REGIONS) {
       const g = groupIn(plan, region);
       const key = ref(plan, g, "kmsKeyId");
       expect(key.type).toBe(T.kmsKey);
       expect(plan.regionOf(key)).toBe(region);
       expect(tags(key)["ha:tier"]).toBe("sessions");
+      expect(isSecret(g.inputs?.authToken)).toBe(true);
+      expect(ref(plan, g, "authToken").type).toBe(T.password);
     }
-  });
-
-  it("authenticates with RBAC in every region: the app's own user, and a `default` user switched off", () => {
-    const appUserNames = new Set<unknown>();
-    for (const region of REGIONS) {
-      const g = groupIn(plan, region);
-      expect(g.inputs?.authToken, "no shared AUTH token").toBeUndefined();
-      const group = ref(plan, g, "userGroupIds");
-      expect(group.type).toBe("aws:elasticache/userGroup:UserGroup");
-      expect(plan.regionOf(group)).toBe(region);
-      const users = refs(plan, group, "userIds");
-      expect(users.map((u) => u.type)).toEqual(["aws:elasticache/user:User", "aws:elasticache/user:User"]);
-      for (const u of users) expect(plan.regionOf(u)).toBe(region);
-      const byName = Object.fromEntries(users.map((u) => [u.inputs?.userName, u]));
-      // ElastiCache needs a user named default in every group; this one can do nothing.
-      expect(String(byName.default.inputs?.accessString).split(" ")).toEqual(expect.arrayContaining(["off", "-@all"]));
-      expect(String(byName.default.inputs?.accessString)).not.toMatch(/(^| )on( |$)|~|\+/);
-      const app = users.find((u) => u.inputs?.userName !== "default")!;
-      const access = String(app.inputs?.accessString);
-      expect(access.split(" ")).toEqual(expect.arrayContaining(["on", "-@admin", "-flushall", "-flushdb"]));
-      expect(access).not.toMatch(/@dangerous/);
-      const mode = app.inputs?.authenticationMode as { type: string; passwords: unknown };
-      expect(mode.type).toBe("password");
-      expect(isSecret(mode.passwords) || (Array.isArray(mode.passwords) && mode.passwords.every(isSecret))).toBe(true);
-      expect(refs(plan, app, "authenticationMode").map((r) => r.type)).toEqual([T.password]);
-      appUserNames.add(app.inputs?.userName);
-    }
-    // One name everywhere: the app writes to whichever region's primary is master.
-    expect(appUserNames.size).toBe(1);
-    // The pods get that user and its password, never the default user.
-    const env = plan.ofType(T.configMap).map((c) => c.inputs?.data as Record<string, string> | undefined).filter((d) => d?.APP_REGION);
-    expect(env.map((d) => d!.REDIS_USER)).toEqual([...appUserNames, ...appUserNames]);
   });
 
   it("keeps 7 days of snapshots in every region, outside the maintenance window", () => {
