@@ -103,6 +103,10 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       // The key is regional, so each member names its own region's key.
       kmsKeyId: key.arn,
       authToken: pulumi.secret(args.authToken),
+      // On a token change (SessionStore.authTokenRotation), keep the old token valid next to the
+      // new one until it is removed with SET: pods roll onto the new Secret without an outage
+      // (ElastiCache User Guide, "Modifying the AUTH token on an existing cluster").
+      authTokenUpdateStrategy: "ROTATE",
       numCacheClusters: nodeCount,
       preferredCacheClusterAzs: Array.from({ length: nodeCount }, (_, i) => args.availabilityZones[zoneIndexFor(i, zoneCount)]),
       automaticFailoverEnabled: true,

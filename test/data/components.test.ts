@@ -102,6 +102,11 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
       .toThrow(/nodesPerRegion is 1; use 2\.\.6/);
   });
 
+  it("fails when the AUTH token rotation counter is not a positive integer", () => {
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", authTokenRotation: 0 }))
+      .toThrow(/authTokenRotation is 0; use a positive integer and bump it to rotate/);
+  });
+
   it("fails when a primary asks for a burstable node", () => {
     const [r] = fakeRegions();
     expect(() => new CacheReplicationGroup("g", {
