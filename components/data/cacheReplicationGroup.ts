@@ -117,7 +117,10 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow,
       maintenanceWindow,
-      autoMinorVersionUpgrade: true,
+      // ElastiCache turns this off on every global datastore member and refuses to turn it back on
+      // ("Prerequisites and limitations"): sending true would be a diff, and a failed modify, on
+      // every `pulumi up`. Versions move through the global datastore.
+      autoMinorVersionUpgrade: false,
       // Deleting a group deletes its automatic snapshots; the writer's group (standalone by the
       // time Pulumi deletes it, after the secondaries and the global datastore) keeps a final one.
       ...(role.kind === "primary" ? { finalSnapshotIdentifier: nameOf("sessions-final") } : {}),

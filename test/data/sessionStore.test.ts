@@ -74,6 +74,10 @@ describe("SessionStore (elasticache-global) in the prod plan", () => {
     }
   });
 
+  it("leaves automatic minor upgrades off, as ElastiCache forces them for global datastore members", () => {
+    for (const region of REGIONS) expect(groupIn(plan, region).inputs?.autoMinorVersionUpgrade).toBe(false);
+  });
+
   it("uses one AUTH token on every member, rotatable without an outage (ROTATE keeps the old one valid)", () => {
     const tokens = REGIONS.map((region) => ref(plan, groupIn(plan, region), "authToken"));
     expect(new Set(tokens.map((t) => t.urn)).size).toBe(1);
