@@ -129,6 +129,11 @@ describe("database identity in the prod plan (aurora-global)", () => {
     const association = plan.ofType(T.podIdentity).filter((a) => a.inputs?.serviceAccount === "db-bootstrap");
     expect(association).toHaveLength(1);
     expect(association[0].inputs?.namespace).not.toBe("app");
+    // In the writer region's EKS cluster, the one whose secret it reads.
+    expect(plan.regionOf(association[0])).toBe("us-east-1");
+    const eks = plan.ofType("aws:eks/cluster:Cluster").find((c) => c.outputs?.name === association[0].inputs?.clusterName);
+    expect(eks && plan.regionOf(eks)).toBe("us-east-1");
+    expect(plan.ofType(JOB)[0].urn).toMatch(/us-east-1/);
   });
 
   it("does not make any app Deployment wait for the bootstrap Job", () => {
