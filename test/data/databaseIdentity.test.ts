@@ -160,3 +160,18 @@ describe("bootstrap SQL", () => {
     expect(postgresIdentifierProblem("App")).toMatch(/not a plain PostgreSQL identifier/);
   });
 });
+
+describe("database identity when us-west-2 is the configured writer", () => {
+  it("moves the bootstrap Job and the master secret to us-west-2, replicated to us-east-1", async () => {
+    const plan = await planStack("prod", {}, { "ha-blueprint:writerRegion": "us-west-2" });
+    const association = plan.ofType(T.podIdentity).filter((a) => a.inputs?.serviceAccount === "db-bootstrap");
+    expect(association.map((a) => plan.regionOf(a))).toEqual(["us-west-2"]);
+    expect(plan.ofType(JOB)).toHaveLength(1);
+    expect(plan.ofType(JOB)[0].urn).toMatch(/us-west-2/);
+    const secret = plan.ofType(SECRET)[0];
+    expect(plan.regionOf(secret)).toBe("us-west-2");
+    expect((secret.inputs?.replicas as { region: string }[]).map((r) => r.region)).toEqual(["us-east-1"]);
+    const readers = plan.ofType(POLICY).filter((p) => String(p.inputs?.policy).includes("secretsmanager:GetSecretValue"));
+    expect(JSON.parse(String(readers[0].inputs?.policy)).Statement[1].Condition.StringEquals["kms:ViaService"]).toBe("secretsmanager.us-west-2.amazonaws.com");
+  });
+});
