@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ActiveActiveStack } from "../../components";
+import { secretData } from "../../components/app/workload";
 import { loadStack } from "../../config/load";
 import { parseConfig } from "../../config/parse";
 import { COMPUTED, type ComputeContext } from "../../plan/computed";
@@ -116,5 +117,25 @@ describe("secrets handed to the app tier", () => {
       sessionPasswords.push(await valueOf(sessions.password));
     }
     expect(sessionPasswords.sort()).toEqual(generated.filter((g) => g.length === 64).sort());
+  });
+
+  it("builds each region's app-namespace Secret without the master password: only the session password", async () => {
+    generated.length = 0;
+    let stack: ActiveActiveStack | undefined;
+    await runPlan({
+      stack: "prod",
+      rawConfig: loadStack("prod").rawConfig,
+      program: () => {
+        stack = new ActiveActiveStack("ha", { config: parseConfig(pulumi.runtime.allConfig()), stack: "prod" });
+        return { topology: stack.topology };
+      },
+    });
+    const master = generated.find((g) => g.length === 32);
+    expect(master).toBeDefined();
+    for (const connection of Object.values(stack!.appConnections)) {
+      const data = await valueOf(secretData(connection)!);
+      expect(Object.keys(data)).toEqual(["REDIS_PASSWORD"]);
+      for (const value of Object.values(data)) expect(value).not.toBe(master);
+    }
   });
 });
