@@ -23,9 +23,14 @@ export type DatabaseConnection =
     readonly readerHost: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     readonly name: pulumi.Input<string>;
+    /** The app's own PostgreSQL role (`rds_iam`), authenticated with IAM tokens; never the master user. */
     readonly user: pulumi.Input<string>;
-    /** A Pulumi secret. */
-    readonly password: pulumi.Input<string>;
+    /** Every member region, this region first: the regions a token for the global writer endpoint may be signed for. */
+    readonly iamRegions: string[];
+    /** `rds-db:connect` resources of `user` on every member cluster: the workload role's only permission. */
+    readonly connectArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** Present in the writer region only: the one SQL bootstrap of the stack runs there. */
+    readonly bootstrap?: DatabaseBootstrap;
   }
   | {
     readonly kind: "aurora-dsql";
@@ -38,6 +43,24 @@ export type DatabaseConnection =
     /** The local cluster: the only resource the workload's IAM role may connect to. */
     readonly clusterArn: pulumi.Input<string>;
   };
+
+/**
+ * What the SQL bootstrap Job needs: the global writer endpoint (DDL runs on the writer, and role
+ * grants replicate to every secondary), the master secret it may read, and what it waits for.
+ */
+export interface DatabaseBootstrap {
+  readonly host: pulumi.Input<string>;
+  readonly port: pulumi.Input<number>;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  readonly appUsername: string;
+  /** Secrets Manager secret with the master credential (JSON: username, password, ...). */
+  readonly masterSecretArn: pulumi.Input<string>;
+  /** The key that encrypts it (decrypt only through Secrets Manager). */
+  readonly masterSecretKeyArn: pulumi.Input<string>;
+  /** The secret's value and the writer's instances. */
+  readonly readyAfter: pulumi.Resource[];
+}
 
 export type SessionConnection =
   | {

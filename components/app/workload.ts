@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import type { AppConnection } from "../contracts";
 import type { TierContext } from "./context";
-import { createDatabaseIdentity } from "./databaseIdentity";
+import { auroraIamAuthEnv, createDatabaseIdentity } from "./databaseIdentity";
+import { createDbBootstrap } from "./dbBootstrap";
 import { NODE_POOL_LABEL } from "./nodeGroups";
 import type { AppSizing } from "./sizing";
 
@@ -64,7 +65,7 @@ export function configData(region: string, app: AppConfig, c?: AppConnection): R
       DATABASE_READER_HOST: db.readerHost,
       DATABASE_PORT: pulumi.output(db.port).apply(String),
       DATABASE_NAME: db.name,
-      DATABASE_USER: db.user,
+      ...auroraIamAuthEnv(db),
     };
   const ss = c.sessions;
   const sessions: Record<string, pulumi.Input<string>> = ss.kind === "memorydb-multi-region"
@@ -89,10 +90,9 @@ export function configData(region: string, app: AppConfig, c?: AppConnection): R
   return { ...base, ...database, ...sessions };
 }
 
-/** Secret settings, only what the kinds have: DSQL has no password at all. */
+/** Secret settings, only what the kinds have: neither database kind has a password (IAM tokens). */
 export function secretData(c: AppConnection): pulumi.Output<Record<string, string>> | undefined {
   const entries: [string, pulumi.Input<string>][] = [];
-  if (c.database.kind === "aurora-global") entries.push(["DATABASE_PASSWORD", c.database.password]);
   if (c.sessions.kind === "memorydb-multi-region") entries.push(["REDIS_PASSWORD", c.sessions.password]);
   else entries.push(["REDIS_AUTH_TOKEN", c.sessions.authToken]);
   if (entries.length === 0) return undefined;
@@ -177,11 +177,16 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
       stringData: secrets,
     }, opts)
     : undefined;
-  // Aurora DSQL: the pods' service account gets an IAM role allowed to connect to this region's
-  // cluster only, through EKS Pod Identity (the agent add-on is installed by addons.ts).
-  const identity = c?.database.kind === "aurora-dsql" && s.clusterName
-    ? createDatabaseIdentity(ctx, { clusterName: s.clusterName, namespace: app.namespace, serviceAccount: app.name, clusterArn: c.database.clusterArn })
+  // Both database kinds: the pods' service account gets an IAM role allowed to connect as the app
+  // role only, through EKS Pod Identity (the agent add-on is installed by addons.ts).
+  const identity = c && s.clusterName
+    ? createDatabaseIdentity(ctx, { clusterName: s.clusterName, namespace: app.namespace, serviceAccount: app.name, database: c.database })
     : undefined;
+  // Aurora, writer region only: the idempotent SQL bootstrap that creates the app role. The
+  // Deployment does not wait for it (see components/app/dbBootstrap.ts).
+  if (c?.database.kind === "aurora-global" && c.database.bootstrap && s.clusterName) {
+    createDbBootstrap(ctx, { k8sProvider: s.k8sProvider, clusterName: s.clusterName, app, bootstrap: c.database.bootstrap, dependsOn: s.dependsOn });
+  }
 
   const placeholder = isPlaceholderImage(app.image)
     ? new k8s.core.v1.ConfigMap(`${name}-placeholder-nginx`, {
@@ -295,7 +300,7 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
     },
   }, {
     ...opts,
-    // With DSQL the pods' first connection needs the Pod Identity association in place.
+    // The pods' first database connection needs the Pod Identity association in place.
     dependsOn: [...s.dependsOn, ...(identity ? [identity] : [])],
     // The HPA owns the replica count after creation; a `pulumi up` must not scale the app back down.
     ignoreChanges: ["spec.replicas"],

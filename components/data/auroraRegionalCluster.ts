@@ -87,6 +87,8 @@ export interface AuroraRegionalClusterArgs {
 export class AuroraRegionalCluster extends pulumi.ComponentResource {
   public readonly clusterArn: pulumi.Output<string>;
   public readonly clusterIdentifier: pulumi.Output<string>;
+  /** `cluster-...`: the id in `rds-db:connect` resource ARNs (`dbuser:<resource id>/<user>`). */
+  public readonly clusterResourceId: pulumi.Output<string>;
   /** This cluster's own writer endpoint (only accepts writes while this region is the writer). */
   public readonly clusterEndpoint: pulumi.Output<string>;
   public readonly readerEndpoint: pulumi.Output<string>;
@@ -167,6 +169,10 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
       // switchover or failover demotes it, then applies at once (RDS API Reference,
       // CreateDBCluster EnableGlobalWriteForwarding), so forwarding never lapses after a drill.
       enableGlobalWriteForwarding: true,
+      // On every member: the app logs in with IAM tokens (rds-db:connect), never with the master
+      // password. The token is checked by the cluster the connection reaches, which after a
+      // switchover can be any member (docs/components/global-database.md, "How the app authenticates").
+      iamDatabaseAuthenticationEnabled: true,
       port,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [securityGroup.id],
@@ -224,6 +230,7 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
 
     this.clusterArn = cluster.arn;
     this.clusterIdentifier = cluster.clusterIdentifier;
+    this.clusterResourceId = cluster.clusterResourceId;
     this.clusterEndpoint = cluster.endpoint;
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = port;

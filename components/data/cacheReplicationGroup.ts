@@ -103,6 +103,10 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       // The key is regional, so each member names its own region's key.
       kmsKeyId: key.arn,
       authToken: pulumi.secret(args.authToken),
+      // On a token change (SessionStore.authTokenRotation), keep the old token valid next to the
+      // new one until it is removed with SET: pods roll onto the new Secret without an outage
+      // (ElastiCache User Guide, "Modifying the AUTH token on an existing cluster").
+      authTokenUpdateStrategy: "ROTATE",
       numCacheClusters: nodeCount,
       preferredCacheClusterAzs: Array.from({ length: nodeCount }, (_, i) => args.availabilityZones[zoneIndexFor(i, zoneCount)]),
       automaticFailoverEnabled: true,
@@ -113,7 +117,10 @@ export class CacheReplicationGroup extends pulumi.ComponentResource {
       snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow,
       maintenanceWindow,
-      autoMinorVersionUpgrade: true,
+      // ElastiCache turns this off on every global datastore member and refuses to turn it back on
+      // ("Prerequisites and limitations"): sending true would be a diff, and a failed modify, on
+      // every `pulumi up`. Versions move through the global datastore.
+      autoMinorVersionUpgrade: false,
       // Deleting a group deletes its automatic snapshots; the writer's group (standalone by the
       // time Pulumi deletes it, after the secondaries and the global datastore) keeps a final one.
       ...(role.kind === "primary" ? { finalSnapshotIdentifier: nameOf("sessions-final") } : {}),

@@ -39,8 +39,24 @@ function databaseConnection(db: DatabaseTier, region: string): DatabaseConnectio
     readerHost: cluster.readerEndpoint,
     port: database.port,
     name: database.databaseName,
-    user: database.masterUsername,
-    password: database.masterPassword,
+    // The app's own role with IAM tokens: the master credential stays in Secrets Manager.
+    user: database.appUsername,
+    iamRegions: [region, ...Object.keys(database.clusters).filter((r) => r !== region)],
+    connectArns: database.appConnectArns,
+    ...(region === database.writerRegion
+      ? {
+        bootstrap: {
+          host: database.writerEndpoint,
+          port: database.port,
+          databaseName: database.databaseName,
+          masterUsername: database.masterUsername,
+          appUsername: database.appUsername,
+          masterSecretArn: database.masterSecretArn,
+          masterSecretKeyArn: database.masterSecretKeyArn,
+          readyAfter: database.bootstrapReadyAfter,
+        },
+      }
+      : {}),
   };
 }
 

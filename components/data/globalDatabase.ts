@@ -4,6 +4,7 @@ import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { AuroraRegionalCluster } from "./auroraRegionalCluster";
+import { createMasterSecret } from "./masterSecret";
 import {
   auroraParameterGroupFamily, auroraPort, auroraVersionProblem, engineVersionLookup, isGlobalDatabaseInstanceClass, isMajorOnly,
   resolvedVersionProblem, type AuroraEngine,
@@ -45,6 +46,11 @@ export interface GlobalDatabaseArgs {
   readonly databaseName?: string;
   /** ForceNew on the writer cluster. @default "app_admin" */
   readonly masterUsername?: string;
+  /**
+   * The PostgreSQL role the app logs in as with IAM tokens (created by the SQL bootstrap Job).
+   * Must differ from the master user. @default "app_user"
+   */
+  readonly appUsername?: string;
   /** @default 7 */
   readonly backupRetentionDays?: number;
   /** @default "03:00-04:00" */
@@ -85,6 +91,20 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   public readonly masterUsername: string;
   /** A Pulumi secret. */
   public readonly masterPassword: pulumi.Output<string>;
+  /** The app's own role (IAM authentication, `rds_iam`); never the master user. */
+  public readonly appUsername: string;
+  /** Secrets Manager secret (writer region, replicated to every member region) holding the master credential. */
+  public readonly masterSecretArn: pulumi.Output<string>;
+  /** The writer region's key that encrypts the master secret (the bootstrap role decrypts through Secrets Manager only). */
+  public readonly masterSecretKeyArn: pulumi.Output<string>;
+  /** The master secret's value is stored: what the bootstrap Job waits for, with the writer's instances. */
+  public readonly bootstrapReadyAfter: pulumi.Resource[];
+  /**
+   * `rds-db:connect` resources of the app role on every member cluster
+   * (`arn:<partition>:rds-db:<region>:<account>:dbuser:<cluster resource id>/<app user>`): the global
+   * writer endpoint reaches whichever member is the writer, and each member checks the token itself.
+   */
+  public readonly appConnectArns: pulumi.Output<string[]>;
   /** `rds.global_db_rpo` in seconds, when configured. */
   public readonly globalDbRpoSeconds?: number;
   /** Regions whose cluster parameter group carries `rds.global_db_rpo`. */
@@ -119,6 +139,14 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     if (isMajorOnly(engineVersion) && engine !== "aurora-postgresql") {
       throw new Error(`GlobalDatabase ${name}: engineVersion ${engineVersion} is a bare major; Aurora MySQL needs a full version such as 8.0.mysql_aurora.3.08.0`);
     }
+    const appUsername = args.appUsername ?? "app_user";
+    const databaseName = args.databaseName ?? "app";
+    const roleProblem = postgresIdentifierProblem(appUsername)
+      ?? (SAFE_IDENTIFIER.test(databaseName) ? undefined : `databaseName ${JSON.stringify(databaseName)} holds characters other than letters, digits and _`);
+    if (roleProblem) throw new Error(`GlobalDatabase ${name}: appUsername/databaseName: ${roleProblem}`);
+    if (appUsername === (args.masterUsername ?? "app_admin")) {
+      throw new Error(`GlobalDatabase ${name}: appUsername ${appUsername} is the master user; the app must log in as its own role`);
+    }
     super("ha:data:GlobalDatabase", name, {}, opts);
     this.engine = engine;
     this.configuredEngineVersion = isMajorOnly(engineVersion)
@@ -128,6 +156,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.writerRegion = args.writerRegion;
     this.databaseName = args.databaseName ?? "app";
     this.masterUsername = args.masterUsername ?? "app_admin";
+    this.appUsername = appUsername;
     this.port = auroraPort(engine);
     this.globalDbRpoSeconds = args.globalDbRpoSeconds;
     this.rpoBoundRegions = args.globalDbRpoSeconds !== undefined ? args.regions.map((r) => r.region) : [];
@@ -207,12 +236,51 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.globalClusterArn = globalCluster.arn;
     this.writerEndpoint = globalCluster.endpoint;
     this.engineVersion = pulumi.all([globalCluster.engineVersionActual, this.configuredEngineVersion]).apply(([actual, configured]) => actual || configured);
+
+    const master = createMasterSecret(name, {
+      stack: args.stack,
+      writerRegion: writer.region,
+      writerKeyArn: primary.kmsKeyArn,
+      replicas: args.regions.filter((r) => r !== writer).map((r) => ({ region: r.region, kmsKeyArn: this.clusters[r.region].kmsKeyArn })),
+      username: this.masterUsername,
+      password: this.masterPassword,
+      databaseName: this.databaseName,
+      port: this.port,
+      host: this.writerEndpoint,
+    }, { parent: this, provider: writer.provider });
+    this.masterSecretArn = master.secret.arn;
+    this.masterSecretKeyArn = primary.kmsKeyArn;
+    this.bootstrapReadyAfter = [master.version, ...primary.instances];
+
+    const caller = aws.getCallerIdentityOutput({}, { parent: this, provider: writer.provider });
+    const partition = aws.getPartitionOutput({}, { parent: this, provider: writer.provider });
+    const members = args.regions.map((r) => ({ region: r.region, resourceId: this.clusters[r.region].clusterResourceId }));
+    this.appConnectArns = pulumi.all([partition.partition, caller.accountId, pulumi.all(members.map((m) => m.resourceId))])
+      .apply(([p, account, ids]) => ids.map((id, i) => dbUserArn(p, members[i].region, account, id, this.appUsername)));
     this.registerOutputs({
       globalClusterIdentifier: this.globalClusterIdentifier,
       globalClusterArn: this.globalClusterArn,
       writerEndpoint: this.writerEndpoint,
     });
   }
+}
+
+/** The `rds-db:connect` resource of one database user on one cluster (Aurora User Guide, "Creating and using an IAM policy for IAM database access"). */
+export function dbUserArn(partition: string, region: string, account: string, clusterResourceId: string, user: string): string {
+  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${clusterResourceId}/${user}`;
+}
+
+/** Letters, digits and _ only: safe inside a double-quoted SQL identifier (what config allows for databaseName). */
+const SAFE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * The app role: a plain lower-case PostgreSQL identifier, so the role name, its IAM `dbuser` ARN and
+ * what the pods send as DATABASE_USER are the same string however a client quotes it.
+ */
+export function postgresIdentifierProblem(identifier: string): string | undefined {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(identifier)
+    ? undefined
+    : `${JSON.stringify(identifier)} is not a plain PostgreSQL identifier (lower-case letters, digits and _, starting with a letter or _, at most 63)`;
 }
 
 /**

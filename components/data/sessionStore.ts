@@ -23,6 +23,12 @@ export interface SessionStoreArgs {
   readonly nodesPerRegion?: number;
   /** @default 1 */
   readonly snapshotRetentionDays?: number;
+  /**
+   * Bump to rotate the AUTH token: a new token is generated and set with the ROTATE strategy, so
+   * the old one keeps working while the pods roll onto the new Secret (see
+   * docs/components/session-store.md, "Who may log in"). @default 1
+   */
+  readonly authTokenRotation?: number;
   /** UTC. @default "05:00-06:00" */
   readonly snapshotWindow?: string;
   /** Weekly, UTC, must not overlap the snapshot window. @default "sun:07:00-sun:08:00" */
@@ -74,14 +80,19 @@ export class SessionStore extends pulumi.ComponentResource {
     if (nodeProblem) throw new Error(`SessionStore ${name}: nodeType ${nodeType} ${nodeProblem}`);
     const versionProblem = cacheVersionProblem(engine, engineVersion);
     if (versionProblem) throw new Error(`SessionStore ${name}: engineVersion ${engineVersion} ${versionProblem}`);
+    const rotation = args.authTokenRotation ?? 1;
+    if (!Number.isInteger(rotation) || rotation < 1) throw new Error(`SessionStore ${name}: authTokenRotation is ${rotation}; use a positive integer and bump it to rotate`);
     super("ha:data:SessionStore", name, {}, opts);
     this.engine = engine;
     this.engineVersion = engineVersion;
     this.writerRegion = args.writerRegion;
     this.port = CACHE_PORT;
 
-    // ElastiCache AUTH tokens allow only these special characters.
+    // AUTH, not RBAC: the global datastore prerequisites list encryption at rest, in transit and
+    // AUTH as what global datastores support, and no user groups (ElastiCache User Guide,
+    // "Prerequisites and limitations"). ElastiCache AUTH tokens allow only these special characters.
     const token = new random.RandomPassword(`${name}-auth-token`, {
+      keepers: { rotation: String(rotation) },
       length: 64,
       special: true,
       overrideSpecial: "!&#$^<>-",

@@ -19,6 +19,7 @@ export * as lb from "@pulumi/aws/lb";
 export * as memorydb from "@pulumi/aws/memorydb";
 export * as rds from "@pulumi/aws/rds";
 export * as route53 from "@pulumi/aws/route53";
+export * as secretsmanager from "@pulumi/aws/secretsmanager";
 export * as sns from "@pulumi/aws/sns";
 export * as vpc from "@pulumi/aws/vpc";
 export * as wafv2 from "@pulumi/aws/wafv2";

@@ -4,6 +4,7 @@
  */
 export * as apps from "@pulumi/kubernetes/apps";
 export * as autoscaling from "@pulumi/kubernetes/autoscaling";
+export * as batch from "@pulumi/kubernetes/batch";
 export * as core from "@pulumi/kubernetes/core";
 export * as policy from "@pulumi/kubernetes/policy";
 export * as rbac from "@pulumi/kubernetes/rbac";

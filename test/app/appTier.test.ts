@@ -54,11 +54,12 @@ describe("AppTier in the prod plan", () => {
 
   it("gives IAM roles names that differ between the regions", () => {
     const names = REGIONS.flatMap((region) => appChildren(plan, region, T.role).map((r) => String(inputs(r).name)));
-    // Per region: cluster, nodes, Cluster Autoscaler, VPC CNI.
-    expect(names.length).toBe(8);
+    // Per region: cluster, nodes, Cluster Autoscaler, VPC CNI and the app's database role; the
+    // writer region (us-east-1) also has the SQL bootstrap's role.
+    expect(names.length).toBe(11);
     expect(new Set(names).size).toBe(names.length);
-    expect(names.filter((n) => n.includes("use1"))).toHaveLength(4);
-    expect(names.filter((n) => n.includes("usw2"))).toHaveLength(4);
+    expect(names.filter((n) => n.includes("use1"))).toHaveLength(6);
+    expect(names.filter((n) => n.includes("usw2"))).toHaveLength(5);
   });
 
   it("puts one managed node group in each AZ's private subnet, covering every AZ", () => {
@@ -297,7 +298,8 @@ describe("AppTier in the prod plan", () => {
       expect(writes[0].Action).toEqual(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
       expect(writes[0].Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } });
       expect(actions).toEqual(expect.arrayContaining(["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeTags", "ec2:DescribeLaunchTemplateVersions", "eks:DescribeNodegroup"]));
-      const association = only(appChildren(plan, region, T.podIdentity), "pod identity association");
+      // The app's database identity and (writer region) the SQL bootstrap's have their own associations.
+      const association = only(appChildren(plan, region, T.podIdentity).filter((a) => inputs(a).namespace === "kube-system"), "pod identity association");
       expect(inputs(association)).toMatchObject({ namespace: "kube-system", serviceAccount: "cluster-autoscaler" });
       expect(refsOf(plan, association, "roleArn").map((r) => r.urn)).toEqual([role.urn]);
       expect(refsOf(plan, association, "clusterName").map((r) => r.urn)).toEqual([cluster.urn]);

@@ -16,7 +16,10 @@ function envConfigMap(plan: Plan) {
   return only(plan.ofType(T.configMap).filter((c) => inputs(c).data?.APP_REGION !== undefined), "environment ConfigMap");
 }
 
-const PASSWORD = "literal-db-password-7f3a";
+const CONNECT_ARNS = [
+  "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-EASTRESOURCEID/app_user",
+  "arn:aws:rds-db:us-west-2:123456789012:dbuser:cluster-WESTRESOURCEID/app_user",
+];
 const TOKEN = "literal-redis-token-91bc";
 const REDIS_PASSWORD = "literal-memorydb-password-55e1";
 
@@ -28,8 +31,9 @@ const singleWriter: AppConnection = {
     readerHost: "app.cluster-ro-abc123.us-east-1.rds.amazonaws.com",
     port: 5432,
     name: "app",
-    user: "app_admin",
-    password: pulumi.secret(PASSWORD),
+    user: "app_user",
+    iamRegions: ["us-east-1", "us-west-2"],
+    connectArns: CONNECT_ARNS,
   },
   sessions: {
     kind: "elasticache-global",
@@ -108,7 +112,10 @@ describe("AppTier with the single-writer kinds (aurora-global, elasticache-globa
       DATABASE_READER_HOST: "app.cluster-ro-abc123.us-east-1.rds.amazonaws.com",
       DATABASE_PORT: "5432",
       DATABASE_NAME: "app",
-      DATABASE_USER: "app_admin",
+      // The app's own role, IAM tokens; never the master user, no password.
+      DATABASE_USER: "app_user",
+      DATABASE_AUTH: "iam",
+      DATABASE_IAM_REGIONS: "us-east-1,us-west-2",
       SESSION_STORE_KIND: "elasticache-global",
       // No write address that a control plane must move: the client finds the master itself.
       REDIS_PRIMARY_CANDIDATES: "master.east.abc123.use1.cache.amazonaws.com:6379,master.west.abc123.usw2.cache.amazonaws.com:6379",
@@ -118,13 +125,13 @@ describe("AppTier with the single-writer kinds (aurora-global, elasticache-globa
     });
   });
 
-  it("delivers the password and auth token only through a Kubernetes Secret that stays a Pulumi secret", () => {
+  it("delivers only the session credential through a Kubernetes Secret that stays a Pulumi secret: no database password", () => {
     const secret = only(plan.ofType(T.secret), "Secret");
     expect(isSecretValue(inputs(secret).stringData)).toBe(true);
     expect(secret.additionalSecretOutputs).toEqual(expect.arrayContaining(["data", "stringData"]));
     const everything = JSON.stringify(plan.export);
-    expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toMatch(/DATABASE_PASSWORD/);
   });
 
   it("mounts both the ConfigMap and the Secret into the app container's environment", () => {
@@ -139,8 +146,18 @@ describe("AppTier with the single-writer kinds (aurora-global, elasticache-globa
     expect(inputs(deployment).spec.template.spec.containers[0].env).toBeUndefined();
   });
 
-  it("gives the app no database IAM role: Aurora global authenticates with the password", () => {
-    expect(plan.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => inputs(a).namespace === "app")).toEqual([]);
+  it("binds the app's service account to a role that may only rds-db:connect as the app role on the members", () => {
+    const association = only(plan.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => inputs(a).namespace === "app"), "app identity");
+    expect(inputs(association)).toMatchObject({ namespace: "app", serviceAccount: "app" });
+    const role = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.outputs?.arn === inputs(association).roleArn)!;
+    const policy = only(plan.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => inputs(p).role === role.id), "role policy");
+    expect(JSON.parse(inputs(policy).policy).Statement).toEqual([
+      { Sid: "ConnectAsAppRole", Effect: "Allow", Action: "rds-db:connect", Resource: CONNECT_ARNS },
+    ]);
+  });
+
+  it("runs no SQL bootstrap in a region the connection gives none (a secondary)", () => {
+    expect(plan.ofType("kubernetes:batch/v1:Job")).toEqual([]);
   });
 });
 

@@ -51,6 +51,13 @@ describe("GlobalDatabase used directly", () => {
       .toThrow(/writerRegion eu-west-1 is not one of the regions \(us-east-1, us-west-2\)/);
   });
 
+  it("fails when the app would log in as the master user, or as a role that needs quoting", () => {
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", appUsername: "app_admin" }))
+      .toThrow(/appUsername app_admin is the master user; the app must log in as its own role/);
+    expect(() => new GlobalDatabase("db", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", appUsername: "App-User" }))
+      .toThrow(/"App-User" is not a plain PostgreSQL identifier/);
+  });
+
   it("fails when an RPO bound is asked of Aurora MySQL", () => {
     expect(() => new GlobalDatabase("db", {
       stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.0", globalDbRpoSeconds: 30,
@@ -93,6 +100,11 @@ describe("SessionStore and CacheReplicationGroup used directly", () => {
   it("fails when a region would get a single node", () => {
     expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", nodesPerRegion: 1 }))
       .toThrow(/nodesPerRegion is 1; use 2\.\.6/);
+  });
+
+  it("fails when the AUTH token rotation counter is not a positive integer", () => {
+    expect(() => new SessionStore("s", { stack: "unit", regions: fakeRegions(), writerRegion: "us-east-1", authTokenRotation: 0 }))
+      .toThrow(/authTokenRotation is 0; use a positive integer and bump it to rotate/);
   });
 
   it("fails when a primary asks for a burstable node", () => {

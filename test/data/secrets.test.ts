@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActiveActiveStack } from "../../components";
+import { secretData } from "../../components/app/workload";
 import { loadStack } from "../../config/load";
 import { parseConfig } from "../../config/parse";
 import { COMPUTED, type ComputeContext } from "../../plan/computed";
@@ -98,7 +99,7 @@ describe("secrets in the prod plan", () => {
 });
 
 describe("secrets handed to the app tier", () => {
-  it("passes the DB password and each region's own session password to its AppConnection as Pulumi secrets", async () => {
+  it("passes no DB password, and each region's own session password to its AppConnection as Pulumi secrets", async () => {
     generated.length = 0;
     let stack: ActiveActiveStack | undefined;
     await runPlan({
@@ -113,12 +114,33 @@ describe("secrets handed to the app tier", () => {
     const sessionPasswords: string[] = [];
     for (const { database, sessions } of Object.values(stack!.appConnections)) {
       if (database.kind !== "aurora-global" || sessions.kind !== "memorydb-multi-region") throw new Error("prod uses aurora-global and memorydb-multi-region");
-      expect(await pulumi.isSecret(pulumi.output(database.password))).toBe(true);
+      // The app gets no database password at all: it signs IAM tokens as its own role.
+      expect(database).not.toHaveProperty("password");
+      expect(await valueOf(database.user)).not.toBe("app_admin");
       expect(await pulumi.isSecret(pulumi.output(sessions.password))).toBe(true);
       expect(await pulumi.isSecret(pulumi.output(database.writerHost))).toBe(false);
-      expect(await valueOf(database.password)).toBe(generated.find((g) => g.length === 32));
       sessionPasswords.push(await valueOf(sessions.password));
     }
     expect(sessionPasswords.sort()).toEqual(generated.filter((g) => g.length === 64).sort());
+  });
+
+  it("builds each region's app-namespace Secret without the master password: only the session password", async () => {
+    generated.length = 0;
+    let stack: ActiveActiveStack | undefined;
+    await runPlan({
+      stack: "prod",
+      rawConfig: loadStack("prod").rawConfig,
+      program: () => {
+        stack = new ActiveActiveStack("ha", { config: parseConfig(pulumi.runtime.allConfig()), stack: "prod" });
+        return { topology: stack.topology };
+      },
+    });
+    const master = generated.find((g) => g.length === 32);
+    expect(master).toBeDefined();
+    for (const connection of Object.values(stack!.appConnections)) {
+      const data = await valueOf(secretData(connection)!);
+      expect(Object.keys(data)).toEqual(["REDIS_PASSWORD"]);
+      for (const value of Object.values(data)) expect(value).not.toBe(master);
+    }
   });
 });

@@ -74,6 +74,20 @@ describe("SessionStore (elasticache-global) in the prod plan", () => {
     }
   });
 
+  it("leaves automatic minor upgrades off, as ElastiCache forces them for global datastore members", () => {
+    for (const region of REGIONS) expect(groupIn(plan, region).inputs?.autoMinorVersionUpgrade).toBe(false);
+  });
+
+  it("uses one AUTH token on every member, rotatable without an outage (ROTATE keeps the old one valid)", () => {
+    const tokens = REGIONS.map((region) => ref(plan, groupIn(plan, region), "authToken"));
+    expect(new Set(tokens.map((t) => t.urn)).size).toBe(1);
+    // Bumping authTokenRotation changes the keeper, which replaces the token.
+    expect(tokens[0].inputs?.keepers).toEqual({ rotation: "1" });
+    for (const region of REGIONS) expect(groupIn(plan, region).inputs?.authTokenUpdateStrategy).toBe("ROTATE");
+    // The pods get it from a Secret only: no ConfigMap names a token.
+    for (const c of plan.ofType(T.configMap)) expect(JSON.stringify(c.inputs?.data ?? {})).not.toMatch(/AUTH_TOKEN|PASSWORD/);
+  });
+
   it("keeps 7 days of snapshots in every region, outside the maintenance window", () => {
     for (const region of REGIONS) {
       expect(groupIn(plan, region).inputs).toMatchObject({ snapshotRetentionLimit: 7, snapshotWindow: "05:00-06:00", maintenanceWindow: "sun:07:00-sun:08:00" });
