@@ -1,3 +1,4 @@
+import type { RecoveryTopology } from "./recovery/regionRecovery";
 /**
  * The machine-readable `topology` stack output. Drills and the analyzer read it from a stack's
  * outputs (`pulumi stack output topology --json`) or from a plan, so its shape is an API: add
@@ -101,6 +102,8 @@ export interface Topology {
   readonly database?: DatabaseTopology;
   readonly sessions?: SessionsTopology;
   readonly routing?: RoutingTopology;
+  /** ARC Region switch plan, its outside-region alarms and zonal autoshift (components/recovery). */
+  readonly recovery?: RecoveryTopology;
 }
 
 /** One region's alarms: what drills check before and after moving traffic. */

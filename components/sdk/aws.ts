@@ -4,6 +4,8 @@
  * classes and types as `import * as aws from "@pulumi/aws"`, so component code still reads
  * `aws.ec2.Vpc`. A component that needs another service adds it here.
  */
+export * as arcregionswitch from "@pulumi/aws/arcregionswitch";
+export * as arczonalshift from "@pulumi/aws/arczonalshift";
 export * as autoscaling from "@pulumi/aws/autoscaling";
 export * as backup from "@pulumi/aws/backup";
 export * as cloudwatch from "@pulumi/aws/cloudwatch";
@@ -13,6 +15,7 @@ export * as elasticache from "@pulumi/aws/elasticache";
 export * as globalaccelerator from "@pulumi/aws/globalaccelerator";
 export * as iam from "@pulumi/aws/iam";
 export * as kms from "@pulumi/aws/kms";
+export * as lambda from "@pulumi/aws/lambda";
 export * as lb from "@pulumi/aws/lb";
 export * as rds from "@pulumi/aws/rds";
 export * as route53 from "@pulumi/aws/route53";

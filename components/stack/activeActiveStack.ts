@@ -10,6 +10,7 @@ import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
 import { declareResilience } from "./resilience";
+import { declareRecovery } from "../recovery";
 
 export interface ActiveActiveStackArgs {
   /** Validated stack configuration (see `config/parse.ts`). */
@@ -153,6 +154,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       endpoints: config.regions.map((r) => this.endpoints[r.name]).filter((e): e is RegionalEndpoint => !!e),
       dataStores: config.regions.map((r) => this.dataStores[r.name]),
     }, this);
+    const recovery = declareRecovery(name, config, args.stack, this, resilience, this);
 
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
@@ -175,7 +177,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }));
     }));
 
-    this.topology = pulumi.all([regions, data, resilience.traffic?.topology]).apply(([regionList, dataTier, routing]): Topology => ({
+    this.topology = pulumi.all([regions, data, resilience.traffic?.topology, recovery.topology]).apply(([regionList, dataTier, routing, recoveryTopology]): Topology => ({
       version: 1,
       project,
       stack: args.stack,
@@ -187,6 +189,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       database: dataTier.database,
       sessions: dataTier.sessions,
       ...(routing ? { routing } : {}),
+      recovery: recoveryTopology,
     }));
     this.registerOutputs({ topology: this.topology });
   }
