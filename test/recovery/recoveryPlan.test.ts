@@ -12,7 +12,7 @@ const REGIONS = ["us-east-1", "us-west-2"];
 type Step = { name: string; executionBlockType: string; [k: string]: any };
 type Workflow = { workflowTargetAction: string; workflowTargetRegion: string; steps: Step[]; workflowDescription?: string };
 
-const workflowsOf = (plan: ExportedResource) => plan.inputs.workflows as Workflow[];
+const workflowsOf = (plan: ExportedResource) => (plan.inputs as any).workflows as Workflow[];
 const deactivate = (plan: ExportedResource, region: string) => workflowsOf(plan).find((w) => w.workflowTargetAction === "deactivate" && w.workflowTargetRegion === region)!;
 const flatSteps = (w: Workflow): Step[] => w.steps.flatMap((s) => (s.executionBlockType === "Parallel" ? (s.parallelConfigs[0].steps as Step[]) : [s]));
 
@@ -27,10 +27,10 @@ describe("prod: the Region switch plan generated from the topology", () => {
   }, 120_000);
 
   it("covers both regions, active/active, with an RTO from the stack's objective", () => {
-    expect([...(plan.inputs.regions as string[])].sort()).toEqual(REGIONS);
-    expect(plan.inputs.recoveryApproach).toBe("activeActive");
-    expect(plan.inputs.recoveryTimeObjectiveMinutes).toBe(30);
-    expect((plan.inputs.name as string).length).toBeLessThanOrEqual(32);
+    expect([...((plan.inputs as any).regions as string[])].sort()).toEqual(REGIONS);
+    expect((plan.inputs as any).recoveryApproach).toBe("activeActive");
+    expect((plan.inputs as any).recoveryTimeObjectiveMinutes).toBe(30);
+    expect(((plan.inputs as any).name as string).length).toBeLessThanOrEqual(32);
   });
 
   it("deactivates each region: scale the survivor, approve, switch Aurora over, then sessions and dials side by side", () => {
@@ -46,9 +46,9 @@ describe("prod: the Region switch plan generated from the topology", () => {
       const aurora = w.steps[2].globalAuroraConfigs[0];
       expect(aurora.behavior).toBe("switchoverOnly");
       expect(aurora.ungracefuls).toEqual([{ ungraceful: "failover" }]);
-      expect(aurora.globalClusterIdentifier).toBe(global.outputs.id ?? global.inputs.globalClusterIdentifier);
-      expect([...aurora.databaseClusterArns].sort()).toEqual(clusters.map((c) => c.outputs.arn).sort());
-      const approver = p.ofType("aws:iam/role:Role").find((r) => r.outputs.arn === w.steps[1].executionApprovalConfigs[0].approvalRole)!;
+      expect(aurora.globalClusterIdentifier).toBe((global.outputs as any).id ?? (global.inputs as any).globalClusterIdentifier);
+      expect([...aurora.databaseClusterArns].sort()).toEqual(clusters.map((c) => (c.outputs as any).arn).sort());
+      const approver = p.ofType("aws:iam/role:Role").find((r) => (r.outputs as any).arn === w.steps[1].executionApprovalConfigs[0].approvalRole)!;
       expect(approver).toBeDefined();
       const parallel = w.steps[3].parallelConfigs[0].steps as Step[];
       expect(parallel.map((s) => s.name)).toEqual([STEP.sessions, STEP.drain]);
@@ -70,9 +70,9 @@ describe("prod: the Region switch plan generated from the topology", () => {
   });
 
   it("triggers on an alarm evaluated OUTSIDE the region it judges, combining two independent probes", () => {
-    const triggers = plan.inputs.triggers as Array<{ action: string; targetRegion: string; conditions: Array<{ associatedAlarmName: string; condition: string }>; minDelayMinutesBetweenExecutions: number }>;
+    const triggers = (plan.inputs as any).triggers as Array<{ action: string; targetRegion: string; conditions: Array<{ associatedAlarmName: string; condition: string }>; minDelayMinutesBetweenExecutions: number }>;
     expect(triggers.map((t) => t.targetRegion).sort()).toEqual(REGIONS);
-    const associated = plan.inputs.associatedAlarms as Array<{ mapBlockKey: string; alarmType: string; resourceIdentifier: string }>;
+    const associated = (plan.inputs as any).associatedAlarms as Array<{ mapBlockKey: string; alarmType: string; resourceIdentifier: string }>;
     for (const t of triggers) {
       expect(t.action).toBe("deactivate");
       expect(t.minDelayMinutesBetweenExecutions).toBe(60);
@@ -80,37 +80,37 @@ describe("prod: the Region switch plan generated from the topology", () => {
       expect(t.conditions[0].condition).toBe("red");
       const assoc = associated.find((a) => a.mapBlockKey === t.conditions[0].associatedAlarmName)!;
       expect(assoc.alarmType).toBe("trigger");
-      const composite = p.ofType(COMPOSITE).find((c) => c.outputs.arn === assoc.resourceIdentifier)!;
+      const composite = p.ofType(COMPOSITE).find((c) => (c.outputs as any).arn === assoc.resourceIdentifier)!;
       expect(composite).toBeDefined();
       // The judge lives in the other region, and pages there.
       const judge = p.regionOf(composite)!;
       expect(judge).not.toBe(t.targetRegion);
-      expect(composite.inputs.alarmRule).toMatch(/^ALARM\(".+"\) AND ALARM\(".+"\)$/);
-      const names = [...(composite.inputs.alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => m[1]);
-      const signals = names.map((n) => p.ofType(METRIC_ALARM).find((a) => a.inputs.name === n)!);
-      expect(signals.map((s) => s.inputs.dimensions.Probe).sort()).toEqual(["entry", "regional-api"]);
+      expect((composite.inputs as any).alarmRule).toMatch(/^ALARM\(".+"\) AND ALARM\(".+"\)$/);
+      const names = [...((composite.inputs as any).alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => m[1]);
+      const signals = names.map((n) => p.ofType(METRIC_ALARM).find((a) => (a.inputs as any).name === n)!);
+      expect(signals.map((s) => (s.inputs as any).dimensions.Probe).sort()).toEqual(["entry", "regional-api"]);
       for (const s of signals) {
-        expect(s.inputs.dimensions.TargetRegion).toBe(t.targetRegion);
+        expect((s.inputs as any).dimensions.TargetRegion).toBe(t.targetRegion);
         expect(p.regionOf(s)).toBe(judge);
-        expect(s.inputs.evaluationPeriods).toBe(3);
-        expect(s.inputs.datapointsToAlarm).toBe(3);
-        expect(s.inputs.treatMissingData).toBe("notBreaching");
+        expect((s.inputs as any).evaluationPeriods).toBe(3);
+        expect((s.inputs as any).datapointsToAlarm).toBe(3);
+        expect((s.inputs as any).treatMissingData).toBe("notBreaching");
       }
-      const topics = p.ofType("aws:sns/topic:Topic").filter((x) => p.regionOf(x) === judge).map((x) => x.outputs.arn);
-      expect(topics).toContain(composite.inputs.alarmActions[0]);
+      const topics = p.ofType("aws:sns/topic:Topic").filter((x) => p.regionOf(x) === judge).map((x) => (x.outputs as any).arn);
+      expect(topics).toContain((composite.inputs as any).alarmActions[0]);
       // The probe in the judge's region probes the judged region's load balancer.
-      const probe = p.ofType(FUNCTION).find((f) => p.regionOf(f) === judge && /probe$/.test(f.inputs.name))!;
-      const targets = JSON.parse(probe.inputs.environment.variables.PROBE_TARGETS);
+      const probe = p.ofType(FUNCTION).find((f) => p.regionOf(f) === judge && /probe$/.test((f.inputs as any).name))!;
+      const targets = JSON.parse((probe.inputs as any).environment.variables.PROBE_TARGETS);
       const alb = p.ofType("aws:lb/loadBalancer:LoadBalancer").find((x) => p.regionOf(x) === t.targetRegion)!;
-      expect(targets).toEqual([expect.objectContaining({ region: t.targetRegion, url: `https://${alb.outputs.dnsName}/healthz` })]);
+      expect(targets).toEqual([expect.objectContaining({ region: t.targetRegion, url: `https://${(alb.outputs as any).dnsName}/healthz` })]);
     }
   });
 
   it("runs with an execution role ARC assumes that reaches only this stack's resources", () => {
-    const role = p.ofType("aws:iam/role:Role").find((r) => r.outputs.arn === plan.inputs.executionRole)!;
-    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "arc-region-switch.amazonaws.com" });
-    const policy = p.ofType("aws:iam/rolePolicy:RolePolicy").find((x) => x.inputs.role === role.id)!;
-    const statements = JSON.parse(policy.inputs.policy).Statement as Array<{ Action: string[]; Resource: string | string[] }>;
+    const role = p.ofType("aws:iam/role:Role").find((r) => (r.outputs as any).arn === (plan.inputs as any).executionRole)!;
+    expect(JSON.parse((role.inputs as any).assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "arc-region-switch.amazonaws.com" });
+    const policy = p.ofType("aws:iam/rolePolicy:RolePolicy").find((x) => (x.inputs as any).role === role.id)!;
+    const statements = JSON.parse((policy.inputs as any).policy).Statement as Array<{ Action: string[]; Resource: string | string[] }>;
     for (const s of statements) {
       expect(s.Resource).not.toBe("*");
       expect(s.Action.every((a) => !a.endsWith(":*"))).toBe(true);
@@ -124,9 +124,9 @@ describe("prod: the Region switch plan generated from the topology", () => {
     const assoc = p.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
     expect(assoc.map((a) => p.regionOf(a)).sort()).toEqual(REGIONS);
     for (const a of assoc) {
-      expect(a.inputs.principalArn).toBe(role.outputs.arn);
-      expect(a.inputs.policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonARCRegionSwitchScalingPolicy");
-      expect(a.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["app"] });
+      expect((a.inputs as any).principalArn).toBe((role.outputs as any).arn);
+      expect((a.inputs as any).policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonARCRegionSwitchScalingPolicy");
+      expect((a.inputs as any).accessScope).toEqual({ type: "namespace", namespaces: ["app"] });
     }
   });
 
@@ -135,40 +135,40 @@ describe("prod: the Region switch plan generated from the topology", () => {
     const albs = p.ofType("aws:lb/loadBalancer:LoadBalancer");
     expect(albs).toHaveLength(2);
     for (const alb of albs) {
-      const c = configs.find((x) => x.inputs.resourceArn === alb.outputs.arn)!;
-      expect(c.inputs.zonalAutoshiftStatus).toBe("ENABLED");
+      const c = configs.find((x) => (x.inputs as any).resourceArn === (alb.outputs as any).arn)!;
+      expect((c.inputs as any).zonalAutoshiftStatus).toBe("ENABLED");
       expect(p.regionOf(c)).toBe(p.regionOf(alb));
-      const outcome = p.ofType(METRIC_ALARM).find((a) => a.outputs.arn === c.inputs.outcomeAlarms[0].alarmIdentifier)!;
+      const outcome = p.ofType(METRIC_ALARM).find((a) => (a.outputs as any).arn === (c.inputs as any).outcomeAlarms[0].alarmIdentifier)!;
       expect(p.regionOf(outcome)).toBe(p.regionOf(alb));
-      expect(c.inputs.blockingAlarms[0].alarmIdentifier).toMatch(new RegExp(`^arn:aws:cloudwatch:${p.regionOf(alb)}:\\d{12}:alarm:`));
+      expect((c.inputs as any).blockingAlarms[0].alarmIdentifier).toMatch(new RegExp(`^arn:aws:cloudwatch:${p.regionOf(alb)}:\\d{12}:alarm:`));
     }
-    expect(configs.filter((x) => /:eks:/.test(x.inputs.resourceArn))).toHaveLength(2);
+    expect(configs.filter((x) => /:eks:/.test((x.inputs as any).resourceArn))).toHaveLength(2);
   });
 
   it("drains a slow region through its own alarms, with a restore alarm that needs longer and a lower threshold", () => {
     for (const region of REGIONS) {
-      const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => p.regionOf(r) === region && r.inputs.eventPattern);
+      const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => p.regionOf(r) === region && (r.inputs as any).eventPattern);
       expect(rules).toHaveLength(1);
-      const pattern = JSON.parse(rules[0].inputs.eventPattern);
+      const pattern = JSON.parse((rules[0].inputs as any).eventPattern);
       const [drainName, restoreName] = pattern.detail.alarmName as string[];
-      const drain = p.ofType(COMPOSITE).find((c) => c.inputs.alarmName === drainName)!;
-      const restore = p.ofType(COMPOSITE).find((c) => c.inputs.alarmName === restoreName)!;
-      expect(drain.inputs.alarmRule).toContain(" OR ");
-      expect(restore.inputs.alarmRule).toContain(" AND ");
-      const alarm = (n: string) => p.ofType(METRIC_ALARM).find((a) => a.inputs.name === n)!;
-      const [slow] = [...(drain.inputs.alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => alarm(m[1]));
-      const [fast] = [...(restore.inputs.alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => alarm(m[1]));
-      expect(slow.inputs.threshold).toBe(0.8);
-      expect(fast.inputs.threshold).toBeCloseTo(0.64);
-      expect(fast.inputs.evaluationPeriods).toBeGreaterThan(slow.inputs.evaluationPeriods);
-      const fn = p.ofType(FUNCTION).find((f) => p.regionOf(f) === region && /-drain$/.test(f.inputs.name))!;
-      expect(fn.inputs.environment.variables).toMatchObject({ SELF_REGION: region, DRAIN_ALARM: drainName, RESTORE_ALARM: restoreName });
+      const drain = p.ofType(COMPOSITE).find((c) => (c.inputs as any).alarmName === drainName)!;
+      const restore = p.ofType(COMPOSITE).find((c) => (c.inputs as any).alarmName === restoreName)!;
+      expect((drain.inputs as any).alarmRule).toContain(" OR ");
+      expect((restore.inputs as any).alarmRule).toContain(" AND ");
+      const alarm = (n: string) => p.ofType(METRIC_ALARM).find((a) => (a.inputs as any).name === n)!;
+      const [slow] = [...((drain.inputs as any).alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => alarm(m[1]));
+      const [fast] = [...((restore.inputs as any).alarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => alarm(m[1]));
+      expect((slow.inputs as any).threshold).toBe(0.8);
+      expect((fast.inputs as any).threshold).toBeCloseTo(0.64);
+      expect((fast.inputs as any).evaluationPeriods).toBeGreaterThan((slow.inputs as any).evaluationPeriods);
+      const fn = p.ofType(FUNCTION).find((f) => p.regionOf(f) === region && /-drain$/.test((f.inputs as any).name))!;
+      expect((fn.inputs as any).environment.variables).toMatchObject({ SELF_REGION: region, DRAIN_ALARM: drainName, RESTORE_ALARM: restoreName });
     }
   });
 
   it("publishes the plan in the topology output for drills", () => {
-    const topology = p.outputs.topology as { recovery: { planArn: string; lostAlarms: Record<string, string> } };
-    expect(topology.recovery.planArn).toBe(plan.outputs.arn);
+    const topology = (p.outputs as any).topology as { recovery: { planArn: string; lostAlarms: Record<string, string> } };
+    expect(topology.recovery.planArn).toBe((plan.outputs as any).arn);
     expect(Object.keys(topology.recovery.lostAlarms).sort()).toEqual(REGIONS);
   });
 });
@@ -183,8 +183,8 @@ describe("opting in and out", () => {
 
   it("`automaticTriggers: false` keeps the plan and alarms but no trigger", async () => {
     const p = await planStack("prod", { "ha-blueprint:recovery": { automaticTriggers: false } });
-    expect(p.ofType(PLAN)[0].inputs.triggers ?? []).toEqual([]);
-    expect(p.ofType(COMPOSITE).filter((c) => /-lost$/.test(c.inputs.alarmName))).toHaveLength(2);
+    expect(p.ofType(PLAN)[0].inputs!.triggers ?? []).toEqual([]);
+    expect(p.ofType(COMPOSITE).filter((c) => /-lost$/.test((c.inputs as any).alarmName))).toHaveLength(2);
   }, 120_000);
 });
 
