@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
-import { realClock, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
+import { realClock, VirtualClock, type ArcApi, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
+import { arcRegionDrill, arcReportToText, automaticDetectionSeconds, SIMULATED_LAG_SECONDS } from "../../drills/arc/regionDrill";
 import { readLiveState } from "../../drills/live";
 import { buildPlan, type DrillOptions, type DrillPlan } from "../../drills/plan";
 import { progressReporter } from "../../drills/progress";
@@ -26,6 +27,8 @@ import { terminalWidth } from "../terminal";
 
 export interface DrillDeps {
   readonly makeAws?: () => DrillAws;
+  /** ARC Region switch / zonal shift (default: the signed client of drills/arc/client.ts). */
+  readonly makeArc?: () => ArcApi;
   readonly makeConfigStore?: (o: { stackName: string; workDir: string }) => StackConfigStore;
   /** The deployed stack's topology output (execute with --stack). */
   readonly deployedTopology?: (o: { stackName: string; workDir: string }) => Promise<unknown>;
@@ -55,10 +58,13 @@ interface RawOptions {
   format: string;
   pulumiDir?: string;
   pulumiStack?: string;
+  approve?: boolean;
+  decline?: boolean;
 }
 
 function validate(o: RawOptions): DrillOptions {
   if (!!o.stack === !!o.topology) throw new CliError("give exactly one of --stack <name> or --topology <file>");
+  if (o.approve && o.decline) throw new CliError("--approve and --decline exclude each other (they answer the Region switch plan's approval step)");
   if (o.simulate && o.execute) throw new CliError("--simulate and --execute exclude each other");
   if (!["text", "json"].includes(o.format)) throw new CliError(`--format ${o.format} is not allowed (allowed: text, json)`);
   if (o.report && ![".json", ".md", ".markdown"].includes(path.extname(o.report).toLowerCase())) {
@@ -164,19 +170,27 @@ function rerunCommand(o: RawOptions): string {
   return parts.join(" ");
 }
 
-async function offlineTopology(stack: string, stacksDir?: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
+type Workflows = Array<Record<string, any>>;
+
+/** The Region switch plan's workflows as the program declares them (the offline plan's Plan resource). */
+function workflowsOf(doc: unknown): Workflows | undefined {
+  const resources = (doc as { deployment?: { resources?: Array<{ type?: string; inputs?: { workflows?: Workflows } }> } })?.deployment?.resources ?? [];
+  return resources.find((r) => r.type === "aws:arcregionswitch/plan:Plan")?.inputs?.workflows;
+}
+
+async function offlineTopology(stack: string, stacksDir?: string): Promise<{ topology: DrillTopology; config: StackConfig; workflows?: Workflows }> {
   try {
     // Loaded only here: planning pulls in the Pulumi SDKs, which a --topology drill never needs.
     const { planForStack } = await import("./plan");
     const result = await planForStack(stack, stacksDir);
-    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: result.stack.config };
+    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: result.stack.config, workflows: workflowsOf(result.export) };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
   }
 }
 
-async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Promise<{ topology: DrillTopology; config?: StackConfig }> {
+async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Promise<{ topology: DrillTopology; config?: StackConfig; workflows?: Workflows }> {
   if (o.topology) {
     const { topology, offlinePlan } = readTopologyFile(o.topology);
     if (o.execute && offlinePlan) {
@@ -232,8 +246,9 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   let topology: DrillTopology;
   let plan: DrillPlan;
   let config: StackConfig | undefined;
+  let workflows: Workflows | undefined;
   try {
-    ({ topology, config } = await loadInputs(o, deps, workDir));
+    ({ topology, config, workflows } = await loadInputs(o, deps, workDir));
     plan = buildPlan(topology, options, { lenient: !o.execute, config, hint: !!o.execute });
   } catch (e) {
     if (e instanceof TopologyError) throw new CliError(e.message);
@@ -255,6 +270,10 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
+  const planArn = plan.kind === "region" ? topology.recovery?.planArn : undefined;
+  if (plan.kind === "region" && planArn && (o.execute || workflows)) {
+    return arcDrill(plan, o, deps, { planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
+  }
   let report: DrillReport;
   if (o.simulate) {
     const progress = progressReporter(err, { tty, live: false, width: terminalWidth(process.stderr) });
@@ -291,5 +310,52 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     const why = report.failure ? `drill ${report.outcome} at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";
     throw new CliError(why, code);
   }
+  return 0;
+}
+
+/**
+ * Region drill through the stack's Region switch plan: --simulate runs the plan document on the
+ * offline model of ARC; --execute starts the execution in ARC (the drill makes no promotion call).
+ */
+async function arcDrill(
+  plan: DrillPlan,
+  o: RawOptions,
+  deps: DrillDeps,
+  x: { planArn: string; workflows?: Workflows; probeFailureMinutes?: number; automatic: boolean; out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  const approval = o.approve ? "approve" : o.decline ? "decline" : undefined;
+  let arc: ArcApi;
+  let clock: Clock;
+  let lagNow: () => Promise<number | undefined>;
+  if (o.simulate) {
+    if (!x.workflows) throw new CliError("the stack's Region switch plan document is not in this input; simulate with --stack");
+    const names = x.workflows.flatMap((w) => (w.steps as Workflows).flatMap((s) => [s.name as string, ...((s.parallelConfigs?.[0]?.steps ?? []) as Workflows).map((c) => c.name as string)]));
+    if (o.injectFault && !names.includes(o.injectFault.split(":")[0])) throw new CliError(`--inject-fault ${o.injectFault}: not a step of the Region switch plan (steps: ${[...new Set(names)].join(", ")})`);
+    const virtual = new VirtualClock(Date.parse("2026-01-01T00:00:00Z"));
+    const { SimulatedArc } = await import("../../drills/arc/simulate");
+    arc = new SimulatedArc(virtual, {
+      workflows: x.workflows,
+      lostRegions: plan.mode === "unplanned" && !plan.rehearsal ? [plan.source] : [],
+      ...(o.injectFault ? { failStep: o.injectFault.split(":")[0] } : {}),
+    });
+    clock = virtual;
+    lagNow = async () => SIMULATED_LAG_SECONDS;
+  } else {
+    const { SignedArcClient } = await import("../../drills/arc/client");
+    arc = deps.makeArc ? deps.makeArc() : new SignedArcClient();
+    clock = deps.clock ?? realClock;
+    const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
+    const cluster = plan.targets.regions[plan.target]?.auroraClusterId;
+    lagNow = async () => {
+      const ms = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: cluster }, stat: "Maximum", windowSeconds: 120 });
+      return ms === undefined ? undefined : ms / 1000;
+    };
+  }
+  const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
+  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, onProgress: (line) => x.err(`${line}\n`) });
+  x.out(o.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : arcReportToText(report));
+  if (o.report) fs.writeFileSync(o.report, path.extname(o.report).toLowerCase() === ".json" ? `${JSON.stringify(report, null, 2)}\n` : `\`\`\`\n${arcReportToText(report)}\`\`\`\n`);
+  if (report.outcome !== "succeeded") throw new CliError(`drill ${report.outcome}: ${report.executions.map((e) => `${e.action} ${e.region} ${e.result.state}${e.result.error ? ` (${e.result.error})` : ""}`).join("; ")}`, 1);
+  if (!report.rto.met) throw new CliError(`the drill missed its RTO objective (${report.rto.measuredSeconds ?? "?"} s > ${report.rto.objectiveSeconds} s)`, 1);
   return 0;
 }
