@@ -375,7 +375,12 @@ export class RegionRecovery extends pulumi.ComponentResource {
       // (https://docs.aws.amazon.com/r53recovery/latest/dg/eks-resource-scaling-block.html).
       const access = args.regions.map((r) => {
         const parent = { parent: this, provider: r.provider };
-        const entry = new aws.eks.AccessEntry(`${name}-${r.region}-arc-access`, { clusterName: r.clusterName, principalArn: executionRole.arn, type: "STANDARD" }, parent);
+        const entry = new aws.eks.AccessEntry(`${name}-${r.region}-arc-access`, {
+          clusterName: r.clusterName,
+          principalArn: executionRole.arn,
+          type: "STANDARD",
+          tags: tierTags("monitoring", nameOf("region-switch-access", r.region)),
+        }, parent);
         return new aws.eks.AccessPolicyAssociation(`${name}-${r.region}-arc-scaling`, {
           clusterName: r.clusterName,
           principalArn: executionRole.arn,
