@@ -323,7 +323,8 @@ async function arcDrill(
   deps: DrillDeps,
   x: { planArn: string; workflows?: Workflows; probeFailureMinutes?: number; automatic: boolean; out: (s: string) => void; err: (s: string) => void },
 ): Promise<number> {
-  const approval = o.approve ? "approve" : o.decline ? "decline" : undefined;
+  // A simulation shows the flow a person's approval allows unless told to rehearse a refusal.
+  const approval = o.approve ? "approve" : o.decline ? "decline" : o.simulate ? "approve" : undefined;
   let arc: ArcApi;
   let clock: Clock;
   let lagNow: () => Promise<number | undefined>;
@@ -352,9 +353,14 @@ async function arcDrill(
     };
   }
   const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
-  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, onProgress: (line) => x.err(`${line}\n`) });
-  x.out(o.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : arcReportToText(report));
-  if (o.report) fs.writeFileSync(o.report, path.extname(o.report).toLowerCase() === ".json" ? `${JSON.stringify(report, null, 2)}\n` : `\`\`\`\n${arcReportToText(report)}\`\`\`\n`);
+  const errWidth = terminalWidth(process.stderr);
+  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
+  const notice = [
+    ...identifierNotice({ simulated: !!o.simulate, mocks: hasMockIdentifiers(plan) }).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
+    ...(o.simulate && !o.approve && !o.decline ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),
+  ];
+  x.out(o.format === "json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : arcReportToText(report, { width: terminalWidth(process.stdout), notice }));
+  if (o.report) fs.writeFileSync(o.report, path.extname(o.report).toLowerCase() === ".json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : `\`\`\`\n${arcReportToText(report, { width: 100, notice })}\`\`\`\n`);
   if (report.outcome !== "succeeded") throw new CliError(`drill ${report.outcome}: ${report.executions.map((e) => `${e.action} ${e.region} ${e.result.state}${e.result.error ? ` (${e.result.error})` : ""}`).join("; ")}`, 1);
   if (!report.rto.met) throw new CliError(`the drill missed its RTO objective (${report.rto.measuredSeconds ?? "?"} s > ${report.rto.objectiveSeconds} s)`, 1);
   return 0;

@@ -1,4 +1,5 @@
 import { TIMINGS } from "../../analysis/constants";
+import { wrap } from "../../cli/layout";
 import type { ArcApi, Clock } from "../aws";
 import type { DrillPlan } from "../plan";
 import { runRegionSwitch, type RegionSwitchResult } from "./execute";
@@ -95,8 +96,8 @@ export function automaticDetectionSeconds(probeFailureMinutes: number): number {
   return probeFailureMinutes * 60 + 60;
 }
 
-export function arcReportToText(r: ArcDrillReport): string {
-  const lines = [`${r.title}${r.simulated ? " (SIMULATED on the offline model of ARC Region switch)" : ""}`, `plan: ${r.planArn}`, `promotion: ${r.promotion}`];
+export function arcReportToText(r: ArcDrillReport, opts: { readonly width?: number; readonly notice?: readonly string[] } = {}): string {
+  const lines = [`${r.title}${r.simulated ? " (SIMULATED on the offline model of ARC Region switch)" : ""}`, ...(opts.notice ?? []), `plan: ${r.planArn}`, `promotion: ${r.promotion}`];
   for (const e of r.executions) {
     const x = e.result;
     lines.push(`${e.action} ${e.region} (${e.mode}): ${x.state}${x.executionId ? ` [${x.executionId}${x.adopted ? ", adopted" : ""}]` : ""}${x.recoverySeconds !== undefined ? `, ${x.recoverySeconds} s (${x.recoveryFrom})` : ""}`);
@@ -108,7 +109,11 @@ export function arcReportToText(r: ArcDrillReport): string {
   lines.push(`RTO: ${r.rto.measuredSeconds ?? "?"} s against the ${r.rto.objectiveSeconds} s objective (${r.rto.met ? "met" : "MISSED"}; ${r.rto.from})`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push(`outcome: ${r.outcome}`);
-  return `${lines.join("\n")}\n`;
+  const width = opts.width ?? 120;
+  return `${lines.flatMap((l) => {
+    const indent = /^\s*/.exec(l)![0];
+    return wrap(l.trimStart(), width, indent, indent ? `${indent}  ` : "");
+  }).join("\n")}\n`;
 }
 
 export const SIMULATED_LAG_SECONDS = TIMINGS.auroraReplicationLagTypical.value;

@@ -5,13 +5,14 @@ import { runRegionSwitch, type RegionSwitchRequest } from "../../drills/arc/exec
 import { SimulatedArc, type SimulatedArcOptions } from "../../drills/arc/simulate";
 import { planStack } from "../helpers/plan";
 
-/** The prod plan document, run on the offline model of ARC Region switch by the drill's own runner. */
+/** The prod plan document (with and without the approval step), run on the offline model of ARC Region switch by the drill's own runner. */
 
 let workflows: Array<Record<string, any>>;
 let automaticWorkflows: Array<Record<string, any>>;
 beforeAll(async () => {
-  workflows = ((await planStack("prod")).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
-  automaticWorkflows = ((await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "automatic" } })).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
+  workflows = ((await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "approval" } })).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
+  // The shipped prod opts into automatic failover.
+  automaticWorkflows = ((await planStack("prod")).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
 }, 120_000);
 
 async function simulate(opts: Partial<SimulatedArcOptions>, req: Partial<RegionSwitchRequest> = {}) {

@@ -224,9 +224,11 @@ describe("drill plan and --simulate", () => {
     expect(fs.readFileSync(md, "utf8")).toContain("promote-database: completed");
   });
 
-  it("without an answer to the approval step, the simulated execution waits, times out and fails (exit 1)", async () => {
-    const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "planned", "--simulate"]);
+  it("--decline rehearses a refused approval: the execution stops before the database moves (exit 1)", async () => {
+    // dev keeps the default approval step (prod opts into automatic failover).
+    const r = await cli(["drill", "--stack", "dev", "--to", WEST, "--mode", "planned", "--simulate", "--decline"]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/approve-data-loss-failover waits for a person/);
+    expect(r.out).toMatch(/approval approve-data-loss-failover: decline/);
+    expect(r.out).not.toMatch(/promote-database/);
   });
 });

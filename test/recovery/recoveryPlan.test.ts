@@ -16,11 +16,11 @@ const workflowsOf = (plan: ExportedResource) => (plan.inputs as any).workflows a
 const deactivate = (plan: ExportedResource, region: string) => workflowsOf(plan).find((w) => w.workflowTargetAction === "deactivate" && w.workflowTargetRegion === region)!;
 const flatSteps = (w: Workflow): Step[] => w.steps.flatMap((s) => (s.executionBlockType === "Parallel" ? (s.parallelConfigs[0].steps as Step[]) : [s]));
 
-describe("prod: the Region switch plan generated from the topology", () => {
+describe("prod with the default `ungracefulDatabaseFailover: approval`: the Region switch plan generated from the topology", () => {
   let p: Plan;
   let plan: ExportedResource;
   beforeAll(async () => {
-    p = await planStack("prod");
+    p = await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "approval" } });
     const plans = p.ofType(PLAN);
     expect(plans).toHaveLength(1);
     plan = plans[0];
@@ -174,8 +174,8 @@ describe("prod: the Region switch plan generated from the topology", () => {
 });
 
 describe("opting in and out", () => {
-  it("`ungracefulDatabaseFailover: automatic` drops the approval and fails over even in graceful runs", async () => {
-    const p = await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "automatic" } });
+  it("the shipped prod opts into `ungracefulDatabaseFailover: automatic`: no approval, and it fails over even in graceful runs", async () => {
+    const p = await planStack("prod");
     const w = deactivate(p.ofType(PLAN)[0], "us-east-1");
     expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "AuroraGlobalDatabase", "Parallel"]);
     expect(w.steps[1].globalAuroraConfigs[0].behavior).toBe("failover");
