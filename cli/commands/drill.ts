@@ -356,7 +356,7 @@ async function arcDrill(
   const errWidth = terminalWidth(process.stderr);
   const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
   const notice = [
-    ...identifierNotice({ simulated: !!o.simulate, mocks: hasMockIdentifiers(plan) }).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
+    ...(o.simulate ? identifierNotice({ simulated: true, mocks: hasMockIdentifiers(plan) }) : []).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
     ...(o.simulate && !o.approve && !o.decline ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),
   ];
   x.out(o.format === "json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : arcReportToText(report, { width: terminalWidth(process.stdout), notice }));
