@@ -29,6 +29,8 @@ export interface DrillDeps {
   readonly makeAws?: () => DrillAws;
   /** ARC Region switch / zonal shift (default: the signed client of drills/arc/client.ts). */
   readonly makeArc?: () => ArcApi;
+  /** AZ name -> AZ ID (zonal shift takes IDs); default: EC2 DescribeAvailabilityZones. */
+  readonly azIdOf?: (region: string, azName: string) => Promise<string>;
   readonly makeConfigStore?: (o: { stackName: string; workDir: string }) => StackConfigStore;
   /** The deployed stack's topology output (execute with --stack). */
   readonly deployedTopology?: (o: { stackName: string; workDir: string }) => Promise<unknown>;
@@ -295,6 +297,18 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
       if (plan.mode === "unplanned" && aws instanceof SdkDrillAws) aws.suspect(plan.source);
     }
     if (o.format !== "json") out(describePlan(plan, { width: terminalWidth(process.stdout) }));
+    // The AZ drill's compute side: zonal shift of the region's ALB and EKS cluster (zonal autoshift's resources).
+    const shiftable = plan.kind === "az" ? topology.recovery?.zonalAutoshift?.[plan.target] ?? [] : [];
+    let zonal: { arc: ArcApi; run: import("../../drills/arc/zonalShift").ZonalShiftRun } | undefined;
+    if (shiftable.length > 0 && plan.az) {
+      const z = await import("../../drills/arc/zonalShift");
+      const { SignedArcClient } = await import("../../drills/arc/client");
+      const arc = deps.makeArc ? deps.makeArc() : new SignedArcClient();
+      const azId = await (deps.azIdOf ?? z.azIdOf)(plan.target, plan.az);
+      const run = await z.startZonalShifts(arc, { region: plan.target, resources: shiftable, azId, expiresIn: "60m", comment: `ha-blueprint AZ drill away from ${plan.az}` });
+      zonal = { arc, run };
+      if (o.format !== "json") out(`${run.notes.map((n) => `zonal shift: ${n}`).join("\n")}\n`);
+    }
     const stackName = o.pulumiStack ?? o.stack ?? plan.stack;
     const store = deps.makeConfigStore ? deps.makeConfigStore({ stackName, workDir }) : new AutomationStackConfig({ stackName, workDir });
     const progress = progressReporter(err, { tty, live: true, width: terminalWidth(process.stderr) });
@@ -302,6 +316,10 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
       report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config: store, onEvent: progress.onEvent, rerun: rerunCommand(o) });
     } finally {
       progress.stop();
+      if (zonal) {
+        const notes = await (await import("../../drills/arc/zonalShift")).endZonalShifts(zonal.arc, plan.target, zonal.run);
+        if (o.format !== "json") out(`${notes.map((n) => `zonal shift: ${n}`).join("\n")}\n`);
+      }
     }
   }
   emit(report, o, out, identifierNotice({ simulated: !!o.simulate, mocks: hasMockIdentifiers(plan) }));

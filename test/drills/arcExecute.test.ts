@@ -4,6 +4,7 @@ import { drillAction } from "../../cli/commands/drill";
 import { CliError } from "../../cli/errors";
 import { VirtualClock } from "../../drills/aws";
 import { SignedArcClient } from "../../drills/arc/client";
+import { InMemoryStackConfig } from "../../drills/simulator";
 import { runPlan } from "../../plan/run";
 import { loadStack } from "../../config/load";
 import { ArcStandIn, type StandInScript } from "./arcStandIn";
@@ -102,11 +103,42 @@ describe("drill --execute --yes on prod drives the Region switch plan", () => {
   });
 });
 
+describe("the AZ drill uses zonal shift", () => {
+  it("shifts the region's ALB and EKS cluster away from the AZ (by AZ ID) while it runs, then cancels the shifts", async () => {
+    await useStandIn();
+    const topology = (prodExport as { deployment: { resources: Array<{ type: string; outputs?: { topology?: { recovery?: { zonalAutoshift: Record<string, string[]> } } } }> } }).deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs!.topology!;
+    const resources = topology.recovery!.zonalAutoshift["us-east-1"];
+    expect(resources).toHaveLength(2);
+    const out: string[] = [];
+    await drillAction(
+      { stack: "prod", az: "us-east-1a", execute: true, yes: true, format: "text" },
+      {
+        deployedTopology: async () => prodExport,
+        azIdOf: async (region, az) => (region === "us-east-1" && az === "us-east-1a" ? "use1-az6" : "?"),
+        makeConfigStore: () => new InMemoryStackConfig({ trafficDials: {} }),
+        clock: new VirtualClock(0),
+        stdout: (s) => out.push(s),
+        stderr: () => undefined,
+        stderrIsTTY: false,
+      },
+    ).catch((e) => {
+      if (!(e instanceof CliError)) throw e;
+    });
+    const starts = standIn.requests.filter((q) => q.method === "POST" && q.url === "/zonalshifts").map((q) => JSON.parse(q.body));
+    expect(starts.map((b) => b.resourceIdentifier).sort()).toEqual([...resources].sort());
+    expect(starts.every((b) => b.awayFrom === "use1-az6" && b.expiresIn === "60m")).toBe(true);
+    expect(standIn.requests.filter((q) => q.method === "DELETE").map((q) => q.url).sort()).toEqual(["/zonalshifts/zs-1", "/zonalshifts/zs-2"]);
+    expect(out.join("")).toMatch(/zonal shift: .* cancelled; traffic returns to use1-az6/);
+  });
+});
+
 describe("the signed ARC client", () => {
   it("sends zonal shift requests as REST-JSON with the arc-zonal-shift signing name", async () => {
     await useStandIn();
     const client = new SignedArcClient();
-    await expect(client.startZonalShift("us-east-1", { resourceIdentifier: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/y", awayFrom: "use1-az1", expiresIn: "30m", comment: "drill" })).rejects.toThrow();
+    const shift = await client.startZonalShift("us-east-1", { resourceIdentifier: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/y", awayFrom: "use1-az1", expiresIn: "30m", comment: "drill" });
+    // Epoch-second timestamps in the answer become ISO times.
+    expect(shift).toMatchObject({ zonalShiftId: "zs-1", status: "ACTIVE", expiryTime: "2026-01-01T01:00:00.000Z" });
     const q = standIn.requests.at(-1)!;
     expect(q.method).toBe("POST");
     expect(q.url).toBe("/zonalshifts");

@@ -57,6 +57,31 @@ export class ArcStandIn {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
+  private shifts: Array<{ zonalShiftId: string; resourceIdentifier: string; awayFrom: string; status: string }> = [];
+
+  /** ARC zonal shift (REST-JSON): start, list, cancel. */
+  private zonalShift(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(payload));
+    };
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    if (req.method === "POST") {
+      const input = JSON.parse(body) as { resourceIdentifier: string; awayFrom: string };
+      const shift = { zonalShiftId: `zs-${this.shifts.length + 1}`, resourceIdentifier: input.resourceIdentifier, awayFrom: input.awayFrom, status: "ACTIVE" };
+      this.shifts.push(shift);
+      return send(201, { ...shift, startTime: 1767225600, expiryTime: 1767229200, comment: "x" });
+    }
+    if (req.method === "GET") return send(200, { items: this.shifts.filter((x) => x.resourceIdentifier === url.searchParams.get("resourceIdentifier")) });
+    if (req.method === "DELETE") {
+      const s = this.shifts.find((x) => url.pathname.endsWith(`/${x.zonalShiftId}`));
+      if (!s) return send(404, { message: "no such shift" });
+      s.status = "CANCELED";
+      return send(200, s);
+    }
+    return send(400, { message: "unsupported" });
+  }
+
   private answer(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const target = req.headers["x-amz-target"] as string | undefined;
     this.requests.push({ method: req.method ?? "", url: req.url ?? "", target, authorization: req.headers.authorization, contentType: req.headers["content-type"], body });
@@ -64,6 +89,7 @@ export class ArcStandIn {
       res.writeHead(status, { "content-type": "application/x-amz-json-1.0" });
       res.end(JSON.stringify(payload));
     };
+    if (!target && req.url?.startsWith("/zonalshifts")) return this.zonalShift(req, res, body);
     if (!target?.startsWith("ArcRegionSwitch.")) return json(400, { __type: "UnknownOperationException", message: `stand-in answers ARC only: ${req.method} ${req.url}` });
     const input = JSON.parse(body || "{}") as Record<string, string>;
     const op = target.split(".")[1];
