@@ -371,8 +371,25 @@ async function arcDrill(
     };
   }
   const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
+  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy).
+  // On a multi-writer stack that also means every region writes locally again: nothing was promoted.
+  const groups = Object.values(plan.targets.regions).filter((r) => r.endpointGroupArn);
+  const verifyServing = o.execute && groups.length > 0
+    ? async () => {
+      const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
+      const lines: string[] = [];
+      const problems: string[] = [];
+      for (const r of groups) {
+        const g = await aws.describeEndpointGroup(r.endpointGroupArn!);
+        const healthy = g.endpoints.length > 0 && g.endpoints.every((e) => e.health === "HEALTHY");
+        lines.push(`${r.region}: dial ${g.trafficDial} %, entry ${healthy ? "healthy" : "NOT healthy"}`);
+        if (g.trafficDial === 0 || !healthy) problems.push(`${r.region} does not serve after the drill (dial ${g.trafficDial} %, ${healthy ? "healthy" : "unhealthy"})`);
+      }
+      return { lines, problems };
+    }
+    : undefined;
   const errWidth = terminalWidth(process.stderr);
-  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
+  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, verifyServing, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
   const notice = [
     ...(o.simulate ? identifierNotice({ simulated: true, mocks: hasMockIdentifiers(plan) }) : []).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
     ...(o.simulate && !o.approve && !o.decline ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),

@@ -22,6 +22,8 @@ export interface ArcDrillOptions {
   readonly onProgress?: (line: string) => void;
   /** Seconds of detection before the execution starts (the trigger's alarms), for the RTO. */
   readonly detectionSeconds?: number;
+  /** After traffic is restored: reads what each region serves (dials, entry health); problems fail the drill. */
+  readonly verifyServing?: () => Promise<{ readonly lines: string[]; readonly problems: string[] }>;
 }
 
 export interface ArcDrillReport {
@@ -68,10 +70,16 @@ export async function arcRegionDrill(plan: DrillPlan, o: ArcDrillOptions): Promi
   } else if (deactivate.succeeded) {
     notes.push(plan.mode === "unplanned" ? `${plan.source} stays deactivated: activate it with the plan once it is healthy (drill --failback or aws arc-region-switch start-plan-execution --action activate)` : `${plan.source} stays drained (--keep-drained)`);
   }
+  let verified = true;
+  if (restore && executions.every((e) => e.result.succeeded) && o.verifyServing) {
+    const v = await o.verifyServing().catch((err) => ({ lines: [], problems: [`could not read the entry: ${(err as Error).message}`] }));
+    notes.push(...v.lines, ...v.problems.map((p) => `PROBLEM: ${p}`));
+    verified = v.problems.length === 0;
+  }
   const detection = o.detectionSeconds ?? 0;
   const measured = deactivate.recoverySeconds === undefined ? undefined : deactivate.recoverySeconds + detection;
   const objective = plan.objective.rtoSeconds;
-  const ok = executions.every((e) => e.result.succeeded);
+  const ok = executions.every((e) => e.result.succeeded) && verified;
   if (!o.simulated) notes.push("The stack config is not written: the writer region is read from AWS (topology hint only), and `pulumi up` does not revert a failover.");
   return {
     title: `${plan.mode === "unplanned" ? "Unplanned" : "Planned"} region drill through the Region switch plan: ${plan.source} -> ${plan.target}`,

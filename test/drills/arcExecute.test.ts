@@ -75,6 +75,16 @@ describe("drill --execute --yes on prod drives the Region switch plan", () => {
     expect(standIn.requests.filter((q) => PROMOTIONS.test(`${q.target ?? ""} ${q.body}`))).toEqual([]);
     expect(r.out).toMatch(/deactivate us-east-1 \(graceful\): completed \[ex-1\], 250 s \(actualRecoveryTime\)/);
     expect(r.out).toMatch(/RTO: 250 s against the 1800 s objective \(met/);
+    // After the restore, every region serves again.
+    expect(r.out).toMatch(/note: us-east-1: dial 100 %, entry healthy/);
+    expect(r.out).toMatch(/note: us-west-2: dial 100 %, entry healthy/);
+  });
+
+  it("a region left at dial 0 after the restore fails the drill", async () => {
+    await useStandIn({ dial: 0 });
+    const r = await drill();
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/PROBLEM: us-east-1 does not serve after the drill \(dial 0 %/);
   });
 
   it("a start whose answer is lost is not sent again: the execution ARC lists is followed and recorded", async () => {

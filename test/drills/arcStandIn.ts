@@ -26,6 +26,8 @@ export interface StandInScript {
   readonly actualRecoveryTime?: string;
   /** An execution already in flight when the drill starts. */
   readonly inFlight?: { executionId: string; action: string; region: string; state: string };
+  /** Traffic dial every endpoint group reports. @default 100 */
+  readonly dial?: number;
 }
 
 export class ArcStandIn {
@@ -90,6 +92,11 @@ export class ArcStandIn {
       res.end(JSON.stringify(payload));
     };
     if (!target && req.url?.startsWith("/zonalshifts")) return this.zonalShift(req, res, body);
+    // Global Accelerator reads (the drill's check that every region serves after a restore).
+    if (target === "GlobalAccelerator_V20180706.DescribeEndpointGroup") {
+      const arn = (JSON.parse(body) as { EndpointGroupArn: string }).EndpointGroupArn;
+      return json(200, { EndpointGroup: { EndpointGroupArn: arn, TrafficDialPercentage: this.script.dial ?? 100, EndpointDescriptions: [{ EndpointId: "alb", HealthState: "HEALTHY" }] } });
+    }
     if (!target?.startsWith("ArcRegionSwitch.")) return json(400, { __type: "UnknownOperationException", message: `stand-in answers ARC only: ${req.method} ${req.url}` });
     const input = JSON.parse(body || "{}") as Record<string, string>;
     const op = target.split(".")[1];
