@@ -1,9 +1,9 @@
-import type { RecoveryTopology } from "./recovery/regionRecovery";
 /**
  * The machine-readable `topology` stack output. Drills and the analyzer read it from a stack's
  * outputs (`pulumi stack output topology --json`) or from a plan, so its shape is an API: add
  * fields, do not rename them.
  */
+import type { RecoveryTopology } from "./recovery/regionRecovery";
 export interface RegionTopology {
   readonly name: string;
   readonly isWriter: boolean;
