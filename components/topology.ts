@@ -4,6 +4,7 @@
  * fields, do not rename them.
  */
 import type { RecoveryTopology } from "./recovery/regionRecovery";
+
 export interface RegionTopology {
   readonly name: string;
   readonly isWriter: boolean;
