@@ -143,6 +143,8 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .option("--rehearsal", "unplanned against a healthy source region: it is a rehearsal (otherwise refused)")
     .option("--simulate", "run the steps against the cloud model (virtual clock, documented timings)")
     .option("--inject-fault <step[:kind]>", `with --simulate: make one step's calls fail (kinds: ${FAULT_KINDS.join(", ")}; default reject)`)
+    .option("--approve", "answer the Region switch plan's approval step with approve (an ungraceful run also needs --allow-data-loss and a lag within it)")
+    .option("--decline", "answer the Region switch plan's approval step with decline")
     .option("--execute", "run the steps against AWS (needs --yes)")
     .option("--yes", "confirm --execute")
     .option("--report <file>", "also write the report; .json or .md picks the format")

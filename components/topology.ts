@@ -3,6 +3,8 @@
  * outputs (`pulumi stack output topology --json`) or from a plan, so its shape is an API: add
  * fields, do not rename them.
  */
+import type { RecoveryTopology } from "./recovery/regionRecovery";
+
 export interface RegionTopology {
   readonly name: string;
   readonly isWriter: boolean;
@@ -101,6 +103,8 @@ export interface Topology {
   readonly database?: DatabaseTopology;
   readonly sessions?: SessionsTopology;
   readonly routing?: RoutingTopology;
+  /** ARC Region switch plan, its outside-region alarms and zonal autoshift (components/recovery). */
+  readonly recovery?: RecoveryTopology;
 }
 
 /** One region's alarms: what drills check before and after moving traffic. */

@@ -672,6 +672,48 @@ export const monitoringSchema = z.strictObject({
     .default([]),
 });
 
+/**
+ * Automatic recovery on AWS's own orchestrator (components/recovery): the ARC Region switch plan,
+ * its triggers, the cascading-health drain and zonal autoshift. Defaults lose no data: a trigger
+ * only ever switches the Aurora global database over; failing it over with data loss needs a
+ * person to approve the plan's approval step, unless `ungracefulDatabaseFailover: automatic`.
+ */
+export const recoverySchema = z.strictObject({
+  /** Declare the Region switch plan, triggers and drain. @default true */
+  enabled: z.boolean().default(true),
+  /** Let the outside-region alarms execute the plan without a person. @default true */
+  automaticTriggers: z.boolean().default(true),
+  /**
+   * What an execution that cannot reach the old writer does to an `aurora-global` database:
+   * `approval` waits at a manual approval step before `FailoverGlobalCluster(AllowDataLoss)`;
+   * `automatic` fails over without asking (the stack accepts losing the replication lag).
+   * @default approval
+   */
+  ungracefulDatabaseFailover: z.enum(["approval", "automatic"]).default("approval"),
+  /** Minimum minutes between two automatic executions (ARC trigger field): no flapping. @default 60 */
+  minMinutesBetweenExecutions: z.number().int().min(5).max(1440).default(60),
+  /** Consecutive failed one-minute probes from the other region before its alarm turns red. @default 3 */
+  probeFailureMinutes: z.number().int().min(2).max(10).default(3),
+  /** Cascading-health drain: a slow or failing region loses its traffic dial, with hysteresis. */
+  drain: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Minutes over budget (monitoring.latencyP99Ms / error5xxPercent) before the drain. @default 5 */
+      drainAfterMinutes: z.number().int().min(2).max(60).default(5),
+      /** Minutes back under 80 % of the budget before the dial is restored. @default 15 */
+      restoreAfterMinutes: z.number().int().min(5).max(240).default(15),
+    })
+    .prefault({}),
+  /** ARC zonal autoshift on every regional ALB, with practice runs. */
+  zonalAutoshift: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** `Day:HH:MM-Day:HH:MM` windows when practice runs must not start (ARC format). */
+      blockedWindows: z.array(z.string().regex(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):\d{2}:\d{2}-(Mon|Tue|Wed|Thu|Fri|Sat|Sun):\d{2}:\d{2}$/, { message: "must look like Mon:00:00-Mon:08:00" })).default([]),
+    })
+    .prefault({}),
+});
+
 /** Vault lock bounds prod gets when `backup.vaultLock` is not written. */
 export const DEFAULT_VAULT_LOCK_BOUNDS = { minRetentionDays: 7, maxRetentionDays: 36500 } as const;
 
@@ -739,6 +781,7 @@ export const stackConfigSchema = z
     routing: routingSchema.prefault({}),
     monitoring: monitoringSchema.prefault({}),
     backup: backupSchema.prefault({}),
+    recovery: recoverySchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     const names = c.regions.map((r) => r.name);

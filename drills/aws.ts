@@ -268,3 +268,48 @@ export interface StackConfigStore {
   /** `pulumi preview` against the recorded config; aborted through `signal` at the step deadline. */
   preview(opts: { signal?: AbortSignal }): Promise<PreviewResult>;
 }
+
+/** GetPlanExecution: one Region switch plan execution as ARC records it. */
+export interface PlanExecutionView {
+  readonly executionId: string;
+  /** `executionState`: inProgress, pendingManualApproval, completed, failed, canceled, pausedByFailedStep ... */
+  readonly state: string;
+  readonly action: string;
+  readonly region: string;
+  readonly mode: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  /** ISO 8601 duration ARC measured for the execution (`actualRecoveryTime`). */
+  readonly actualRecoveryTime?: string;
+  /** `stepStates`: notStarted, running, pendingApproval, completed, failed, skipped, canceled. */
+  readonly steps: ReadonlyArray<{ readonly name: string; readonly status: string; readonly startTime?: string; readonly endTime?: string; readonly mode?: string }>;
+}
+
+/** ListZonalShifts / StartZonalShift: one zonal shift. */
+export interface ZonalShiftView {
+  readonly zonalShiftId: string;
+  readonly resourceIdentifier: string;
+  readonly awayFrom: string;
+  /** ACTIVE, EXPIRED, CANCELED. */
+  readonly status: string;
+  readonly expiryTime?: string;
+  readonly startTime?: string;
+}
+
+/**
+ * ARC Region switch and zonal shift, the orchestrator the drill drives (drills/arc/client.ts signs
+ * these calls; drills/arc/simulate.ts answers them offline). Each call is sent once.
+ */
+export interface ArcApi {
+  startPlanExecution(region: string, input: { planArn: string; targetRegion: string; action: "activate" | "deactivate"; mode: "graceful" | "ungraceful"; comment?: string }): Promise<{ executionId: string }>;
+  getPlanExecution(region: string, planArn: string, executionId: string): Promise<PlanExecutionView>;
+  listPlanExecutions(region: string, planArn: string): Promise<Array<{ executionId: string; state: string; action: string; region: string; startTime?: string }>>;
+  listPlanExecutionEvents(region: string, planArn: string, executionId: string): Promise<Array<{ time?: string; type: string; step?: string; error?: string; description?: string }>>;
+  approvePlanExecutionStep(region: string, input: { planArn: string; executionId: string; stepName: string; approval: "approve" | "decline"; comment?: string }): Promise<void>;
+  cancelPlanExecution(region: string, planArn: string, executionId: string): Promise<void>;
+  startZonalShift(region: string, input: { resourceIdentifier: string; awayFrom: string; expiresIn: string; comment: string }): Promise<ZonalShiftView>;
+  listZonalShifts(region: string, resourceIdentifier: string): Promise<ZonalShiftView[]>;
+  cancelZonalShift(region: string, zonalShiftId: string): Promise<void>;
+}
+
+export const ARC_MUTATING_CALLS: ReadonlySet<keyof ArcApi> = new Set<keyof ArcApi>(["startPlanExecution", "approvePlanExecutionStep", "cancelPlanExecution", "startZonalShift", "cancelZonalShift"]);

@@ -145,7 +145,6 @@ export function nextCommands(i: NextCommandInputs): string[] {
   }
   const facts: DrillFacts = result.facts;
   if (outcome === "succeeded") {
-    if (i.stackFile) add(cli.commit(i.stackFile, `drill: ${plan.target} writes (${plan.mode} from ${plan.source})`));
     const lost = plan.mode === "unplanned" && !facts.rehearsal;
     if (lost) {
       add(`${cli.preview(plan.stack)}   # once ${plan.source} is back`);

@@ -9,4 +9,10 @@ export const SDK_LIMITS = {
   normal: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000, maxAttempts: 3 },
   /** Regions suspected lost (the source of an unplanned failover): one short attempt, then move on. */
   suspect: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 1 },
+  /**
+   * Calls that change something (promotions, dials, fences, plan executions): one attempt. The
+   * SDK's standard retry would re-send a promotion whose answer was lost; the caller asks AWS
+   * instead whether it took effect (drills/steps/promote.ts sendOnce).
+   */
+  mutate: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000, maxAttempts: 1 },
 } as const;

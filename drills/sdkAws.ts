@@ -68,8 +68,9 @@ export class SdkDrillAws implements DrillAws {
     this.suspects.add(region);
   }
 
-  private client<T>(kind: string, region: string, make: (config: ReturnType<typeof clientConfig>) => T): T {
-    const profile: Profile = this.suspects.has(region) ? "suspect" : "normal";
+  private client<T>(kind: string, region: string, make: (config: ReturnType<typeof clientConfig>) => T, mutating = false): T {
+    // A mutating call gets one attempt (no SDK re-send of a promotion); reads keep retrying.
+    const profile: Profile = mutating ? "mutate" : this.suspects.has(region) ? "suspect" : "normal";
     const key = `${kind}/${region}/${profile}`;
     let c = this.clients.get(key) as T | undefined;
     if (!c) {
@@ -78,12 +79,12 @@ export class SdkDrillAws implements DrillAws {
     }
     return c;
   }
-  private rds = (region: string) => this.client("rds", region, (c) => new RDSClient(c));
-  private cache = (region: string) => this.client("elasticache", region, (c) => new ElastiCacheClient(c));
+  private rds = (region: string, mutating = false) => this.client("rds", region, (c) => new RDSClient(c), mutating);
+  private cache = (region: string, mutating = false) => this.client("elasticache", region, (c) => new ElastiCacheClient(c), mutating);
   private cw = (region: string) => this.client("cloudwatch", region, (c) => new CloudWatchClient(c));
-  private ec2 = (region: string) => this.client("ec2", region, (c) => new EC2Client(c));
-  private ga = () => this.client("ga", CONTROL_PLANES.globalAccelerator.region, (c) => new GlobalAcceleratorClient(c));
-  private r53 = () => this.client("route53", CONTROL_PLANES.route53.region, (c) => new Route53Client(c));
+  private ec2 = (region: string, mutating = false) => this.client("ec2", region, (c) => new EC2Client(c), mutating);
+  private ga = (mutating = false) => this.client("ga", CONTROL_PLANES.globalAccelerator.region, (c) => new GlobalAcceleratorClient(c), mutating);
+  private r53 = (mutating = false) => this.client("route53", CONTROL_PLANES.route53.region, (c) => new Route53Client(c), mutating);
 
   async describeGlobalCluster(region: string, globalClusterId: string): Promise<GlobalClusterView> {
     const out = await this.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId }));
@@ -105,12 +106,12 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async switchoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void> {
-    await this.rds(region).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn }));
+    await this.rds(region, true).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn }));
   }
 
   async failoverGlobalCluster(region: string, globalClusterId: string, targetClusterArn: string): Promise<void> {
     // AllowDataLoss makes it a failover; without it the API performs a switchover.
-    await this.rds(region).send(
+    await this.rds(region, true).send(
       new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: globalClusterId, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true }),
     );
   }
@@ -138,7 +139,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async failoverDbCluster(region: string, clusterId: string, targetInstanceId: string): Promise<void> {
-    await this.rds(region).send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, TargetDBInstanceIdentifier: targetInstanceId }));
+    await this.rds(region, true).send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, TargetDBInstanceIdentifier: targetInstanceId }));
   }
 
   async describeGlobalReplicationGroup(region: string, id: string): Promise<GlobalReplicationGroupView> {
@@ -158,7 +159,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async failoverGlobalReplicationGroup(region: string, id: string, primaryRegion: string, primaryReplicationGroupId: string): Promise<void> {
-    await this.cache(region).send(
+    await this.cache(region, true).send(
       new FailoverGlobalReplicationGroupCommand({ GlobalReplicationGroupId: id, PrimaryRegion: primaryRegion, PrimaryReplicationGroupId: primaryReplicationGroupId }),
     );
   }
@@ -179,7 +180,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async testFailover(region: string, replicationGroupId: string, nodeGroupId: string): Promise<void> {
-    await this.cache(region).send(new TestFailoverCommand({ ReplicationGroupId: replicationGroupId, NodeGroupId: nodeGroupId }));
+    await this.cache(region, true).send(new TestFailoverCommand({ ReplicationGroupId: replicationGroupId, NodeGroupId: nodeGroupId }));
   }
 
   async describeEndpointGroup(arn: string): Promise<EndpointGroupView> {
@@ -203,7 +204,7 @@ export class SdkDrillAws implements DrillAws {
 
   async setTrafficDial(current: EndpointGroupView, percent: number): Promise<void> {
     const hc = current.healthCheck;
-    await this.ga().send(
+    await this.ga(true).send(
       new UpdateEndpointGroupCommand({
         EndpointGroupArn: current.arn,
         TrafficDialPercentage: percent,
@@ -251,7 +252,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async upsertRecord(hostedZoneId: string, record: { name: string; type: string; ttl: number; value: string }): Promise<string> {
-    const out = await this.r53().send(
+    const out = await this.r53(true).send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId,
         ChangeBatch: {
@@ -276,7 +277,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async setHealthCheckInverted(healthCheckId: string, inverted: boolean): Promise<void> {
-    await this.r53().send(new UpdateHealthCheckCommand({ HealthCheckId: healthCheckId, Inverted: inverted }));
+    await this.r53(true).send(new UpdateHealthCheckCommand({ HealthCheckId: healthCheckId, Inverted: inverted }));
   }
 
   async ingressRules(region: string, groupId: string): Promise<IngressRuleView[]> {
@@ -302,7 +303,7 @@ export class SdkDrillAws implements DrillAws {
   }
 
   async modifyIngressRules(region: string, groupId: string, rules: readonly IngressRuleView[]): Promise<void> {
-    await this.ec2(region).send(
+    await this.ec2(region, true).send(
       new ModifySecurityGroupRulesCommand({
         GroupId: groupId,
         SecurityGroupRules: rules.map(securityGroupRuleUpdate),

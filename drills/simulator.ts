@@ -216,7 +216,7 @@ export class InMemoryStackConfig implements StackConfigStore {
 }
 
 /** Steps that only read: a fault makes their first call fail. */
-const READ_ONLY_STEPS = new Set(["preflight", "verify"]);
+const READ_ONLY_STEPS = new Set(["preflight", "verify", "reconcile"]);
 
 const CONFIG_WRITES = new Set(["write"]);
 

@@ -95,6 +95,17 @@ export const topologySchema = z.object({
         .optional(),
     })
     .optional(),
+  /** components/recovery: the Region switch plan the drill starts, and what zonal autoshift covers. */
+  recovery: z
+    .object({
+      planArn: z.string().optional(),
+      planName: z.string().optional(),
+      automaticTriggers: z.boolean().optional(),
+      ungracefulDatabaseFailover: z.enum(["approval", "automatic"]).optional(),
+      probeFailureMinutes: positiveInt.optional(),
+      zonalAutoshift: z.record(z.string(), z.array(z.string())).optional(),
+    })
+    .optional(),
   routing: z
     .object({
       mode: z.enum(["accelerator", "route53"]).optional(),

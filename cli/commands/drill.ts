@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, type StackConfig } from "../../config/parse";
 import { loadStack } from "../../config/load";
-import { realClock, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
+import { realClock, VirtualClock, type ArcApi, type Clock, type DrillAws, type StackConfigStore } from "../../drills/aws";
+import { arcRegionDrill, arcReportToText, automaticDetectionSeconds, SIMULATED_LAG_SECONDS } from "../../drills/arc/regionDrill";
 import { readLiveState } from "../../drills/live";
 import { buildPlan, type DrillOptions, type DrillPlan } from "../../drills/plan";
 import { progressReporter } from "../../drills/progress";
@@ -27,6 +28,10 @@ import { terminalWidth } from "../../text/terminal";
 
 export interface DrillDeps {
   readonly makeAws?: () => DrillAws;
+  /** ARC Region switch / zonal shift (default: the signed client of drills/arc/client.ts). */
+  readonly makeArc?: () => ArcApi;
+  /** AZ name -> AZ ID (zonal shift takes IDs); default: EC2 DescribeAvailabilityZones. */
+  readonly azIdOf?: (region: string, azName: string) => Promise<string>;
   readonly makeConfigStore?: (o: { stackName: string; workDir: string }) => StackConfigStore;
   /** The deployed stack's topology output (execute with --stack). */
   readonly deployedTopology?: (o: { stackName: string; workDir: string }) => Promise<unknown>;
@@ -56,10 +61,13 @@ interface RawOptions {
   format: string;
   pulumiDir?: string;
   pulumiStack?: string;
+  approve?: boolean;
+  decline?: boolean;
 }
 
 function validate(o: RawOptions): DrillOptions {
   if (!!o.stack === !!o.topology) throw new CliError("give exactly one of --stack <name> or --topology <file>");
+  if (o.approve && o.decline) throw new CliError("--approve and --decline exclude each other (they answer the Region switch plan's approval step)");
   if (o.simulate && o.execute) throw new CliError("--simulate and --execute exclude each other");
   if (!["text", "json"].includes(o.format)) throw new CliError(`--format ${o.format} is not allowed (allowed: text, json)`);
   if (o.report && ![".json", ".md", ".markdown"].includes(path.extname(o.report).toLowerCase())) {
@@ -166,19 +174,27 @@ function rerunCommand(o: RawOptions): string {
   return parts.join(" ");
 }
 
-async function offlineTopology(stack: string, stacksDir?: string): Promise<{ topology: DrillTopology; config: StackConfig }> {
+type Workflows = Array<Record<string, any>>;
+
+/** The Region switch plan's workflows as the program declares them (the offline plan's Plan resource). */
+function workflowsOf(doc: unknown): Workflows | undefined {
+  const resources = (doc as { deployment?: { resources?: Array<{ type?: string; inputs?: { workflows?: Workflows } }> } })?.deployment?.resources ?? [];
+  return resources.find((r) => r.type === "aws:arcregionswitch/plan:Plan")?.inputs?.workflows;
+}
+
+async function offlineTopology(stack: string, stacksDir?: string): Promise<{ topology: DrillTopology; config: StackConfig; workflows?: Workflows }> {
   try {
     // Loaded only here: planning pulls in the Pulumi SDKs, which a --topology drill never needs.
     const { planForStack } = await import("./plan");
     const result = await planForStack(stack, stacksDir);
-    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: result.stack.config };
+    return { topology: extractTopology(result.export, `offline plan of stack ${stack}`), config: result.stack.config, workflows: workflowsOf(result.export) };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
   }
 }
 
-async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Promise<{ topology: DrillTopology; config?: StackConfig }> {
+async function loadInputs(o: RawOptions, deps: DrillDeps, workDir: string): Promise<{ topology: DrillTopology; config?: StackConfig; workflows?: Workflows }> {
   if (o.topology) {
     const { topology, offlinePlan } = readTopologyFile(o.topology);
     if (o.execute && offlinePlan) {
@@ -234,8 +250,9 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   let topology: DrillTopology;
   let plan: DrillPlan;
   let config: StackConfig | undefined;
+  let workflows: Workflows | undefined;
   try {
-    ({ topology, config } = await loadInputs(o, deps, workDir));
+    ({ topology, config, workflows } = await loadInputs(o, deps, workDir));
     plan = buildPlan(topology, options, { lenient: !o.execute, config, hint: !!o.execute });
   } catch (e) {
     if (e instanceof TopologyError) throw new CliError(e.message);
@@ -257,6 +274,10 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
+  const planArn = plan.kind === "region" ? topology.recovery?.planArn : undefined;
+  if (plan.kind === "region" && planArn && (o.execute || workflows)) {
+    return arcDrill(plan, o, deps, { planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
+  }
   let report: DrillReport;
   if (o.simulate) {
     const progress = progressReporter(err, { tty, live: false, width: terminalWidth(process.stderr) });
@@ -278,6 +299,18 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
       if (plan.mode === "unplanned" && aws instanceof SdkDrillAws) aws.suspect(plan.source);
     }
     if (o.format !== "json") out(describePlan(plan, { width: terminalWidth(process.stdout) }));
+    // The AZ drill's compute side: zonal shift of the region's ALB and EKS cluster (zonal autoshift's resources).
+    const shiftable = plan.kind === "az" ? topology.recovery?.zonalAutoshift?.[plan.target] ?? [] : [];
+    let zonal: { arc: ArcApi; run: import("../../drills/arc/zonalShift").ZonalShiftRun } | undefined;
+    if (shiftable.length > 0 && plan.az) {
+      const z = await import("../../drills/arc/zonalShift");
+      const { SignedArcClient } = await import("../../drills/arc/client");
+      const arc = deps.makeArc ? deps.makeArc() : new SignedArcClient();
+      const azId = await (deps.azIdOf ?? z.azIdOf)(plan.target, plan.az);
+      const run = await z.startZonalShifts(arc, { region: plan.target, resources: shiftable, azId, expiresIn: "60m", comment: `ha-blueprint AZ drill away from ${plan.az}` });
+      zonal = { arc, run };
+      if (o.format !== "json") out(`${run.notes.map((n) => `zonal shift: ${n}`).join("\n")}\n`);
+    }
     const stackName = o.pulumiStack ?? o.stack ?? plan.stack;
     const store = deps.makeConfigStore ? deps.makeConfigStore({ stackName, workDir }) : new AutomationStackConfig({ stackName, workDir });
     const progress = progressReporter(err, { tty, live: true, width: terminalWidth(process.stderr) });
@@ -285,6 +318,10 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
       report = await executeDrill(plan, { aws, clock: deps.clock ?? realClock, config: store, onEvent: progress.onEvent, rerun: rerunCommand(o) });
     } finally {
       progress.stop();
+      if (zonal) {
+        const notes = await (await import("../../drills/arc/zonalShift")).endZonalShifts(zonal.arc, plan.target, zonal.run);
+        if (o.format !== "json") out(`${notes.map((n) => `zonal shift: ${n}`).join("\n")}\n`);
+      }
     }
   }
   emit(report, o, out, identifierNotice({ simulated: !!o.simulate, mocks: hasMockIdentifiers(plan) }));
@@ -293,5 +330,75 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     const why = report.failure ? `drill ${report.outcome} at ${report.failure.step}: ${report.failure.error}` : "the drill missed an objective (see RTO/RPO above)";
     throw new CliError(why, code);
   }
+  return 0;
+}
+
+/**
+ * Region drill through the stack's Region switch plan: --simulate runs the plan document on the
+ * offline model of ARC; --execute starts the execution in ARC (the drill makes no promotion call).
+ */
+async function arcDrill(
+  plan: DrillPlan,
+  o: RawOptions,
+  deps: DrillDeps,
+  x: { planArn: string; workflows?: Workflows; probeFailureMinutes?: number; automatic: boolean; out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  // A simulation shows the flow a person's approval allows unless told to rehearse a refusal.
+  const approval = o.approve ? "approve" : o.decline ? "decline" : o.simulate ? "approve" : undefined;
+  let arc: ArcApi;
+  let clock: Clock;
+  let lagNow: () => Promise<number | undefined>;
+  if (o.simulate) {
+    if (!x.workflows) throw new CliError("the stack's Region switch plan document is not in this input; simulate with --stack");
+    const names = x.workflows.flatMap((w) => (w.steps as Workflows).flatMap((s) => [s.name as string, ...((s.parallelConfigs?.[0]?.steps ?? []) as Workflows).map((c) => c.name as string)]));
+    if (o.injectFault && !names.includes(o.injectFault.split(":")[0])) throw new CliError(`--inject-fault ${o.injectFault}: not a step of the Region switch plan (steps: ${[...new Set(names)].join(", ")})`);
+    const virtual = new VirtualClock(Date.parse("2026-01-01T00:00:00Z"));
+    const { SimulatedArc } = await import("../../drills/arc/simulate");
+    arc = new SimulatedArc(virtual, {
+      workflows: x.workflows,
+      lostRegions: plan.mode === "unplanned" && !plan.rehearsal ? [plan.source] : [],
+      ...(o.injectFault ? { failStep: o.injectFault.split(":")[0] } : {}),
+    });
+    clock = virtual;
+    lagNow = async () => SIMULATED_LAG_SECONDS;
+  } else {
+    const { SignedArcClient } = await import("../../drills/arc/client");
+    arc = deps.makeArc ? deps.makeArc() : new SignedArcClient();
+    clock = deps.clock ?? realClock;
+    const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
+    const cluster = plan.targets.regions[plan.target]?.auroraClusterId;
+    lagNow = async () => {
+      const ms = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: cluster }, stat: "Maximum", windowSeconds: 120 });
+      return ms === undefined ? undefined : ms / 1000;
+    };
+  }
+  const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
+  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy).
+  // On a multi-writer stack that also means every region writes locally again: nothing was promoted.
+  const groups = Object.values(plan.targets.regions).filter((r) => r.endpointGroupArn);
+  const verifyServing = o.execute && groups.length > 0
+    ? async () => {
+      const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
+      const lines: string[] = [];
+      const problems: string[] = [];
+      for (const r of groups) {
+        const g = await aws.describeEndpointGroup(r.endpointGroupArn!);
+        const healthy = g.endpoints.length > 0 && g.endpoints.every((e) => e.health === "HEALTHY");
+        lines.push(`${r.region}: dial ${g.trafficDial} %, entry ${healthy ? "healthy" : "NOT healthy"}`);
+        if (g.trafficDial === 0 || !healthy) problems.push(`${r.region} does not serve after the drill (dial ${g.trafficDial} %, ${healthy ? "healthy" : "unhealthy"})`);
+      }
+      return { lines, problems };
+    }
+    : undefined;
+  const errWidth = terminalWidth(process.stderr);
+  const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, verifyServing, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
+  const notice = [
+    ...(o.simulate ? identifierNotice({ simulated: true, mocks: hasMockIdentifiers(plan) }) : []).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
+    ...(o.simulate && !o.approve && !o.decline ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),
+  ];
+  x.out(o.format === "json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : arcReportToText(report, { width: terminalWidth(process.stdout), notice }));
+  if (o.report) fs.writeFileSync(o.report, path.extname(o.report).toLowerCase() === ".json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : `\`\`\`\n${arcReportToText(report, { width: 100, notice })}\`\`\`\n`);
+  if (report.outcome !== "succeeded") throw new CliError(`drill ${report.outcome}: ${report.executions.map((e) => `${e.action} ${e.region} ${e.result.state}${e.result.error ? ` (${e.result.error})` : ""}`).join("; ")}`, 1);
+  if (!report.rto.met) throw new CliError(`the drill missed its RTO objective (${report.rto.measuredSeconds ?? "?"} s > ${report.rto.objectiveSeconds} s)`, 1);
   return 0;
 }

@@ -110,7 +110,12 @@ export class GlobalTrafficManager extends pulumi.ComponentResource {
           weight: 128,
           clientIpPreservationEnabled: clientIpPreservation,
         }],
-      }, { parent: this });
+      }, {
+        parent: this,
+        // The dial is runtime state, like the writer region: the Region switch plan, the drain and
+        // drills move it. Config sets the initial dial; `pulumi up` never moves it back.
+        ignoreChanges: ["trafficDialPercentage"],
+      });
       this.endpointGroupArns[endpoint.region] = group.arn;
       return { region: endpoint.region, group, endpointId: pulumi.output(endpoint.albArn), dial };
     });

@@ -4,6 +4,8 @@
  * classes and types as `import * as aws from "@pulumi/aws"`, so component code still reads
  * `aws.ec2.Vpc`. A component that needs another service adds it here.
  */
+export * as arcregionswitch from "@pulumi/aws/arcregionswitch";
+export * as arczonalshift from "@pulumi/aws/arczonalshift";
 export * as autoscaling from "@pulumi/aws/autoscaling";
 export * as backup from "@pulumi/aws/backup";
 export * as cloudwatch from "@pulumi/aws/cloudwatch";

@@ -13,6 +13,7 @@ import { providerDefaultTags } from "../tags";
 import type { RegionTopology, Topology } from "../topology";
 import { RegionalCell } from "./regionalCell";
 import { declareResilience } from "./resilience";
+import { declareRecovery } from "../recovery";
 
 export interface ActiveActiveStackArgs {
   /** Validated stack configuration (see `config/parse.ts`). */
@@ -194,6 +195,15 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       endpoints: config.regions.map((r) => this.endpoints[r.name]).filter((e): e is RegionalEndpoint => !!e),
       dataStores: config.regions.map((r) => this.dataStores[r.name]),
     }, this);
+    const recovery = declareRecovery(name, config, args.stack, {
+      providers: this.providers,
+      endpoints: this.endpoints,
+      apps: this.apps,
+      cells: this.cells,
+      dataStores: this.dataStores,
+      database: this.databaseTier.kind === "aurora-global" ? { globalClusterIdentifier: this.databaseTier.component.globalClusterIdentifier } : undefined,
+      sessions: this.sessionTier.kind === "elasticache-global" ? { globalReplicationGroupId: this.sessionTier.component.globalReplicationGroupId } : undefined,
+    }, resilience, this);
 
     const regions = pulumi.all(config.regions.map((region) => {
       const network = this.cells[region.name].network;
@@ -216,7 +226,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       }));
     }));
 
-    this.topology = pulumi.all([regions, data, resilience.traffic?.topology]).apply(([regionList, dataTier, routing]): Topology => ({
+    this.topology = pulumi.all([regions, data, resilience.traffic?.topology, recovery.topology]).apply(([regionList, dataTier, routing, recoveryTopology]): Topology => ({
       version: 1,
       project,
       stack: args.stack,
@@ -228,6 +238,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       database: dataTier.database,
       sessions: dataTier.sessions,
       ...(routing ? { routing } : {}),
+      recovery: recoveryTopology,
     }));
     this.registerOutputs({ topology: this.topology });
   }

@@ -120,16 +120,15 @@ async function checkSource(ctx: StepContext, switched: boolean): Promise<void> {
     ctx.note(`source: ${entry.text}`);
     return;
   }
-  let cluster: string;
-  let clusterOk = false;
-  try {
-    const c = await aws.describeDbCluster(plan.source, regionTargets(plan, plan.source).auroraClusterId);
-    clusterOk = c.status === "available" && c.instances.some((i) => i.status === "available");
-    cluster = `cluster ${c.id} ${c.status}`;
-  } catch (err) {
-    cluster = `cluster unreachable (${describeError(err)})`;
-  }
-  facts.sourceHealthy = entry.healthy && clusterOk;
+  // Lost only when every one of several reads, spaced over a bounded window, finds the writer
+  // unreachable. Any answer (backing-up, modifying, ... included) means it is alive, and a
+  // throttled read is no evidence at all: neither may ever lead to a failover.
+  const reads = await sourceReads(ctx);
+  const clusterOk = !reads.lost;
+  const cluster = reads.text;
+  // The writer decides: an unhealthy entry in front of a writer that answers is a slow or broken
+  // region (the drain's job), not a lost writer.
+  facts.sourceHealthy = clusterOk;
   facts.sourceHealth = `${entry.text}; ${cluster}`;
   ctx.observe(`source ${plan.source}: ${facts.sourceHealth}`);
   if (switched) return;
@@ -141,6 +140,39 @@ async function checkSource(ctx: StepContext, switched: boolean): Promise<void> {
   }
   facts.rehearsal = facts.sourceHealthy && plan.rehearsal;
   ctx.note(facts.rehearsal ? `rehearsal: ${plan.source} is healthy; every change will be undone if the drill fails before the writer moves` : `${plan.source} looks lost: ${facts.sourceHealth}`);
+}
+
+/** How the unplanned drill samples the old writer before declaring it lost. */
+export const SOURCE_READS = { count: 3, intervalSeconds: 10 } as const;
+
+const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|Rate exceeded/i;
+
+/**
+ * Reads the source cluster SOURCE_READS.count times, SOURCE_READS.intervalSeconds apart. The
+ * writer is lost only if every read failed to reach it (timeout, connection error, 5xx); a read
+ * that answers with any status, or that was throttled, keeps it alive.
+ */
+export async function sourceReads(ctx: StepContext): Promise<{ lost: boolean; text: string }> {
+  const { plan, aws } = ctx;
+  const id = regionTargets(plan, plan.source).auroraClusterId;
+  const seen: string[] = [];
+  let unreachable = 0;
+  for (let i = 0; i < SOURCE_READS.count; i++) {
+    if (i > 0) await ctx.clock.sleep(SOURCE_READS.intervalSeconds * 1000);
+    try {
+      const c = await aws.describeDbCluster(plan.source, id);
+      seen.push(`read ${i + 1}: ${c.status}`);
+    } catch (err) {
+      const text = describeError(err);
+      if (THROTTLED.test(text)) seen.push(`read ${i + 1}: throttled (no evidence)`);
+      else {
+        unreachable++;
+        seen.push(`read ${i + 1}: unreachable (${text})`);
+      }
+    }
+  }
+  const lost = unreachable === SOURCE_READS.count;
+  return { lost, text: `cluster ${id} ${lost ? "unreachable" : "alive"} over ${SOURCE_READS.count} reads in ${(SOURCE_READS.count - 1) * SOURCE_READS.intervalSeconds} s (${seen.join("; ")})` };
 }
 
 async function checkLag(ctx: StepContext): Promise<void> {

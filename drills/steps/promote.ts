@@ -22,6 +22,24 @@ function targetWrites(ctx: StepContext, gc: Awaited<ReturnType<typeof globalClus
   return !gc.failover && gc.members.some((m) => m.clusterArn === arn && m.isWriter);
 }
 
+/**
+ * Sends a promotion once (the SDK client for mutating calls makes a single attempt: limits.ts) and,
+ * when its answer is lost or refused, asks AWS whether it took effect: "already applied" is done,
+ * not a failure, and the call is never sent a second time.
+ */
+export async function sendOnce(ctx: StepContext, what: string, call: () => Promise<void>, applied: () => Promise<boolean>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    if (await applied().catch(() => false)) {
+      ctx.note(`${what}: the answer was lost or refused (${text}), but AWS shows it applied: recorded as done, not sent again`);
+      return;
+    }
+    throw err;
+  }
+}
+
 export const promoteAuroraStep = (planned: boolean): Step => ({
   id: "promote-aurora",
   title: planned ? "Switch over Aurora" : "Fail over Aurora (allow data loss)",
@@ -46,13 +64,28 @@ export const promoteAuroraStep = (planned: boolean): Step => ({
     } else if (gc.failover) {
       throw new StepFailure(`a switchover or failover is ${gc.failover.status}; wait for it to clear`, summarizeGlobalCluster(plan, gc));
     } else if (planned) {
-      await aws.switchoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn);
+      await sendOnce(ctx, "SwitchoverGlobalCluster", () => aws.switchoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn), async () => {
+        const g = await globalCluster(ctx);
+        return targetWrites(ctx, g) || g.failover?.toArn === arn;
+      });
       ctx.note(`SwitchoverGlobalCluster called in ${plan.target}`);
     } else {
       // Defence in depth: the CLI refuses an unplanned --execute without consent before any call.
       if (!plan.allowDataLoss) throw new StepFailure("refusing FailoverGlobalCluster with AllowDataLoss without --allow-data-loss");
-      await aws.failoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn);
-      ctx.note(`FailoverGlobalCluster (AllowDataLoss) called in ${plan.target}`);
+      // Consent is for the data lost NOW: the lag is measured again at the moment of promotion
+      // (it may have grown while the drill fenced), and an unknown lag is not consent.
+      const lagMs = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: regionTargets(plan, plan.target).auroraClusterId }, stat: "Maximum", windowSeconds: 120 });
+      const lagSeconds = lagMs === undefined ? ctx.facts.auroraLagAtFailoverSeconds : lagMs / 1000;
+      if (lagSeconds === undefined) throw new StepFailure(`refusing FailoverGlobalCluster: the data it would lose cannot be measured now (no AuroraGlobalDBRPOLag in ${plan.target})`);
+      if (lagSeconds > plan.maxDataLossSeconds) {
+        throw new StepFailure(`refusing FailoverGlobalCluster: the lag is ${lagSeconds} s at the moment of promotion, more than the ${plan.maxDataLossSeconds} s accepted`, `AuroraGlobalDBRPOLag = ${lagSeconds} s`);
+      }
+      ctx.facts.auroraLagAtFailoverSeconds = lagSeconds;
+      await sendOnce(ctx, "FailoverGlobalCluster", () => aws.failoverGlobalCluster(plan.target, plan.targets.globalClusterId, arn), async () => {
+        const g = await globalCluster(ctx);
+        return targetWrites(ctx, g) || g.failover?.toArn === arn;
+      });
+      ctx.note(`FailoverGlobalCluster (AllowDataLoss) called in ${plan.target} with ${lagSeconds} s of lag`);
     }
     // A switchover AWS cannot complete (its primary is unreachable) turns `cancelling` and clears
     // with the roles unchanged: stop then instead of polling until the deadline.
@@ -116,7 +149,10 @@ export const promoteRedisStep: Step = {
     if (isPrimary(grgMember(ready, plan.target, rg)?.role)) {
       ctx.note(`${plan.target} is already primary; waiting for the datastore to settle`);
     } else {
-      await ctx.aws.failoverGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId, plan.target, rg);
+      await sendOnce(ctx, "FailoverGlobalReplicationGroup", () => ctx.aws.failoverGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId, plan.target, rg), async () => {
+        const g = await datastore(ctx);
+        return isPrimary(grgMember(g, plan.target, rg)?.role) || g.status === "modifying";
+      });
       ctx.note(`FailoverGlobalReplicationGroup called in ${plan.target}`);
     }
     await ctx.waitFor(`${plan.target} to become the session store primary`, () => datastore(ctx), (g) => primaryIn(ctx, g, plan.target), summarizeGrg);

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000 });
+  // The JSON plan of a stack is over 1 MB (spawnSync's default maxBuffer): room for growth.
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -61,9 +61,9 @@ describe("CLI output fits a terminal", () => {
       expect(tooWide(r.stdout, width), `${name} stdout`).toEqual([]);
       expect(tooWide(r.stderr, width), `${name} stderr`).toEqual([]);
     }
-    // The simulation's progress is on stderr, and it too was wrapped (to 80).
-    expect(out.drillUnplanned80.stderr).toMatch(/T\+0s \[1\/7\] Preflight checks: started/);
-    expect(lines(out.drillUnplanned80.stderr).length).toBeGreaterThan(20);
+    // The simulation's progress (the plan execution's states) is on stderr, and it too was wrapped (to 80).
+    expect(out.drillUnplanned80.stderr).toMatch(/^started deactivate us-east-1 \(ungraceful\): execution sim-1$/m);
+    expect(lines(out.drillUnplanned80.stderr).length).toBeGreaterThan(5);
   });
 
   it("analyze answers first whether the stack is safe and what to do next", () => {
@@ -83,7 +83,7 @@ describe("CLI output fits a terminal", () => {
     expect(out.analyze.stdout).toMatch(/^ {2}Region loss +RTO \d+ s, RPO \d+ s: met \(objectives 2100 s, 60 s\)/m);
     expect(out.analyzeProd.stdout).toMatch(/Verdict: OK \(exit 0\)[\s\S]*Next: rehearse a region switchover offline:\n {2}npx ha-blueprint drill --stack prod --to us-west-2 --mode planned --simulate\n/);
     // Sources are short references with a legend; the full citation waits for --verbose / JSON / Markdown.
-    expect(out.analyze.stdout).toMatch(/│ arc-region-switch E +│/);
+    expect(out.analyze.stdout).toMatch(/│ project-estimates E +│/);
     expect(out.analyze.stdout).toMatch(/^Tags: A AWS documentation/m);
     expect(out.analyze.stdout).not.toContain("AWS multi-Region guidance (ARC Region switch)");
   });

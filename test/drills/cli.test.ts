@@ -213,16 +213,22 @@ describe("drill plan and --simulate", () => {
     expect(r.err).toMatch(/drill stopped at repoint-sessions/);
   });
 
-  it("simulates the prod stack from its offline plan, with the plan's own identifiers, and writes the report", async () => {
+  it("simulates prod through its Region switch plan document on the offline ARC model, and writes the report", async () => {
     const md = path.join(dir, "prod-planned.md");
-    const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "planned", "--simulate", "--report", md]);
+    const r = await cli(["drill", "--stack", "prod", "--to", WEST, "--mode", "planned", "--simulate", "--approve", "--report", md]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Planned switchover: us-east-1 -> us-west-2 \(stack prod, simulated\): succeeded/);
-    expect(r.out).toMatch(/RTO: drill 180 s, service \d+ s \(budget \d+ s, objective 1800 s\): met/);
-    expect(fs.readFileSync(md, "utf8")).toContain("dateFormat X");
-    // The offline plan's identifiers are mocks, and the report file says so too.
-    expect(fs.readFileSync(md, "utf8")).toContain("> Not real resources: the identifiers (ARNs, account 123456789012");
-    expect(r.err).toMatch(/T\+0s \[1\/9\] Preflight checks: started/);
-    expect(r.out).toContain("Global writer endpoint: ha-prod-aurora-global");
+    expect(r.out).toMatch(/Planned region drill through the Region switch plan: us-east-1 -> us-west-2 \(SIMULATED/);
+    expect(r.out).toMatch(/deactivate us-east-1 \(graceful\): completed \[sim-1\], \d+ s \(actualRecoveryTime\)/);
+    expect(r.out).toMatch(/activate us-east-1 \(graceful\): completed/);
+    expect(r.out).toMatch(/RTO: \d+ s against the 1800 s objective \(met/);
+    expect(fs.readFileSync(md, "utf8")).toContain("promote-database: completed");
+  });
+
+  it("--decline rehearses a refused approval: the execution stops before the database moves (exit 1)", async () => {
+    // dev keeps the default approval step (prod opts into automatic failover).
+    const r = await cli(["drill", "--stack", "dev", "--to", WEST, "--mode", "planned", "--simulate", "--decline"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/approval approve-data-loss-failover: decline/);
+    expect(r.out).not.toMatch(/promote-database/);
   });
 });

@@ -17,7 +17,7 @@ import { EAST, ids, topologyFixture, WEST } from "./fixtures";
  * - the database writer and the session store primary in one region, or the split named;
  * - the session-writer record naming the primary, or "sessions are not writable" said;
  * - the writer's region never left fenced without saying so;
- * - the stack config as it was unless the drill succeeded, and then naming the real writer;
+ * - the stack config never written (the writer region is read from AWS, never committed);
  * - no unsafe command suggested (never `writerRegion`, no data-loss failover after a planned drill);
  * - a rollback that really restored the starting state;
  * - and the JSON report carries `outcome`, `finalState` and `nextCommands`.
@@ -46,7 +46,8 @@ async function afterFailover(m: CloudModel): Promise<void> {
 const SCENARIOS: Scenario[] = [
   { name: "planned switchover (accelerator)", options: { kind: "region", to: WEST, mode: "planned" }, idle: ["lift-fence"] },
   { name: "planned switchover (route53)", options: { kind: "region", to: WEST, mode: "planned" }, mode: "route53", idle: ["lift-fence"] },
-  { name: "unplanned failover, source lost", options: { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true } },
+  // The lost source's APIs are down: the reconcile step skips its preview and calls nothing.
+  { name: "unplanned failover, source lost", options: { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true }, idle: ["reconcile"] },
   { name: "unplanned rehearsal (accelerator)", options: { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true, rehearsal: true } },
   { name: "unplanned rehearsal (route53)", options: { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true, rehearsal: true }, mode: "route53" },
 ];
@@ -134,10 +135,9 @@ function assertSafe(c: Awaited<ReturnType<typeof runCase>>, s: Scenario) {
     else expect(problems.includes(`${region}'s data security groups are fenced`) || notes.includes(`${region} stays fenced`)).toBe(true);
   }
 
-  // The stack config: as it was unless the drill succeeded; then it names the real writer.
+  // The stack config is never written: the writer is read from AWS, nothing needs a commit.
   return config.read().then((after) => {
-    if (report.outcome === "succeeded") expect(after.currentWriterRegion).toBe(truth.writer);
-    else expect(after).toEqual(before);
+    expect(after).toEqual(before);
   });
 }
 

@@ -50,7 +50,7 @@ describe("drill report writers", () => {
     expect(md).toMatch(/## Failure\n\nStep `promote-aurora` stopped: ThrottlingException: switchoverGlobalCluster: Rate exceeded \(injected; still throttled after 3 attempts\)/);
     expect(md).toContain("## Compensation\n\n- `promote-redis` done: moved back");
     expect(md).toMatch(/## Next commands\n\n```sh\nre-run the same drill command {3}# resumes: finished steps are skipped\naws rds describe-global-clusters --region us-west-2/);
-    expect(mermaidGantt(report)).toContain("Switch over Aurora (FAILED) :crit, promote_aurora, 30, 31");
+    expect(mermaidGantt(report)).toContain("Switch over Aurora (FAILED) :crit, promote_aurora, 30, 32");
     const text = reportToText(report);
     expect(text).toMatch(/: rolled-back\nstopped at promote-aurora; every change was undone/);
     expect(text).toContain("FAILED at promote-aurora: ThrottlingException");
