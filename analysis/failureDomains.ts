@@ -140,6 +140,7 @@ export function resourceLabel(n: GraphNode): string {
 function label(graph: ResourceGraph, d: FailureDomain): string {
   if (d.kind === "az") return `AZ ${d.az}`;
   if (d.kind === "region") return `region ${d.region}`;
+  if (d.kind === "regions") return `regions ${d.regions.join(" and ")} together`;
   const n = graph.get(d.urn);
   if (n?.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection") {
     const peer = graph.prop(n, "peerRegion");
@@ -190,7 +191,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       domain,
       key: domainKey(domain),
       label: label(graph, domain),
-      region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
+      region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.kind === "regions" ? undefined : domain.region,
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
       tiers: evaluate(c, domain, deps, steadyState),
       capabilities: domain.kind === "resource" && !dataConsulted.has(domain.urn) && !c.exhaustive

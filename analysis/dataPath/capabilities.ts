@@ -1,7 +1,7 @@
 import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../../graph/model";
 import type { Survival } from "../domains";
 import { NetworkIndex, reachability, type SubnetReach } from "./network";
-import { buildStoreIndex, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
+import { buildStoreIndex, canonicalHost, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
 import { findWorkloads, intentOf, type Intent, type Setting, type Workload } from "./workloads";
 
 /**
@@ -81,7 +81,7 @@ export class DataPathModel {
 
   private resolve(workload: Workload, setting: Setting): Ref[] {
     if (!setting.value) return [];
-    const hosts = setting.value.split(/[,\s]+/).map(hostOf).filter((h): h is string => !!h);
+    const hosts = setting.value.split(/[,\s]+/).map(hostOf).filter((h): h is string => !!h).map(canonicalHost);
     const out: Ref[] = [];
     for (const host of hosts) {
       const dns: Ref["dns"] = [];
@@ -108,6 +108,13 @@ export class DataPathModel {
   /** The store's subnets and groups, as the network check needs them. */
   private placement(store: Store): { subnets: GraphNode[]; securityGroups: GraphNode[] } {
     const g = this.graph;
+    if (store.endpoints && store.endpoints.length > 0) {
+      // Reached through interface endpoints (PrivateLink): the path ends at their network interfaces.
+      return {
+        subnets: [...new Set(store.endpoints.flatMap((e) => g.refs(e, "subnetIds")))].filter((s) => s.type === "aws:ec2/subnet:Subnet"),
+        securityGroups: [...new Set(store.endpoints.flatMap((e) => g.refs(e, "securityGroupIds")))].filter((x) => x.type === "aws:ec2/securityGroup:SecurityGroup"),
+      };
+    }
     const subnetGroup = [...g.refs(store.node, "dbSubnetGroupName"), ...g.refs(store.node, "subnetGroupName")][0];
     const subnets = subnetGroup ? g.refs(subnetGroup, "subnetIds") : g.refs(store.node, "subnetIds");
     const sgs = [...g.refs(store.node, "vpcSecurityGroupIds"), ...g.refs(store.node, "securityGroupIds")].filter((x) => x.type === "aws:ec2/securityGroup:SecurityGroup");
@@ -152,9 +159,26 @@ function alive(sv: Survival, s: Store): boolean {
   return s.kind === "cache" || s.instances.length === 0 || s.instances.some((i) => sv.alive(i));
 }
 
+/**
+ * Why a multi-Region member cannot commit, if it cannot: a DSQL peer needs another peer or the
+ * witness Region (two of three Regions) to commit a write. MemoryDB members write on their own
+ * and replicate asynchronously, so they have no such condition.
+ */
+function quorumProblem(m: DataPathModel, sv: Survival, s: Store): string | undefined {
+  const mw = s.multiWriter;
+  if (mw?.service !== "dsql" || !s.global) return undefined;
+  const peers = membersOf(m.stores, s).filter((p) => p !== s);
+  if (peers.some((p) => alive(sv, p))) return undefined;
+  if (mw.witnessRegion && !sv.regionLost(mw.witnessRegion)) return undefined;
+  return `${storeLabel(m, s)} cannot commit: its peers (${peers.map((p) => storeLabel(m, p)).join(", ")}) ${mw.witnessRegion ? `and the witness Region ${mw.witnessRegion} are` : "are lost and it has no witness Region, so it is"} lost (a multi-Region DSQL commit needs two of the three Regions)`;
+}
+
 /** Network verdict for one workload and store under a domain. */
 function network(m: DataPathModel, sv: Survival, w: Workload, store: Store): { status: CapabilityStatus; reason?: string } {
   if (w.placementGap) return { status: "unknown", reason: `${w.label}: ${w.placementGap}` };
+  // A DSQL cluster without an interface endpoint is reached on its public endpoint (IAM-authenticated):
+  // the path is the workload's internet egress, which the app tier already checks.
+  if (store.multiWriter?.service === "dsql" && (store.endpoints ?? []).length === 0) return { status: "yes" };
   const paths = m.reach(w, store).filter((p) => sv.alive(p.subnet));
   if (paths.length === 0) return { status: "no", reason: `${w.label} has no surviving subnet` };
   let ok = 0;
@@ -209,18 +233,18 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   if (cap === "sessions") {
     if (t.kind !== "cache-primary" && t.kind !== "cache-reader") return { status: "absent" };
     const s = t.store;
-    const follows = ref.dns.length > 0 && !!s.global;
+    const follows = ref.dns.length > 0 && !!s.global && !s.multiWriter;
     const primary = follows ? assign.sessions : s;
     if (t.kind === "cache-reader") return fail(`${s.node.name}'s reader endpoint serves only reads`);
     if (!primary) return fail("no session-store member is primary in this scenario");
-    if (s.global && !follows && assign.sessions !== s) {
+    if (s.global && !s.multiWriter && !follows && assign.sessions !== s) {
       return fail(`${storeLabel(m, s)} is a secondary of the global datastore and only serves reads; the primary is ${assign.sessions ? storeLabel(m, assign.sessions) : "gone"}`);
     }
     if (follows && ref.dns.some((d) => !d.record.ignoreChanges.includes("records")) && assign.sessions !== s) {
       via = " (the record must be repointed; `pulumi up` would move it back: it does not ignore `records`)";
     }
     serving = primary;
-    via = `${follows ? `record ${ref.dns[ref.dns.length - 1].record.name} -> ` : ""}${storeLabel(m, primary)}${via}`;
+    via = `${follows ? `record ${ref.dns[ref.dns.length - 1].record.name} -> ` : ""}${storeLabel(m, primary)}${s.multiWriter ? " (multi-Region member, takes writes locally)" : ""}${via}`;
   } else if (t.kind === "db-global-writer") {
     if (cap === "writes" && ref.intent === "read") return { status: "absent" };
     serving = assign.database;
@@ -233,7 +257,10 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
       via = `${t.kind === "db-reader" ? "reader endpoint" : t.kind === "db-instance" ? "instance endpoint" : "cluster endpoint"} of ${storeLabel(m, s)}`;
     } else {
       if (ref.intent === "read") return { status: "absent" };
-      if (assign.database === s && t.kind !== "db-reader") {
+      if (s.multiWriter) {
+        serving = s;
+        via = `endpoint of ${storeLabel(m, s)} (multi-Region member, takes writes locally)`;
+      } else if (assign.database === s && t.kind !== "db-reader") {
         serving = s;
         via = `${t.kind === "db-instance" ? "instance" : "cluster"} endpoint of the writer ${storeLabel(m, s)}${t.kind === "db-instance" ? " (writes only while that instance is the writer)" : ""}`;
       } else if (s.writeForwarding && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
@@ -249,6 +276,8 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   if (!serving) return fail("no store serves this address in this scenario");
   if (!alive(sv, serving)) return fail(`${storeLabel(m, serving)} is lost`);
   if (needsWriter && !alive(sv, needsWriter)) return fail(`forwarded writes need the writer ${storeLabel(m, needsWriter)}, which is lost`);
+  const quorum = cap !== "reads" ? quorumProblem(m, sv, serving) : undefined;
+  if (quorum) return fail(quorum);
   const writer = cap === "writes" ? needsWriter ?? serving : undefined;
   if (writer?.rpoBoundSeconds !== undefined) {
     const secondaries = membersOf(m.stores, writer).filter((s) => s !== writer);
@@ -297,7 +326,8 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
 export function steadyAssignment(m: DataPathModel, writerCluster: GraphNode | undefined, writerRegion?: string): WriterAssignment {
   const dbs = m.stores.stores.filter((s) => s.kind === "database" && s.node.type === STORE_TYPES.cluster);
   const database = (writerCluster && m.stores.byNode.get(writerCluster.urn)) ?? dbs[0];
-  const caches = m.stores.stores.filter((s) => s.kind === "cache");
+  // Multi-Region members all take writes: none is "the primary", and none is promoted.
+  const caches = m.stores.stores.filter((s) => s.kind === "cache" && !s.multiWriter);
   const primaries = new Set(m.graph.ofType(STORE_TYPES.globalReplicationGroup).flatMap((g) => m.graph.refs(g, "primaryReplicationGroupId").map((n) => n.urn)));
   // A drill moves the session primary with the writer: a stack told its writer region follows it for both.
   const sessions = (writerRegion ? caches.find((c) => c.global && m.regionOf(c.node) === writerRegion) : undefined)

@@ -1,5 +1,5 @@
 import type { GraphNode, ResourceGraph } from "../../graph/model";
-import type { Survival } from "../domains";
+import { Survival } from "../domains";
 import {
   assignmentIn, CAPABILITIES, DataPathModel, regionCapabilities, steadyAssignment,
   type CapabilityAnswer, type CapabilityName, type RegionCapabilities, type WriterAssignment,
@@ -35,6 +35,20 @@ export interface DataPathAnalysis {
   readonly findings: string[];
   /** Domains after which some, but not every, region loses a capability. */
   readonly degraded: string[];
+  /**
+   * Losses that only multi-Region stores make meaningful: a DSQL witness Region alone (it must
+   * degrade nothing that serves), and a peer Region together with the witness (a double failure,
+   * reported as what it does, not as a single point of failure).
+   */
+  readonly multiRegion: MultiRegionScenario[];
+}
+
+export interface MultiRegionScenario {
+  readonly label: string;
+  readonly lostRegions: string[];
+  readonly scenario: CapabilityScenario;
+  /** One line: what still works and what stops. */
+  readonly summary: string;
 }
 
 function view(m: DataPathModel, a: WriterAssignment): AssignmentView {
@@ -145,6 +159,61 @@ export function prepareDataPath(graph: ResourceGraph, regions: readonly string[]
   return { model, steadyAssignment: assignment, steady: capabilitiesUnder(model, steadySurvival, assignment, model.regions), steadySurvival };
 }
 
+/**
+ * Workloads that name another region's member of a multi-Region store (or another region's reader)
+ * while their own region has one: it works until that other region is lost, and then this region
+ * stops although its own member survives.
+ */
+function localityFindings(m: DataPathModel): string[] {
+  const out: string[] = [];
+  for (const ref of m.refs) {
+    const store = m.storeOf(ref.target);
+    const wr = ref.workload.region;
+    if (!store || !wr) continue;
+    const localRole = store.multiWriter || ref.target.kind === "db-reader" || ref.target.kind === "cache-reader";
+    const sr = m.regionOf(store.node);
+    if (!localRole || !sr || sr === wr) continue;
+    const local = membersOf(m.stores, store).find((s) => m.regionOf(s.node) === wr);
+    if (!local) continue;
+    out.push(`${ref.setting.key} (${ref.setting.from}, ${ref.workload.label}) in ${wr} names ${store.node.name} in ${sr}, not ${local.node.name} of its own region: losing ${sr} would stop ${wr} too`);
+  }
+  return out;
+}
+
+const WHAT: Record<CapabilityName, string> = { reads: "reads", writes: "writes", sessions: "sessions" };
+
+/** The witness-Region scenarios of every multi-Region DSQL group. */
+function multiRegionScenarios(m: DataPathModel, assign: WriterAssignment, steady: CapabilityScenario): MultiRegionScenario[] {
+  const witnesses = new Map<string, Set<string>>();
+  for (const s of m.stores.stores) {
+    const w = s.multiWriter?.witnessRegion;
+    const r = m.regionOf(s.node);
+    if (w && r) {
+      const peers = witnesses.get(w) ?? new Set<string>();
+      peers.add(r);
+      witnesses.set(w, peers);
+    }
+  }
+  const out: MultiRegionScenario[] = [];
+  const describe = (sc: CapabilityScenario): { lost: string[]; text: string } => {
+    const lost: string[] = [];
+    for (const r of sc.regions) {
+      const before = steady.regions.find((x) => x.region === r.region);
+      for (const cap of CAPABILITIES) if (before && OK.has(before[cap].status) && !OK.has(r[cap].status)) lost.push(`${r.region} loses ${WHAT[cap]} (${r[cap].reason})`);
+    }
+    return { lost, text: lost.length === 0 ? `every surviving region (${sc.regions.map((r) => r.region).join(", ") || "none"}) still reads, writes and keeps sessions` : lost.join("; ") };
+  };
+  for (const [witness, peers] of witnesses) {
+    const alone = capabilitiesUnder(m, new Survival(m.graph, { kind: "regions", regions: [witness] }), assign, m.regions);
+    out.push({ label: `witness Region ${witness}`, lostRegions: [witness], scenario: alone, summary: describe(alone).text });
+    for (const peer of [...peers].sort()) {
+      const both = capabilitiesUnder(m, new Survival(m.graph, { kind: "regions", regions: [peer, witness] }), assign, m.regions.filter((r) => r !== peer));
+      out.push({ label: `${peer} and witness Region ${witness} together`, lostRegions: [peer, witness], scenario: both, summary: describe(both).text });
+    }
+  }
+  return out;
+}
+
 export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
   const { model: m, steadyAssignment: assign, steady } = inputs;
   const writerRegion = assign.database ? m.regionOf(assign.database.node) : undefined;
@@ -167,7 +236,13 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
       : []),
     ...steadyFindings(steady, ""),
     ...switchovers.flatMap((s) => steadyFindings(s, ` after a planned switchover to ${s.to}`)),
+    ...localityFindings(m),
   ];
+  const multiRegion = multiRegionScenarios(m, assign, steady);
+  // Losing the witness alone must cost nothing that serves: that is what the witness is for.
+  for (const w of multiRegion.filter((x) => x.lostRegions.length === 1)) {
+    if (!w.summary.startsWith("every surviving region")) findings.push(`losing the ${w.label} should degrade nothing, but ${w.summary}`);
+  }
   const degraded: string[] = [];
   for (const d of inputs.domains) {
     const f = domainFindings(d);
@@ -186,5 +261,6 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
     switchovers,
     findings: [...new Set(findings)],
     degraded: [...new Set(degraded)],
+    multiRegion,
   };
 }
