@@ -5,6 +5,7 @@ import { budgetSettings, parseTopology } from "../drills/topology";
 import { availabilityFromSettings, type AvailabilityEstimate } from "./availability";
 import { allBudgets, type BudgetSettings, type DisruptionBudget } from "./budget";
 import { CONFIDENCE_LEGEND } from "./constants";
+import { dataKindsOf, recoveryPlanOf } from "./recoveryFacts";
 import type { ObjectiveSection, ReportTable } from "./report";
 import { SOURCES_DOC } from "./sources";
 
@@ -22,8 +23,8 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
     title: "RTO / RPO budget against the objectives",
     head: ["disruption", "RTO", "RTO objective", "RPO", "RPO objective", "met", "critical path"],
     rows: budgets.map((b) => [
-      b.label, secs(b.rto.seconds), secs(b.objective.rtoSeconds), secs(b.rpo.seconds), secs(b.objective.rpoSeconds),
-      b.rtoMet && b.rpoMet ? "yes" : "NO", b.rto.critical,
+      b.label, secs(b.rto.seconds), secs(b.objective.rtoSeconds), `${secs(b.rpo.seconds)}${b.rpo.bounded ? "" : " (typical)"}`, secs(b.objective.rpoSeconds),
+      !b.rtoMet || b.rpoStatus === "missed" ? "NO" : b.rpoStatus === "typical" ? "RTO yes; RPO not bounded" : "yes", b.rto.critical,
     ]),
   };
   const terms: ReportTable = {
@@ -31,15 +32,19 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
     head: ["disruption", "path", "term", "seconds", "basis", "source"],
     rows: budgets.flatMap((b) => [
       ...b.rto.paths.flatMap((p) => p.terms.map((t) => [b.label, p.name, t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`])),
+      ...(b.alternatives ?? []).flatMap((p) => p.terms.map((t) => [b.label, `${p.name} (not counted)`, t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`])),
       ...b.rpo.terms.map((t) => [b.label, "RPO", t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`]),
     ]),
   };
   const misses = budgets.flatMap((b) => b.breaches.map((br) =>
-    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \(documented\)$/.test(br.term.basis) ? ", documented" : `, ${br.term.basis}`})`));
+    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \((documented|project estimate)\)$/.test(br.term.basis) ? `, ${/estimate/.test(br.term.basis) ? "project estimate" : "documented"}` : `, ${br.term.basis}`})`));
+  const warnings = budgets.filter((b) => b.rpoStatus === "typical").map((b) =>
+    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${b.rpo.terms.filter((t) => t.bounded === false && t.seconds > 0).map((t) => t.label).join("; ")}): within the objective ${b.objective.rpoSeconds} s only as typical`);
   return {
     title: "Recovery time and recovery point budget",
     objectivesMet: misses.length === 0,
     misses,
+    warnings,
     data: budgets,
     tables: [summary, terms],
     notes: [
@@ -66,19 +71,6 @@ function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<Availabi
   return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
 }
 
-/**
- * What would fail the stack over across regions without a person: an ARC Region switch plan with
- * execution triggers. Nothing else in a stack promotes an Aurora global database or an ElastiCache
- * global datastore by itself.
- */
-export function automatedFailoverTrigger(graph: ResourceGraph | undefined): string | undefined {
-  for (const plan of graph?.ofType("aws:arcregionswitch/plan:Plan") ?? []) {
-    const triggers = plain(graph!.prop(plan, "triggers"));
-    if (Array.isArray(triggers) && triggers.length > 0) return `ARC Region switch plan ${plan.name} (execution triggers)`;
-  }
-  return undefined;
-}
-
 /** The settings the drill's topology reader does not carry: alarms, the record's TTL, the bound's carriers, the trigger. */
 function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, config: StackConfig | undefined, graph: ResourceGraph | undefined): BudgetSettings {
   const writer = topology.regions?.find((r) => r.name === settings.writerRegion);
@@ -93,7 +85,11 @@ function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, c
   const writerRecordTtlSeconds = ttl !== undefined
     ? { value: ttl, from: "topology sessions.writerRecord.ttlSeconds" }
     : config ? { value: config.sessionStore.writerRecordTtlSeconds, from: `${cfg}sessionStore.writerRecordTtlSeconds` } : undefined;
-  const trigger = automatedFailoverTrigger(graph);
+  const dataKinds = graph ? dataKindsOf(graph, config) : undefined;
+  const survivor = settings.regions.find((r) => r.name !== settings.writerRegion)?.name;
+  const recoveryPlan = graph && dataKinds ? recoveryPlanOf(graph, settings.writerRegion, survivor, dataKinds, alarms) : undefined;
+  const trigger = recoveryPlan && !recoveryPlan.gap ? `ARC Region switch plan ${recoveryPlan.name} (execution triggers)` : undefined;
+  const switchover = (config?.objectives as { plannedSwitchover?: { rtoSeconds: number; rpoSeconds: number } } | undefined)?.plannedSwitchover;
   return {
     ...settings,
     ...(alarms ? { alarms } : {}),
@@ -101,6 +97,9 @@ function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, c
     database: { ...settings.database, ...(topology.database?.rpoBoundRegions ? { rpoBoundRegions: topology.database.rpoBoundRegions } : {}) },
     decision: trigger ? "automated" : "human",
     ...(trigger ? { trigger } : {}),
+    ...(recoveryPlan ? { recoveryPlan } : {}),
+    ...(dataKinds && dataKinds.database !== "none" ? { dataKinds } : {}),
+    ...(switchover ? { objectives: { ...settings.objectives, plannedSwitchover: switchover } } : {}),
   };
 }
 

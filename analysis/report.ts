@@ -26,6 +26,8 @@ export interface ObjectiveSection<D = unknown> {
   readonly objectivesMet: boolean;
   /** One line per missed objective, naming the term that causes it (goes into the verdict). */
   readonly misses: string[];
+  /** Not proven either way (a typical value with no bound): a warning, a failure under `--strict`. */
+  readonly warnings?: string[];
   readonly data: D;
   readonly tables: ReportTable[];
   /** Mermaid diagram bodies (without the fence), shown in Markdown only. */
@@ -75,7 +77,10 @@ export function verdictOf(input: ReportInput): Verdict {
     ...fd.steadyStateGaps.map((g) => `${TIER_LABELS[g.tier]} does not serve${g.region ? ` in ${g.region}` : ""} even with nothing lost${g.notes.length ? ` (${g.notes.join("; ")})` : ""}`),
     ...[input.budget, input.availability].flatMap((s) => (s && !s.objectivesMet ? (s.misses.length ? s.misses : [`${s.title}: objective missed`]) : [])),
   ];
-  const warnings = fd.absentTiers.length > 0 ? [`not in this graph, so not analyzed: ${fd.absentTiers.map((t) => TIER_LABELS[t]).join(", ")}`] : [];
+  const warnings = [
+    ...(fd.absentTiers.length > 0 ? [`not in this graph, so not analyzed: ${fd.absentTiers.map((t) => TIER_LABELS[t]).join(", ")}`] : []),
+    ...[input.budget, input.availability].flatMap((s) => s?.warnings ?? []),
+  ];
   return { ok: reasons.length === 0, exitCode: reasons.length === 0 ? 0 : 1, reasons, warnings };
 }
 

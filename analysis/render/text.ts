@@ -97,7 +97,9 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
   ];
   if (isBudgets(report.budget?.data)) {
     for (const b of report.budget.data) {
-      items.push([b.label, `RTO ${b.rto.seconds} s, RPO ${b.rpo.seconds} s: ${b.rtoMet && b.rpoMet ? "met" : "MISSED"} (objectives ${b.objective.rtoSeconds} s, ${b.objective.rpoSeconds} s)`]);
+      const rpo = `RPO ${b.rpo.seconds} s${b.rpo.bounded ? "" : " typical"}`;
+      const status = !b.rtoMet || b.rpoStatus === "missed" ? "MISSED" : b.rpoStatus === "typical" ? "RTO met, RPO not bounded" : "met";
+      items.push([b.label, `RTO ${b.rto.seconds} s, ${rpo}: ${status} (objectives ${b.objective.rtoSeconds} s, ${b.objective.rpoSeconds} s)`]);
     }
   }
   if (isAvailability(report.availability?.data)) {
@@ -113,11 +115,13 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
 }
 
 const DOCUMENTED = / s \(documented\)$/;
+const ESTIMATE = / s \(project estimate\)$/;
 
 function termTable(b: DisruptionBudget, width: number): string {
   const rows: string[][] = [];
-  const add = (path: string, t: BudgetTerm) => rows.push([path, t.label, String(t.seconds), DOCUMENTED.test(t.basis) ? "documented" : t.basis, `${t.ref} ${t.confidence}`]);
+  const add = (path: string, t: BudgetTerm) => rows.push([path, t.label, String(t.seconds), DOCUMENTED.test(t.basis) ? "documented" : ESTIMATE.test(t.basis) ? "project estimate" : t.basis, `${t.ref} ${t.confidence}`]);
   for (const p of b.rto.paths) p.terms.forEach((t) => add(p.name === b.rto.critical ? `${p.name} (critical)` : p.name, t));
+  for (const p of b.alternatives ?? []) p.terms.forEach((t) => add(`${p.name}: ${p.seconds} s, not counted`, t));
   b.rpo.terms.forEach((t) => add("RPO", t));
   b.preparation.forEach((t) => add("before (no outage)", t));
   return drawTable({ title: `${b.label} (${b.scope}): RTO ${b.rto.seconds} s on the ${b.rto.critical} path, RPO ${b.rpo.seconds} s${b.rpo.bounded ? "" : " (typical, not bounded)"}`, head: ["path", "term", "s", "basis", "source"], rows }, width);
