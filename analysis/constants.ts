@@ -185,6 +185,13 @@ export const TIMINGS = {
     source: "Aurora DSQL User Guide, Resilience in Amazon Aurora DSQL: replication is always synchronous; a multi-Region cluster has two strongly consistent Regional endpoints with zero replication lag on commit, so a Region loss loses no committed transaction",
     confidence: "A",
   },
+  dsqlWitnessLoss: {
+    ref: "dsql-multi-region",
+    value: 0,
+    source: "Aurora DSQL User Guide, Configuring multi-Region clusters: the witness Region keeps the quorum; while both peers run, losing the witness stops nothing (a commit needs two of the three Regions)",
+    confidence: "A",
+    note: "Losing a peer and the witness together stops writes in the other peer: analyze reports that double failure as what it does.",
+  },
   memorydbMultiRegionLagTypical: {
     ref: "memorydb-multi-region",
     value: 1,
@@ -245,6 +252,7 @@ export const SLAS = {
   dsqlMultiRegion: { ref: "dsql-what-is", value: 0.99999, scope: "Aurora DSQL multi-Region cluster (designed availability)", source: "Aurora DSQL User Guide, What is Aurora DSQL: 99.99 % single-Region and 99.999 % multi-Region availability", confidence: "A" },
   dsqlSingleRegion: { ref: "dsql-what-is", value: 0.9999, scope: "Aurora DSQL single-Region cluster (designed availability)", source: "Aurora DSQL User Guide, What is Aurora DSQL: 99.99 % single-Region availability", confidence: "A" },
   memorydbMultiRegion: { ref: "memorydb-multi-region", value: 0.99999, scope: "MemoryDB Multi-Region (\"up to\", designed availability)", source: "MemoryDB Developer Guide, MemoryDB Multi-Region: up to 99.999 % availability", confidence: "A" },
+  memorydbRegional: { ref: "project-estimates", value: 0.9999, scope: "one MemoryDB Multi-AZ cluster (no single-Region figure found: the ElastiCache Multi-AZ SLA stands in)", source: "project estimate: MemoryDB publishes 99.999 % for Multi-Region only; a Regional member is taken at the ElastiCache Multi-AZ SLA", confidence: "E" },
   rdsSingleAz: { ref: "sla-rds", value: 0.995, scope: "RDS Single-AZ DB instance", source: "Amazon RDS SLA: 99.5 % for a Single-AZ instance", confidence: "A" },
   rdsMultiAz: { ref: "sla-rds", value: 0.9995, scope: "RDS Multi-AZ DB instance", source: "Amazon RDS SLA: 99.95 % for a Multi-AZ instance", confidence: "A" },
   eksControlPlane: { ref: "sla-eks", value: 0.9995, scope: "Kubernetes API endpoint (control path, not the data path)", source: "Amazon EKS SLA (2022-05-04)", confidence: "A" },

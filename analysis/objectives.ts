@@ -62,12 +62,13 @@ function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<Availabi
       [a.entry.name, pct(a.entry.availability), `${a.entry.source}`],
       ["one region's data path", pct(a.regionDataPath.availability), a.regionDataPath.factors.map((f) => `${f.name} ${pct(f.availability)}`).join(" x ")],
       ["reads (regions in parallel)", pct(a.reads), "1 - (1 - region)^regions"],
-      ["writes (one writer region)", pct(a.writes), `${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (${a.writeEventTerm.source})`],
-      ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
-      ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
+      ...a.writeFactors.map((f) => [`writes: ${f.name}`, pct(f.availability), f.how]),
+      ["writes (the factors above in series)", pct(a.writes), `${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (${a.writeEventTerm.source})`],
+      ["estimate: entry x writes (hard dependencies in series)", pct(a.estimate), `objective ${a.objectivePercent} %`],
     ],
   };
-  const misses = a.met ? [] : [`availability estimate ${a.estimatePercent.toFixed(4)} % is below the objective ${a.objectivePercent} %`];
+  const weakest = [...a.writeFactors].sort((x, y) => x.availability - y.availability)[0];
+  const misses = a.met ? [] : [`availability estimate ${a.estimatePercent.toFixed(4)} % is below the objective ${a.objectivePercent} % (entry ${pct(a.entry.availability)} x writes ${pct(a.writes)}; weakest write factor: ${weakest.name} ${pct(weakest.availability)})`];
   return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
 }
 

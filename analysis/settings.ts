@@ -91,6 +91,8 @@ export interface BudgetSettings {
   };
   readonly sessions: {
     readonly nodesPerRegion: Setting<number>;
+    /** Multi-AZ (automatic failover) of the session store, read from its resources when the graph shows it. */
+    readonly multiAz?: Setting<boolean>;
     /** TTL of the session-writer record the drill repoints. */
     readonly writerRecordTtlSeconds?: Setting<number>;
   };

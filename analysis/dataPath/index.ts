@@ -33,6 +33,11 @@ export interface DataPathAnalysis {
   readonly switchovers: (CapabilityScenario & { readonly to: string })[];
   /** Problems that fail the verdict, one line each. */
   readonly findings: string[];
+  /**
+   * What the graph cannot show (settings in Secrets, routes through a transit gateway, no workload):
+   * neither a problem nor a proof. A warning, with how to make it visible; `--strict` fails on it.
+   */
+  readonly unknowns: string[];
   /** Domains after which some, but not every, region loses a capability. */
   readonly degraded: string[];
   /**
@@ -107,19 +112,27 @@ export function capabilitiesUnder(m: DataPathModel, sv: Survival, steady: Writer
 
 const VERB: Record<CapabilityName, string> = { reads: "read", writes: "write", sessions: "hold sessions" };
 
-/** Findings of a scenario where every region should serve everything. */
-function steadyFindings(s: CapabilityScenario, context: string): string[] {
-  const out: string[] = [];
+/** How to make hidden wiring visible, by what hid it. */
+function visibilityHint(reason: string | undefined): string {
+  if (/Secret|file|parameter store|not visible|not a plain value/i.test(reason ?? "")) return "put the endpoint in a ConfigMap or the container env (keep only credentials in Secrets), or analyze a graph that holds them";
+  if (/transit gateway|coreNetwork|not follow/i.test(reason ?? "")) return "route the data path over VPC peering in this stack, or add the transit gateway's resources and routes to the graph";
+  if (/not in this graph|not tied/i.test(reason ?? "")) return "analyze the stack that holds those resources, or export both stacks into one graph";
+  return "add the missing resources or settings to the graph";
+}
+
+/** Findings of a scenario where every region should serve everything; what it cannot see goes apart. */
+function steadyFindings(s: CapabilityScenario, context: string): { findings: string[]; unknowns: string[] } {
+  const findings: string[] = [];
+  const unknowns: string[] = [];
   for (const r of s.regions) {
     for (const cap of CAPABILITIES) {
       const a: CapabilityAnswer = r[cap];
       if (a.status === "yes" || a.status === "absent") continue;
-      out.push(a.status === "unknown"
-        ? `cannot tell whether ${r.region} can ${VERB[cap]}${context}: ${a.reason}`
-        : `${r.region} cannot ${VERB[cap]}${a.status === "partial" ? " from every AZ" : ""}${context}: ${a.reason}`);
+      if (a.status === "unknown") unknowns.push(`cannot tell whether ${r.region} can ${VERB[cap]}${context}: ${a.reason}; to make it visible: ${visibilityHint(a.reason)}`);
+      else findings.push(`${r.region} cannot ${VERB[cap]}${a.status === "partial" ? " from every AZ" : ""}${context}: ${a.reason}`);
     }
   }
-  return out;
+  return { findings, unknowns };
 }
 
 export interface DomainCapabilities {
@@ -230,14 +243,14 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
     return [{ to, ...evaluate(m, inputs.steadySurvival, a, m.regions) }];
   });
   const stores = m.stores.stores;
-  const findings = [
+  const scenarios = [steadyFindings(steady, ""), ...switchovers.map((s) => steadyFindings(s, ` after a planned switchover to ${s.to}`))];
+  const unknowns = [
     ...(stores.length > 0 && m.workloads.length === 0
-      ? [`cannot tell whether any region can read, write or hold sessions: the graph holds data stores (${stores.slice(0, 3).map((s) => s.node.name).join(", ")}${stores.length > 3 ? ", ..." : ""}) but no workload (Kubernetes, ECS or Lambda) whose settings could name them`]
+      ? [`cannot tell whether any region can read, write or hold sessions: the graph holds data stores (${stores.slice(0, 3).map((s) => s.node.name).join(", ")}${stores.length > 3 ? ", ..." : ""}) but no workload (Kubernetes, ECS or Lambda) whose settings could name them; to make it visible: analyze a graph that holds the workloads too`]
       : []),
-    ...steadyFindings(steady, ""),
-    ...switchovers.flatMap((s) => steadyFindings(s, ` after a planned switchover to ${s.to}`)),
-    ...localityFindings(m),
+    ...scenarios.flatMap((x) => x.unknowns),
   ];
+  const findings = [...scenarios.flatMap((x) => x.findings), ...localityFindings(m)];
   const multiRegion = multiRegionScenarios(m, assign, steady);
   // Losing the witness alone must cost nothing that serves: that is what the witness is for.
   for (const w of multiRegion.filter((x) => x.lostRegions.length === 1)) {
@@ -260,6 +273,7 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
     steady,
     switchovers,
     findings: [...new Set(findings)],
+    unknowns: [...new Set(unknowns)],
     degraded: [...new Set(degraded)],
     multiRegion,
   };

@@ -81,7 +81,11 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
   out.push(...wrap(`Regions: ${fa.regions.map((r) => `${r}${r === fa.writerRegion ? " (writer)" : ""} [${(fa.zones[r] ?? []).join(", ")}]`).join("; ") || "none found"}`, width, "", "  "));
   out.push("");
   const count = v.reasons.length;
-  out.push(v.ok ? "Verdict: OK (exit 0)" : `Verdict: FAIL (exit 1), ${count} problem${count === 1 ? "" : "s"}:`);
+  out.push(v.status === "ok"
+    ? "Verdict: OK (exit 0)"
+    : v.status === "cannot-tell"
+      ? "Verdict: CANNOT TELL (exit 0; --strict exits 1): nothing found, but some wiring is not visible (warnings below)"
+      : `Verdict: FAIL (exit 1), ${count} problem${count === 1 ? "" : "s"}:`);
   const top = 5;
   v.reasons.slice(0, top).forEach((r, i) => out.push(...wrapClipped(r, width, `  ${i + 1}. `)));
   if (count > top) out.push(`  ... and ${count - top} more (all at the end of the report)`);
@@ -172,9 +176,9 @@ function availabilityLines(s: ObjectiveSection, a: AvailabilityEstimate, opts: T
     [a.entry.name, pct(a.entry.availability), `${a.entry.source} (${ref(a.entry.sla)})`],
     ["one region's data path", pct(a.regionDataPath.availability), a.regionDataPath.factors.map((f) => `${f.name} ${pct(f.availability)} (${ref(f.sla)})`).join(" x ")],
     ["reads (regions in parallel)", pct(a.reads), "1 - (1 - region)^regions"],
-    ["writes (one writer region)", pct(a.writes), `${a.writeEventTerm.eventsPerYear} region events/yr x ${a.writeEventTerm.rtoSeconds} s region-loss RTO = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (aws-post-event-summaries)`],
-    ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
-    ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
+    ...a.writeFactors.map((f) => [`writes: ${f.name}`, pct(f.availability), f.how]),
+    ["writes (the factors above in series)", pct(a.writes), `region events: ${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (aws-post-event-summaries)`],
+    ["estimate: entry x writes", pct(a.estimate), `objective ${a.objectivePercent} %`],
   ];
   const out = wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width);
   out.push(drawTable({ title: "Composite availability (published SLAs, independence assumed)", head: ["term", "availability", "how"], rows }, width));
@@ -238,7 +242,8 @@ export function renderText(report: AnalysisReport, opts: TextOptions = {}): stri
 
   const v = report.verdict;
   out.push("");
-  if (v.ok) out.push("Verdict: OK");
+  if (v.status === "cannot-tell") out.push("Verdict: CANNOT TELL (some wiring is not visible)");
+  else if (v.ok) out.push("Verdict: OK");
   else {
     out.push("Verdict: FAIL (exit 1)");
     v.reasons.forEach((r) => out.push(...wrap(`- ${r}`, width, "  ", "    ")));

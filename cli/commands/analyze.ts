@@ -26,6 +26,8 @@ export interface AnalyzeCommandOptions {
   readonly allowStackMismatch?: boolean;
   /** Text: full citations, settings and model notes. */
   readonly verbose?: boolean;
+  /** Wiring the graph cannot show fails the verdict (exit 1) instead of warning. */
+  readonly strict?: boolean;
 }
 
 /** What the analyses read: the graph, and the stack config or the topology output when known. */
@@ -87,9 +89,10 @@ function objectiveSectionsFor(input: AnalyzeInput): Pick<ReportInput, "budget" |
   }
 }
 
-export function analyzeInput(input: AnalyzeInput): AnalysisReport {
+export function analyzeInput(input: AnalyzeInput, opts: { strict?: boolean } = {}): AnalysisReport {
   const options = failureOptions(input);
   return buildReport({
+    strict: !!opts.strict,
     source: input.source,
     topology: buildTopologyView(input.graph, options),
     failureDomains: analyzeFailureDomains(input.graph, options),
@@ -106,7 +109,7 @@ export async function runAnalyze(opts: AnalyzeCommandOptions): Promise<{ output:
   if (!ANALYZE_FORMATS.includes(opts.format as AnalyzeFormat)) {
     throw new CliError(`--format must be one of ${ANALYZE_FORMATS.join(", ")}, not "${opts.format}"`);
   }
-  const report = analyzeInput(await loadAnalyzeInput(opts));
+  const report = analyzeInput(await loadAnalyzeInput(opts), { strict: !!opts.strict });
   return { output: renderReport(report, opts.format as AnalyzeFormat, { width: terminalWidth(process.stdout), verbose: !!opts.verbose }), exitCode: report.verdict.exitCode, report };
 }
 
