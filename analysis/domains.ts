@@ -80,7 +80,8 @@ export class Survival {
     else if (d?.kind === "region" || d?.kind === "regions") gone = this.regionLost(this.graph.regionOf(n)) && !CROSS_REGION.has(n.type);
     else if (d?.kind === "az") {
       const azs = this.graph.azsOf(n);
-      gone = azs.length === 1 && azs[0] === d.az;
+      // A Multi-AZ DB instance names the AZ of its primary only; its standby takes over in another.
+      gone = azs.length === 1 && azs[0] === d.az && !(n.type === "aws:rds/instance:Instance" && plain(this.graph.prop(n, "multiAz")) === true);
     }
     if (gone) this.lostSeen?.add(n);
     return gone;

@@ -18,6 +18,10 @@ export const T = {
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   cluster: "aws:rds/cluster:Cluster",
   instance: "aws:rds/clusterInstance:ClusterInstance",
+  rdsInstance: "aws:rds/instance:Instance",
+  dsqlCluster: "aws:dsql/cluster:Cluster",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  memorydbMultiRegion: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   vault: "aws:backup/vault:Vault",
@@ -75,10 +79,16 @@ export interface Inventory {
   readonly nodePools: { node: GraphNode; cluster?: GraphNode; minSize: number }[];
   readonly deployments: Deployment[];
   readonly globalClusters: GraphNode[];
-  readonly dbClusters: { node: GraphNode; global?: GraphNode; instances: GraphNode[] }[];
+  /**
+   * Database clusters: Aurora clusters with their instances; RDS DB instances (their own single
+   * unit, Multi-AZ or not); Aurora DSQL clusters (`multiWriter`: every peer takes writes, serverless
+   * and Multi-AZ, counted as one unit).
+   */
+  readonly dbClusters: { node: GraphNode; global?: GraphNode; instances: GraphNode[]; multiWriter?: boolean }[];
   /** The cluster that takes writes (globalClusterMembers.isWriter, else inputs, else config). */
   readonly writerCluster?: GraphNode;
-  readonly replicationGroups: { node: GraphNode; global?: GraphNode; primary: boolean }[];
+  /** Session stores: ElastiCache replication groups, and MemoryDB clusters (`multiWriter` members of a multi-Region cluster). */
+  readonly replicationGroups: { node: GraphNode; global?: GraphNode; primary: boolean; multiWriter?: boolean }[];
   readonly backupPlans: BackupPlanInfo[];
   readonly vaults: GraphNode[];
   readonly entries: EntryPoint[];
@@ -180,19 +190,29 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
   ];
   const globalClusters = graph.ofType(T.globalCluster);
   const instances = graph.ofType(T.instance);
-  const dbClusters = graph.ofType(T.cluster).map((node) => ({
+  const dbClusters: Inventory["dbClusters"][number][] = graph.ofType(T.cluster).map((node) => ({
     node,
     global: graph.refs(node, "globalClusterIdentifier").find((g) => g.type === T.globalCluster),
     instances: instances.filter((i) => graph.refs(i, "clusterIdentifier").includes(node)),
   }));
-  const writerCluster = writerOf(graph, dbClusters.map((c) => c.node), globalClusters, opts.writerRegion);
+  // A DB instance that replicates another is a read replica, not a writer of its own.
+  const rdsInstances = graph.ofType(T.rdsInstance).map((node) => ({ node, instances: [node] }));
+  const dsql = graph.ofType(T.dsqlCluster).map((node) => ({ node, instances: [] as GraphNode[], multiWriter: true }));
+  const writerCluster = writerOf(graph, [...dbClusters, ...rdsInstances.filter((r) => graph.prop(r.node, "replicateSourceDb") === undefined)].map((c) => c.node), globalClusters, opts.writerRegion);
+  dbClusters.push(...rdsInstances, ...dsql);
 
   const grgs = graph.ofType(T.globalReplicationGroup);
   const primaries = new Set(grgs.flatMap((g) => graph.refs(g, "primaryReplicationGroupId")));
-  const replicationGroups = graph.ofType(T.replicationGroup).map((node) => {
+  const replicationGroups: Inventory["replicationGroups"][number][] = graph.ofType(T.replicationGroup).map((node) => {
     const global = grgs.find((g) => primaries.has(node) ? graph.refs(g, "primaryReplicationGroupId").includes(node) : graph.refs(node, "globalReplicationGroupId").includes(g));
     return { node, global, primary: primaries.has(node) || !global };
   });
+  const mrcs = graph.ofType(T.memorydbMultiRegion);
+  for (const node of graph.ofType(T.memorydbCluster)) {
+    const name = plain(graph.prop(node, "multiRegionClusterName"));
+    const global = graph.refs(node, "multiRegionClusterName").find((g) => g.type === T.memorydbMultiRegion) ?? mrcs.find((g) => name !== undefined && plain(g.outputs.multiRegionClusterName) === name);
+    replicationGroups.push({ node, global, primary: true, multiWriter: !!global });
+  }
 
   const vaults = graph.ofType(T.vault);
   const selections = graph.ofType(T.selection);
@@ -258,6 +278,7 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
 export function cacheNodeCount(graph: ResourceGraph, rg: GraphNode, fallback = 1): number {
   const n = num(graph.prop(rg, "numCacheClusters"));
   if (n !== undefined) return n;
+  if (rg.type === T.memorydbCluster) return (num(graph.prop(rg, "numShards")) ?? 1) * (1 + (num(graph.prop(rg, "numReplicasPerShard")) ?? 1));
   const shards = num(graph.prop(rg, "numNodeGroups"));
   const replicas = num(graph.prop(rg, "replicasPerNodeGroup"));
   if (shards !== undefined || replicas !== undefined) return (shards ?? 1) * (1 + (replicas ?? 0));

@@ -90,3 +90,18 @@ describe("elasticache-global with every primary endpoint (no session-writer reco
     expect(c.regions[0].sessions).toMatchObject({ status: "after-promotion", via: "REDIS_PRIMARY_CANDIDATES -> us-west-2-redis (us-west-2)" });
   });
 });
+
+describe("failure matrix of the multi-writer kinds", () => {
+  it("every tier serves; losing either region needs no promotion and is no single point of failure", () => {
+    const a = analyze(MULTI);
+    expect(a.steadyState.databaseWriter.regions[EAST]).toMatchObject({ status: "serves", unit: "clusters" });
+    expect(a.steadyState.databaseWriter.regions[WEST]).toMatchObject({ status: "serves", unit: "clusters" });
+    expect(a.steadyState.sessions.regions[WEST]).toMatchObject({ status: "serves", total: 3 });
+    for (const r of [EAST, WEST]) {
+      const row = a.domains.find((d) => d.key === `region:${r}`)!;
+      expect([row.tiers.databaseWriter.status, row.tiers.sessions.status]).toEqual(["serves", "serves"]);
+    }
+    expect(a.singlePointsOfFailure).toEqual([]);
+    expect(a.absentTiers).toEqual([]);
+  });
+});
