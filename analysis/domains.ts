@@ -21,7 +21,7 @@ export function domainKey(d: FailureDomain): string {
 }
 
 /** Keys through which a resource names the subnets (or subnet groups) it is placed in. */
-const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName"];
+const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkConfiguration"];
 const SUBNET = "aws:ec2/subnet:Subnet";
 const SUBNET_GROUPS = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup"]);
 /** Own placement inputs, one entry per unit where the list is per node (ElastiCache). */

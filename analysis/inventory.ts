@@ -36,6 +36,8 @@ export const T = {
   route: "aws:ec2/route:Route",
   rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
   k8sProvider: "pulumi:providers:kubernetes",
+  ecsService: "aws:ecs/service:Service",
+  fargateProfile: "aws:eks/fargateProfile:FargateProfile",
 } as const;
 
 /** A Deployment that serves traffic (see `servingDeployments`). */
@@ -180,7 +182,12 @@ function writerOf(graph: ResourceGraph, clusters: GraphNode[], globals: GraphNod
 export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: string } = {}): Inventory {
   const albs = graph.ofType(...T.alb);
   const eksClusters = graph.ofType(T.eks);
+  const ecsServices = graph.ofType(T.ecsService);
   const nodePools = [
+    // Fargate capacity is placed per task in the service's (or profile's) subnets: one unit per AZ.
+    ...ecsServices.filter((s) => plain(graph.prop(s, "launchType")) === "FARGATE" || graph.prop(s, "capacityProviderStrategies") !== undefined)
+      .map((node) => ({ node, cluster: undefined, minSize: Math.max(1, num(graph.prop(node, "desiredCount")) ?? 1) })),
+    ...graph.ofType(T.fargateProfile).map((node) => ({ node, cluster: graph.refs(node, "clusterName").find((c) => c.type === T.eks), minSize: 3 })),
     ...graph.ofType(T.nodeGroup).map((node) => ({
       node,
       cluster: graph.refs(node, "clusterName").find((c) => c.type === T.eks),
@@ -197,8 +204,9 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
   }));
   // A DB instance that replicates another is a read replica, not a writer of its own.
   const rdsInstances = graph.ofType(T.rdsInstance).map((node) => ({ node, instances: [node] }));
+  const replicaOf = (n: GraphNode) => typeof plain(graph.prop(n, "replicateSourceDb")) === "string" && plain(graph.prop(n, "replicateSourceDb")) !== "";
   const dsql = graph.ofType(T.dsqlCluster).map((node) => ({ node, instances: [] as GraphNode[], multiWriter: true }));
-  const writerCluster = writerOf(graph, [...dbClusters, ...rdsInstances.filter((r) => graph.prop(r.node, "replicateSourceDb") === undefined)].map((c) => c.node), globalClusters, opts.writerRegion);
+  const writerCluster = writerOf(graph, [...dbClusters, ...rdsInstances.filter((r) => !replicaOf(r.node))].map((c) => c.node), globalClusters, opts.writerRegion);
   dbClusters.push(...rdsInstances, ...dsql);
 
   const grgs = graph.ofType(T.globalReplicationGroup);
@@ -271,7 +279,9 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
   }
   const entryKind = graph.ofType(T.endpointGroup).length > 0 ? "accelerator" : entries.length > 0 ? "route53" : "none";
 
-  return { albs, eksClusters, nodePools, deployments: deploymentsOf(graph), globalClusters, dbClusters, writerCluster, replicationGroups, backupPlans, vaults, entries, entryKind };
+  // An ECS service is both the workload and (on Fargate) its capacity: its tasks are the pods.
+  const ecsDeployments: Deployment[] = ecsServices.map((node) => ({ node, replicas: num(graph.prop(node, "desiredCount")) ?? 1, zoneSpread: "preferred" }));
+  return { albs, eksClusters, nodePools, deployments: [...deploymentsOf(graph), ...ecsDeployments], globalClusters, dbClusters, writerCluster, replicationGroups, backupPlans, vaults, entries, entryKind };
 }
 
 /** Nodes per Redis replication group: numCacheClusters, or shards x (1 + replicas) in cluster mode. */

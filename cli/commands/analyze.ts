@@ -47,6 +47,17 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
   return t && typeof t === "object" && Array.isArray((t as Topology).regions) ? (t as Topology) : undefined;
 }
 
+/** The one region every ARN in the graph names, if they all name the same one. */
+function soleArnRegion(graph: ResourceGraph): string | undefined {
+  const regions = new Set<string>();
+  for (const n of graph.managed()) {
+    const arn = plain(n.outputs.arn ?? n.inputs.arn);
+    const region = typeof arn === "string" && arn.startsWith("arn:") ? arn.split(":")[3] : undefined;
+    if (region) regions.add(region);
+  }
+  return regions.size === 1 ? [...regions][0] : undefined;
+}
+
 export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir" | "allowStackMismatch">): Promise<AnalyzeInput> {
   if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
   if (opts.stack && !opts.state) {
@@ -58,7 +69,11 @@ export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack"
   }
   const loaded = await loadState(opts.state!, { stack: opts.stack, allowStackMismatch: opts.allowStackMismatch });
   const config = opts.stack ? loadStack(opts.stack, opts.stacksDir).config : undefined;
-  const graph = ResourceGraph.from(loaded, config?.writerRegion);
+  let graph = ResourceGraph.from(loaded, config?.writerRegion);
+  // A provider configured from the environment records no region: when every ARN in the graph names
+  // the same one, resources without an ARN of their own (routes, ECS services) are in it too.
+  const inferred = config ? undefined : soleArnRegion(graph);
+  if (inferred) graph = ResourceGraph.from(loaded, inferred);
   return { source: { kind: "state", name: stateSourceName(opts.state!) }, graph, topology: topologyOutput(graph), ...(config ? { config } : {}) };
 }
 
