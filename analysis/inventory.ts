@@ -139,16 +139,20 @@ function deploymentsOf(graph: ResourceGraph): Deployment[] {
   const hpas = graph.ofType(...T.hpa);
   return servingDeployments(graph, graph.ofType(T.deployment)).map((node) => {
     const name = graph.prop(node, "metadata.name");
+    const cluster = clusterOfK8s(graph, node);
+    const namespace = graph.prop(node, "metadata.namespace");
+    // An HPA scales a Deployment of its own cluster and namespace: the same name elsewhere is another app.
     const hpa = hpas.find((h) =>
       graph.refs(h, "spec").includes(node) ||
-      (typeof name === "string" && graph.prop(h, "spec.scaleTargetRef.name") === name && graph.prop(h, "spec.scaleTargetRef.kind") === "Deployment"));
+      (typeof name === "string" && graph.prop(h, "spec.scaleTargetRef.name") === name && graph.prop(h, "spec.scaleTargetRef.kind") === "Deployment" &&
+        clusterOfK8s(graph, h) === cluster && (graph.prop(h, "metadata.namespace") ?? namespace) === namespace));
     const replicas = (hpa && num(graph.prop(hpa, "spec.minReplicas"))) ?? num(graph.prop(node, "spec.replicas")) ?? 1;
     const constraints = plain(graph.prop(node, "spec.template.spec.topologySpreadConstraints"));
     const zone = Array.isArray(constraints)
       ? constraints.map((c) => plain(c) as Record<string, unknown>).filter((c) => c && plain(c.topologyKey) === "topology.kubernetes.io/zone")
       : [];
     const zoneSpread = zone.some((c) => plain(c.whenUnsatisfiable) === "DoNotSchedule") ? "enforced" : zone.length > 0 ? "preferred" : "none";
-    return { node, cluster: clusterOfK8s(graph, node), replicas, hpa, zoneSpread };
+    return { node, cluster, replicas, hpa, zoneSpread };
   });
 }
 

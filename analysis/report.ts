@@ -85,6 +85,7 @@ export function verdictOf(input: ReportInput): Verdict {
     ...(fd.regions.length === 0 ? ["no AWS region found in this graph (no provider or resource names one): no AZ or region loss can be tried, so nothing here is shown to survive anything"] : []),
     ...fd.singlePointsOfFailure.map((s) => `single point of failure: ${s.reason}`),
     ...fd.dataPath.findings,
+    ...(fd.configuration ?? []),
     ...fd.steadyStateGaps.map((g) => `${TIER_LABELS[g.tier]} does not serve${g.region ? ` in ${g.region}` : ""} even with nothing lost${g.notes.length ? ` (${g.notes.join("; ")})` : ""}`),
     ...[input.budget, input.availability].flatMap((s) => (s && !s.objectivesMet ? (s.misses.length ? s.misses : [`${s.title}: objective missed`]) : [])),
   ];

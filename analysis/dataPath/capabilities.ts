@@ -38,6 +38,8 @@ export interface WriterAssignment {
   readonly sessions?: Store;
   /** What moved because of a loss (a promotion someone has to run), not by plan. */
   readonly promoted?: readonly ("database" | "sessions")[];
+  /** The writer moved away from the live assignment (a planned switchover, a promotion): records are repointed. */
+  readonly moved?: boolean;
 }
 
 interface Ref {
@@ -236,6 +238,10 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
     const follows = ref.dns.length > 0 && !!s.global && !s.multiWriter;
     const primary = follows ? assign.sessions : s;
     if (t.kind === "cache-reader") return fail(`${s.node.name}'s reader endpoint serves only reads`);
+    // Now, before anything moved, a record answers with its current target: it must be the primary.
+    if (follows && !assign.moved && !(assign.promoted ?? []).length && assign.sessions && s !== assign.sessions) {
+      return fail(`record ${ref.dns[ref.dns.length - 1].record.name} points at ${storeLabel(m, s)}, a read-only secondary of the global datastore; the primary is ${storeLabel(m, assign.sessions)}`);
+    }
     if (!primary) return fail("no session-store member is primary in this scenario");
     if (s.global && !s.multiWriter && !follows && assign.sessions !== s) {
       return fail(`${storeLabel(m, s)} is a secondary of the global datastore and only serves reads; the primary is ${assign.sessions ? storeLabel(m, assign.sessions) : "gone"}`);
@@ -293,7 +299,7 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
 
 /** Names an assignment by what it is (which stores serve, what was promoted), not by identity. */
 function assignmentKey(a: WriterAssignment): string {
-  return `${a.database?.node.urn ?? "-"}|${a.sessions?.node.urn ?? "-"}|${(a.promoted ?? []).join(",")}`;
+  return `${a.database?.node.urn ?? "-"}|${a.sessions?.node.urn ?? "-"}|${(a.promoted ?? []).join(",")}|${a.moved ? "moved" : ""}`;
 }
 
 /** The capabilities of one region's workloads. */
@@ -330,10 +336,13 @@ export function steadyAssignment(m: DataPathModel, writerCluster: GraphNode | un
   const caches = m.stores.stores.filter((s) => s.kind === "cache" && !s.multiWriter);
   const primaries = new Set(m.graph.ofType(STORE_TYPES.globalReplicationGroup).flatMap((g) => m.graph.refs(g, "primaryReplicationGroupId").map((n) => n.urn)));
   // A drill moves the session primary with the writer: a stack told its writer region follows it for both.
+  const recorded = caches.find((c) => primaries.has(c.node.urn));
   const sessions = (writerRegion ? caches.find((c) => c.global && m.regionOf(c.node) === writerRegion) : undefined)
-    ?? caches.find((c) => primaries.has(c.node.urn))
+    ?? recorded
     ?? caches[0];
-  return { database, sessions };
+  // A writer region that differs from the datastore's recorded primary was moved by a drill, which
+  // repointed the records too (they ignore changes to their targets).
+  return { database, sessions, ...(recorded && sessions && recorded !== sessions ? { moved: true } : {}) };
 }
 
 /** The assignment with the writer moved to `region` (planned switchover, or promotion after a loss). */
@@ -341,5 +350,5 @@ export function assignmentIn(m: DataPathModel, base: WriterAssignment, region: s
   const db = base.database && membersOf(m.stores, base.database).find((s) => m.regionOf(s.node) === region);
   const cache = base.sessions && membersOf(m.stores, base.sessions).find((s) => m.regionOf(s.node) === region);
   if (!db && !cache) return undefined;
-  return { database: db ?? base.database, sessions: cache ?? base.sessions, promoted };
+  return { database: db ?? base.database, sessions: cache ?? base.sessions, promoted, moved: true };
 }

@@ -4,7 +4,8 @@ import {
   assignmentIn, CAPABILITIES, DataPathModel, regionCapabilities, steadyAssignment,
   type CapabilityAnswer, type CapabilityName, type RegionCapabilities, type WriterAssignment,
 } from "./capabilities";
-import { membersOf, type Store } from "./stores";
+import { canonicalHost, hostOf, membersOf, type Store } from "./stores";
+import { plain } from "../../graph/model";
 
 export { DataPathModel, CAPABILITIES, type CapabilityAnswer, type CapabilityName, type CapabilityStatus, type RegionCapabilities } from "./capabilities";
 
@@ -193,6 +194,33 @@ function localityFindings(m: DataPathModel): string[] {
   return out;
 }
 
+/** AWS endpoint names of the stores this model knows, and the private zones of the graph. */
+const STORE_DOMAINS = [/\.rds\.amazonaws\.com$/, /\.cache\.amazonaws\.com$/, /\.memorydb\.[a-z0-9-]+\.amazonaws\.com$/, /\.dsql(-[a-z0-9]+)?\.[a-z0-9-]+\.on\.aws$/];
+
+/**
+ * Settings whose host looks like a store endpoint (an AWS database or cache name, or a name in one
+ * of the graph's zones) but matches nothing in the graph: a typo or a stale value. The setting is
+ * to blame, not whatever else its region names.
+ */
+function unknownHostFindings(m: DataPathModel): string[] {
+  const zones = m.graph.ofType("aws:route53/zone:Zone").map((z) => String(plain(m.graph.prop(z, "name")) ?? "").replace(/\.$/, "").toLowerCase()).filter(Boolean);
+  const out: string[] = [];
+  for (const w of m.workloads) {
+    for (const s of w.settings) {
+      if (!s.value) continue;
+      for (const raw of s.value.split(/[,\s]+/)) {
+        const host = hostOf(raw);
+        if (!host) continue;
+        const canonical = canonicalHost(host);
+        if (m.stores.addresses.has(canonical)) continue;
+        const looksLikeStore = STORE_DOMAINS.some((re) => re.test(host)) || zones.some((z) => host.endsWith(`.${z}`));
+        if (looksLikeStore) out.push(`${s.key} (${s.from}, ${w.label}${w.region ? ` in ${w.region}` : ""}) names ${host}, which no store or record in the graph answers (a typo or a stale endpoint?)`);
+      }
+    }
+  }
+  return out;
+}
+
 const WHAT: Record<CapabilityName, string> = { reads: "reads", writes: "writes", sessions: "sessions" };
 
 /** The witness-Region scenarios of every multi-Region DSQL group. */
@@ -250,7 +278,7 @@ export function summarizeDataPath(inputs: DataPathInputs): DataPathAnalysis {
       : []),
     ...scenarios.flatMap((x) => x.unknowns),
   ];
-  const findings = [...scenarios.flatMap((x) => x.findings), ...localityFindings(m)];
+  const findings = [...scenarios.flatMap((x) => x.findings), ...localityFindings(m), ...unknownHostFindings(m)];
   const multiRegion = multiRegionScenarios(m, assign, steady);
   // Losing the witness alone must cost nothing that serves: that is what the witness is for.
   for (const w of multiRegion.filter((x) => x.lostRegions.length === 1)) {
