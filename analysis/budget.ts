@@ -238,6 +238,12 @@ function decisionTerms(s: BudgetSettings, failedRegion: string): BudgetTerm[] {
       { ...term("decide", "Automation decides to fail over", "decisionAutomated", "decide"), ...(s.trigger ? { basis: `${TIMINGS.decisionAutomated.value} s (${s.trigger})` } : {}) },
     ];
   }
+  if (s.noAlarms) {
+    return [
+      term("detect.noAlarm", `No alarm in the stack: the loss of ${failedRegion} is noticed from users' reports`, "noAlarmDetection", "detect"),
+      term("decide", "A person decides to fail over", "decisionHuman", "decide"),
+    ];
+  }
   const period = s.alarms?.periodSeconds ?? { value: TIMINGS.cloudwatchAlarmPeriodDefault.value, from: "assumed: blueprint default monitoring.periodSeconds" };
   const evaluations = s.alarms?.evaluationPeriods ?? { value: TIMINGS.cloudwatchAlarmEvaluationsDefault.value, from: "assumed: blueprint default monitoring.evaluationPeriods" };
   return [

@@ -115,6 +115,12 @@ export const TIMINGS = {
     confidence: "E",
     note: "Replace with the time your on-call needs to decide, measured in drills.",
   },
+  noAlarmDetection: {
+    ref: "project-estimates",
+    value: 1800,
+    source: "no alarm in the graph: nobody is paged, and a region loss is noticed when users' reports reach on-call; no published figure (estimate: 30 min)",
+    confidence: "E",
+  },
   pageAcknowledge: {
     ref: "project-estimates",
     value: 300,

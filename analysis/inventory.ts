@@ -166,8 +166,8 @@ function writerOf(graph: ResourceGraph, clusters: GraphNode[], globals: GraphNod
   for (const g of globals) {
     const members = plain(g.outputs.globalClusterMembers);
     if (!Array.isArray(members)) continue;
-    const writerArn = members.map((m) => plain(m) as Record<string, unknown>).find((m) => plain(m?.isWriter) === true)?.dbClusterArn;
-    const found = clusters.find((c) => plain(c.outputs.arn) === plain(writerArn));
+    const writerArn = plain(members.map((m) => plain(m) as Record<string, unknown>).find((m) => plain(m?.isWriter) === true)?.dbClusterArn);
+    const found = writerArn ? clusters.find((c) => plain(c.outputs.arn) === writerArn) : undefined;
     if (found) return found;
   }
   if (writerRegion) {

@@ -72,6 +72,48 @@ function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<Availabi
   return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
 }
 
+/**
+ * What the resources themselves say, which beats the topology output (a hint of the last deploy)
+ * and the config (the intent): the target groups' health checks per region, the session-writer
+ * record's TTL, whether the session store runs Multi-AZ, and whether any alarm exists at all.
+ */
+function resourceFacts(graph: ResourceGraph, settings: BudgetSettings): {
+  regions?: BudgetSettings["regions"];
+  writerRecordTtlSeconds?: { value: number; from: string };
+  sessionsMultiAz?: { value: boolean; from: string };
+  noAlarms?: boolean;
+} {
+  const num = (v: unknown) => (typeof plain(v) === "number" ? (plain(v) as number) : undefined);
+  const groups = graph.ofType("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup");
+  const regions = settings.regions.map((r) => {
+    // The slowest target group of the region decides when its endpoint turns unhealthy.
+    const checks = groups.filter((g) => graph.regionOf(g) === r.name).map((g) => ({
+      g, interval: num(graph.prop(g, "healthCheck.interval")), threshold: num(graph.prop(g, "healthCheck.unhealthyThreshold")),
+    })).filter((c) => c.interval !== undefined || c.threshold !== undefined);
+    if (checks.length === 0) return r;
+    const worst = checks.reduce((a, b) => ((b.interval ?? 30) * (b.threshold ?? 3) > (a.interval ?? 30) * (a.threshold ?? 3) ? b : a));
+    return {
+      ...r,
+      albIntervalSeconds: worst.interval !== undefined ? { value: worst.interval, from: `target group ${worst.g.name} healthCheck.interval` } : r.albIntervalSeconds,
+      albUnhealthyThreshold: worst.threshold !== undefined ? { value: worst.threshold, from: `target group ${worst.g.name} healthCheck.unhealthyThreshold` } : r.albUnhealthyThreshold,
+    };
+  });
+  const cacheGroups = graph.ofType("aws:elasticache/replicationGroup:ReplicationGroup");
+  const record = graph.ofType("aws:route53/record:Record").find((rec) => graph.refs(rec, "records").some((n) => cacheGroups.includes(n)));
+  const ttl = record ? num(graph.prop(record, "ttl")) : undefined;
+  // A global datastore's secondaries inherit Multi-AZ from the primary group: read it there.
+  const primary = cacheGroups.find((g) => graph.prop(g, "globalReplicationGroupId") === undefined) ?? cacheGroups[0];
+  const multiAz = primary ? plain(graph.prop(primary, "multiAzEnabled")) : undefined;
+  const hasAlarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm").length > 0;
+  return {
+    regions,
+    ...(ttl !== undefined ? { writerRecordTtlSeconds: { value: ttl, from: `record ${record!.name} ttl` } } : {}),
+    ...(typeof multiAz === "boolean" ? { sessionsMultiAz: { value: multiAz, from: `replication group ${primary!.name} multiAzEnabled` } } : {}),
+    // Only a graph with workloads or stores says anything about its alarms.
+    ...(!hasAlarms && (graph.ofType("aws:rds/cluster:Cluster").length > 0 || graph.ofType("aws:lb/loadBalancer:LoadBalancer").length > 0) ? { noAlarms: true } : {}),
+  };
+}
+
 /** The settings the drill's topology reader does not carry: alarms, the record's TTL, the bound's carriers, the trigger. */
 function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, config: StackConfig | undefined, graph: ResourceGraph | undefined): BudgetSettings {
   const writer = topology.regions?.find((r) => r.name === settings.writerRegion);
@@ -87,14 +129,22 @@ function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, c
     ? { value: ttl, from: "topology sessions.writerRecord.ttlSeconds" }
     : config ? { value: config.sessionStore.writerRecordTtlSeconds, from: `${cfg}sessionStore.writerRecordTtlSeconds` } : undefined;
   const dataKinds = graph ? dataKindsOf(graph, config) : undefined;
+  const facts = graph ? resourceFacts(graph, settings) : {};
   const survivor = settings.regions.find((r) => r.name !== settings.writerRegion)?.name;
   const recoveryPlan = graph && dataKinds ? recoveryPlanOf(graph, settings.writerRegion, survivor, dataKinds, alarms) : undefined;
   const trigger = recoveryPlan && !recoveryPlan.gap ? `ARC Region switch plan ${recoveryPlan.name} (execution triggers)` : undefined;
   const switchover = (config?.objectives as { plannedSwitchover?: { rtoSeconds: number; rpoSeconds: number } } | undefined)?.plannedSwitchover;
   return {
     ...settings,
-    ...(alarms ? { alarms } : {}),
-    sessions: { ...settings.sessions, ...(writerRecordTtlSeconds ? { writerRecordTtlSeconds } : {}) },
+    ...(facts.regions ? { regions: facts.regions } : {}),
+    ...(alarms && !facts.noAlarms ? { alarms } : {}),
+    ...(facts.noAlarms ? { noAlarms: true } : {}),
+    sessions: {
+      ...settings.sessions,
+      ...(writerRecordTtlSeconds ? { writerRecordTtlSeconds } : {}),
+      ...(facts.writerRecordTtlSeconds ? { writerRecordTtlSeconds: facts.writerRecordTtlSeconds } : {}),
+      ...(facts.sessionsMultiAz ? { multiAz: facts.sessionsMultiAz } : {}),
+    },
     database: { ...settings.database, ...(topology.database?.rpoBoundRegions ? { rpoBoundRegions: topology.database.rpoBoundRegions } : {}) },
     decision: trigger ? "automated" : "human",
     ...(trigger ? { trigger } : {}),

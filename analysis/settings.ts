@@ -98,6 +98,8 @@ export interface BudgetSettings {
   };
   /** The alarm that tells people a region is unhealthy: detection time is period x evaluations. */
   readonly alarms?: { readonly periodSeconds: Setting<number>; readonly evaluationPeriods: Setting<number> };
+  /** The graph holds no CloudWatch alarm at all: nothing pages anyone (read from the resources). */
+  readonly noAlarms?: boolean;
   readonly app: {
     readonly capacity: Setting<"provisioned" | "scalable">;
     readonly replicasPerRegion: Setting<number>;

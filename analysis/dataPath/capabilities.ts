@@ -269,12 +269,17 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
       } else if (assign.database === s && t.kind !== "db-reader") {
         serving = s;
         via = `${t.kind === "db-instance" ? "instance" : "cluster"} endpoint of the writer ${storeLabel(m, s)}${t.kind === "db-instance" ? " (writes only while that instance is the writer)" : ""}`;
-      } else if (s.writeForwarding && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
+      } else if (s.writeForwarding && t.kind !== "db-cluster" && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
+        // Write forwarding is used through a secondary's reader (or instance) endpoint, with the
+        // session's apg_write_forward.consistency_mode set by the application; a cluster endpoint
+        // that writes only while its cluster writes is not that.
         serving = s;
         needsWriter = assign.database;
         via = `write forwarding on ${storeLabel(m, s)} -> ${storeLabel(m, assign.database)}`;
       } else {
-        return fail(`${storeLabel(m, s)} ${assign.database === s ? "reader endpoint serves only reads" : "is not the writer and does not forward writes"}`);
+        return fail(`${storeLabel(m, s)} ${assign.database === s ? "reader endpoint serves only reads"
+          : t.kind === "db-cluster" && s.global ? "is not the writer: its cluster endpoint writes only while that cluster writes (use the global writer endpoint)"
+          : "is not the writer and does not forward writes"}`);
       }
     }
   }
@@ -318,6 +323,12 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
     // consulted that resource are evaluated again.
     const kind = `ref|${cap}|${assignmentKey(assign)}`;
     for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, sv.part(kind, ref, (s) => evaluateRef(m, s, ref, cap, assign)));
+    // Only read-only addresses are visible while some settings are hidden: the writable one may be
+    // among them, so this is not a proven "no".
+    const writable = cap === "reads" || refs.some((r) => r.intent !== "read" && (cap === "sessions" ? r.target.kind.startsWith("cache") : !r.target.kind.startsWith("cache")));
+    if (best.status === "no" && !writable && hidden.length > 0) {
+      return { status: "unknown", reason: `${best.reason}; no visible setting names a writable ${cap === "sessions" ? "session-store" : "database"} address, and some are not visible: ${hidden[0]}` };
+    }
     if (best.status !== "absent") return best;
     const what = cap === "sessions" ? "a session-store (cache) endpoint" : cap === "writes" ? "a database endpoint that takes writes" : "a database endpoint";
     if (hidden.length > 0) return { status: "unknown", reason: `no visible setting in ${region} names ${what}; not visible: ${hidden[0]}` };

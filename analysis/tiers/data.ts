@@ -51,7 +51,14 @@ export function databaseOutcomes(ctx: Survival, inv: Inventory, regions: string[
       ...clusters.filter((c) => !c.multiWriter && c.instances.length === 0).map((c) => `${c.node.name} has no instances (headless)`),
       ...clusters.filter((c) => c.node.type === "aws:rds/instance:Instance" && plain(g.prop(c.node, "multiAz")) !== true).map((c) => `${c.node.name} is a Single-AZ DB instance: losing its AZ stops it`),
     ];
-    readCells[region] = cell(left > 0 ? "serves" : "down", left, total, "instances", { lost, anchors, notes: readNotes });
+    // Distinct databases of a region are each needed by whoever uses them: one with nothing left
+    // stops its readers, whatever the others still run.
+    const emptied = value.filter((v) => units(v.c) > 0 && v.left === 0);
+    const readsServe = left > 0 && (emptied.length === 0 || clusters.length === 1);
+    readCells[region] = cell(readsServe ? "serves" : "down", left, total, "instances", {
+      lost, anchors: emptied.length > 0 ? emptied.map((v) => v.c.node) : anchors,
+      notes: [...readNotes, ...(left > 0 && !readsServe ? emptied.map((v) => `${v.c.node.name} has nothing left`) : [])],
+    });
 
     const own = value.find((v) => v.c.node === writer) ?? value.find((v) => v.c.multiWriter);
     if (own) {

@@ -173,10 +173,10 @@ describe("data path of a hand-built graph (third-party shape)", () => {
     expect(a.dataPath.unknowns[0]).toMatch(/^cannot tell whether any region can read, write or hold sessions: the graph holds data stores .* but no workload/);
   });
 
-  it("counts forwarded writes through a secondary's own endpoint, and refuses them once forwarding is off", () => {
+  it("counts forwarded writes through a secondary's reader endpoint, and refuses them once forwarding is off", () => {
     const local = (forwarding: boolean) => analyzeFailureDomains(new ResourceGraph(healthyGraph().map((r) => {
       if (r.type === "kubernetes:core/v1:ConfigMap" && (r.inputs?.data as Record<string, string>)?.APP_REGION === WEST) {
-        return { ...r, inputs: { ...r.inputs, data: { ...(r.inputs!.data as object), DATABASE_WRITER_HOST: "us-west-2-aurora.cluster-abc.us-west-2.rds.amazonaws.com" } } };
+        return { ...r, inputs: { ...r.inputs, data: { ...(r.inputs!.data as object), DATABASE_WRITER_HOST: "us-west-2-aurora.cluster-ro-abc.us-west-2.rds.amazonaws.com" } } };
       }
       if (r.type === "aws:rds/cluster:Cluster" && r.urn.endsWith("us-west-2-aurora") && !forwarding) return { ...r, inputs: { ...r.inputs, enableGlobalWriteForwarding: false } };
       return r;
