@@ -549,5 +549,11 @@ export function plannedSwitchoverBudget(s: BudgetSettings, target = s.regions.fi
 }
 
 export function allBudgets(s: BudgetSettings): Record<Disruption, DisruptionBudget> {
-  return { azLoss: azLossBudget(s), regionLoss: regionLossBudget(s), plannedSwitchover: plannedSwitchoverBudget(s) };
+  // With every store multi-writer no region is special: the slower of the regions' losses counts.
+  const k = kindsOf(s);
+  const symmetric = isMultiWriter(k.database) && (k.sessions === "none" || isMultiWriter(k.sessions));
+  const regionLoss = symmetric
+    ? s.regions.map((r) => regionLossBudget(s, r.name)).reduce((a, b) => (b.rto.seconds > a.rto.seconds ? b : a))
+    : regionLossBudget(s);
+  return { azLoss: azLossBudget(s), regionLoss, plannedSwitchover: plannedSwitchoverBudget(s) };
 }

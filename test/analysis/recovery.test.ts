@@ -161,3 +161,28 @@ describe("ARC Region switch plan with triggers", () => {
     expect(b.caveats).toContainEqual("Plan recovery holds a manual approval step: a person still decides inside the plan");
   });
 });
+
+describe("analyze end to end on a multi-writer stack", () => {
+  it("reports writes RTO <= 120 s and RPO 0 after losing either region, and exits 0", async () => {
+    const { objectiveSections } = await import("../../analysis/objectives");
+    const { analyzeFailureDomains } = await import("../../analysis/failureDomains");
+    const { buildReport } = await import("../../analysis/report");
+    const { buildTopologyView } = await import("../../analysis/topologyView");
+    const { topologyFixture } = await import("../drills/fixtures");
+    const graph = new ResourceGraph(healthyGraph({ database: "aurora-dsql", sessions: "memorydb-multi-region" }), EAST);
+    const topology = { ...topologyFixture(), objectives: { availabilityPercent: 99.98, azLoss: { rtoSeconds: 120, rpoSeconds: 1 }, regionLoss: { rtoSeconds: 120, rpoSeconds: 1 } } };
+    const options = { writerRegion: EAST, regions: [EAST, WEST] };
+    const sections = objectiveSections(topology, undefined, "multi-writer", graph);
+    const budgets = sections.budget!.data;
+    const region = budgets.find((b) => b.disruption === "regionLoss")!;
+    expect(region.rto.seconds).toBeLessThanOrEqual(120);
+    expect(region.rto.paths.flatMap((p) => p.terms).map((t) => t.id)).not.toContain("decide");
+    expect(region.rpo.byStore.database).toEqual({ seconds: 0, bounded: true });
+    // Either region: the section reports the slower of the two losses.
+    expect(region.scope).toMatch(/^all of us-(east-1|west-2)$/);
+    const report = buildReport({ source: { kind: "state", name: "multi-writer" }, topology: buildTopologyView(graph, options), failureDomains: analyzeFailureDomains(graph, options), ...sections });
+    expect(report.verdict.reasons).toEqual([]);
+    expect(report.verdict.exitCode).toBe(0);
+  });
+});
+
