@@ -69,7 +69,7 @@ const LOCAL_TYPE = /^(random|tls|time|command):/;
 /** Keys through which a resource names the subnets it lives in. */
 const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkInterfaceId"];
 const SUBNET_TYPES = new Set(["aws:ec2/subnet:Subnet"]);
-const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup"]);
+const SUBNET_GROUP_TYPES = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup", "aws:docdb/subnetGroup:SubnetGroup", "aws:neptune/subnetGroup:SubnetGroup"]);
 
 /** Default tier by type token prefix; a resource's `ha:tier` tag (or k8s label) overrides it. */
 const TIER_BY_PREFIX: [RegExp, Tier][] = [
@@ -446,6 +446,8 @@ export class ResourceGraph {
       else if (Array.isArray(p)) p.forEach(add);
     };
     for (const key of ["availabilityZone", "availabilityZones", "preferredCacheClusterAzs"]) add(this.prop(n, key));
+    // A subnet placed by AZ ID (use1-az1) names its AZ that way: count it as well as a name.
+    if (azs.size === 0) add(this.prop(n, "availabilityZoneId"));
     if (azs.size === 0 && !SUBNET_TYPES.has(n.type)) {
       for (const key of SUBNET_KEYS) {
         for (const dep of this.refs(n, key)) {

@@ -154,6 +154,13 @@ describe("neutral changes keep the verdict", () => {
     ["a tag changed on every resource", (rs) => rs.forEach((r) => { if (r.inputs?.tags) (r.inputs.tags as Record<string, string>).Owner = "team-b"; })],
     ["an unrelated setting added to the workload", (rs) => { appConfig(rs, WEST).FEATURE_FLAGS = "checkout-v2"; }],
     ["the reader setting written as a URL", (rs) => { appConfig(rs, WEST).DATABASE_READER_HOST = `postgres://app@${appConfig(rs, WEST).DATABASE_READER_HOST}:5432/app`; }],
+    ["subnets placed by AZ ID instead of AZ name", (rs) => rs.filter((r) => r.type === "aws:ec2/subnet:Subnet").forEach((r) => {
+      for (const bag of [r.inputs, r.outputs]) {
+        if (!bag?.availabilityZone) continue;
+        bag.availabilityZoneId = `id-${String(bag.availabilityZone)}`;
+        delete bag.availabilityZone;
+      }
+    })],
     ["a slower but still fast health check", (rs) => {
       const tg = find(rs, /^ha-us-west-2-app-tg$/);
       set(tg, "healthCheck", { ...(tg.inputs!.healthCheck as object), interval: 15 });
