@@ -1,5 +1,5 @@
 import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
-import { T } from "./inventory";
+import { T, type Inventory } from "./inventory";
 import { findWorkloads } from "./dataPath/workloads";
 
 /**
@@ -125,6 +125,31 @@ function healthPathFindings(graph: ResourceGraph): string[] {
   return out;
 }
 
-export function configurationFindings(graph: ResourceGraph): string[] {
-  return [...keyRegionFindings(graph), ...vpcDnsFindings(graph), ...entryPortFindings(graph), ...healthPathFindings(graph)];
+/**
+ * After a region loss each survivor must carry the load of every region. A survivor whose pods can
+ * never reach the steady pods of all regions together (its HPAs' maxReplicas, or its replicas
+ * without an HPA) cannot absorb it, whatever the autoscaler does.
+ */
+function survivorCapacityFindings(graph: ResourceGraph, inv: Inventory, capacity?: { mode: "provisioned" | "scalable" }): string[] {
+  // Provisioned capacity is sized so each region's minimum already carries the load (the stack's
+  // failoverHeadroom says so); only a region that must scale out is held to its maximum.
+  if (capacity?.mode === "provisioned") return [];
+  const byRegion = new Map<string, { steady: number; max: number }>();
+  for (const d of inv.deployments) {
+    const region = d.cluster ? regionOf(graph, d.cluster) : regionOf(graph, d.node);
+    if (!region) continue;
+    const max = d.hpa ? Number(plain(graph.prop(d.hpa, "spec.maxReplicas"))) || d.replicas : d.replicas;
+    const r = byRegion.get(region) ?? { steady: 0, max: 0 };
+    r.steady += d.replicas;
+    r.max += max;
+    byRegion.set(region, r);
+  }
+  if (byRegion.size < 2) return [];
+  const total = [...byRegion.values()].reduce((a, r) => a + r.steady, 0);
+  return [...byRegion].filter(([, r]) => r.max < total).map(([region, r]) =>
+    `${region} can run at most ${r.max} pods (HPA maxReplicas), but after losing another region it must carry the ${total} pods every region runs now: raise maxReplicas (and the node groups' maximum) there`);
+}
+
+export function configurationFindings(graph: ResourceGraph, inv: Inventory, capacity?: { mode: "provisioned" | "scalable" }): string[] {
+  return [...keyRegionFindings(graph), ...vpcDnsFindings(graph), ...entryPortFindings(graph), ...healthPathFindings(graph), ...survivorCapacityFindings(graph, inv, capacity)];
 }

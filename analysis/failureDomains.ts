@@ -219,7 +219,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
     steadyStateGaps: steadyStateGaps(steadyState),
     singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains, (n) => outcome({ kind: "resource", urn: n.urn })),
     dataPath,
-    configuration: configurationFindings(graph),
+    configuration: configurationFindings(graph, inv, options.capacity),
   };
 }
 

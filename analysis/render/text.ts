@@ -62,8 +62,11 @@ export function nextStep(report: AnalysisReport): string {
 
 function dataPathSummary(report: AnalysisReport): string {
   const dp = report.failureDomains.dataPath;
-  if (dp.steady.regions.length === 0) return "no data stores in this graph";
+  if (dp.steady.regions.length === 0) {
+    return dp.unknowns.length > 0 ? "cannot tell: data stores but no workload in this graph (see the warnings)" : "no data stores in this graph";
+  }
   const problems = dp.findings.length;
+  if (problems === 0 && dp.unknowns.length > 0) return `cannot tell for ${dp.unknowns.length} path${dp.unknowns.length === 1 ? "" : "s"} (see the warnings): the wiring is not visible`;
   const base = problems > 0
     ? `${problems} problem${problems === 1 ? "" : "s"} (listed above)`
     : `every region reads, writes and keeps sessions, now and after ${dp.switchovers.length === 1 ? "the planned switchover" : "each planned switchover"}`;

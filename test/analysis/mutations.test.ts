@@ -101,6 +101,24 @@ describe("mutations that must fail, naming property, resource and region", () =>
   });
 });
 
+describe("capacity per region", () => {
+  it("a survivor that must scale out but whose HPAs cannot reach the load of both regions", async () => {
+    const staging = await planStack("staging");
+    const copy = JSON.parse(JSON.stringify(staging.resources)) as ExportedResource[];
+    const stagingConfig = loadStack("staging").config;
+    expect(stagingConfig.app.failoverHeadroom.capacity).toBe("scalable");
+    const ok = analyzeInput({ source: { kind: "stack", name: "staging" }, graph: new ResourceGraph(copy, EAST), config: stagingConfig });
+    expect(ok.failureDomains.configuration).toEqual([]);
+    for (const hpa of copy.filter((r) => r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" && /us-west-2/.test(r.urn))) {
+      const spec = hpa.inputs!.spec as Record<string, unknown>;
+      spec.maxReplicas = spec.minReplicas;
+    }
+    const r = analyzeInput({ source: { kind: "stack", name: "staging" }, graph: new ResourceGraph(copy, EAST), config: stagingConfig });
+    expect(r.verdict.exitCode).toBe(1);
+    expect(reasons(r)).toMatch(/us-west-2 can run at most \d+ pods \(HPA maxReplicas\), but after losing another region it must carry the \d+ pods every region runs now/);
+  });
+});
+
 describe("numbers read from the resources", () => {
   it("a slower target-group health check makes a slower region-loss RTO, named by the resource", () => {
     const r = analyze((rs) => {
