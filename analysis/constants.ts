@@ -118,7 +118,7 @@ export const TIMINGS = {
   noAlarmDetection: {
     ref: "project-estimates",
     value: 1800,
-    source: "no alarm in the graph: nobody is paged, and a region loss is noticed when users' reports reach on-call; no published figure (estimate: 30 min)",
+    source: "no alarm in the graph outside the lost region (CloudWatch is regional: the lost region's alarms cannot page): nobody is paged, and a region loss is noticed when users' reports reach on-call; no published figure (estimate: 30 min)",
     confidence: "E",
   },
   pageAcknowledge: {

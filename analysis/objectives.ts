@@ -104,7 +104,9 @@ function resourceFacts(graph: ResourceGraph, settings: BudgetSettings): {
   // A global datastore's secondaries inherit Multi-AZ from the primary group: read it there.
   const primary = cacheGroups.find((g) => graph.prop(g, "globalReplicationGroupId") === undefined) ?? cacheGroups[0];
   const multiAz = primary ? plain(graph.prop(primary, "multiAzEnabled")) : undefined;
-  const hasAlarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm").length > 0;
+  // CloudWatch is regional: an alarm in the lost region cannot page anyone about its loss.
+  const alarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+  const hasAlarms = alarms.some((a) => graph.regionOf(a) !== settings.writerRegion);
   return {
     regions,
     ...(ttl !== undefined ? { writerRecordTtlSeconds: { value: ttl, from: `record ${record!.name} ttl` } } : {}),

@@ -139,6 +139,12 @@ describe("numbers read from the resources", () => {
     expect(reasons(r)).toMatch(/Region loss: RTO 2900 s exceeds the objective 1800 s; largest term: No alarm in the stack/);
   });
 
+  it("alarms that live only in the lost region cannot page about its loss", () => {
+    const r = analyze((rs) => rs.splice(0, rs.length, ...rs.filter((x) => !(/^aws:cloudwatch\/(metric|composite)Alarm:/.test(x.type) && /us-west-2/.test(x.urn)))));
+    const budgets = r.budget!.data as { disruption: string; rto: { paths: { name: string; terms: { id: string }[] }[] } }[];
+    expect(budgets.find((b) => b.disruption === "regionLoss")!.rto.paths.find((p) => p.name === "database writes")!.terms[0].id).toBe("detect.noAlarm");
+  });
+
   it("an ElastiCache group with Multi-AZ off loses the Multi-AZ SLA", () => {
     const r = analyze((rs) => set(find(rs, /^ha-sessions-us-east-1-group$/), "multiAzEnabled", false));
     const a = r.availability!.data as { regionDataPath: { factors: { sla: string }[] } };
