@@ -39,7 +39,7 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
   const misses = budgets.flatMap((b) => b.breaches.map((br) =>
     `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \((documented|project estimate)\)$/.test(br.term.basis) ? `, ${/estimate/.test(br.term.basis) ? "project estimate" : "documented"}` : `, ${br.term.basis}`})`));
   const warnings = budgets.filter((b) => b.rpoStatus === "typical").map((b) =>
-    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${b.rpo.terms.filter((t) => t.bounded === false && t.seconds > 0).map((t) => t.label).join("; ")}): within the objective ${b.objective.rpoSeconds} s only as typical`);
+    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${b.rpo.terms.filter((t) => t.bounded === false && t.seconds > 0).map((t) => t.label).join("; ")}): ${b.rpo.seconds <= b.objective.rpoSeconds ? `within the objective ${b.objective.rpoSeconds} s only as typical` : `the session store may lose about that much against the objective ${b.objective.rpoSeconds} s (the data's RPO is ${b.rpo.byStore.database?.seconds ?? 0} s${b.rpo.byStore.database?.bounded ? ", bounded" : ""})`}`);
   return {
     title: "Recovery time and recovery point budget",
     objectivesMet: misses.length === 0,

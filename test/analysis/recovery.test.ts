@@ -36,6 +36,13 @@ describe("multi-writer stores", () => {
     // Within the objective, but MemoryDB's lag is typical, not a bound: reported as such, not as met.
     expect([b.rtoMet, b.rpoStatus, b.breaches]).toEqual([true, "typical", []]);
     expect(b.alternatives).toBeUndefined();
+    // Against an RPO objective of 0 s: the data (DSQL) meets it with a bound; the session store's
+    // typical lag is reported as a warning, not a breach (sessions are not the system of record).
+    const zero = regionLossBudget(prodSettings({ dataKinds: MULTI, objectives: { ...prodSettings().objectives, regionLoss: { rtoSeconds: 120, rpoSeconds: 0 } } }), lost);
+    expect([zero.rpoStatus, zero.breaches]).toEqual(["typical", []]);
+    // An Aurora database with its typical lag against 0 s does breach it.
+    const aurora = regionLossBudget(prodSettings({ database: { instancesPerRegion: { value: 3, from: "i" } }, dataKinds: { ...MULTI, database: "aurora-global" }, objectives: { ...prodSettings().objectives, regionLoss: { rtoSeconds: 3600, rpoSeconds: 0 } } }), EAST);
+    expect(aurora.breaches.map((x) => [x.objective, x.term.id])).toEqual([["rpo", "rpo.aurora"]]);
   });
 
   it("misses its RTO when the survivor has to scale out first (the number can fail)", () => {
