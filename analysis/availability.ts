@@ -1,14 +1,15 @@
-import { regionLossBudget, type BudgetSettings } from "./budget";
+import { kindsOf, regionLossBudget, type BudgetSettings } from "./budget";
 import { EVENTS, SECONDS_PER_YEAR, SLAS, type SlaKey } from "./constants";
 
 /**
  * Composite availability from published SLAs (Well-Architected Reliability Pillar, "Availability"):
  * hard dependencies multiply (serial), independent redundant copies combine as 1 - prod(1 - A)
- * (parallel). The single-writer data tier does not get the parallel bonus: a writer-region event
- * costs writes the region RTO, modelled as event rate x RTO (docs/analysis-model.md, composite availability).
+ * (parallel). A single-writer store does not get the parallel bonus: a writer-region event costs
+ * writes the region RTO, modelled as event rate x RTO; multi-writer stores count once per region
+ * (docs/analysis-model.md, composite availability). The entry is in series with the rest.
  *
  * SLAs are credit commitments, not measured availability, and independence is assumed; treat the
- * results as an order-of-magnitude check. Nothing here claims more than the global entry's SLA.
+ * results as an order-of-magnitude check.
  */
 
 /** Serial (hard) dependencies: all must be up. */
@@ -38,11 +39,16 @@ export interface AvailabilityInputs {
   readonly databaseInstancesPerRegion: number;
   /** ElastiCache nodes per region (>= 2 with Multi-AZ earns the Multi-AZ SLA). */
   readonly sessionNodesPerRegion: number;
-  /** RTO of a writer-region loss, from the budget (regionLossBudget(...).rto.seconds). */
+  /** The session store runs Multi-AZ (automatic failover on). @default sessionNodesPerRegion >= 2 */
+  readonly sessionMultiAz?: boolean;
+  /** RTO of a region loss for writes, from the budget (regionLossBudget(...).rto.seconds). */
   readonly regionRtoSeconds: number;
   readonly objectivePercent: number;
   /** @default EVENTS.regionEventsPerYear (0.56) */
   readonly regionEventsPerYear?: number;
+  /** Store kinds: multi-writer stores write in every region. @default aurora-global + elasticache-global */
+  readonly databaseKind?: "aurora-global" | "aurora-dsql";
+  readonly sessionsKind?: "elasticache-global" | "memorydb-multi-region";
 }
 
 export interface AvailabilityFactor {
@@ -54,25 +60,30 @@ export interface AvailabilityFactor {
 
 export interface AvailabilityEstimate {
   readonly entry: AvailabilityFactor;
-  /** Serial product of one region's data path (ALB x EC2 x Aurora x ElastiCache). */
+  /** Serial product of one region's path (ALB x EC2 x database x session store). */
   readonly regionDataPath: { readonly availability: number; readonly factors: readonly AvailabilityFactor[] };
-  /** Reads and stateless requests below the entry: parallel(regions). */
+  /** Reads below the entry: the regions' paths in parallel. */
   readonly reads: number;
-  /** Writes below the entry: 1 - f x RTO / year (one writer: a region event costs the region RTO). */
+  /**
+   * Writes below the entry: the app in parallel over the regions, in series with every store that
+   * has one writer (its own SLA) and with the region events that cost writes the region-loss RTO;
+   * multi-writer stores count in parallel, like reads.
+   */
   readonly writes: number;
-  /** Writes if in-region SLAs are also taken literally: a pessimistic floor, reported, not compared. */
+  /** The factors of the write path, in series. */
+  readonly writeFactors: readonly { readonly name: string; readonly availability: number; readonly how: string }[];
+  /** The writer region's whole path in series with the event term: a pessimistic floor, reported, not compared. */
   readonly writesSlaFloor: number;
-  /** With the entry as a serial factor (the reference's A_reads): ~99.990 % for two regions behind GA. */
   readonly readsWithEntry: number;
   readonly writesWithEntry: number;
   readonly writeEventTerm: { readonly eventsPerYear: number; readonly rtoSeconds: number; readonly minutesPerYear: number; readonly source: string };
   /** Control path (change things during an incident): the EKS API, kept out of the data path. */
   readonly controlPath: number;
-  /** min(reads, writes): what the design below the entry delivers. */
+  /** What the design below the entry delivers to a request that writes (the weaker of the two paths). */
   readonly design: number;
   /**
-   * The claimable estimate, min(entry SLA, design): the entry's SLA is a ceiling no design below it
-   * can raise, and nothing here claims more than it. This is what is compared with the objective.
+   * The estimate: entry SLA x the write path, hard dependencies in series (Well-Architected). It is
+   * what is compared with the objective, and nothing caps or rounds it.
    */
   readonly estimate: number;
   readonly estimatePercent: number;
@@ -87,23 +98,45 @@ function factor(name: string, sla: SlaKey): AvailabilityFactor {
 
 export function estimateAvailability(input: AvailabilityInputs): AvailabilityEstimate {
   const entry = input.entry === "accelerator" ? factor("Global Accelerator", "globalAccelerator") : factor("Route 53", "route53");
-  const factors = [
-    factor("Application Load Balancer", "elb"),
-    factor("EC2 (EKS nodes over >= 2 AZs)", "ec2Region"),
-    input.databaseInstancesPerRegion >= 2 ? factor("Aurora, Multi-AZ", "auroraMultiAz") : factor("Aurora, single-AZ", "auroraSingleAz"),
-    input.sessionNodesPerRegion >= 2 ? factor("ElastiCache, Multi-AZ", "elasticacheMultiAz") : factor("ElastiCache, single-AZ", "elasticacheSingleAz"),
-  ];
+  const dsql = input.databaseKind === "aurora-dsql";
+  const memorydb = input.sessionsKind === "memorydb-multi-region";
+  const sessionMultiAz = input.sessionMultiAz ?? input.sessionNodesPerRegion >= 2;
+  const app = [factor("Application Load Balancer", "elb"), factor("EC2 (EKS nodes over >= 2 AZs)", "ec2Region")];
+  const db = dsql
+    ? factor("Aurora DSQL, Regional endpoint", "dsqlSingleRegion")
+    : input.databaseInstancesPerRegion >= 2 ? factor("Aurora, Multi-AZ", "auroraMultiAz") : factor("Aurora, single-AZ", "auroraSingleAz");
+  const sessions = memorydb
+    ? factor("MemoryDB, Regional member", "memorydbRegional")
+    : sessionMultiAz && input.sessionNodesPerRegion >= 2 ? factor("ElastiCache, Multi-AZ", "elasticacheMultiAz") : factor("ElastiCache, single-AZ", "elasticacheSingleAz");
+  const factors = [...app, db, sessions];
   const region = serial(factors.map((f) => f.availability));
-  const reads = parallel(Array.from({ length: input.regions }, () => region));
+  const copies = (a: number) => parallel(Array.from({ length: input.regions }, () => a));
+  const reads = copies(region);
   const eventsPerYear = input.regionEventsPerYear ?? EVENTS.regionEventsPerYear.value;
   const eventTerm = eventUnavailability(eventsPerYear, input.regionRtoSeconds);
-  const writes = 1 - eventTerm;
+  const appCopies = copies(serial(app.map((f) => f.availability)));
+  // A multi-writer store is a copy per region; a single-writer store is one hard dependency.
+  const writeFactors = [
+    ...(dsql && memorydb
+      ? [{ name: "every region's full path, in parallel (multi-writer stores)", availability: reads, how: `1 - (1 - region)^${input.regions}` }]
+      : [
+          { name: "app (ALB x EC2), regions in parallel", availability: appCopies, how: `1 - (1 - ALB x EC2)^${input.regions}` },
+          dsql
+            ? { name: "Aurora DSQL, peers in parallel", availability: copies(db.availability), how: `1 - (1 - ${db.availability})^${input.regions}` }
+            : { name: `${db.name}, the writer`, availability: db.availability, how: db.source },
+          memorydb
+            ? { name: "MemoryDB, members in parallel", availability: copies(sessions.availability), how: `1 - (1 - ${sessions.availability})^${input.regions}` }
+            : { name: `${sessions.name}, the primary`, availability: sessions.availability, how: sessions.source },
+        ]),
+    { name: "region events (writes wait the region-loss RTO)", availability: 1 - eventTerm, how: `1 - ${eventsPerYear}/yr x ${input.regionRtoSeconds} s / year` },
+  ];
+  const writes = serial(writeFactors.map((f) => f.availability));
   const design = Math.min(reads, writes);
-  const estimate = Math.min(entry.availability, design);
+  const estimate = entry.availability * writes;
   const notes = [
     "SLAs are credit commitments, not designed-for availability; independence between services is assumed",
     `Region events: ${eventsPerYear}/year (${EVENTS.regionEventsPerYear.source})`,
-    `The entry SLA (${entry.name}, ${entry.availability * 100} %) caps the estimate; the strict serial product is ${(entry.availability * design * 100).toFixed(5)} %`,
+    `Hard dependencies multiply: the entry (${entry.name}, ${entry.availability * 100} %) x the write path; a request that only reads gets ${(entry.availability * reads * 100).toFixed(5)} %`,
   ];
   if (input.entry === "route53") notes.push("Route 53's 100% covers DNS answers only; resolver caching and health-check lag are in the RTO, not here");
   return {
@@ -111,7 +144,8 @@ export function estimateAvailability(input: AvailabilityInputs): AvailabilityEst
     regionDataPath: { availability: region, factors },
     reads,
     writes,
-    writesSlaFloor: region - eventTerm,
+    writeFactors,
+    writesSlaFloor: region * (1 - eventTerm),
     readsWithEntry: entry.availability * reads,
     writesWithEntry: entry.availability * writes,
     writeEventTerm: {
@@ -125,7 +159,7 @@ export function estimateAvailability(input: AvailabilityInputs): AvailabilityEst
     estimate,
     estimatePercent: estimate * 100,
     objectivePercent: input.objectivePercent,
-    // The epsilon absorbs float noise in 0.9999 * 100 vs 99.99, nothing more.
+    // The epsilon absorbs float noise in a product printed to 4 decimals, nothing more.
     met: estimate * 100 >= input.objectivePercent - 1e-9,
     notes,
   };
@@ -133,12 +167,16 @@ export function estimateAvailability(input: AvailabilityInputs): AvailabilityEst
 
 /** The estimate for a stack, with the region RTO from its own region-loss budget. */
 export function availabilityFromSettings(s: BudgetSettings): AvailabilityEstimate {
+  const k = kindsOf(s);
   return estimateAvailability({
     regions: s.regions.length,
     entry: s.routing.mode.value,
     databaseInstancesPerRegion: s.database.instancesPerRegion.value,
     sessionNodesPerRegion: s.sessions.nodesPerRegion.value,
+    ...(s.sessions.multiAz ? { sessionMultiAz: s.sessions.multiAz.value } : {}),
     regionRtoSeconds: regionLossBudget(s).rto.seconds,
     objectivePercent: s.objectives.availabilityPercent,
+    ...(k.database === "aurora-dsql" ? { databaseKind: "aurora-dsql" as const } : {}),
+    ...(k.sessions === "memorydb-multi-region" ? { sessionsKind: "memorydb-multi-region" as const } : {}),
   });
 }

@@ -10,18 +10,20 @@ import { perGraph } from "../graph/memo";
 export type FailureDomain =
   | { readonly kind: "az"; readonly region: string; readonly az: string }
   | { readonly kind: "region"; readonly region: string }
+  /** Several regions at once: only the data path asks (a DSQL peer and its witness region together). */
+  | { readonly kind: "regions"; readonly regions: readonly string[] }
   | { readonly kind: "resource"; readonly urn: string };
 
 export type DomainKind = FailureDomain["kind"];
 
 export function domainKey(d: FailureDomain): string {
-  return d.kind === "az" ? `az:${d.az}` : d.kind === "region" ? `region:${d.region}` : `resource:${d.urn}`;
+  return d.kind === "az" ? `az:${d.az}` : d.kind === "region" ? `region:${d.region}` : d.kind === "regions" ? `regions:${d.regions.join("+")}` : `resource:${d.urn}`;
 }
 
 /** Keys through which a resource names the subnets (or subnet groups) it is placed in. */
-const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName"];
+const SUBNET_KEYS = ["subnetId", "subnetIds", "subnets", "subnetMappings", "vpcZoneIdentifiers", "vpcConfig", "dbSubnetGroupName", "subnetGroupName", "networkConfiguration"];
 const SUBNET = "aws:ec2/subnet:Subnet";
-const SUBNET_GROUPS = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup"]);
+const SUBNET_GROUPS = new Set(["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "aws:memorydb/subnetGroup:SubnetGroup"]);
 /** Own placement inputs, one entry per unit where the list is per node (ElastiCache). */
 const AZ_KEYS = ["availabilityZone", "preferredCacheClusterAzs", "availabilityZones"];
 
@@ -31,7 +33,7 @@ const AZ_KEYS = ["availabilityZone", "preferredCacheClusterAzs", "availabilityZo
  * promoted (FailoverGlobalCluster / FailoverGlobalReplicationGroup are called in the target region)
  * while the home region is down.
  */
-const CROSS_REGION = new Set(["aws:rds/globalCluster:GlobalCluster", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"]);
+const CROSS_REGION = new Set(["aws:rds/globalCluster:GlobalCluster", "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup", "aws:memorydb/multiRegionCluster:MultiRegionCluster"]);
 
 function strings(v: unknown): string[] {
   const p = plain(v);
@@ -75,10 +77,11 @@ export class Survival {
     const d = this.domain;
     let gone = false;
     if (d?.kind === "resource") gone = n.urn === d.urn;
-    else if (d?.kind === "region") gone = this.graph.regionOf(n) === d.region && !CROSS_REGION.has(n.type);
+    else if (d?.kind === "region" || d?.kind === "regions") gone = this.regionLost(this.graph.regionOf(n)) && !CROSS_REGION.has(n.type);
     else if (d?.kind === "az") {
       const azs = this.graph.azsOf(n);
-      gone = azs.length === 1 && azs[0] === d.az;
+      // A Multi-AZ DB instance names the AZ of its primary only; its standby takes over in another.
+      gone = azs.length === 1 && azs[0] === d.az && !(n.type === "aws:rds/instance:Instance" && plain(this.graph.prop(n, "multiAz")) === true);
     }
     if (gone) this.lostSeen?.add(n);
     return gone;
@@ -246,6 +249,16 @@ export class Survival {
     if (!n) return false;
     const z = this.zones(n);
     return z === undefined ? !this.lost(n) : z.length > 0;
+  }
+
+  /**
+   * A whole region is gone in this domain. Also asked for regions that hold nothing of the graph
+   * (a DSQL witness region is named by its peers only).
+   */
+  regionLost(region: string | undefined): boolean {
+    const d = this.domain;
+    if (!region) return false;
+    return d?.kind === "region" ? d.region === region : d?.kind === "regions" ? d.regions.includes(region) : false;
   }
 
   isLostAz(az: string): boolean {

@@ -2,6 +2,7 @@ import { GLOBAL, type GraphNode, type ResourceGraph } from "../graph/model";
 import { capabilitiesUnder, prepareDataPath, summarizeDataPath, type CapabilityScenario, type DataPathAnalysis } from "./dataPath";
 import { domainKey, regionsOf, Survival, zonesByRegion, type DomainKind, type FailureDomain } from "./domains";
 import { buildInventory, type Inventory } from "./inventory";
+import { configurationFindings } from "./configChecks";
 import { singlePointsOfFailure, steadyStateGaps, type SinglePointOfFailure, type SteadyStateGap } from "./spof";
 import { appOutcome, buildEgressIndex, type EgressIndex } from "./tiers/app";
 import { databaseOutcomes, sessionsOutcome } from "./tiers/data";
@@ -65,6 +66,8 @@ export interface FailureAnalysis {
   readonly singlePointsOfFailure: SinglePointOfFailure[];
   /** What each region can read, write and keep sessions in, in steady state, after switchovers and per domain. */
   readonly dataPath: DataPathAnalysis;
+  /** Settings that break a path before anything fails (key regions, VPC DNS, entry ports, health paths). */
+  readonly configuration: string[];
 }
 
 /**
@@ -140,6 +143,7 @@ export function resourceLabel(n: GraphNode): string {
 function label(graph: ResourceGraph, d: FailureDomain): string {
   if (d.kind === "az") return `AZ ${d.az}`;
   if (d.kind === "region") return `region ${d.region}`;
+  if (d.kind === "regions") return `regions ${d.regions.join(" and ")} together`;
   const n = graph.get(d.urn);
   if (n?.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection") {
     const peer = graph.prop(n, "peerRegion");
@@ -190,7 +194,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
       domain,
       key: domainKey(domain),
       label: label(graph, domain),
-      region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.region,
+      region: domain.kind === "resource" ? placementRegion(graph, n!) : domain.kind === "regions" ? undefined : domain.region,
       azs: domain.kind === "az" ? [domain.az] : n ? graph.azsOf(n) : [],
       tiers: evaluate(c, domain, deps, steadyState),
       capabilities: domain.kind === "resource" && !dataConsulted.has(domain.urn) && !c.exhaustive
@@ -215,6 +219,7 @@ export function analyzeFailureDomains(graph: ResourceGraph, options: FailureAnal
     steadyStateGaps: steadyStateGaps(steadyState),
     singlePointsOfFailure: singlePointsOfFailure(graph, steadyState, domains, (n) => outcome({ kind: "resource", urn: n.urn })),
     dataPath,
+    configuration: configurationFindings(graph, inv, options.capacity),
   };
 }
 

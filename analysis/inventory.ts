@@ -18,6 +18,10 @@ export const T = {
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   cluster: "aws:rds/cluster:Cluster",
   instance: "aws:rds/clusterInstance:ClusterInstance",
+  rdsInstance: "aws:rds/instance:Instance",
+  dsqlCluster: "aws:dsql/cluster:Cluster",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  memorydbMultiRegion: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   globalReplicationGroup: "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
   vault: "aws:backup/vault:Vault",
@@ -32,6 +36,8 @@ export const T = {
   route: "aws:ec2/route:Route",
   rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
   k8sProvider: "pulumi:providers:kubernetes",
+  ecsService: "aws:ecs/service:Service",
+  fargateProfile: "aws:eks/fargateProfile:FargateProfile",
 } as const;
 
 /** A Deployment that serves traffic (see `servingDeployments`). */
@@ -75,10 +81,16 @@ export interface Inventory {
   readonly nodePools: { node: GraphNode; cluster?: GraphNode; minSize: number }[];
   readonly deployments: Deployment[];
   readonly globalClusters: GraphNode[];
-  readonly dbClusters: { node: GraphNode; global?: GraphNode; instances: GraphNode[] }[];
+  /**
+   * Database clusters: Aurora clusters with their instances; RDS DB instances (their own single
+   * unit, Multi-AZ or not); Aurora DSQL clusters (`multiWriter`: every peer takes writes, serverless
+   * and Multi-AZ, counted as one unit).
+   */
+  readonly dbClusters: { node: GraphNode; global?: GraphNode; instances: GraphNode[]; multiWriter?: boolean }[];
   /** The cluster that takes writes (globalClusterMembers.isWriter, else inputs, else config). */
   readonly writerCluster?: GraphNode;
-  readonly replicationGroups: { node: GraphNode; global?: GraphNode; primary: boolean }[];
+  /** Session stores: ElastiCache replication groups, and MemoryDB clusters (`multiWriter` members of a multi-Region cluster). */
+  readonly replicationGroups: { node: GraphNode; global?: GraphNode; primary: boolean; multiWriter?: boolean }[];
   readonly backupPlans: BackupPlanInfo[];
   readonly vaults: GraphNode[];
   readonly entries: EntryPoint[];
@@ -127,16 +139,20 @@ function deploymentsOf(graph: ResourceGraph): Deployment[] {
   const hpas = graph.ofType(...T.hpa);
   return servingDeployments(graph, graph.ofType(T.deployment)).map((node) => {
     const name = graph.prop(node, "metadata.name");
+    const cluster = clusterOfK8s(graph, node);
+    const namespace = graph.prop(node, "metadata.namespace");
+    // An HPA scales a Deployment of its own cluster and namespace: the same name elsewhere is another app.
     const hpa = hpas.find((h) =>
       graph.refs(h, "spec").includes(node) ||
-      (typeof name === "string" && graph.prop(h, "spec.scaleTargetRef.name") === name && graph.prop(h, "spec.scaleTargetRef.kind") === "Deployment"));
+      (typeof name === "string" && graph.prop(h, "spec.scaleTargetRef.name") === name && graph.prop(h, "spec.scaleTargetRef.kind") === "Deployment" &&
+        clusterOfK8s(graph, h) === cluster && (graph.prop(h, "metadata.namespace") ?? namespace) === namespace));
     const replicas = (hpa && num(graph.prop(hpa, "spec.minReplicas"))) ?? num(graph.prop(node, "spec.replicas")) ?? 1;
     const constraints = plain(graph.prop(node, "spec.template.spec.topologySpreadConstraints"));
     const zone = Array.isArray(constraints)
       ? constraints.map((c) => plain(c) as Record<string, unknown>).filter((c) => c && plain(c.topologyKey) === "topology.kubernetes.io/zone")
       : [];
     const zoneSpread = zone.some((c) => plain(c.whenUnsatisfiable) === "DoNotSchedule") ? "enforced" : zone.length > 0 ? "preferred" : "none";
-    return { node, cluster: clusterOfK8s(graph, node), replicas, hpa, zoneSpread };
+    return { node, cluster, replicas, hpa, zoneSpread };
   });
 }
 
@@ -150,8 +166,8 @@ function writerOf(graph: ResourceGraph, clusters: GraphNode[], globals: GraphNod
   for (const g of globals) {
     const members = plain(g.outputs.globalClusterMembers);
     if (!Array.isArray(members)) continue;
-    const writerArn = members.map((m) => plain(m) as Record<string, unknown>).find((m) => plain(m?.isWriter) === true)?.dbClusterArn;
-    const found = clusters.find((c) => plain(c.outputs.arn) === plain(writerArn));
+    const writerArn = plain(members.map((m) => plain(m) as Record<string, unknown>).find((m) => plain(m?.isWriter) === true)?.dbClusterArn);
+    const found = writerArn ? clusters.find((c) => plain(c.outputs.arn) === writerArn) : undefined;
     if (found) return found;
   }
   if (writerRegion) {
@@ -170,7 +186,12 @@ function writerOf(graph: ResourceGraph, clusters: GraphNode[], globals: GraphNod
 export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: string } = {}): Inventory {
   const albs = graph.ofType(...T.alb);
   const eksClusters = graph.ofType(T.eks);
+  const ecsServices = graph.ofType(T.ecsService);
   const nodePools = [
+    // Fargate capacity is placed per task in the service's (or profile's) subnets: one unit per AZ.
+    ...ecsServices.filter((s) => plain(graph.prop(s, "launchType")) === "FARGATE" || graph.prop(s, "capacityProviderStrategies") !== undefined)
+      .map((node) => ({ node, cluster: undefined, minSize: Math.max(1, num(graph.prop(node, "desiredCount")) ?? 1) })),
+    ...graph.ofType(T.fargateProfile).map((node) => ({ node, cluster: graph.refs(node, "clusterName").find((c) => c.type === T.eks), minSize: 3 })),
     ...graph.ofType(T.nodeGroup).map((node) => ({
       node,
       cluster: graph.refs(node, "clusterName").find((c) => c.type === T.eks),
@@ -180,19 +201,30 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
   ];
   const globalClusters = graph.ofType(T.globalCluster);
   const instances = graph.ofType(T.instance);
-  const dbClusters = graph.ofType(T.cluster).map((node) => ({
+  const dbClusters: Inventory["dbClusters"][number][] = graph.ofType(T.cluster).map((node) => ({
     node,
     global: graph.refs(node, "globalClusterIdentifier").find((g) => g.type === T.globalCluster),
     instances: instances.filter((i) => graph.refs(i, "clusterIdentifier").includes(node)),
   }));
-  const writerCluster = writerOf(graph, dbClusters.map((c) => c.node), globalClusters, opts.writerRegion);
+  // A DB instance that replicates another is a read replica, not a writer of its own.
+  const rdsInstances = graph.ofType(T.rdsInstance).map((node) => ({ node, instances: [node] }));
+  const replicaOf = (n: GraphNode) => typeof plain(graph.prop(n, "replicateSourceDb")) === "string" && plain(graph.prop(n, "replicateSourceDb")) !== "";
+  const dsql = graph.ofType(T.dsqlCluster).map((node) => ({ node, instances: [] as GraphNode[], multiWriter: true }));
+  const writerCluster = writerOf(graph, [...dbClusters, ...rdsInstances.filter((r) => !replicaOf(r.node))].map((c) => c.node), globalClusters, opts.writerRegion);
+  dbClusters.push(...rdsInstances, ...dsql);
 
   const grgs = graph.ofType(T.globalReplicationGroup);
   const primaries = new Set(grgs.flatMap((g) => graph.refs(g, "primaryReplicationGroupId")));
-  const replicationGroups = graph.ofType(T.replicationGroup).map((node) => {
+  const replicationGroups: Inventory["replicationGroups"][number][] = graph.ofType(T.replicationGroup).map((node) => {
     const global = grgs.find((g) => primaries.has(node) ? graph.refs(g, "primaryReplicationGroupId").includes(node) : graph.refs(node, "globalReplicationGroupId").includes(g));
     return { node, global, primary: primaries.has(node) || !global };
   });
+  const mrcs = graph.ofType(T.memorydbMultiRegion);
+  for (const node of graph.ofType(T.memorydbCluster)) {
+    const name = plain(graph.prop(node, "multiRegionClusterName"));
+    const global = graph.refs(node, "multiRegionClusterName").find((g) => g.type === T.memorydbMultiRegion) ?? mrcs.find((g) => name !== undefined && plain(g.outputs.multiRegionClusterName) === name);
+    replicationGroups.push({ node, global, primary: true, multiWriter: !!global });
+  }
 
   const vaults = graph.ofType(T.vault);
   const selections = graph.ofType(T.selection);
@@ -251,13 +283,16 @@ export function buildInventory(graph: ResourceGraph, opts: { writerRegion?: stri
   }
   const entryKind = graph.ofType(T.endpointGroup).length > 0 ? "accelerator" : entries.length > 0 ? "route53" : "none";
 
-  return { albs, eksClusters, nodePools, deployments: deploymentsOf(graph), globalClusters, dbClusters, writerCluster, replicationGroups, backupPlans, vaults, entries, entryKind };
+  // An ECS service is both the workload and (on Fargate) its capacity: its tasks are the pods.
+  const ecsDeployments: Deployment[] = ecsServices.map((node) => ({ node, replicas: num(graph.prop(node, "desiredCount")) ?? 1, zoneSpread: "preferred" }));
+  return { albs, eksClusters, nodePools, deployments: [...deploymentsOf(graph), ...ecsDeployments], globalClusters, dbClusters, writerCluster, replicationGroups, backupPlans, vaults, entries, entryKind };
 }
 
 /** Nodes per Redis replication group: numCacheClusters, or shards x (1 + replicas) in cluster mode. */
 export function cacheNodeCount(graph: ResourceGraph, rg: GraphNode, fallback = 1): number {
   const n = num(graph.prop(rg, "numCacheClusters"));
   if (n !== undefined) return n;
+  if (rg.type === T.memorydbCluster) return (num(graph.prop(rg, "numShards")) ?? 1) * (1 + (num(graph.prop(rg, "numReplicasPerShard")) ?? 1));
   const shards = num(graph.prop(rg, "numNodeGroups"));
   const replicas = num(graph.prop(rg, "replicasPerNodeGroup"));
   if (shards !== undefined || replicas !== undefined) return (shards ?? 1) * (1 + (replicas ?? 0));

@@ -5,6 +5,7 @@ import { budgetSettings, parseTopology } from "../drills/topology";
 import { availabilityFromSettings, type AvailabilityEstimate } from "./availability";
 import { allBudgets, type BudgetSettings, type DisruptionBudget } from "./budget";
 import { CONFIDENCE_LEGEND } from "./constants";
+import { dataKindsOf, recoveryPlanOf } from "./recoveryFacts";
 import type { ObjectiveSection, ReportTable } from "./report";
 import { SOURCES_DOC } from "./sources";
 
@@ -22,8 +23,8 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
     title: "RTO / RPO budget against the objectives",
     head: ["disruption", "RTO", "RTO objective", "RPO", "RPO objective", "met", "critical path"],
     rows: budgets.map((b) => [
-      b.label, secs(b.rto.seconds), secs(b.objective.rtoSeconds), secs(b.rpo.seconds), secs(b.objective.rpoSeconds),
-      b.rtoMet && b.rpoMet ? "yes" : "NO", b.rto.critical,
+      b.label, secs(b.rto.seconds), secs(b.objective.rtoSeconds), `${secs(b.rpo.seconds)}${b.rpo.bounded ? "" : " (typical)"}`, secs(b.objective.rpoSeconds),
+      !b.rtoMet || b.rpoStatus === "missed" ? "NO" : b.rpoStatus === "typical" ? "RTO yes; RPO not bounded" : "yes", b.rto.critical,
     ]),
   };
   const terms: ReportTable = {
@@ -31,15 +32,19 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
     head: ["disruption", "path", "term", "seconds", "basis", "source"],
     rows: budgets.flatMap((b) => [
       ...b.rto.paths.flatMap((p) => p.terms.map((t) => [b.label, p.name, t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`])),
+      ...(b.alternatives ?? []).flatMap((p) => p.terms.map((t) => [b.label, `${p.name} (not counted)`, t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`])),
       ...b.rpo.terms.map((t) => [b.label, "RPO", t.label, String(t.seconds), t.basis, `${t.source} (${t.ref})`]),
     ]),
   };
   const misses = budgets.flatMap((b) => b.breaches.map((br) =>
-    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \(documented\)$/.test(br.term.basis) ? ", documented" : `, ${br.term.basis}`})`));
+    `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \((documented|project estimate)\)$/.test(br.term.basis) ? `, ${/estimate/.test(br.term.basis) ? "project estimate" : "documented"}` : `, ${br.term.basis}`})`));
+  const warnings = budgets.filter((b) => b.rpoStatus === "typical").map((b) =>
+    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${b.rpo.terms.filter((t) => t.bounded === false && t.seconds > 0).map((t) => t.label).join("; ")}): ${b.rpo.seconds <= b.objective.rpoSeconds ? `within the objective ${b.objective.rpoSeconds} s only as typical` : `the session store may lose about that much against the objective ${b.objective.rpoSeconds} s (the data's RPO is ${b.rpo.byStore.database?.seconds ?? 0} s${b.rpo.byStore.database?.bounded ? ", bounded" : ""})`}`);
   return {
     title: "Recovery time and recovery point budget",
     objectivesMet: misses.length === 0,
     misses,
+    warnings,
     data: budgets,
     tables: [summary, terms],
     notes: [
@@ -57,26 +62,58 @@ function availabilitySection(a: AvailabilityEstimate): ObjectiveSection<Availabi
       [a.entry.name, pct(a.entry.availability), `${a.entry.source}`],
       ["one region's data path", pct(a.regionDataPath.availability), a.regionDataPath.factors.map((f) => `${f.name} ${pct(f.availability)}`).join(" x ")],
       ["reads (regions in parallel)", pct(a.reads), "1 - (1 - region)^regions"],
-      ["writes (one writer region)", pct(a.writes), `${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (${a.writeEventTerm.source})`],
-      ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
-      ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
+      ...a.writeFactors.map((f) => [`writes: ${f.name}`, pct(f.availability), f.how]),
+      ["writes (the factors above in series)", pct(a.writes), `${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (${a.writeEventTerm.source})`],
+      ["estimate: entry x writes (hard dependencies in series)", pct(a.estimate), `objective ${a.objectivePercent} %`],
     ],
   };
-  const misses = a.met ? [] : [`availability estimate ${a.estimatePercent.toFixed(4)} % is below the objective ${a.objectivePercent} %`];
+  const weakest = [...a.writeFactors].sort((x, y) => x.availability - y.availability)[0];
+  const misses = a.met ? [] : [`availability estimate ${a.estimatePercent.toFixed(4)} % is below the objective ${a.objectivePercent} % (entry ${pct(a.entry.availability)} x writes ${pct(a.writes)}; weakest write factor: ${weakest.name} ${pct(weakest.availability)})`];
   return { title: "Availability estimate", objectivesMet: a.met, misses, data: a, tables: [table] };
 }
 
 /**
- * What would fail the stack over across regions without a person: an ARC Region switch plan with
- * execution triggers. Nothing else in a stack promotes an Aurora global database or an ElastiCache
- * global datastore by itself.
+ * What the resources themselves say, which beats the topology output (a hint of the last deploy)
+ * and the config (the intent): the target groups' health checks per region, the session-writer
+ * record's TTL, whether the session store runs Multi-AZ, and whether any alarm exists at all.
  */
-export function automatedFailoverTrigger(graph: ResourceGraph | undefined): string | undefined {
-  for (const plan of graph?.ofType("aws:arcregionswitch/plan:Plan") ?? []) {
-    const triggers = plain(graph!.prop(plan, "triggers"));
-    if (Array.isArray(triggers) && triggers.length > 0) return `ARC Region switch plan ${plan.name} (execution triggers)`;
-  }
-  return undefined;
+function resourceFacts(graph: ResourceGraph, settings: BudgetSettings): {
+  regions?: BudgetSettings["regions"];
+  writerRecordTtlSeconds?: { value: number; from: string };
+  sessionsMultiAz?: { value: boolean; from: string };
+  noAlarms?: boolean;
+} {
+  const num = (v: unknown) => (typeof plain(v) === "number" ? (plain(v) as number) : undefined);
+  const groups = graph.ofType("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup");
+  const regions = settings.regions.map((r) => {
+    // The slowest target group of the region decides when its endpoint turns unhealthy.
+    const checks = groups.filter((g) => graph.regionOf(g) === r.name).map((g) => ({
+      g, interval: num(graph.prop(g, "healthCheck.interval")), threshold: num(graph.prop(g, "healthCheck.unhealthyThreshold")),
+    })).filter((c) => c.interval !== undefined || c.threshold !== undefined);
+    if (checks.length === 0) return r;
+    const worst = checks.reduce((a, b) => ((b.interval ?? 30) * (b.threshold ?? 3) > (a.interval ?? 30) * (a.threshold ?? 3) ? b : a));
+    return {
+      ...r,
+      albIntervalSeconds: worst.interval !== undefined ? { value: worst.interval, from: `target group ${worst.g.name} healthCheck.interval` } : r.albIntervalSeconds,
+      albUnhealthyThreshold: worst.threshold !== undefined ? { value: worst.threshold, from: `target group ${worst.g.name} healthCheck.unhealthyThreshold` } : r.albUnhealthyThreshold,
+    };
+  });
+  const cacheGroups = graph.ofType("aws:elasticache/replicationGroup:ReplicationGroup");
+  const record = graph.ofType("aws:route53/record:Record").find((rec) => graph.refs(rec, "records").some((n) => cacheGroups.includes(n)));
+  const ttl = record ? num(graph.prop(record, "ttl")) : undefined;
+  // A global datastore's secondaries inherit Multi-AZ from the primary group: read it there.
+  const primary = cacheGroups.find((g) => graph.prop(g, "globalReplicationGroupId") === undefined) ?? cacheGroups[0];
+  const multiAz = primary ? plain(graph.prop(primary, "multiAzEnabled")) : undefined;
+  // CloudWatch is regional: an alarm in the lost region cannot page anyone about its loss.
+  const alarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+  const hasAlarms = alarms.some((a) => graph.regionOf(a) !== settings.writerRegion);
+  return {
+    regions,
+    ...(ttl !== undefined ? { writerRecordTtlSeconds: { value: ttl, from: `record ${record!.name} ttl` } } : {}),
+    ...(typeof multiAz === "boolean" ? { sessionsMultiAz: { value: multiAz, from: `replication group ${primary!.name} multiAzEnabled` } } : {}),
+    // Only a graph with workloads or stores says anything about its alarms.
+    ...(!hasAlarms && (graph.ofType("aws:rds/cluster:Cluster").length > 0 || graph.ofType("aws:lb/loadBalancer:LoadBalancer").length > 0) ? { noAlarms: true } : {}),
+  };
 }
 
 /** The settings the drill's topology reader does not carry: alarms, the record's TTL, the bound's carriers, the trigger. */
@@ -89,18 +126,33 @@ function withStackFacts(settings: BudgetSettings, topology: Partial<Topology>, c
     : config
       ? { periodSeconds: { value: config.monitoring.periodSeconds, from: `${cfg}monitoring.periodSeconds` }, evaluationPeriods: { value: config.monitoring.evaluationPeriods, from: `${cfg}monitoring.evaluationPeriods` } }
       : undefined;
-  const ttl = topology.sessions?.writerRecord?.ttlSeconds;
-  const writerRecordTtlSeconds = ttl !== undefined
-    ? { value: ttl, from: "topology sessions.writerRecord.ttlSeconds" }
-    : config ? { value: config.sessionStore.writerRecordTtlSeconds, from: `${cfg}sessionStore.writerRecordTtlSeconds` } : undefined;
-  const trigger = automatedFailoverTrigger(graph);
+  // Only topologies of stacks deployed before the session-writer record was removed carry it.
+  const ttl = (topology.sessions as { writerRecord?: { ttlSeconds?: number } } | undefined)?.writerRecord?.ttlSeconds;
+  const writerRecordTtlSeconds = ttl !== undefined ? { value: ttl, from: "topology sessions.writerRecord.ttlSeconds" } : undefined;
+  const rpoBoundRegions = (topology.database as { rpoBoundRegions?: string[] } | undefined)?.rpoBoundRegions;
+  const dataKinds = graph ? dataKindsOf(graph, config) : undefined;
+  const facts = graph ? resourceFacts(graph, settings) : {};
+  const survivor = settings.regions.find((r) => r.name !== settings.writerRegion)?.name;
+  const recoveryPlan = graph && dataKinds ? recoveryPlanOf(graph, settings.writerRegion, survivor, dataKinds, alarms) : undefined;
+  const trigger = recoveryPlan && !recoveryPlan.gap ? `ARC Region switch plan ${recoveryPlan.name} (execution triggers)` : undefined;
+  const switchover = (config?.objectives as { plannedSwitchover?: { rtoSeconds: number; rpoSeconds: number } } | undefined)?.plannedSwitchover;
   return {
     ...settings,
-    ...(alarms ? { alarms } : {}),
-    sessions: { ...settings.sessions, ...(writerRecordTtlSeconds ? { writerRecordTtlSeconds } : {}) },
-    database: { ...settings.database, ...(topology.database?.rpoBoundRegions ? { rpoBoundRegions: topology.database.rpoBoundRegions } : {}) },
+    ...(facts.regions ? { regions: facts.regions } : {}),
+    ...(alarms && !facts.noAlarms ? { alarms } : {}),
+    ...(facts.noAlarms ? { noAlarms: true } : {}),
+    sessions: {
+      ...settings.sessions,
+      ...(writerRecordTtlSeconds ? { writerRecordTtlSeconds } : {}),
+      ...(facts.writerRecordTtlSeconds ? { writerRecordTtlSeconds: facts.writerRecordTtlSeconds } : {}),
+      ...(facts.sessionsMultiAz ? { multiAz: facts.sessionsMultiAz } : {}),
+    },
+    database: { ...settings.database, ...(rpoBoundRegions ? { rpoBoundRegions } : {}) },
     decision: trigger ? "automated" : "human",
     ...(trigger ? { trigger } : {}),
+    ...(recoveryPlan ? { recoveryPlan } : {}),
+    ...(dataKinds && dataKinds.database !== "none" ? { dataKinds } : {}),
+    ...(switchover ? { objectives: { ...settings.objectives, plannedSwitchover: switchover } } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ObjectiveSection<D = unknown> {
   readonly objectivesMet: boolean;
   /** One line per missed objective, naming the term that causes it (goes into the verdict). */
   readonly misses: string[];
+  /** Not proven either way (a typical value with no bound): a warning, a failure under `--strict`. */
+  readonly warnings?: string[];
   readonly data: D;
   readonly tables: ReportTable[];
   /** Mermaid diagram bodies (without the fence), shown in Markdown only. */
@@ -41,6 +43,12 @@ export interface ReportSource {
 
 export interface Verdict {
   readonly ok: boolean;
+  /**
+   * `ok`: nothing found and nothing hidden; `cannot-tell`: nothing found, but some wiring is not
+   * visible (exit 0 with warnings, 1 under `--strict`); `fail`: problems found.
+   */
+  readonly status: "ok" | "cannot-tell" | "fail";
+  readonly strict: boolean;
   readonly exitCode: 0 | 1;
   readonly reasons: string[];
   /** Worth reading but not failing on: tiers this graph does not contain. */
@@ -60,6 +68,8 @@ export interface AnalysisReport {
 }
 
 export interface ReportInput {
+  /** Wiring the graph cannot show fails the verdict too (a CI gate). */
+  readonly strict?: boolean;
   readonly source: ReportSource;
   readonly topology: TopologyView;
   readonly failureDomains: FailureAnalysis;
@@ -69,14 +79,24 @@ export interface ReportInput {
 
 export function verdictOf(input: ReportInput): Verdict {
   const fd = input.failureDomains;
+  const unknowns = fd.dataPath.unknowns ?? [];
+  const strict = !!input.strict;
   const reasons = [
+    ...(fd.regions.length === 0 ? ["no AWS region found in this graph (no provider or resource names one): no AZ or region loss can be tried, so nothing here is shown to survive anything"] : []),
     ...fd.singlePointsOfFailure.map((s) => `single point of failure: ${s.reason}`),
     ...fd.dataPath.findings,
+    ...(fd.configuration ?? []),
     ...fd.steadyStateGaps.map((g) => `${TIER_LABELS[g.tier]} does not serve${g.region ? ` in ${g.region}` : ""} even with nothing lost${g.notes.length ? ` (${g.notes.join("; ")})` : ""}`),
     ...[input.budget, input.availability].flatMap((s) => (s && !s.objectivesMet ? (s.misses.length ? s.misses : [`${s.title}: objective missed`]) : [])),
   ];
-  const warnings = fd.absentTiers.length > 0 ? [`not in this graph, so not analyzed: ${fd.absentTiers.map((t) => TIER_LABELS[t]).join(", ")}`] : [];
-  return { ok: reasons.length === 0, exitCode: reasons.length === 0 ? 0 : 1, reasons, warnings };
+  if (strict) reasons.push(...unknowns.map((u) => `${u} (--strict)`));
+  const warnings = [
+    ...(strict ? [] : unknowns),
+    ...(fd.absentTiers.length > 0 ? [`not in this graph, so not analyzed: ${fd.absentTiers.map((t) => TIER_LABELS[t]).join(", ")}`] : []),
+    ...[input.budget, input.availability].flatMap((s) => s?.warnings ?? []),
+  ];
+  const status = reasons.length > 0 ? "fail" : unknowns.length > 0 ? "cannot-tell" : "ok";
+  return { ok: status === "ok", status, strict, exitCode: reasons.length === 0 ? 0 : 1, reasons, warnings };
 }
 
 export function buildReport(input: ReportInput): AnalysisReport {

@@ -119,8 +119,44 @@ export const SOURCES = {
   "k8s-taint-based-evictions": {
     title: "Kubernetes documentation, Taints and Tolerations: taint-based evictions; kube-controller-manager --node-monitor-grace-period",
     url: "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions",
-    says: "A node is marked NotReady after the node-monitor grace period (40 s in the releases the model follows), and its pods tolerate not-ready for 300 s by default before they are evicted.",
+    says: "A node is marked NotReady after the node-monitor grace period (50 s since Kubernetes v1.32, 40 s before: kube-controller-manager reference, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/, and kubernetes/kubernetes#127352), and its pods tolerate not-ready and unreachable for 300 s by default before they are evicted.",
   },
+  "dsql-resilience": {
+    title: "Amazon Aurora DSQL User Guide, Resilience in Amazon Aurora DSQL",
+    url: "https://docs.aws.amazon.com/aurora-dsql/latest/userguide/disaster-recovery-resiliency.html",
+    says: "Single- and multi-Region clusters are active-active with no failover; replication is always synchronous, so recovery loses no data to lag; a multi-Region cluster offers two strongly consistent Regional endpoints with zero replication lag on commit; the witness Region stores only encrypted transaction logs and has no endpoint.",
+  },
+  "dsql-what-is": {
+    title: "Amazon Aurora DSQL User Guide, What is Amazon Aurora DSQL",
+    url: "https://docs.aws.amazon.com/aurora-dsql/latest/userguide/what-is-aurora-dsql.html",
+    says: "The active-active design offers 99.99 % single-Region and 99.999 % multi-Region availability (a design figure; the service SLA is the commitment).",
+  },
+  "dsql-multi-region": {
+    title: "Amazon Aurora DSQL User Guide, Configuring multi-Region clusters; API MultiRegionProperties",
+    url: "https://docs.aws.amazon.com/aurora-dsql/latest/userguide/configuring-multi-region-clusters.html",
+    says: "Peered clusters share a witness Region that \"helps maintain cluster consistency and quorum\" (https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_MultiRegionProperties.html): a commit needs two of the three Regions, so a peer that has lost both the other peer and the witness stops taking writes.",
+  },
+  "memorydb-multi-region": {
+    title: "Amazon MemoryDB Developer Guide, MemoryDB Multi-Region",
+    url: "https://docs.aws.amazon.com/memorydb/latest/devguide/multi-region.html",
+    says: "Active-active: each Regional cluster serves local reads and writes; replication is asynchronous and data \"is typically propagated within a second\"; writes made while a Region is isolated propagate when it returns; conflicts resolve with CRDTs, last writer wins per key (strings) or sub-key; up to 99.999 % availability.",
+  },
+  "memorydb-multi-az": {
+    title: "Amazon MemoryDB Developer Guide, Minimizing downtime in MemoryDB with Multi-AZ; Consistency",
+    url: "https://docs.aws.amazon.com/memorydb/latest/devguide/autofailover.html",
+    says: "Successful writes are stored in a distributed Multi-AZ transaction log before they return (https://docs.aws.amazon.com/memorydb/latest/devguide/consistency.html); a failed primary fails over to a consistent replica, so no data is lost; no failover duration is published.",
+  },
+  "arc-region-switch-triggers": {
+    title: "ARC Region switch API reference, Trigger and TriggerCondition",
+    url: "https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Trigger.html",
+    says: "A trigger executes a plan (activate or deactivate a target Region) when its associated CloudWatch alarms meet their conditions (red or green), with a minimum delay between executions; up to 10 conditions. Region switch evaluates a plan on change and every 30 minutes and records each execution's actual recovery time (https://docs.aws.amazon.com/r53recovery/latest/dg/region-switch-plans.html).",
+  },
+  "arc-region-switch-blocks": {
+    title: "ARC Region switch, execution blocks (API ExecutionBlockConfiguration; Aurora global database block: GlobalAuroraConfiguration)",
+    url: "https://docs.aws.amazon.com/arc-region-switch/latest/api/API_ExecutionBlockConfiguration.html",
+    says: "A workflow runs its steps in order (a Parallel block runs its children side by side). The Aurora global database block calls SwitchoverGlobalCluster for `switchoverOnly` or FailoverGlobalCluster (AllowDataLoss) for `failover` or an ungraceful `failover` (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_GlobalAuroraConfiguration.html); a manual approval block waits for a person; there is no ElastiCache or Global Accelerator block, so those run as custom action Lambdas. No block duration is published beyond the services' own.",
+  },
+  "sla-rds": { title: "Amazon RDS SLA", url: "https://aws.amazon.com/rds/sla/", says: "99.95 % monthly uptime for a Multi-AZ DB instance; 99.5 % for a Single-AZ DB instance." },
   "k8s-hpa": {
     title: "Kubernetes documentation, Horizontal Pod Autoscaling",
     url: "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",

@@ -106,6 +106,7 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .option("--allow-stack-mismatch", "with --state of another stack than --stack: proceed (with a warning) instead of refusing")
     .option("-f, --format <format>", "text, json or markdown (with Mermaid diagrams)", "text")
     .option("--verbose", "text: also print each figure's full citation, the settings behind it and the model's notes")
+    .option("--strict", "exit 1 when wiring is not visible in the graph (settings in Secrets, routes through a transit gateway): a CI gate")
     .action(async (opts) => {
       exitCode = await (await import("./commands/analyze")).analyzeCommand(opts);
     });

@@ -1,7 +1,7 @@
 import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../../graph/model";
 import type { Survival } from "../domains";
 import { NetworkIndex, reachability, type SubnetReach } from "./network";
-import { buildStoreIndex, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
+import { buildStoreIndex, canonicalHost, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
 import { findWorkloads, intentOf, type Intent, type Setting, type Workload } from "./workloads";
 
 /**
@@ -38,6 +38,8 @@ export interface WriterAssignment {
   readonly sessions?: Store;
   /** What moved because of a loss (a promotion someone has to run), not by plan. */
   readonly promoted?: readonly ("database" | "sessions")[];
+  /** The writer moved away from the live assignment (a planned switchover, a promotion): records are repointed. */
+  readonly moved?: boolean;
 }
 
 interface Ref {
@@ -81,7 +83,7 @@ export class DataPathModel {
 
   private resolve(workload: Workload, setting: Setting): Ref[] {
     if (!setting.value) return [];
-    const hosts = setting.value.split(/[,\s]+/).map(hostOf).filter((h): h is string => !!h);
+    const hosts = setting.value.split(/[,\s]+/).map(hostOf).filter((h): h is string => !!h).map(canonicalHost);
     const out: Ref[] = [];
     for (const host of hosts) {
       const dns: Ref["dns"] = [];
@@ -108,6 +110,13 @@ export class DataPathModel {
   /** The store's subnets and groups, as the network check needs them. */
   private placement(store: Store): { subnets: GraphNode[]; securityGroups: GraphNode[] } {
     const g = this.graph;
+    if (store.endpoints && store.endpoints.length > 0) {
+      // Reached through interface endpoints (PrivateLink): the path ends at their network interfaces.
+      return {
+        subnets: [...new Set(store.endpoints.flatMap((e) => g.refs(e, "subnetIds")))].filter((s) => s.type === "aws:ec2/subnet:Subnet"),
+        securityGroups: [...new Set(store.endpoints.flatMap((e) => g.refs(e, "securityGroupIds")))].filter((x) => x.type === "aws:ec2/securityGroup:SecurityGroup"),
+      };
+    }
     const subnetGroup = [...g.refs(store.node, "dbSubnetGroupName"), ...g.refs(store.node, "subnetGroupName")][0];
     const subnets = subnetGroup ? g.refs(subnetGroup, "subnetIds") : g.refs(store.node, "subnetIds");
     const sgs = [...g.refs(store.node, "vpcSecurityGroupIds"), ...g.refs(store.node, "securityGroupIds")].filter((x) => x.type === "aws:ec2/securityGroup:SecurityGroup");
@@ -152,9 +161,26 @@ function alive(sv: Survival, s: Store): boolean {
   return s.kind === "cache" || s.instances.length === 0 || s.instances.some((i) => sv.alive(i));
 }
 
+/**
+ * Why a multi-Region member cannot commit, if it cannot: a DSQL peer needs another peer or the
+ * witness Region (two of three Regions) to commit a write. MemoryDB members write on their own
+ * and replicate asynchronously, so they have no such condition.
+ */
+function quorumProblem(m: DataPathModel, sv: Survival, s: Store): string | undefined {
+  const mw = s.multiWriter;
+  if (mw?.service !== "dsql" || !s.global) return undefined;
+  const peers = membersOf(m.stores, s).filter((p) => p !== s);
+  if (peers.some((p) => alive(sv, p))) return undefined;
+  if (mw.witnessRegion && !sv.regionLost(mw.witnessRegion)) return undefined;
+  return `${storeLabel(m, s)} cannot commit: its peers (${peers.map((p) => storeLabel(m, p)).join(", ")}) ${mw.witnessRegion ? `and the witness Region ${mw.witnessRegion} are` : "are lost and it has no witness Region, so it is"} lost (a multi-Region DSQL commit needs two of the three Regions)`;
+}
+
 /** Network verdict for one workload and store under a domain. */
 function network(m: DataPathModel, sv: Survival, w: Workload, store: Store): { status: CapabilityStatus; reason?: string } {
   if (w.placementGap) return { status: "unknown", reason: `${w.label}: ${w.placementGap}` };
+  // A DSQL cluster without an interface endpoint is reached on its public endpoint (IAM-authenticated):
+  // the path is the workload's internet egress, which the app tier already checks.
+  if (store.multiWriter?.service === "dsql" && (store.endpoints ?? []).length === 0) return { status: "yes" };
   const paths = m.reach(w, store).filter((p) => sv.alive(p.subnet));
   if (paths.length === 0) return { status: "no", reason: `${w.label} has no surviving subnet` };
   let ok = 0;
@@ -209,18 +235,22 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   if (cap === "sessions") {
     if (t.kind !== "cache-primary" && t.kind !== "cache-reader") return { status: "absent" };
     const s = t.store;
-    const follows = ref.dns.length > 0 && !!s.global;
+    const follows = ref.dns.length > 0 && !!s.global && !s.multiWriter;
     const primary = follows ? assign.sessions : s;
     if (t.kind === "cache-reader") return fail(`${s.node.name}'s reader endpoint serves only reads`);
+    // Now, before anything moved, a record answers with its current target: it must be the primary.
+    if (follows && !assign.moved && !(assign.promoted ?? []).length && assign.sessions && s !== assign.sessions) {
+      return fail(`record ${ref.dns[ref.dns.length - 1].record.name} points at ${storeLabel(m, s)}, a read-only secondary of the global datastore; the primary is ${storeLabel(m, assign.sessions)}`);
+    }
     if (!primary) return fail("no session-store member is primary in this scenario");
-    if (s.global && !follows && assign.sessions !== s) {
+    if (s.global && !s.multiWriter && !follows && assign.sessions !== s) {
       return fail(`${storeLabel(m, s)} is a secondary of the global datastore and only serves reads; the primary is ${assign.sessions ? storeLabel(m, assign.sessions) : "gone"}`);
     }
     if (follows && ref.dns.some((d) => !d.record.ignoreChanges.includes("records")) && assign.sessions !== s) {
       via = " (the record must be repointed; `pulumi up` would move it back: it does not ignore `records`)";
     }
     serving = primary;
-    via = `${follows ? `record ${ref.dns[ref.dns.length - 1].record.name} -> ` : ""}${storeLabel(m, primary)}${via}`;
+    via = `${follows ? `record ${ref.dns[ref.dns.length - 1].record.name} -> ` : ""}${storeLabel(m, primary)}${s.multiWriter ? " (multi-Region member, takes writes locally)" : ""}${via}`;
   } else if (t.kind === "db-global-writer") {
     if (cap === "writes" && ref.intent === "read") return { status: "absent" };
     serving = assign.database;
@@ -233,15 +263,23 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
       via = `${t.kind === "db-reader" ? "reader endpoint" : t.kind === "db-instance" ? "instance endpoint" : "cluster endpoint"} of ${storeLabel(m, s)}`;
     } else {
       if (ref.intent === "read") return { status: "absent" };
-      if (assign.database === s && t.kind !== "db-reader") {
+      if (s.multiWriter) {
+        serving = s;
+        via = `endpoint of ${storeLabel(m, s)} (multi-Region member, takes writes locally)`;
+      } else if (assign.database === s && t.kind !== "db-reader") {
         serving = s;
         via = `${t.kind === "db-instance" ? "instance" : "cluster"} endpoint of the writer ${storeLabel(m, s)}${t.kind === "db-instance" ? " (writes only while that instance is the writer)" : ""}`;
-      } else if (s.writeForwarding && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
+      } else if (s.writeForwarding && t.kind !== "db-cluster" && assign.database && assign.database !== s && membersOf(m.stores, s).includes(assign.database)) {
+        // Write forwarding is used through a secondary's reader (or instance) endpoint, with the
+        // session's apg_write_forward.consistency_mode set by the application; a cluster endpoint
+        // that writes only while its cluster writes is not that.
         serving = s;
         needsWriter = assign.database;
         via = `write forwarding on ${storeLabel(m, s)} -> ${storeLabel(m, assign.database)}`;
       } else {
-        return fail(`${storeLabel(m, s)} ${assign.database === s ? "reader endpoint serves only reads" : "is not the writer and does not forward writes"}`);
+        return fail(`${storeLabel(m, s)} ${assign.database === s ? "reader endpoint serves only reads"
+          : t.kind === "db-cluster" && s.global ? "is not the writer: its cluster endpoint writes only while that cluster writes (use the global writer endpoint)"
+          : "is not the writer and does not forward writes"}`);
       }
     }
   }
@@ -249,6 +287,8 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
   if (!serving) return fail("no store serves this address in this scenario");
   if (!alive(sv, serving)) return fail(`${storeLabel(m, serving)} is lost`);
   if (needsWriter && !alive(sv, needsWriter)) return fail(`forwarded writes need the writer ${storeLabel(m, needsWriter)}, which is lost`);
+  const quorum = cap !== "reads" ? quorumProblem(m, sv, serving) : undefined;
+  if (quorum) return fail(quorum);
   const writer = cap === "writes" ? needsWriter ?? serving : undefined;
   if (writer?.rpoBoundSeconds !== undefined) {
     const secondaries = membersOf(m.stores, writer).filter((s) => s !== writer);
@@ -264,7 +304,7 @@ function evaluateRef(m: DataPathModel, sv: Survival, ref: Ref, cap: CapabilityNa
 
 /** Names an assignment by what it is (which stores serve, what was promoted), not by identity. */
 function assignmentKey(a: WriterAssignment): string {
-  return `${a.database?.node.urn ?? "-"}|${a.sessions?.node.urn ?? "-"}|${(a.promoted ?? []).join(",")}`;
+  return `${a.database?.node.urn ?? "-"}|${a.sessions?.node.urn ?? "-"}|${(a.promoted ?? []).join(",")}|${a.moved ? "moved" : ""}`;
 }
 
 /** The capabilities of one region's workloads. */
@@ -283,6 +323,12 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
     // consulted that resource are evaluated again.
     const kind = `ref|${cap}|${assignmentKey(assign)}`;
     for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, sv.part(kind, ref, (s) => evaluateRef(m, s, ref, cap, assign)));
+    // Only read-only addresses are visible while some settings are hidden: the writable one may be
+    // among them, so this is not a proven "no".
+    const writable = cap === "reads" || refs.some((r) => r.intent !== "read" && (cap === "sessions" ? r.target.kind.startsWith("cache") : !r.target.kind.startsWith("cache")));
+    if (best.status === "no" && !writable && hidden.length > 0) {
+      return { status: "unknown", reason: `${best.reason}; no visible setting names a writable ${cap === "sessions" ? "session-store" : "database"} address, and some are not visible: ${hidden[0]}` };
+    }
     if (best.status !== "absent") return best;
     const what = cap === "sessions" ? "a session-store (cache) endpoint" : cap === "writes" ? "a database endpoint that takes writes" : "a database endpoint";
     if (hidden.length > 0) return { status: "unknown", reason: `no visible setting in ${region} names ${what}; not visible: ${hidden[0]}` };
@@ -297,13 +343,17 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
 export function steadyAssignment(m: DataPathModel, writerCluster: GraphNode | undefined, writerRegion?: string): WriterAssignment {
   const dbs = m.stores.stores.filter((s) => s.kind === "database" && s.node.type === STORE_TYPES.cluster);
   const database = (writerCluster && m.stores.byNode.get(writerCluster.urn)) ?? dbs[0];
-  const caches = m.stores.stores.filter((s) => s.kind === "cache");
+  // Multi-Region members all take writes: none is "the primary", and none is promoted.
+  const caches = m.stores.stores.filter((s) => s.kind === "cache" && !s.multiWriter);
   const primaries = new Set(m.graph.ofType(STORE_TYPES.globalReplicationGroup).flatMap((g) => m.graph.refs(g, "primaryReplicationGroupId").map((n) => n.urn)));
   // A drill moves the session primary with the writer: a stack told its writer region follows it for both.
+  const recorded = caches.find((c) => primaries.has(c.node.urn));
   const sessions = (writerRegion ? caches.find((c) => c.global && m.regionOf(c.node) === writerRegion) : undefined)
-    ?? caches.find((c) => primaries.has(c.node.urn))
+    ?? recorded
     ?? caches[0];
-  return { database, sessions };
+  // A writer region that differs from the datastore's recorded primary was moved by a drill, which
+  // repointed the records too (they ignore changes to their targets).
+  return { database, sessions, ...(recorded && sessions && recorded !== sessions ? { moved: true } : {}) };
 }
 
 /** The assignment with the writer moved to `region` (planned switchover, or promotion after a loss). */
@@ -311,5 +361,5 @@ export function assignmentIn(m: DataPathModel, base: WriterAssignment, region: s
   const db = base.database && membersOf(m.stores, base.database).find((s) => m.regionOf(s.node) === region);
   const cache = base.sessions && membersOf(m.stores, base.sessions).find((s) => m.regionOf(s.node) === region);
   if (!db && !cache) return undefined;
-  return { database: db ?? base.database, sessions: cache ?? base.sessions, promoted };
+  return { database: db ?? base.database, sessions: cache ?? base.sessions, promoted, moved: true };
 }

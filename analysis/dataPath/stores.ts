@@ -18,6 +18,11 @@ export const STORE_TYPES = {
   record: "aws:route53/record:Record",
   zone: "aws:route53/zone:Zone",
   zoneAssociation: "aws:route53/zoneAssociation:ZoneAssociation",
+  memorydbMultiRegion: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  dsqlCluster: "aws:dsql/cluster:Cluster",
+  dsqlPeering: "aws:dsql/clusterPeering:ClusterPeering",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 } as const;
 
 export type StoreKind = "database" | "cache";
@@ -35,6 +40,15 @@ export interface Store {
   readonly writeForwarding: boolean;
   /** `rds.global_db_rpo` of this member's own parameter group, in seconds. */
   readonly rpoBoundSeconds?: number;
+  /**
+   * Every member takes writes in its own region (MemoryDB Multi-Region, Aurora DSQL multi-Region):
+   * no member is primary, and losing one needs no promotion. `witnessRegion`: DSQL commits need
+   * two of the peers and the witness (the contract's quorum), so losing a peer and the witness
+   * together stops writes in the survivor.
+   */
+  readonly multiWriter?: { readonly service: "memorydb" | "dsql"; readonly witnessRegion?: string };
+  /** Interface endpoints clients reach the store through (DSQL PrivateLink), when it has any. */
+  readonly endpoints?: GraphNode[];
 }
 
 /** What an address resolves to. */
@@ -155,6 +169,48 @@ export function buildStoreIndex(graph: ResourceGraph): StoreIndex {
     if (Array.isArray(nodes)) for (const n of nodes) add(str((plain(n) as Record<string, unknown>)?.address), { kind: "cache-primary", store });
   }
 
+  // MemoryDB Multi-Region: each regional cluster is a member of the multi-Region cluster named by
+  // `multiRegionClusterName`, and clients connect to its own cluster endpoint.
+  const mrcs = graph.ofType(STORE_TYPES.memorydbMultiRegion);
+  for (const node of graph.ofType(STORE_TYPES.memorydbCluster)) {
+    const mrcName = str(graph.prop(node, "multiRegionClusterName"));
+    const global = graph.refs(node, "multiRegionClusterName").find((g) => g.type === STORE_TYPES.memorydbMultiRegion)
+      ?? mrcs.find((g) => mrcName !== undefined && str(g.outputs.multiRegionClusterName) === mrcName);
+    const endpoints = plain(node.outputs.clusterEndpoints);
+    const first = Array.isArray(endpoints) ? (plain(endpoints[0]) as Record<string, unknown> | undefined) : undefined;
+    const store: Store = {
+      node, kind: "cache", global, instances: [], port: num(first?.port) ?? num(graph.prop(node, "port")) ?? 6379, writeForwarding: false,
+      ...(global ? { multiWriter: { service: "memorydb" as const } } : {}),
+    };
+    stores.push(store);
+    if (Array.isArray(endpoints)) for (const e of endpoints) add(str((plain(e) as Record<string, unknown>)?.address), { kind: "cache-primary", store });
+  }
+
+  // Aurora DSQL: peered clusters form one multi-Region cluster; the group is found through the
+  // ClusterPeering resources (identifier -> the other clusters' ARNs) and the clusters' own
+  // multiRegionProperties. Clients reach a cluster at <identifier>.dsql.<region>.on.aws, over an
+  // interface VPC endpoint whose service name is the cluster's vpcEndpointServiceName.
+  const dsql = graph.ofType(STORE_TYPES.dsqlCluster);
+  if (dsql.length > 0) {
+    const group = dsqlGroups(graph, dsql);
+    const vpcEndpoints = graph.ofType(STORE_TYPES.vpcEndpoint);
+    for (const node of dsql) {
+      const service = str(node.outputs.vpcEndpointServiceName);
+      const endpoints = vpcEndpoints.filter((e) => graph.refs(e, "serviceName").includes(node) || (service !== undefined && str(graph.prop(e, "serviceName")) === service));
+      const witnessRegion = str(graph.prop(node, "multiRegionProperties.witnessRegion"))
+        ?? graph.ofType(STORE_TYPES.dsqlPeering).filter((p) => graph.refs(p, "identifier").includes(node)).map((p) => str(graph.prop(p, "witnessRegion"))).find(Boolean);
+      const peers = group.get(node.urn)!;
+      const store: Store = {
+        node, kind: "database", global: peers.length > 1 ? peers[0] : undefined, instances: [], port: 5432, writeForwarding: false,
+        multiWriter: { service: "dsql", ...(witnessRegion ? { witnessRegion } : {}) },
+        endpoints,
+      };
+      stores.push(store);
+      const host = dsqlHost(graph, node);
+      if (host) add(host, { kind: "db-cluster", store });
+    }
+  }
+
   for (const record of graph.ofType(STORE_TYPES.record)) {
     const zone = graph.refs(record, "zoneId").find((z) => z.type === STORE_TYPES.zone);
     const fqdn = recordFqdn(graph, record, zone);
@@ -170,6 +226,55 @@ export function buildStoreIndex(graph: ResourceGraph): StoreIndex {
   }
 
   return { stores, byNode: new Map(stores.map((s) => [s.node.urn, s])), addresses, globals };
+}
+
+/** `<identifier>.dsql.<region>.on.aws`, the endpoint AWS gives a DSQL cluster. */
+function dsqlHost(graph: ResourceGraph, node: GraphNode): string | undefined {
+  const id = str(node.outputs.identifier) ?? str(node.id);
+  const region = graph.regionOf(node);
+  return id && region ? `${id}.dsql.${region}.on.aws`.toLowerCase() : undefined;
+}
+
+/**
+ * A DSQL host as configured, in the form the index holds: the service also answers on
+ * `<identifier>.dsql-<suffix>.<region>.on.aws`, so the suffix is dropped before the lookup.
+ */
+export function canonicalHost(host: string): string {
+  return host.replace(/^([a-z0-9]+)\.dsql-[a-z0-9]+\.([a-z0-9-]+)\.on\.aws$/, "$1.dsql.$2.on.aws");
+}
+
+/** Peered DSQL clusters, each mapped to its whole group (sorted by URN, so the first names the group). */
+function dsqlGroups(graph: ResourceGraph, clusters: GraphNode[]): Map<string, GraphNode[]> {
+  const byArn = new Map<string, GraphNode>();
+  for (const c of clusters) {
+    const arn = str(c.outputs.arn);
+    if (arn) byArn.set(arn, c);
+  }
+  const parent = new Map<string, string>(clusters.map((c) => [c.urn, c.urn]));
+  const find = (u: string): string => (parent.get(u) === u ? u : find(parent.get(u)!));
+  const join = (a: GraphNode, b: GraphNode) => parent.set(find(a.urn), find(b.urn));
+  const peersOf = (owner: GraphNode, value: unknown, refKey: string, holder: GraphNode) => {
+    const listed = plain(value);
+    for (const arn of Array.isArray(listed) ? listed.map(str) : []) {
+      const other = arn ? byArn.get(arn) : undefined;
+      if (other) join(owner, other);
+    }
+    for (const other of graph.refs(holder, refKey)) if (parent.has(other.urn)) join(owner, other);
+  };
+  for (const p of graph.ofType(STORE_TYPES.dsqlPeering)) {
+    const owner = graph.refs(p, "identifier").find((c) => parent.has(c.urn))
+      ?? clusters.find((c) => str(c.outputs.identifier) === str(graph.prop(p, "identifier")));
+    if (owner) peersOf(owner, graph.prop(p, "clusters"), "clusters", p);
+  }
+  for (const c of clusters) peersOf(c, graph.prop(c, "multiRegionProperties.clusters"), "multiRegionProperties", c);
+  const groups = new Map<string, GraphNode[]>();
+  for (const c of [...clusters].sort((a, b) => a.urn.localeCompare(b.urn))) {
+    const root = find(c.urn);
+    const list = groups.get(root) ?? [];
+    list.push(c);
+    groups.set(root, list);
+  }
+  return new Map(clusters.map((c) => [c.urn, groups.get(find(c.urn))!]));
 }
 
 /** Members of the same global cluster or datastore as `store` (itself included). */

@@ -26,7 +26,9 @@ export function renderMarkdown(report: AnalysisReport): string {
   const out: string[] = [];
   out.push(`# Resilience analysis: ${report.source.kind} \`${report.source.name}\``, "");
   const v = report.verdict;
-  out.push(v.ok ? "**Verdict: OK**" : `**Verdict: FAIL**\n\n${v.reasons.map((r) => `- ${r}`).join("\n")}`, "");
+  out.push(v.status === "ok" ? "**Verdict: OK**" : v.status === "cannot-tell"
+    ? `**Verdict: CANNOT TELL** (exit 0; \`--strict\` exits 1)\n\n${v.warnings.map((r) => `- ${r}`).join("\n")}`
+    : `**Verdict: FAIL**\n\n${v.reasons.map((r) => `- ${r}`).join("\n")}`, "");
   if (v.warnings.length > 0) out.push(...v.warnings.map((w) => `> Warning: ${w}`), "");
   out.push("## Topology", "", fence(topologyDiagram(report.topology)), "");
   if (fa.absentTiers.length > 0) out.push(`Not in this graph: ${fa.absentTiers.map((t) => TIER_LABELS[t]).join(", ")}.`, "");

@@ -160,6 +160,7 @@ export function dataPathTable(fa: FailureAnalysis): ReportTable {
     const moves = a.promoted.map((what) => `${what} to ${what === "database" ? a.databaseWriter ?? "?" : a.sessionsPrimary ?? "?"}`);
     push(`lose ${d.label}${moves.length ? ` (then promote ${moves.join(", ")})` : ""}`, d.capabilities.regions, true);
   }
+  for (const m of dp.multiRegion ?? []) push(`lose ${m.label}`, m.scenario.regions, true);
   return { title: "Data path: what each region can do (from the workloads' settings, routes and security groups)", head: ["scenario", "region", "reads", "writes", "sessions"], rows };
 }
 
@@ -173,5 +174,9 @@ export function dataPathNotes(fa: FailureAnalysis): string[] {
       out.push(`${r.region} ${cap}: ${a.status === "yes" ? a.via : `${CAP_MARK[a.status]}: ${a.reason}`}`);
     }
   }
-  return [...out, ...fa.dataPath.degraded.map((d) => `degraded: ${d}`)];
+  return [
+    ...out,
+    ...fa.dataPath.degraded.map((d) => `degraded: ${d}`),
+    ...(fa.dataPath.multiRegion ?? []).map((m) => `losing the ${m.label}: ${m.summary}`),
+  ];
 }

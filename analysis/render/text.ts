@@ -62,8 +62,11 @@ export function nextStep(report: AnalysisReport): string {
 
 function dataPathSummary(report: AnalysisReport): string {
   const dp = report.failureDomains.dataPath;
-  if (dp.steady.regions.length === 0) return "no data stores in this graph";
+  if (dp.steady.regions.length === 0) {
+    return dp.unknowns.length > 0 ? "cannot tell: data stores but no workload in this graph (see the warnings)" : "no data stores in this graph";
+  }
   const problems = dp.findings.length;
+  if (problems === 0 && dp.unknowns.length > 0) return `cannot tell for ${dp.unknowns.length} path${dp.unknowns.length === 1 ? "" : "s"} (see the warnings): the wiring is not visible`;
   const base = problems > 0
     ? `${problems} problem${problems === 1 ? "" : "s"} (listed above)`
     : `every region reads, writes and keeps sessions, now and after ${dp.switchovers.length === 1 ? "the planned switchover" : "each planned switchover"}`;
@@ -81,7 +84,11 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
   out.push(...wrap(`Regions: ${fa.regions.map((r) => `${r}${r === fa.writerRegion ? " (writer)" : ""} [${(fa.zones[r] ?? []).join(", ")}]`).join("; ") || "none found"}`, width, "", "  "));
   out.push("");
   const count = v.reasons.length;
-  out.push(v.ok ? "Verdict: OK (exit 0)" : `Verdict: FAIL (exit 1), ${count} problem${count === 1 ? "" : "s"}:`);
+  out.push(v.status === "ok"
+    ? "Verdict: OK (exit 0)"
+    : v.status === "cannot-tell"
+      ? "Verdict: CANNOT TELL (exit 0; --strict exits 1): nothing found, but some wiring is not visible (warnings below)"
+      : `Verdict: FAIL (exit 1), ${count} problem${count === 1 ? "" : "s"}:`);
   const top = 5;
   v.reasons.slice(0, top).forEach((r, i) => out.push(...wrapClipped(r, width, `  ${i + 1}. `)));
   if (count > top) out.push(`  ... and ${count - top} more (all at the end of the report)`);
@@ -97,7 +104,9 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
   ];
   if (isBudgets(report.budget?.data)) {
     for (const b of report.budget.data) {
-      items.push([b.label, `RTO ${b.rto.seconds} s, RPO ${b.rpo.seconds} s: ${b.rtoMet && b.rpoMet ? "met" : "MISSED"} (objectives ${b.objective.rtoSeconds} s, ${b.objective.rpoSeconds} s)`]);
+      const rpo = `RPO ${b.rpo.seconds} s${b.rpo.bounded ? "" : " typical"}`;
+      const status = !b.rtoMet || b.rpoStatus === "missed" ? "MISSED" : b.rpoStatus === "typical" ? "RTO met, RPO not bounded" : "met";
+      items.push([b.label, `RTO ${b.rto.seconds} s, ${rpo}: ${status} (objectives ${b.objective.rtoSeconds} s, ${b.objective.rpoSeconds} s)`]);
     }
   }
   if (isAvailability(report.availability?.data)) {
@@ -113,11 +122,13 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
 }
 
 const DOCUMENTED = / s \(documented\)$/;
+const ESTIMATE = / s \(project estimate\)$/;
 
 function termTable(b: DisruptionBudget, width: number): string {
   const rows: string[][] = [];
-  const add = (path: string, t: BudgetTerm) => rows.push([path, t.label, String(t.seconds), DOCUMENTED.test(t.basis) ? "documented" : t.basis, `${t.ref} ${t.confidence}`]);
+  const add = (path: string, t: BudgetTerm) => rows.push([path, t.label, String(t.seconds), DOCUMENTED.test(t.basis) ? "documented" : ESTIMATE.test(t.basis) ? "project estimate" : t.basis, `${t.ref} ${t.confidence}`]);
   for (const p of b.rto.paths) p.terms.forEach((t) => add(p.name === b.rto.critical ? `${p.name} (critical)` : p.name, t));
+  for (const p of b.alternatives ?? []) p.terms.forEach((t) => add(`${p.name}: ${p.seconds} s, not counted`, t));
   b.rpo.terms.forEach((t) => add("RPO", t));
   b.preparation.forEach((t) => add("before (no outage)", t));
   return drawTable({ title: `${b.label} (${b.scope}): RTO ${b.rto.seconds} s on the ${b.rto.critical} path, RPO ${b.rpo.seconds} s${b.rpo.bounded ? "" : " (typical, not bounded)"}`, head: ["path", "term", "s", "basis", "source"], rows }, width);
@@ -168,9 +179,9 @@ function availabilityLines(s: ObjectiveSection, a: AvailabilityEstimate, opts: T
     [a.entry.name, pct(a.entry.availability), `${a.entry.source} (${ref(a.entry.sla)})`],
     ["one region's data path", pct(a.regionDataPath.availability), a.regionDataPath.factors.map((f) => `${f.name} ${pct(f.availability)} (${ref(f.sla)})`).join(" x ")],
     ["reads (regions in parallel)", pct(a.reads), "1 - (1 - region)^regions"],
-    ["writes (one writer region)", pct(a.writes), `${a.writeEventTerm.eventsPerYear} region events/yr x ${a.writeEventTerm.rtoSeconds} s region-loss RTO = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (aws-post-event-summaries)`],
-    ["writes, in-region SLAs literal (floor)", pct(a.writesSlaFloor), "reported, not compared"],
-    ["estimate: min(entry SLA, reads, writes)", pct(a.estimate), `objective ${a.objectivePercent} %`],
+    ...a.writeFactors.map((f) => [`writes: ${f.name}`, pct(f.availability), f.how]),
+    ["writes (the factors above in series)", pct(a.writes), `region events: ${a.writeEventTerm.eventsPerYear}/yr x ${a.writeEventTerm.rtoSeconds} s = ${a.writeEventTerm.minutesPerYear.toFixed(1)} min/yr (aws-post-event-summaries)`],
+    ["estimate: entry x writes", pct(a.estimate), `objective ${a.objectivePercent} %`],
   ];
   const out = wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width);
   out.push(drawTable({ title: "Composite availability (published SLAs, independence assumed)", head: ["term", "availability", "how"], rows }, width));
@@ -234,7 +245,8 @@ export function renderText(report: AnalysisReport, opts: TextOptions = {}): stri
 
   const v = report.verdict;
   out.push("");
-  if (v.ok) out.push("Verdict: OK");
+  if (v.status === "cannot-tell") out.push("Verdict: CANNOT TELL (some wiring is not visible)");
+  else if (v.ok) out.push("Verdict: OK");
   else {
     out.push("Verdict: FAIL (exit 1)");
     v.reasons.forEach((r) => out.push(...wrap(`- ${r}`, width, "  ", "    ")));

@@ -148,7 +148,9 @@ export function appCell(ctx: Survival, inv: Inventory, egress: EgressIndex, regi
     }
     const albOk = albShare > 0;
     const clustersOk = clusters.length === 0 || clusters.some((c) => ctx.alive(c));
-    const serves = albOk && clustersOk && nodeSurviving > 0 && deployments.length > 0 && rescheduled;
+    // Zero pods serve nothing, whatever else is up.
+    const serves = albOk && clustersOk && nodeSurviving > 0 && deployments.length > 0 && rescheduled && pods > 0;
+    if (podTotal === 0 && deployments.length > 0) notes.push("every Deployment runs 0 replicas");
     if (albs.length > 0 && !albOk) notes.push("load balancer lost");
     if (clusters.length > 0 && !clustersOk) notes.push("EKS cluster lost");
     if (noEgress.size > 0) notes.push(`nodes in ${[...noEgress].sort().join(", ")} lost egress: the NAT gateway of their route table is lost`);

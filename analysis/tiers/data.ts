@@ -12,8 +12,10 @@ import { ABSENT, cell, totalShare, type RegionCell, type TierOutcome } from "./t
  */
 
 /** Instances left in a cluster: pinned ones by their AZ, unpinned ones spread over the subnet group. */
-function instancesLeft(ctx: Survival, cluster: GraphNode, instances: GraphNode[]): number {
+function instancesLeft(ctx: Survival, cluster: GraphNode, instances: GraphNode[], multiWriter?: boolean): number {
   if (!ctx.alive(cluster)) return 0;
+  // Serverless and Multi-AZ by design (Aurora DSQL): the cluster is the unit.
+  if (multiWriter) return 1;
   let left = 0;
   const unpinned: GraphNode[] = [];
   for (const i of instances) {
@@ -41,16 +43,27 @@ export function databaseOutcomes(ctx: Survival, inv: Inventory, regions: string[
       continue;
     }
     const anchors = clusters.map((c) => c.node);
-    const { value, lost } = ctx.track(() => clusters.map((c) => ({ c, left: instancesLeft(ctx, c.node, c.instances) })));
-    const total = clusters.reduce((a, c) => a + c.instances.length, 0);
+    const { value, lost } = ctx.track(() => clusters.map((c) => ({ c, left: instancesLeft(ctx, c.node, c.instances, c.multiWriter) })));
+    const units = (c: (typeof clusters)[number]) => (c.multiWriter ? 1 : c.instances.length);
+    const total = clusters.reduce((a, c) => a + units(c), 0);
     const left = value.reduce((a, v) => a + v.left, 0);
-    const readNotes = clusters.filter((c) => c.instances.length === 0).map((c) => `${c.node.name} has no instances (headless)`);
-    readCells[region] = cell(left > 0 ? "serves" : "down", left, total, "instances", { lost, anchors, notes: readNotes });
+    const readNotes = [
+      ...clusters.filter((c) => !c.multiWriter && c.instances.length === 0).map((c) => `${c.node.name} has no instances (headless)`),
+      ...clusters.filter((c) => c.node.type === "aws:rds/instance:Instance" && plain(g.prop(c.node, "multiAz")) !== true).map((c) => `${c.node.name} is a Single-AZ DB instance: losing its AZ stops it`),
+    ];
+    // Distinct databases of a region are each needed by whoever uses them: one with nothing left
+    // stops its readers, whatever the others still run.
+    const emptied = value.filter((v) => units(v.c) > 0 && v.left === 0);
+    const readsServe = left > 0 && (emptied.length === 0 || clusters.length === 1);
+    readCells[region] = cell(readsServe ? "serves" : "down", left, total, "instances", {
+      lost, anchors: emptied.length > 0 ? emptied.map((v) => v.c.node) : anchors,
+      notes: [...readNotes, ...(left > 0 && !readsServe ? emptied.map((v) => `${v.c.node.name} has nothing left`) : [])],
+    });
 
-    const own = value.find((v) => v.c.node === writer);
+    const own = value.find((v) => v.c.node === writer) ?? value.find((v) => v.c.multiWriter);
     if (own) {
       const notes = own.left < own.c.instances.length && own.left > 0 ? ["writer fails over to a surviving reader in the region"] : [];
-      writerCells[region] = cell(own.left > 0 ? "serves" : "down", own.left, own.c.instances.length, "instances", { lost, anchors: [own.c.node], notes });
+      writerCells[region] = cell(own.left > 0 ? "serves" : "down", own.left, units(own.c), own.c.multiWriter ? "clusters" : "instances", { lost, anchors: [own.c.node], notes: [...notes, ...readNotes.filter((n) => n.includes("Single-AZ"))] });
     } else {
       // A member of the writer's global cluster can be promoted; the global cluster must still exist.
       const writerGlobal = inv.dbClusters.find((c) => c.node === writer)?.global;
@@ -64,10 +77,13 @@ export function databaseOutcomes(ctx: Survival, inv: Inventory, regions: string[
     }
   }
 
-  const writerCell = writer ? writerCells[g.regionOf(writer) ?? ""] : undefined;
+  const multiWriter = inv.dbClusters.some((c) => c.multiWriter);
+  const writerCell = multiWriter
+    ? Object.values(writerCells).find((c) => c.status === "serves")
+    : writer ? writerCells[g.regionOf(writer) ?? ""] : undefined;
   const writerServes = writerCell?.status === "serves";
   const noClusters = inv.dbClusters.length === 0;
-  const writerNotes = !noClusters && !writer ? ["cannot tell which Aurora cluster writes"] : [];
+  const writerNotes = !noClusters && !writer && !multiWriter ? ["cannot tell which Aurora cluster writes"] : [];
   const writerStatus = noClusters ? "absent" : writerServes ? "serves" : promotion ? "promotion" : "down";
   const readList = Object.values(readCells);
   return {
@@ -120,7 +136,8 @@ export function sessionsOutcome(ctx: Survival, inv: Inventory, regions: string[]
       const state = cacheNodesLeft(ctx, rg.node);
       // Global datastore secondaries inherit automatic failover from the primary group.
       const primaryGroup = rg.primary ? rg.node : inv.replicationGroups.find((p) => p.primary && p.global === rg.global)?.node;
-      const failover = plain(g.prop(primaryGroup ?? rg.node, "automaticFailoverEnabled")) === true;
+      // MemoryDB fails a shard over to a replica by itself (Multi-AZ is built in when a shard has replicas).
+      const failover = rg.node.type === "aws:memorydb/cluster:Cluster" || plain(g.prop(primaryGroup ?? rg.node, "automaticFailoverEnabled")) === true;
       const serves = state.left > 0 && (!state.primaryLost || failover || !rg.primary);
       const notes = state.left > 0 && state.primaryLost && !failover && rg.primary ? [`${rg.node.name}: primary node lost and automatic failover is off`] : [];
       return { rg, ...state, serves, notes };
@@ -142,6 +159,8 @@ export function sessionsOutcome(ctx: Survival, inv: Inventory, regions: string[]
   const notes: string[] = [];
   for (const p of primaries) {
     if (groupState.get(p.node)?.status === "serves") continue;
+    // A multi-Region member: the other members keep taking writes, nothing to promote.
+    if (p.multiWriter && primaries.some((o) => o.multiWriter && o.global === p.global && groupState.get(o.node)?.status === "serves")) continue;
     const secondary = inv.replicationGroups.find((r) => !r.primary && r.global === p.global && groupState.get(r.node)?.status === "serves");
     if (secondary && p.global && !ctx.lost(p.global)) {
       promotion ??= { region: g.regionOf(secondary.node) ?? "", urn: secondary.node.urn };

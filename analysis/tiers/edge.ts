@@ -50,16 +50,21 @@ export function entryOutcome(ctx: Survival, inv: Inventory, regions: string[], a
   const anyServing = present.some((c) => c.status === "serves");
   const notes: string[] = [];
   let status: TierOutcome["status"] = anyServing ? (unhealthyRouted.length > 0 ? "partial" : "serves") : "down";
+  let share = weightTotal > 0 ? weightServing / weightTotal : 0;
   if (anyServing && weightServing === 0) {
-    status = "down";
-    notes.push("every serving entry has traffic dial 0");
+    // A dial at 0 is a drain (a drill state), not a failure: when no group with a dial above 0 has a
+    // healthy endpoint, Global Accelerator fails over ignoring the dial (GA Developer Guide, How
+    // failover works for unhealthy endpoints), so the drained region still takes the traffic.
+    const groups = present.reduce((a, c) => a + c.total, 0);
+    share = groups > 0 ? present.reduce((a, c) => a + c.surviving, 0) / groups : 0;
+    notes.push("every serving endpoint group has traffic dial 0 (drained, as in a drill): Global Accelerator ignores the dial when it fails over, so they still take the traffic");
   }
   if (unhealthyRouted.length > 0) notes.push(`a region that cannot serve still receives traffic: ${unhealthyRouted.map((n) => n.name).join(", ")} has no health check`);
   if (!anyServing && inv.entryKind === "accelerator") notes.push("Global Accelerator fails open when no endpoint is healthy; nothing serves either way");
   return {
     tier: "entry",
     status,
-    share: weightTotal > 0 ? weightServing / weightTotal : 0,
+    share,
     regions: cells,
     notes,
     ...(unhealthyRouted.length > 0 ? { blame: unhealthyRouted.map((n) => n.urn) } : {}),

@@ -26,6 +26,8 @@ export interface AnalyzeCommandOptions {
   readonly allowStackMismatch?: boolean;
   /** Text: full citations, settings and model notes. */
   readonly verbose?: boolean;
+  /** Wiring the graph cannot show fails the verdict (exit 1) instead of warning. */
+  readonly strict?: boolean;
 }
 
 /** What the analyses read: the graph, and the stack config or the topology output when known. */
@@ -45,6 +47,17 @@ function topologyOutput(graph: ResourceGraph): Topology | undefined {
   return t && typeof t === "object" && Array.isArray((t as Topology).regions) ? (t as Topology) : undefined;
 }
 
+/** The one region every ARN in the graph names, if they all name the same one. */
+function soleArnRegion(graph: ResourceGraph): string | undefined {
+  const regions = new Set<string>();
+  for (const n of graph.managed()) {
+    const arn = plain(n.outputs.arn ?? n.inputs.arn);
+    const region = typeof arn === "string" && arn.startsWith("arn:") ? arn.split(":")[3] : undefined;
+    if (region) regions.add(region);
+  }
+  return regions.size === 1 ? [...regions][0] : undefined;
+}
+
 export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack" | "state" | "stacksDir" | "allowStackMismatch">): Promise<AnalyzeInput> {
   if (!opts.stack && !opts.state) throw new CliError("give --stack <name>, --state <file>, or both (the stack then only supplies the config)");
   if (opts.stack && !opts.state) {
@@ -56,7 +69,11 @@ export async function loadAnalyzeInput(opts: Pick<AnalyzeCommandOptions, "stack"
   }
   const loaded = await loadState(opts.state!, { stack: opts.stack, allowStackMismatch: opts.allowStackMismatch });
   const config = opts.stack ? loadStack(opts.stack, opts.stacksDir).config : undefined;
-  const graph = ResourceGraph.from(loaded, config?.writerRegion);
+  let graph = ResourceGraph.from(loaded, config?.writerRegion);
+  // A provider configured from the environment records no region: when every ARN in the graph names
+  // the same one, resources without an ARN of their own (routes, ECS services) are in it too.
+  const inferred = config ? undefined : soleArnRegion(graph);
+  if (inferred) graph = ResourceGraph.from(loaded, inferred);
   return { source: { kind: "state", name: stateSourceName(opts.state!) }, graph, topology: topologyOutput(graph), ...(config ? { config } : {}) };
 }
 
@@ -87,9 +104,10 @@ function objectiveSectionsFor(input: AnalyzeInput): Pick<ReportInput, "budget" |
   }
 }
 
-export function analyzeInput(input: AnalyzeInput): AnalysisReport {
+export function analyzeInput(input: AnalyzeInput, opts: { strict?: boolean } = {}): AnalysisReport {
   const options = failureOptions(input);
   return buildReport({
+    strict: !!opts.strict,
     source: input.source,
     topology: buildTopologyView(input.graph, options),
     failureDomains: analyzeFailureDomains(input.graph, options),
@@ -106,7 +124,7 @@ export async function runAnalyze(opts: AnalyzeCommandOptions): Promise<{ output:
   if (!ANALYZE_FORMATS.includes(opts.format as AnalyzeFormat)) {
     throw new CliError(`--format must be one of ${ANALYZE_FORMATS.join(", ")}, not "${opts.format}"`);
   }
-  const report = analyzeInput(await loadAnalyzeInput(opts));
+  const report = analyzeInput(await loadAnalyzeInput(opts), { strict: !!opts.strict });
   return { output: renderReport(report, opts.format as AnalyzeFormat, { width: terminalWidth(process.stdout), verbose: !!opts.verbose }), exitCode: report.verdict.exitCode, report };
 }
 

@@ -63,8 +63,11 @@ describe("regionLossBudget", () => {
 
   it("uses rds.global_db_rpo as the RPO bound when the failed writer's member carries it", () => {
     const b = regionLossBudget(prodSettings());
-    expect(b.rpo).toMatchObject({ seconds: 30, bounded: true });
-    expect(b.rpoMet).toBe(true);
+    expect(b.rpo.byStore).toEqual({ database: { seconds: 30, bounded: true }, sessions: { seconds: 1, bounded: false } });
+    // The database is bounded; the session store's lag is only typical, so the RPO as a whole is not proven.
+    expect(b.rpo).toMatchObject({ seconds: 30, bounded: false });
+    expect([b.rpoMet, b.rpoStatus]).toEqual([false, "typical"]);
+    expect(b.breaches).toEqual(expect.not.arrayContaining([expect.objectContaining({ objective: "rpo" })]));
     const carriedElsewhere = regionLossBudget(prodSettings({ database: { instancesPerRegion: { value: 3, from: "i" }, globalDbRpoSeconds: { value: 30, from: "b" }, rpoBoundRegions: [WEST] } }));
     expect(carriedElsewhere.rpo.bounded).toBe(false);
   });
@@ -116,7 +119,9 @@ describe("azLossBudget", () => {
     ]);
     expect(b.rto).toMatchObject({ seconds: 80, critical: "database writer" });
     expect(b.rpo.seconds).toBe(1);
-    expect([b.rtoMet, b.rpoMet]).toEqual([true, true]);
+    // Aurora's storage quorum bounds the database (0 s); the ElastiCache replica's lag is only typical.
+    expect(b.rpo.byStore).toEqual({ database: { seconds: 0, bounded: true }, sessions: { seconds: 1, bounded: false } });
+    expect([b.rtoMet, b.rpoStatus]).toEqual([true, "typical"]);
   });
 
   it("fails when a region has a single Aurora instance, naming the recreate term", () => {
@@ -127,7 +132,8 @@ describe("azLossBudget", () => {
 
   it("adds pod eviction when there are fewer replicas than AZs", () => {
     const b = azLossBudget(prodSettings({ app: { capacity: { value: "provisioned", from: "c" }, replicasPerRegion: { value: 2, from: "r" } } }));
-    expect(b.rto.paths[0].seconds).toBe(30 + 340);
+    expect(b.rto.paths[0].seconds).toBe(30 + TIMINGS.k8sEviction.value);
+    expect(TIMINGS.k8sEviction.value).toBe(50 + 300);
     expect(b.rto.critical).toBe("traffic");
   });
 
@@ -141,9 +147,17 @@ describe("plannedSwitchoverBudget", () => {
     const b = plannedSwitchoverBudget(prodSettings());
     expect(b.rto.paths.map((p) => [p.name, p.seconds])).toEqual([["database writes", 180 + 5 + 15], ["sessions", 60 + 60 + 10 + 15]]);
     expect(b.rto.seconds).toBe(200);
-    expect(b.rpo).toMatchObject({ seconds: 0, bounded: true });
+    // The session store's promotion is asynchronous: the switchover counts its typical lag.
+    expect(b.rpo).toMatchObject({ seconds: 1, bounded: false, byStore: { database: { seconds: 0, bounded: true }, sessions: { seconds: 1, bounded: false } } });
     expect(b.preparation.map((t) => [t.id, t.seconds])).toEqual([["drain.dial", 30]]);
+    // No planned-switchover objective in these settings: region loss's stands in, and says so.
     expect(b.objective).toEqual({ rtoSeconds: 600, rpoSeconds: 30 });
+    expect(b.caveats).toContainEqual("no planned-switchover objective in the stack: judged against the region-loss objective");
+    const own = plannedSwitchoverBudget(prodSettings({ objectives: { ...prodSettings().objectives, plannedSwitchover: { rtoSeconds: 120, rpoSeconds: 0 } } }));
+    expect(own.objective).toEqual({ rtoSeconds: 120, rpoSeconds: 0 });
+    // RTO misses; the session store's typical 1 s against 0 s is a warning, the data (Aurora, 0 s) is bounded.
+    expect(own.breaches.map((x) => [x.objective, x.value, x.limit])).toEqual([["rto", 200, 120]]);
+    expect(own.rpoStatus).toBe("typical");
     expect(b.caveats).toContainEqual("after the move, us-west-2 enforces rds.global_db_rpo = 30 s (its own parameter group carries it)");
   });
 

@@ -40,6 +40,18 @@ export interface FixtureOptions {
    * @default true
    */
   readonly wiring?: boolean;
+  /** Database kind: an Aurora global database (default) or peered Aurora DSQL clusters. */
+  readonly database?: "aurora-global" | "aurora-dsql";
+  /** DSQL witness Region. @default "us-east-2" */
+  readonly witnessRegion?: string;
+  /**
+   * Session store kind: an ElastiCache global datastore behind the private `sessions-writer` CNAME
+   * (default), the same datastore with every region's primary endpoint in REDIS_PRIMARY_CANDIDATES
+   * (no record), or MemoryDB Multi-Region.
+   */
+  readonly sessions?: "elasticache-record" | "elasticache-candidates" | "memorydb-multi-region";
+  /** Workloads of this region name the other region's store member instead of their own. */
+  readonly foreignStoreIn?: Region;
 }
 
 /** Second octet of each region's VPC (10.<n>.0.0/16). */
@@ -219,7 +231,34 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
   // Data tier: the global cluster lives with the writer region's provider; the secondary follows.
   const writer: Region = "us-east-1";
   const dbRegions = REGIONS.filter((r) => has(r, "database"));
-  if (dbRegions.length > 0) {
+  const other = (r: Region): Region => REGIONS.find((x) => x !== r)!;
+  const sourceOf = (r: Region): Region => (o.foreignStoreIn === r ? other(r) : r);
+  if (dbRegions.length > 0 && o.database === "aurora-dsql") {
+    const witness = o.witnessRegion ?? "us-east-2";
+    const dsql: Partial<Record<Region, string>> = {};
+    for (const region of dbRegions) {
+      const p = { provider: providers[region] };
+      const id = `dsql${OCTET[region]}abcdefghijklmnopqrstuvw`.slice(0, 26);
+      dsql[region] = b.add("aws:dsql/cluster:Cluster", `${region}-dsql`, { deletionProtectionEnabled: true, multiRegionProperties: { witnessRegion: witness } }, {
+        ...p,
+        outputs: { identifier: id, vpcEndpointServiceName: `com.amazonaws.${region}.dsql-fnh4`, arn: `arn:aws:dsql:${region}:123456789012:cluster/${id}` },
+      });
+      clusters[region] = dsql[region]!;
+      const sg = storeSg(region, "dsql", 5432);
+      b.add("aws:ec2/vpcEndpoint:VpcEndpoint", `${region}-dsql-endpoint`, {
+        vpcId: b.id(vpcs[region]!), vpcEndpointType: "Interface", serviceName: `com.amazonaws.${region}.dsql-fnh4`, privateDnsEnabled: true,
+        subnetIds: isolated[region]!.map((x) => b.id(x)), ...(sg ? { securityGroupIds: [b.id(sg)] } : {}),
+      }, { ...p, deps: { vpcId: [vpcs[region]!], serviceName: [dsql[region]!], subnetIds: isolated[region]!, ...(sg ? { securityGroupIds: [sg] } : {}) } });
+    }
+    for (const region of dbRegions) {
+      const others = dbRegions.filter((r) => r !== region).map((r) => dsql[r]!);
+      b.add("aws:dsql/clusterPeering:ClusterPeering", `${region}-dsql-peering`, { identifier: b.get(dsql[region]!).outputs!.identifier, clusters: others.map((c) => b.arn(c)), witnessRegion: witness }, {
+        provider: providers[region], deps: { identifier: [dsql[region]!], clusters: others },
+      });
+      const host = `${b.get(dsql[sourceOf(region)]!).outputs!.identifier}.dsql.${sourceOf(region)}.on.aws`;
+      endpoints[region] = { ...endpoints[region], DATABASE_KIND: "aurora-dsql", DATABASE_WRITER_HOST: host, DATABASE_READER_HOST: host };
+    }
+  } else if (dbRegions.length > 0) {
     const global = b.add("aws:rds/globalCluster:GlobalCluster", "global-db", { globalClusterIdentifier: "test-global", engine: "aurora-postgresql" }, { provider: providers[writer], outputs: { endpoint: "test-global.global-abc.global.rds.amazonaws.com" } });
     for (const region of dbRegions) {
       const p = { provider: providers[region] };
@@ -259,8 +298,28 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
 
   const cacheRegions = REGIONS.filter((r) => has(r, "sessions"));
   let grg: string | undefined;
+  if (o.sessions === "memorydb-multi-region" && cacheRegions.length > 0) {
+    const mrc = b.add("aws:memorydb/multiRegionCluster:MultiRegionCluster", "sessions-mrc", { multiRegionClusterNameSuffix: "sessions", nodeType: "db.r7g.xlarge", tlsEnabled: true }, {
+      provider: providers[writer], outputs: { multiRegionClusterName: "virxk-sessions" },
+    });
+    const address = (r: Region) => `clustercfg.${r}-sessions.abc.memorydb.${r}.amazonaws.com`;
+    for (const region of cacheRegions) {
+      const p = { provider: providers[region] };
+      const subnetGroup = b.add("aws:memorydb/subnetGroup:SubnetGroup", `${region}-memorydb-subnets`, { subnetIds: isolated[region]!.map((x) => b.id(x)) }, { ...p, deps: { subnetIds: isolated[region]! } });
+      const sg = storeSg(region, "memorydb", 6379);
+      b.add("aws:memorydb/cluster:Cluster", `${region}-sessions`, {
+        multiRegionClusterName: "virxk-sessions", tlsEnabled: true, numReplicasPerShard: 2, subnetGroupName: b.id(subnetGroup), aclName: "sessions-acl", snapshotRetentionLimit: 7,
+        ...(sg ? { securityGroupIds: [b.id(sg)] } : {}),
+      }, {
+        ...p,
+        deps: { multiRegionClusterName: [mrc], subnetGroupName: [subnetGroup], ...(sg ? { securityGroupIds: [sg] } : {}) },
+        outputs: { clusterEndpoints: [{ address: address(region), port: 6379 }] },
+      });
+      endpoints[region] = { ...endpoints[region], SESSION_STORE_KIND: "memorydb-multi-region", REDIS_WRITER_HOST: address(sourceOf(region)), REDIS_READER_HOST: address(sourceOf(region)), REDIS_PORT: "6379" };
+    }
+  }
   for (const region of [writer, ...cacheRegions.filter((r) => r !== writer)]) {
-    if (!cacheRegions.includes(region)) continue;
+    if (!cacheRegions.includes(region) || o.sessions === "memorydb-multi-region") continue;
     const p = { provider: providers[region] };
     const subnetGroup = groups[region]!;
     const nodes = o.redisNodes?.[region] ?? 3;
@@ -280,8 +339,16 @@ export function healthyGraph(o: FixtureOptions = {}): ExportedResource[] {
       deps: { subnetGroupName: [subnetGroup], ...(grg ? { globalReplicationGroupId: [grg] } : {}), ...(cacheSg ? { securityGroupIds: [cacheSg] } : {}) },
       outputs: { primaryEndpointAddress: `master.${region}-redis.abc.cache.amazonaws.com`, readerEndpointAddress: `replica.${region}-redis.abc.cache.amazonaws.com` },
     });
-    endpoints[region] = { ...endpoints[region], REDIS_WRITER_HOST: "sessions-writer.test.internal", REDIS_READER_HOST: `replica.${region}-redis.abc.cache.amazonaws.com` };
-    if (wired && region === writer) {
+    endpoints[region] = o.sessions === "elasticache-candidates"
+      ? {
+          ...endpoints[region],
+          SESSION_STORE_KIND: "elasticache-global",
+          // This region's primary endpoint first, then the others: the app writes to the one that is master.
+          REDIS_PRIMARY_CANDIDATES: [region, ...cacheRegions.filter((r) => r !== region)].map((r) => `master.${r}-redis.abc.cache.amazonaws.com:6379`).join(","),
+          REDIS_READER_HOST: `replica.${region}-redis.abc.cache.amazonaws.com`,
+        }
+      : { ...endpoints[region], REDIS_WRITER_HOST: "sessions-writer.test.internal", REDIS_READER_HOST: `replica.${region}-redis.abc.cache.amazonaws.com` };
+    if (wired && region === writer && o.sessions !== "elasticache-candidates") {
       const zone = b.add("aws:route53/zone:Zone", "private-zone", { name: "test.internal", vpcs: REGIONS.filter((r) => vpcs[r]).map((r) => ({ vpcId: b.id(vpcs[r]!), vpcRegion: r })) }, { provider: providers[writer], outputs: { zoneId: "Z0PRIVATE" } });
       const record = b.add("aws:route53/record:Record", "sessions-writer", { zoneId: "Z0PRIVATE", name: "sessions-writer.test.internal", type: "CNAME", ttl: 10, records: [`master.${region}-redis.abc.cache.amazonaws.com`] }, { provider: providers[writer], deps: { zoneId: [zone], records: [rg] } });
       (b.get(record) as { ignoreChanges?: string[] }).ignoreChanges = ["records"];

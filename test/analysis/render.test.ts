@@ -18,7 +18,7 @@ const mermaidBlocks = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```
 
 describe("report verdict", () => {
   it("passes a healthy graph and fails one with a SPOF, naming it", () => {
-    expect(buildReport(input()).verdict).toEqual({ ok: true, exitCode: 0, reasons: [], warnings: [] });
+    expect(buildReport(input()).verdict).toEqual({ ok: true, status: "ok", strict: false, exitCode: 0, reasons: [], warnings: [] });
     const v = buildReport(input({ redisNodes: { "us-east-1": 1 } })).verdict;
     expect(v.exitCode).toBe(1);
     expect(v.reasons).toEqual(["single point of failure: losing AZ us-east-1a stops sessions in us-east-1"]);

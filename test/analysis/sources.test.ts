@@ -55,3 +55,16 @@ describe("docs/sources.md", () => {
     for (const { f, ref } of links) expect(sections.has(ref), `${f}: ${ref}`).toBe(true);
   });
 });
+
+describe("docs/analysis-model.md", () => {
+  it("lists every term the model uses with its tag (source or project estimate), as generated", async () => {
+    const fs = await import("node:fs");
+    const { MODEL_DOC_FILE, withConstantsTable } = await import("../../analysis/sourcesDoc");
+    const { TIMINGS, SLAS } = await import("../../analysis/constants");
+    const doc = fs.readFileSync(MODEL_DOC_FILE, "utf8");
+    expect(doc).toBe(withConstantsTable(doc));
+    for (const [k, c] of [...Object.entries(TIMINGS), ...Object.entries(SLAS)]) {
+      expect(doc).toMatch(new RegExp(`^\\| \`${k}\` \\| [^|]+ \\|[^|]*\\| ${c.confidence.replace("-", "\\-")} \\|`, "m"));
+    }
+  });
+});
