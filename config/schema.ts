@@ -6,6 +6,7 @@ import {
   dsqlPlacementProblems, memorydbNodeTypeProblem, memorydbVersionProblem,
 } from "../components/data/kinds";
 import { isAwsRegion } from "./regions";
+import { appEnvIssues, appEnvSchema, appSecretEnvSchema } from "./appEnv";
 
 /**
  * The stack configuration, one schema for every environment. Environments differ in sizes and
@@ -516,6 +517,10 @@ export const appSchema = z.strictObject({
   accessLogBuckets: z.record(z.string(), z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name" })).default({}),
   /** Deletion protection of the EKS cluster and the ALBs. @default - true in prod, false elsewhere */
   deletionProtection: z.boolean().optional(),
+  /** The app's own environment variables (config/appEnv.ts). @default {} */
+  env: appEnvSchema,
+  /** The app's secrets, from Pulumi secret config or Secrets Manager (config/appEnv.ts). @default {} */
+  secretEnv: appSecretEnvSchema,
   /** ALB target-group health check: the fast, deep check GA uses for ALB endpoints. */
   healthCheck: z
     .strictObject({
@@ -789,6 +794,7 @@ export const stackConfigSchema = z
       });
     }
     dataKindIssues(c, names).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
+    appEnvIssues(c.app).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
     if (c.app.writesHealthPath === c.app.healthPath) {
       ctx.addIssue({ code: "custom", path: ["app", "writesHealthPath"], message: "equals app.healthPath; readiness (local dependencies) and write health are separate answers" });
     }
