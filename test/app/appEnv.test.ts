@@ -49,7 +49,7 @@ describe("app env and secret env in the plan", () => {
     const secrets = plan.ofType(T.secret);
     expect(secrets).toHaveLength(2);
     for (const s of secrets) expect(isSecretValue(inputs(s).stringData)).toBe(true);
-    const secretNames = secrets.map((s) => plan.byUrn(s.urn).outputs.metadata).map((m) => (m as { name: string }).name).sort();
+    const secretNames = secrets.map((s) => (s.outputs?.metadata as { name: string }).name).sort();
     const apps = plan.ofType(T.deployment).filter((d) => inputs(d).metadata.name === "app");
     expect(apps).toHaveLength(2);
     const refs = apps.map((d) => inputs(d).spec.template.spec.containers[0].envFrom.find((e: { secretRef?: { name: string } }) => e.secretRef).secretRef.name).sort();

@@ -85,7 +85,7 @@ describe("app.secretEnv", () => {
 
   it("refuses a secret stored in plain text in the stack file, naming the key but not the value", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ha-secret-env-"));
-    const config = {
+    const config: Record<string, unknown> = {
       "aws:region": "us-east-1",
       "pulumi:disable-default-providers": ["aws", "kubernetes"],
       ...Object.fromEntries(Object.entries(withApp({ secretEnv: { STRIPE_API_KEY: { fromConfig: "stripeApiKey" } } }, secretConfig)).map(([k, v]) => [k, typeof v === "string" && /^[[{]/.test(v) ? JSON.parse(v) : v])),
@@ -100,7 +100,7 @@ describe("app.secretEnv", () => {
     expect(message).toMatch(/ha-blueprint:stripeApiKey is plain text \(value hidden\); .* pulumi config set --secret stripeApiKey <value>$/);
     expect(message).not.toContain("sk_live_plaintext_9999");
     // Encrypted as `pulumi config set --secret` writes it: accepted.
-    config["ha-blueprint:stripeApiKey"] = { secure: "v1:AAAABBBBCCCC" } as never;
+    config["ha-blueprint:stripeApiKey"] = { secure: "v1:AAAABBBBCCCC" };
     fs.writeFileSync(path.join(dir, "Pulumi.qa.yaml"), stringify({ config }));
     expect(loadStack("qa", dir).config.secretConfigKeys).toEqual(["stripeApiKey"]);
   });
