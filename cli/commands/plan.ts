@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultRegionOf, loadStack, type LoadedStack } from "../../config/load";
+import { replicaNotes } from "../../components/app/sizing";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { PlanResult } from "../../plan/run";
@@ -57,6 +58,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   const width = terminalWidth(process.stdout);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
   const before = renderWarnings(opts.stack, result.warnings, { width });
-  process.stdout.write(`${summary}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
+  const replicas = replicaNotes(result.stack.config.app, result.stack.config.regions).map((n) => `  - ${n}\n`).join("");
+  process.stdout.write(`${summary}${replicas ? `Replicas:\n${replicas}` : ""}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

@@ -68,6 +68,11 @@ describe("a stack named qa with prod strictness, through bin/ha-blueprint.js", (
 
   it("plans, tagging every regional provider with the name and the rule set", () => {
     expect(planRun.code, planRun.stderr).toBe(0);
+    // prod's capacity is provisioned for a region failover: the plan says why each region runs twice
+    // replicasPerRegion (two regions, 100 % share).
+    const note = /us-east-1: app\.replicasPerRegion (\d+) runs as (\d+) pods \(HPA minimum, max \d+\): failoverHeadroom provisioned/.exec(planRun.stdout);
+    expect(note, planRun.stdout).not.toBeNull();
+    expect(Number(note![2])).toBe(2 * Number(note![1]));
     const state = JSON.parse(fs.readFileSync(planFile, "utf8"));
     const providers = state.deployment.resources.filter((r: { type: string }) => r.type === "pulumi:providers:aws");
     expect(providers.length).toBeGreaterThanOrEqual(2);
