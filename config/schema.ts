@@ -517,9 +517,8 @@ export const appSchema = z.strictObject({
   accessLogBuckets: z.record(z.string(), z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name" })).default({}),
   /** Deletion protection of the EKS cluster and the ALBs. @default - true in prod, false elsewhere */
   deletionProtection: z.boolean().optional(),
-  /** The app's own environment variables (config/appEnv.ts). @default {} */
+  // The app's own variables and secrets, documented with .describe() in config/appEnv.ts.
   env: appEnvSchema,
-  /** The app's secrets, from Pulumi secret config or Secrets Manager (config/appEnv.ts). @default {} */
   secretEnv: appSecretEnvSchema,
   /** ALB target-group health check: the fast, deep check GA uses for ALB endpoints. */
   healthCheck: z
