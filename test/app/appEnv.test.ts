@@ -12,7 +12,9 @@ import { inputs, T } from "./support";
  */
 
 // What `pulumi up` hands the program for `pulumi config set --secret stripeApiKey ...`: the
-// decrypted value in PULUMI_CONFIG (the key listed in PULUMI_CONFIG_SECRET_KEYS).
+// decrypted value in PULUMI_CONFIG. runPlan puts the raw config in the runtime's PULUMI_CONFIG
+// store with an empty PULUMI_CONFIG_SECRET_KEYS, the harder case: the program alone must keep it
+// secret (requireSecret), and the plan recorder then redacts it like any secret.
 const STRIPE = "sk_live_plaintext_never_in_plan_4242";
 const ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:partner-AbCdEf";
 

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
+import { secretsManagerArnRegion } from "../../config/appEnv";
 import { loadStack } from "../../config/load";
 import { ConfigError, parseConfig } from "../../config/parse";
 import { VALID_APP, validRawConfig } from "../helpers/config";
@@ -103,5 +104,13 @@ describe("app.secretEnv", () => {
     config["ha-blueprint:stripeApiKey"] = { secure: "v1:AAAABBBBCCCC" };
     fs.writeFileSync(path.join(dir, "Pulumi.qa.yaml"), stringify({ config }));
     expect(loadStack("qa", dir).config.secretConfigKeys).toEqual(["stripeApiKey"]);
+  });
+});
+
+describe("secretsManagerArnRegion", () => {
+  it("is the Region the secret lives in, where the deploy reads it (commercial, GovCloud, China)", () => {
+    expect(secretsManagerArnRegion(ARN)).toBe("us-east-1");
+    expect(secretsManagerArnRegion("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x-AbCdEf")).toBe("us-gov-west-1");
+    expect(secretsManagerArnRegion("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf")).toBe("cn-north-1");
   });
 });
