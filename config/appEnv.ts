@@ -105,7 +105,8 @@ export function appEnvIssues(app: { env: Record<string, string>; secretEnv: Reco
 export function secretConfigKeys(rawApp: unknown): string[] {
   const secretEnv = rawApp && typeof rawApp === "object" ? (rawApp as { secretEnv?: unknown }).secretEnv : undefined;
   if (!secretEnv || typeof secretEnv !== "object") return [];
-  return Object.values(secretEnv as Record<string, unknown>)
+  // One secret may feed several variables: each key once.
+  return [...new Set(Object.values(secretEnv as Record<string, unknown>)
     .map((s) => (s && typeof s === "object" ? (s as { fromConfig?: unknown }).fromConfig : undefined))
-    .filter((k): k is string => typeof k === "string" && CONFIG_KEY.test(k));
+    .filter((k): k is string => typeof k === "string" && CONFIG_KEY.test(k)))];
 }

@@ -60,6 +60,9 @@ describe("app.secretEnv", () => {
     }, secretConfig));
     expect(config.app.secretEnv).toEqual({ STRIPE_API_KEY: { fromConfig: "stripeApiKey" }, PARTNER: { secretsManagerArn: ARN, jsonKey: "token" } });
     expect(config.secretConfigKeys).toEqual(["stripeApiKey"]);
+    // One secret feeding two variables.
+    const twice = parseConfig(withApp({ secretEnv: { A: { fromConfig: "stripeApiKey" }, B: { fromConfig: "stripeApiKey" } } }, secretConfig));
+    expect(twice.secretConfigKeys).toEqual(["stripeApiKey"]);
   });
 
   it("refuses a value written in place of a source, without echoing it", () => {
