@@ -6,6 +6,7 @@ import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { PlanResult } from "../../plan/run";
 import { CliError } from "../errors";
+import { wrap } from "../layout";
 import { terminalWidth } from "../terminal";
 
 export interface PlanCommandOptions {
@@ -58,7 +59,7 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   const width = terminalWidth(process.stdout);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
   const before = renderWarnings(opts.stack, result.warnings, { width });
-  const replicas = replicaNotes(result.stack.config.app, result.stack.config.regions).map((n) => `  - ${n}\n`).join("");
+  const replicas = replicaNotes(result.stack.config.app, result.stack.config.regions).flatMap((n) => wrap(n, width, "  - ", "    ")).map((l) => `${l}\n`).join("");
   process.stdout.write(`${summary}${replicas ? `Replicas:\n${replicas}` : ""}${before}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

@@ -70,7 +70,7 @@ describe("a stack named qa with prod strictness, through bin/ha-blueprint.js", (
     expect(planRun.code, planRun.stderr).toBe(0);
     // prod's capacity is provisioned for a region failover: the plan says why each region runs twice
     // replicasPerRegion (two regions, 100 % share).
-    const note = /us-east-1: app\.replicasPerRegion (\d+) runs as (\d+) pods \(HPA minimum, max \d+\): failoverHeadroom provisioned/.exec(planRun.stdout);
+    const note = /us-east-1: app\.replicasPerRegion (\d+) runs as (\d+) pods \(HPA minimum, max \d+\): failoverHeadroom provisioned/.exec(planRun.stdout.replace(/\s+/g, " "));
     expect(note, planRun.stdout).not.toBeNull();
     expect(Number(note![2])).toBe(2 * Number(note![1]));
     const state = JSON.parse(fs.readFileSync(planFile, "utf8"));
