@@ -4,6 +4,7 @@ import { runPlan } from "../plan/run";
 
 /**
  * `npm run bench`: how long the offline plan takes per stack (a benchmark, not a timed test).
+ * `npm run bench -- --suite` also times the whole test suite (bench/suite.ts).
  * Each stack is planned in a fresh child process, because the Pulumi runtime is process-global;
  * the first number includes module loading, the second is the program alone.
  */
@@ -24,7 +25,7 @@ async function planOnce(stack: string): Promise<Row> {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (only) {
+  if (only && !only.startsWith("--")) {
     // Child mode: plan one stack and report as JSON.
     process.stdout.write(JSON.stringify(await planOnce(only)));
     return;
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`Offline plan per stack (Pulumi mock runtime)\n${table.toString()}\n`);
   for (const extra of BENCHES) await extra();
+  if (process.argv.includes("--suite")) {
+    const { benchSuite } = await import("./suite");
+    process.stdout.write(`\n${benchSuite()}`);
+  }
 }
 
 /** Further benchmarks (policy check at scale, ...) register here. */

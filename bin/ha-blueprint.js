@@ -3,12 +3,11 @@
 // Runs the CLI built ahead of time in dist/ on plain node (`npm ci` builds it through the prepare
 // script; `npm run build` rebuilds it). If dist/ is missing or older than the TypeScript sources,
 // it is rebuilt first (about half a second), so an edited checkout never runs stale code.
-// Keep V8's compiled code between runs: compiling the ~1,100 modules of the Pulumi SDKs is a
-// third of a plan's start-up. Node 22.1+ has this built in; on Node 20, v8-compile-cache does the
-// same (cache under the OS temp directory; DISABLE_V8_COMPILE_CACHE=1 turns it off).
-const nodeModule = require("node:module");
-if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
-else require("v8-compile-cache");
+// Before anything else loads: a compile cache that is written only when something changed, and
+// the Pulumi SDK's eagerly loaded but unused modules deferred (scripts/startup.js says why).
+const { compileCache, deferSdkModules } = require("../scripts/startup.js");
+compileCache();
+deferSdkModules();
 
 const { builtCli } = require("../scripts/runtime.js");
 

@@ -44,6 +44,34 @@ function refuseEmptyValues(command: Command): void {
   }
 }
 
+/** `--stacks-dir` must name a directory: a file or a missing path is one line, not ENOTDIR from deep inside. */
+function checkStacksDir(command: Command): void {
+  const dir = command.opts().stacksDir;
+  if (typeof dir !== "string" || dir.trim() === "") return;
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new CliError(`--stacks-dir ${dir} does not exist (it names the directory holding the Pulumi.<stack>.yaml files)`);
+  if (!stat.isDirectory()) throw new CliError(`--stacks-dir ${dir} is a file, not a directory (it names the directory holding the Pulumi.<stack>.yaml files)`);
+}
+
+/** Whether the command line asks for JSON output (`--format json`, `-f json`, `--format=json`, `-fjson`). */
+export function wantsJson(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") break;
+    if ((a === "--format" || a === "-f") && argv[i + 1] === "json") return true;
+    if (a === "--format=json" || a === "-fjson") return true;
+  }
+  return false;
+}
+
+/**
+ * With `--format json`, bad input (exit 2) is also a JSON object on stdout: `check --format json |
+ * jq -e .summary.passed` in a script without `pipefail` must not read an empty stdout as a pass.
+ */
+function jsonError(message: string, exitCode: number): string {
+  return `${JSON.stringify({ error: { message, exitCode } })}\n`;
+}
+
 /** The command line, and the exit code its action decided once `parseAsync` has run. */
 export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): number } {
   let exitCode = 0;
@@ -52,7 +80,10 @@ export function buildCli(deps: CliDeps = {}): { program: Command; exitCode(): nu
     .version(version(), "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .hook("preAction", (_program, action) => refuseEmptyValues(action));
+    .hook("preAction", (_program, action) => {
+      refuseEmptyValues(action);
+      checkStacksDir(action);
+    });
   // Before the subcommands exist: they copy the output settings when created.
   if (deps.output) program.configureOutput(deps.output);
 
@@ -132,11 +163,17 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed the message (or the help text, or the version).
-      return err.exitCode === 0 ? 0 : 2;
+      if (err.exitCode === 0) return 0;
+      if (wantsJson(argv)) process.stdout.write(jsonError(err.message.replace(/^error: /, ""), 2));
+      return 2;
     }
     if (isUserError(err)) {
+      const exitCode = err instanceof CliError ? err.exitCode : 2;
       process.stderr.write(`ha-blueprint: ${err.message}\n`);
-      return err instanceof CliError ? err.exitCode : 2;
+      // Bad input only: a command that ran and stops with exit 1 (a failed drill) has already
+      // written its JSON report to stdout, and that report says why.
+      if (exitCode === 2 && wantsJson(argv)) process.stdout.write(jsonError(err.message, exitCode));
+      return exitCode;
     }
     throw err;
   }

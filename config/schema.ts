@@ -188,14 +188,15 @@ export const databaseSchema = z.strictObject({
   /** @default "aurora-postgresql" */
   engine: z.enum(["aurora-postgresql", "aurora-mysql"]).default("aurora-postgresql"),
   /**
-   * Engine version; quote it in YAML. A bare major version ("16") takes the newest minor version AWS
-   * offers for new clusters at the first `pulumi up` (aws.rds.getEngineVersion, latest); later ups
-   * never downgrade it (the version is ignored after creation, upgrades go through the global
-   * cluster). Pin a full version ("16.9") to choose it yourself. Global write forwarding needs APG
-   * 14.9+/15.4+/16+.
+   * Engine version; quote it in YAML. Prod must pin a full version ("16.9"): a bare major ("16", dev
+   * and staging only) resolves at every `pulumi up` to the newest minor AWS offers that can join a
+   * global database, so what a new region's member would get drifts over time. The version is
+   * ignored after creation; minor upgrades go through the global cluster
+   * (docs/runbooks/engine-patching.md). Global write forwarding needs APG 14.9+/15.4+/16+; Aurora
+   * Limitless builds (`-limitless`) cannot join a global database.
    * @default "16"
    */
-  engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[a-z0-9_.-]+)?$/, { message: "is not an engine version; quote it, e.g. \"16\" or \"16.9\"" }).default("16"),
+  engineVersion: z.string().regex(/^\d+(\.\d+)*([.-][a-z0-9_.-]+)?$/, { message: "is not an engine version; quote it, e.g. \"16\" or \"16.9\"" }).default("16"),
   /** @default "db.r6g.large" */
   instanceClass: auroraInstanceClass.default("db.r6g.large"),
   /** Instances per regional cluster, each in a distinct AZ (at least 2: writer + a reader in another AZ). @default 2 */
@@ -219,6 +220,10 @@ export const databaseSchema = z.strictObject({
    */
   globalDbRpoSeconds: z.number().int().min(20, { message: "must be at least 20 (the minimum rds.global_db_rpo)" }).optional(),
 }).superRefine((d, ctx) => {
+  if (/limitless/i.test(d.engineVersion)) {
+    ctx.addIssue({ code: "custom", path: ["engineVersion"], message: "is an Aurora Limitless Database build, which cannot join a global database; pin a regular version such as \"16.9\"" });
+    return;
+  }
   if (d.engine === "aurora-mysql" && !/^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/.test(d.engineVersion)) {
     ctx.addIssue({ code: "custom", path: ["engineVersion"], message: `must be an Aurora MySQL version such as "8.0.mysql_aurora.3.08.0" (got "${d.engineVersion}")` });
     return;
@@ -487,8 +492,21 @@ export const appSchema = z.strictObject({
        * @default - none: only the cluster's own nodes
        */
       privateAccessCidrs: z.array(z.string()).default([]),
-      /** IAM role or user ARNs granted cluster-admin through EKS access entries (the creator always is). @default - none */
-      adminPrincipalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN" })).default([]),
+      /**
+       * IAM role or user ARNs that administer the cluster (EKS access entries with
+       * AmazonEKSClusterAdminPolicy): the CI role that runs `pulumi up` and the platform team's role.
+       * Required in prod. When set, the cluster is created with
+       * `bootstrapClusterCreatorAdminPermissions: false`: only these principals are admins, whoever
+       * ran the first `pulumi up`, so list the deploying principal too. The flag only acts at cluster
+       * creation and is ignored afterwards: a cluster created without principals keeps its creator
+       * as admin (import that bootstrap entry before listing the creator, or its entry collides).
+       * Write role ARNs without the path's `assumed-role`/session part (`arn:aws:iam::<acct>:role/<name>`).
+       * @default - none: the creator of the cluster is its only admin (dev)
+       */
+      adminPrincipalArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>; an sts assumed-role ARN is a session, not a principal)" }))
+        .refine((list) => new Set(list).size === list.length, { message: "lists a principal twice" })
+        .default([]),
       /** Retention of the control-plane log group, in days. @default 90 */
       logRetentionDays: retentionDays.default(90),
       /**
@@ -511,10 +529,25 @@ export const appSchema = z.strictObject({
   /** TLS policy of the HTTPS listener (TLS 1.2 and 1.3 only). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)[A-Za-z0-9-]*$/, { message: "must be an ELB security policy that allows only TLS 1.2 or newer, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06" }).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
   /**
-   * Existing S3 bucket per region for ALB access logs (the bucket policy must let ELB log delivery
-   * write). @default - access logs off
+   * Protocol from the ALB to the pods (target group, its health check, the readiness probe).
+   * `HTTPS` re-encrypts inside the VPC; the image must then serve TLS on `containerPort` (any
+   * certificate: ALB does not verify target certificates). The placeholder image serves HTTP only.
+   * @default "HTTP"
+   */
+  backendProtocol: z.enum(["HTTP", "HTTPS"]).default("HTTP"),
+  /**
+   * Existing S3 bucket per region for ALB access logs, in that region, SSE-S3 encrypted, whose
+   * policy lets ELB log delivery write (Elastic Load Balancing User Guide, "Enable access logs for
+   * your Application Load Balancer"). Required for every region in prod.
+   * @default - access logs off (dev and staging)
    */
   accessLogBuckets: z.record(z.string(), z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name" })).default({}),
+  /**
+   * AWS WAF web ACL (AWS managed rule groups: common rule set, known bad inputs, Amazon IP
+   * reputation list) associated with each region's internet-facing ALB. Cannot be false in prod.
+   * @default - true in prod, false elsewhere
+   */
+  waf: z.boolean().optional(),
   /** Deletion protection of the EKS cluster and the ALBs. @default - true in prod, false elsewhere */
   deletionProtection: z.boolean().optional(),
   // The app's own variables and secrets, documented with .describe() in config/appEnv.ts.
@@ -618,8 +651,29 @@ export const monitoringSchema = z.strictObject({
     .default(60),
   /** Consecutive breaching periods before an alarm fires; detection time is periodSeconds x this. @default 3 */
   evaluationPeriods: z.number().int().min(1).max(10).default(3),
-  /** Optional e-mail subscribed to the alarm topics (needs confirmation by the recipient). */
+  /** E-mail subscribed to the alarm topics (needs confirmation by the recipient). Prod needs this or `alarmSubscriptions`. */
   alarmEmail: z.string().email().optional(),
+  /**
+   * Further subscribers of every region's alarm topic: an on-call webhook (`https`, which must
+   * confirm the subscription), a queue (`sqs`, its ARN; its queue policy must let
+   * sns.amazonaws.com send) or a function (`lambda`, its ARN; its resource policy must let
+   * sns.amazonaws.com invoke it). Prod needs at least one target here or in `alarmEmail`: alarms
+   * nobody receives page nobody.
+   * @default []
+   */
+  alarmSubscriptions: z
+    .array(z.strictObject({
+      protocol: z.enum(["https", "sqs", "lambda"]),
+      endpoint: z.string().min(1),
+    }).superRefine((sub, ctx) => {
+      const ok = sub.protocol === "https"
+        ? /^https:\/\/[^\s/]+(\/\S*)?$/.test(sub.endpoint)
+        : new RegExp(`^arn:aws[a-z-]*:${sub.protocol}:[a-z0-9-]+:\\d{12}:\\S+$`).test(sub.endpoint);
+      if (!ok) {
+        ctx.addIssue({ code: "custom", path: ["endpoint"], message: sub.protocol === "https" ? "is not an https:// URL" : `is not an ${sub.protocol} ARN (arn:aws:${sub.protocol}:<region>:<account>:...)` });
+      }
+    }))
+    .default([]),
 });
 
 /** Vault lock bounds prod gets when `backup.vaultLock` is not written. */
@@ -764,6 +818,9 @@ export const stackConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["app", "accessLogBuckets", region], message: `names a region that is not configured (${names.join(", ")})` });
       }
     }
+    if (c.app.backendProtocol === "HTTPS" && c.app.image.startsWith(`${DEFAULT_APP_IMAGE.split(":")[0]}:`)) {
+      ctx.addIssue({ code: "custom", path: ["app", "backendProtocol"], message: "needs an app.image that serves TLS on containerPort; the placeholder image serves HTTP only" });
+    }
     c.app.eks.privateAccessCidrs.forEach((v, k) => {
       const parsed = parseCidr(v);
       if ("error" in parsed) {
@@ -821,6 +878,38 @@ export const stackConfigSchema = z
       });
     }
     if (c.environment === "prod") {
+      if (c.app.eks.adminPrincipalArns.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["app", "eks", "adminPrincipalArns"],
+          message: "must list the IAM roles that administer the clusters in prod (the CI role that runs pulumi up and the platform team's role, e.g. [\"arn:aws:iam::<account>:role/<ci-role>\"]); without them only the cluster's creator can reach Kubernetes",
+        });
+      }
+      if (!c.monitoring.alarmEmail && c.monitoring.alarmSubscriptions.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitoring", "alarmSubscriptions"],
+          message: "must name a notification target in prod (or set monitoring.alarmEmail): an https on-call webhook, an sqs queue or a lambda function ARN; alarms nobody receives page nobody",
+        });
+      }
+      if (c.database.kind === "aurora-global" && !/^\d+\.\d+(\.\d+)?$/.test(c.database.engineVersion) && !/^\d+\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$/.test(c.database.engineVersion)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["database", "engineVersion"],
+          message: "must be pinned to a full version in prod (e.g. \"16.9\"): a bare major resolves to whatever minor AWS offers on the day of each pulumi up",
+        });
+      }
+      const noLogs = names.filter((n) => c.app.accessLogBuckets[n] === undefined);
+      if (noLogs.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["app", "accessLogBuckets"],
+          message: `must name an access-log bucket for every region in prod (missing: ${noLogs.join(", ")}); a bucket in that region whose policy lets ELB log delivery write`,
+        });
+      }
+      if (c.app.waf === false) {
+        ctx.addIssue({ code: "custom", path: ["app", "waf"], message: "cannot be false in prod: every internet-facing ALB gets the AWS managed rule groups" });
+      }
       if (c.database.backupRetentionDays < 7) {
         ctx.addIssue({ code: "custom", path: ["database", "backupRetentionDays"], message: "must be at least 7 in prod" });
       }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { BudgetSettings, RegionBudgetSettings, Setting } from "../analysis/budget";
 import { TIMINGS } from "../analysis/constants";
 import type { StackConfig } from "../config/parse";
+import { describeJsonError } from "../graph/json";
 
 /**
  * The ONE place that reads the stack's `topology` output for drills and the budget. The tier
@@ -215,7 +216,7 @@ export function readTopologyFile(file: string): { topology: DrillTopology; offli
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new TopologyError(`${file} is not JSON (${(err as Error).message}); write it with \`ha-blueprint plan --out\` or \`pulumi stack output topology --json\``);
+    throw new TopologyError(`${file} is not JSON (${describeJsonError(text, err)}); write it with \`ha-blueprint plan --out\` or \`pulumi stack output topology --json\``);
   }
   return { topology: extractTopology(doc, file), offlinePlan: isOfflinePlan(doc) };
 }

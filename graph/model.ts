@@ -408,7 +408,10 @@ export class ResourceGraph {
 
   /** The one region of the AWS resources under the nearest ancestor that has exactly one. */
   private regionOfAncestors(n: GraphNode): string | undefined {
-    for (let p = this.get(n.parent); p; p = this.get(p.parent)) {
+    // The loader refuses parent cycles; a graph built another way must still not loop here.
+    const seen = new Set<GraphNode>([n]);
+    for (let p = this.get(n.parent); p && !seen.has(p); p = this.get(p.parent)) {
+      seen.add(p);
       const r = this.subtreeRegion(p);
       if (r === null) return undefined;
       if (r) return r;
@@ -461,7 +464,7 @@ export class ResourceGraph {
     return result;
   }
 
-  tierOf(n: GraphNode): Tier | undefined {
+  tierOf(n: GraphNode, visiting: Set<GraphNode> = new Set()): Tier | undefined {
     const tag = this.prop(n, `tags.${TAG_TIER}`);
     if (typeof tag === "string") return tag as Tier;
     const labels = this.prop(n, "metadata.labels");
@@ -469,11 +472,13 @@ export class ResourceGraph {
       return (labels as Record<string, string>)[K8S_TIER_LABEL] as Tier;
     }
     for (const [re, tier] of TIER_BY_PREFIX) if (re.test(n.type)) return tier;
-    // Untagged helpers (IAM policies, attachments, rules) serve whatever they refer to.
+    // Untagged helpers (IAM policies, attachments, rules) serve whatever they refer to. A tier tag
+    // that is not a string (unknown at preview) sends the walk on: `visiting` ends a dependency cycle.
+    visiting.add(n);
     for (const urn of Object.values(n.propertyDependencies).flat()) {
       const dep = this.get(urn);
-      if (dep && dep !== n && (this.prop(dep, `tags.${TAG_TIER}`) !== undefined || TIER_BY_PREFIX.some(([re]) => re.test(dep.type)))) {
-        return this.tierOf(dep);
+      if (dep && !visiting.has(dep) && (this.prop(dep, `tags.${TAG_TIER}`) !== undefined || TIER_BY_PREFIX.some(([re]) => re.test(dep.type)))) {
+        return this.tierOf(dep, visiting);
       }
     }
     return undefined;

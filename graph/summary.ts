@@ -1,4 +1,4 @@
-import { drawTable, widthOf, wrap, type TextOptions } from "../cli/layout";
+import { drawTable, widthOf, wrap, type TextOptions } from "../text/layout";
 import { TIERS } from "../components/tags";
 import { GLOBAL, type ResourceGraph } from "./model";
 

@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const STAMP = path.join(DIST, ".build-stamp.json");
 /** Directories (and top-level files) whose .ts the CLI loads; tests and benches stay on tsx. */
-const SOURCES = ["analysis", "cli", "components", "config", "drills", "graph", "plan", "policies", "program.ts"];
+const SOURCES = ["analysis", "cli", "components", "config", "drills", "graph", "plan", "policies", "text", "program.ts"];
 
 function listSources() {
   const files = [];
@@ -101,7 +101,12 @@ function ensureBuilt() {
   if (!isFresh()) build();
 }
 
-module.exports = { build, ensureBuilt, isFresh, DIST };
+/** The fingerprint of the TypeScript sources the CLI runs (what a cached plan was computed by). */
+function sourceFingerprint() {
+  return fingerprint(listSources());
+}
+
+module.exports = { build, ensureBuilt, isFresh, sourceFingerprint, DIST };
 
 if (require.main === module) {
   if (process.argv.includes("--if-stale") && isFresh()) process.exit(0);

@@ -9,7 +9,7 @@ import type { StackConfig } from "../../config/parse";
 import { plain, ResourceGraph } from "../../graph/model";
 import { CliError } from "../errors";
 import { loadState, stateSourceName } from "../stateInput";
-import { terminalWidth } from "../terminal";
+import { terminalWidth } from "../../text/terminal";
 import { objectiveSections } from "../../analysis/objectives";
 import { TopologyError } from "../../drills/topology";
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { defaultRegionOf, loadStack } from "../../config/load";
 import type { Environment } from "../../config/schema";
+import { describeJsonError } from "../../graph/json";
 import type { GraphFormat } from "../../graph/load";
 import { ResourceGraph } from "../../graph/model";
 import { checkGraph, type CheckResult } from "../../policies/check";
@@ -10,7 +11,7 @@ import { renderCheckText } from "../../policies/render";
 import { RULES } from "../../policies/rules";
 import { CliError } from "../errors";
 import { loadState, stateSourceName } from "../stateInput";
-import { terminalWidth } from "../terminal";
+import { terminalWidth } from "../../text/terminal";
 
 export interface CheckCommandOptions {
   /** A state file, or `-` for stdin. Without it, `--stack` is planned offline and checked. */
@@ -28,11 +29,17 @@ export interface CheckCommandOptions {
 
 /** Reads and validates `--policy-config`: a bad rule name, level or threshold is exit 2 with one line. */
 function readPolicyConfig(file: string): PolicyPackConfig {
-  let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
   } catch (err) {
     throw new CliError(`cannot read policy config ${file}: ${(err as Error).message.replace(/\s+/g, " ")}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`policy config ${file} is not valid JSON: ${describeJsonError(text, err)}`);
   }
   const problems = policyConfigProblems(doc, RULES);
   if (problems.length > 0) throw new CliError(`policy config ${file}: ${problems.join("; ")}`);

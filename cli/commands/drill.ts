@@ -15,8 +15,9 @@ import { buildSteps } from "../../drills/steps";
 import { drillTargets, extractTopology, readTopologyFile, TopologyError, type DrillTopology } from "../../drills/topology";
 import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
-import { wrap } from "../layout";
-import { terminalWidth } from "../terminal";
+import { refuseOverwritingInput } from "../outputPaths";
+import { wrap } from "../../text/layout";
+import { terminalWidth } from "../../text/terminal";
 
 /**
  * `ha-blueprint drill`: print the plan (default), `--simulate` it on the cloud model, or
@@ -65,6 +66,7 @@ function validate(o: RawOptions): DrillOptions {
     throw new CliError(`--report ${o.report}: the file name must end in .json or .md (the extension picks the format)`);
   }
   if (o.report) assertWritable(o.report);
+  refuseOverwritingInput("--report", o.report, [{ what: "the --topology input", file: o.topology }]);
   if (o.yes && !o.execute) throw new CliError("--yes confirms --execute; without --execute nothing runs against AWS (drop --yes, or add --execute to run the drill)");
   if (o.injectFault && !o.simulate) throw new CliError("--inject-fault rehearses a failure offline: it needs --simulate");
   if (o.mode !== undefined && o.mode !== "planned" && o.mode !== "unplanned") throw new CliError(`--mode ${o.mode} is not allowed (allowed: planned, unplanned)`);

@@ -35,6 +35,8 @@ export interface AppTierArgs {
   readonly certificateArn?: string;
   /** Existing bucket for ALB access logs. @default - access logs off */
   readonly accessLogBucket?: string;
+  /** AWS WAF web ACL (AWS managed rule groups) on the internet-facing ALB. @default false */
+  readonly waf?: boolean;
   /** Deletion protection of the EKS cluster and the ALB. @default false */
   readonly deletionProtection?: boolean;
   /**
@@ -151,10 +153,12 @@ export class AppTier extends pulumi.ComponentResource {
       nodePort: app.nodePort,
       healthPath: app.healthPath,
       healthCheck: app.healthCheck,
+      backendProtocol: app.backendProtocol,
       deregistrationDelaySeconds: app.deregistrationDelaySeconds,
       certificateArn: args.certificateArn,
       sslPolicy: app.sslPolicy,
       accessLogBucket: args.accessLogBucket,
+      waf: args.waf ?? false,
       deletionProtection,
       autoscalingGroupNames: nodes.autoscalingGroupNames,
     });
@@ -199,7 +203,7 @@ export class AppTier extends pulumi.ComponentResource {
         nodePort: app.nodePort,
         healthCheck: {
           path: app.healthPath,
-          protocol: "HTTP",
+          protocol: app.backendProtocol,
           intervalSeconds: hc.intervalSeconds,
           timeoutSeconds: hc.timeoutSeconds,
           healthyThreshold: hc.healthyThreshold,

@@ -1,8 +1,10 @@
 import * as aws from "../sdk/aws";
 import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { physical, serviceTrust, tagsFor, type TierContext } from "./context";
 import { buildKubeconfig } from "./kubeconfig";
+import { createLogGroupKey } from "../monitoring/logEncryption";
 
 /** Every control-plane log type; audit and authenticator are what an incident review needs. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -68,10 +70,19 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
     })),
   }, opts);
 
+  // EKS writes to this fixed name; creating it ourselves sets the retention and the customer key
+  // (the audit and authenticator logs name every principal and request).
+  const logGroupName = `/aws/eks/${clusterName}/cluster`;
+  const logKey = createLogGroupKey(`${name}-control-plane-logs-key`, {
+    region: ctx.region,
+    logGroupName,
+    description: `Encrypts the control-plane log group of ${clusterName}`,
+    tags: tagsFor(ctx, "app", "eks-control-plane-logs-key"),
+  }, opts);
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, {
-    // EKS writes to this fixed name; creating it ourselves sets the retention.
-    name: `/aws/eks/${clusterName}/cluster`,
+    name: logGroupName,
     retentionInDays: s.logRetentionDays,
+    kmsKeyId: logKey.arn,
     tags: tagsFor(ctx, "app", "eks-control-plane-logs"),
   }, opts);
 
@@ -110,23 +121,37 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
       ...(apiSecurityGroupIds ? { securityGroupIds: apiSecurityGroupIds } : {}),
     },
     // Access entries instead of the aws-auth ConfigMap: EKS adds the node role's entry itself.
-    accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+    // With admin principals configured, nobody is admin by having created the cluster: the
+    // deployers are configuration, so a colleague's or CI's `pulumi up` works the same as the
+    // creator's, and a listed creator gets no second entry that would collide with ours.
+    // `bootstrapClusterCreatorAdminPermissions` only acts at creation (EKS API Reference,
+    // CreateAccessConfigRequest: "set as a cluster admin access entry during cluster creation
+    // time") and changing it replaces the cluster (CloudFormation AWS::EKS::Cluster AccessConfig,
+    // "Update requires: Replacement"; ForceNew in the Terraform provider), hence ignoreChanges below.
+    accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: s.adminPrincipalArns.length === 0 },
     encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
     enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
     // Lets ARC zonal shift (or autoshift) drain an impaired AZ inside the cluster too.
     zonalShiftConfig: { enabled: true },
     deletionProtection: s.deletionProtection,
     tags: tagsFor(ctx, "app", "eks"),
-  }, { parent, dependsOn: [clusterPolicy, keyUse, logGroup] });
+  }, {
+    parent,
+    dependsOn: [clusterPolicy, keyUse, logGroup],
+    // Acts only at creation and would replace a live cluster: a cluster keeps what it was created
+    // with, and a stack that adds admin principals later keeps its clusters.
+    ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+  });
 
-  s.adminPrincipalArns.forEach((principalArn, i) => {
-    const entry = new aws.eks.AccessEntry(`${name}-admin-${i + 1}`, {
+  const adminAssociations = s.adminPrincipalArns.map((principalArn) => {
+    const key = adminEntryKey(principalArn);
+    const entry = new aws.eks.AccessEntry(`${name}-admin-${key}`, {
       clusterName: cluster.name,
       principalArn,
       type: "STANDARD",
-      tags: tagsFor(ctx, "app", `eks-admin-${i + 1}`),
+      tags: tagsFor(ctx, "app", `eks-admin-${key}`),
     }, opts);
-    new aws.eks.AccessPolicyAssociation(`${name}-admin-${i + 1}-policy`, {
+    return new aws.eks.AccessPolicyAssociation(`${name}-admin-${key}-policy`, {
       clusterName: cluster.name,
       principalArn: entry.principalArn,
       policyArn: pulumi.interpolate`arn:${ctx.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
@@ -144,7 +169,12 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
         certificateAuthorityData: ca?.data ?? "",
       })),
     enableServerSideApply: true,
-  }, opts);
+  }, {
+    parent,
+    // Every Kubernetes resource waits for the admins' access: on the first up the deployer may
+    // be one of them rather than the creator, and EKS answers Unauthorized until its entry exists.
+    dependsOn: adminAssociations,
+  });
 
   return {
     cluster,
@@ -152,4 +182,13 @@ export function createCluster(ctx: TierContext, s: ClusterSettings): ClusterPart
     clusterSecurityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? ""),
     k8sProvider,
   };
+}
+
+/**
+ * A stable, readable key per admin principal (its role or user name plus a short hash of the ARN),
+ * so removing one principal from the list never renames, and so replaces, the others' entries.
+ */
+export function adminEntryKey(principalArn: string): string {
+  const leaf = principalArn.slice(principalArn.lastIndexOf("/") + 1).toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 32);
+  return `${leaf}-${createHash("sha256").update(principalArn).digest("hex").slice(0, 6)}`;
 }

@@ -2,6 +2,7 @@ import * as aws from "../sdk/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import { physical, tagsFor, type TierContext } from "./context";
+import { createWebAcl } from "./webAcl";
 
 export interface LoadBalancerSettings {
   readonly vpcId: pulumi.Input<string>;
@@ -12,10 +13,14 @@ export interface LoadBalancerSettings {
   readonly nodePort: number;
   readonly healthPath: string;
   readonly healthCheck: AppConfig["healthCheck"];
+  /** Protocol to the targets and of their health check. */
+  readonly backendProtocol: "HTTP" | "HTTPS";
   readonly deregistrationDelaySeconds: number;
   readonly certificateArn?: string;
   readonly sslPolicy: string;
   readonly accessLogBucket?: string;
+  /** Associate a web ACL with the AWS managed rule groups (webAcl.ts). */
+  readonly waf: boolean;
   readonly deletionProtection: boolean;
   /** ASG of each per-AZ node group: the ASG registers its nodes in the target group. */
   readonly autoscalingGroupNames: pulumi.Input<string>[];
@@ -34,6 +39,13 @@ export interface LoadBalancerParts {
  * registration keeps working without any in-cluster controller, even while the cluster's control
  * plane is impaired. The target-group health check is the fast, deep one: Global Accelerator uses
  * the ALB's target health for ALB endpoints, so it decides how fast a failed region is drained.
+ *
+ * By default TLS ends at the ALB; the hop to the NodePort is HTTP inside the VPC's private subnets,
+ * admitted only from the ALB's security group on the one NodePort. `backendProtocol: "HTTPS"`
+ * re-encrypts it: the target group and its health check use HTTPS, and the app image must serve
+ * TLS on containerPort (ALB does not verify target certificates, so a self-signed one does;
+ * Elastic Load Balancing User Guide, "Target groups for your Application Load Balancers"). The
+ * placeholder image serves HTTP only; docs/security.md records the choice.
  */
 export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): LoadBalancerParts {
   const { name, parent } = ctx;
@@ -96,21 +108,22 @@ export function createLoadBalancer(ctx: TierContext, s: LoadBalancerSettings): L
     ...(s.accessLogBucket ? { accessLogs: { bucket: s.accessLogBucket, prefix: physical(ctx, "alb"), enabled: true } } : {}),
     tags: tagsFor(ctx, "entry", "alb"),
   }, opts);
+  if (s.waf) createWebAcl(ctx, alb.arn);
 
   const hc = s.healthCheck;
   const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-    // The NodePort is in the name: changing it replaces the group, and a fresh name lets the new
-    // group exist before the old one is deleted.
-    name: physical(ctx, `app-${s.nodePort}`, 32),
+    // The NodePort and the protocol are in the name: changing either replaces the group, and a
+    // fresh name lets the new group exist before the old one is deleted.
+    name: physical(ctx, `app-${s.nodePort}${s.backendProtocol === "HTTPS" ? "-tls" : ""}`, 32),
     targetType: "instance",
-    protocol: "HTTP",
+    protocol: s.backendProtocol,
     port: s.nodePort,
     vpcId: s.vpcId,
     deregistrationDelay: s.deregistrationDelaySeconds,
     loadBalancingCrossZoneEnabled: "true",
     healthCheck: {
       enabled: true,
-      protocol: "HTTP",
+      protocol: s.backendProtocol,
       port: "traffic-port",
       path: s.healthPath,
       matcher: "200",

@@ -2,10 +2,13 @@ import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physical, serviceTrust, tagsFor, type TierContext } from "./context";
 
-/** Tags the Cluster Autoscaler discovers node groups by; EKS also sets them on managed groups' ASGs. */
+/** Tags the Cluster Autoscaler discovers node groups by; EKS sets them on managed node groups' ASGs itself. */
 export function autoscalerDiscoveryTags(clusterName: string): Record<string, string> {
   return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
 }
+
+/** AWS-managed policies of the node role: joining the cluster and pulling images, nothing more. */
+export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"];
 
 /** Node label every app node carries; identical across AZs so the autoscaler sees one similar set. */
 export const NODE_POOL_LABEL = { "ha-blueprint/pool": "app" };
@@ -47,8 +50,9 @@ export function createNodeGroups(ctx: TierContext, s: NodeGroupSettings): NodeGr
     assumeRolePolicy: serviceTrust("ec2.amazonaws.com"),
     tags: tagsFor(ctx, "app", "eks-node-role"),
   }, opts);
-  // WorkerNode includes eks-auth:AssumeRoleForPodIdentity, which the Pod Identity agent needs.
-  const attachments = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"].map((policy) =>
+  // WorkerNode includes eks-auth:AssumeRoleForPodIdentity, which the Pod Identity agent needs. The
+  // CNI policy is not here: the VPC CNI add-on gets it through its own Pod Identity role (addons.ts).
+  const attachments = NODE_ROLE_POLICIES.map((policy) =>
     new aws.iam.RolePolicyAttachment(`${name}-node-role-${policy}`, {
       role: nodeRole.name,
       policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/${policy}`,
@@ -106,14 +110,12 @@ export function createNodeGroups(ctx: TierContext, s: NodeGroupSettings): NodeGr
       // The Cluster Autoscaler owns the desired size; a `pulumi up` must not undo its decisions.
       ignoreChanges: ["scalingConfig.desiredSize"],
     });
+    // EKS tags every managed node group's ASG with both discovery tags itself (EKS User Guide,
+    // "Managed node groups": "Amazon EKS tags managed node group resources so that they are
+    // configured to use the Kubernetes Cluster Autoscaler"), and node-group tags do not reach the
+    // ASG. Writing them again with aws.autoscaling.Tag would make Pulumi own EKS's tags: deleting
+    // or renaming that resource later removes them and the autoscaler stops seeing the group.
     const asgName = group.resources.apply((r) => r[0]?.autoscalingGroups[0]?.name ?? "");
-    // Node-group tags do not reach the ASG; these make discovery explicit and visible in the graph.
-    Object.entries(discovery).forEach(([tagKey, value], t) => {
-      new aws.autoscaling.Tag(`${name}-${key}-ng-discovery-${t + 1}`, {
-        autoscalingGroupName: asgName,
-        tag: { key: tagKey, value, propagateAtLaunch: false },
-      }, opts);
-    });
     nodeGroups.push(group);
     autoscalingGroupNames.push(asgName);
   });

@@ -248,7 +248,8 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
             // checked a remote writer here would leave the Service when that region dies, and
             // with externalTrafficPolicy Local the survivor's ALB would lose every target.
             readinessProbe: {
-              httpGet: { path: app.healthPath, port: "http" },
+              // The kubelet does not verify the certificate of an HTTPS probe.
+              httpGet: { path: app.healthPath, port: "http", ...(app.backendProtocol === "HTTPS" ? { scheme: "HTTPS" } : {}) },
               periodSeconds: 5,
               timeoutSeconds: 2,
               failureThreshold: 2,

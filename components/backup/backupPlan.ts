@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import type { RegionBackupTopology } from "../topology";
-import { backupRole } from "./backupRole";
+import { backupRole, type BackupRoleResources } from "./backupRole";
+import { createRestoreValidation, VALIDATION_WINDOW_HOURS } from "./restoreValidation";
 
 /** AWS Backup keeps continuous (point-in-time) recovery points for at most 35 days. */
 export const CONTINUOUS_RETENTION_LIMIT_DAYS = 35;
@@ -31,6 +32,19 @@ export interface BackupRegion {
    * @default - inferred by AWS Backup
    */
   readonly restoreMetadataOverrides?: Record<string, pulumi.Input<string>>;
+  /**
+   * What a test-restored Aurora cluster of this region must look like; with it, the restore
+   * testing plan gets a validation hook (restoreValidation.ts) that checks each restore and
+   * reports the result to AWS Backup.
+   * @default - no validation hook
+   */
+  readonly restoreValidation?: {
+    readonly engine: string;
+    readonly subnetGroupName: pulumi.Input<string>;
+    readonly securityGroupId: pulumi.Input<string>;
+    /** The region's alarm topic, told about FAILED validations. @default - none */
+    readonly alarmTopicArn?: pulumi.Input<string>;
+  };
 }
 
 export interface VaultLockSettings {
@@ -68,10 +82,11 @@ export interface BackupPlanArgs {
 }
 
 /**
- * AWS Backup across the stack's regions: per region a vault with its own KMS key, a plan whose rule
- * copies every recovery point to the other regions' vaults, the IAM role, an optional vault lock,
- * a selection of the region's Aurora clusters and a restore-testing plan. ElastiCache is not here:
- * AWS Backup cannot back it up (the session store keeps its own snapshots).
+ * AWS Backup across the stack's regions: per region a vault with its own KMS key (whose policy lets
+ * every region's backup role copy into it and restore from it), a plan whose rule copies every
+ * recovery point to the other regions' vaults, the IAM role, an optional vault lock, a selection
+ * of the region's Aurora clusters and a restore-testing plan with a validation hook. ElastiCache
+ * is not here: AWS Backup cannot back it up (the session store keeps its own snapshots).
  */
 export class BackupPlan extends pulumi.ComponentResource {
   public readonly vaultArns: Record<string, pulumi.Output<string>> = {};
@@ -91,13 +106,24 @@ export class BackupPlan extends pulumi.ComponentResource {
     validate(name, args.regions, retentionDays, copyRetentionDays, continuousBackup, vaultLock);
     const anyAurora = args.regions.some((r) => (r.auroraClusterArns ?? []).length > 0);
 
+    const regionNames = args.regions.map((r) => r.region);
+    // Roles first: every vault key's policy names every region's role (copies into a vault are
+    // made by the source region's role).
+    const roles: Record<string, BackupRoleResources> = {};
+    for (const r of args.regions) {
+      roles[r.region] = backupRole(`${name}-${r.region}-role`, physicalName({ stack: args.stack, region: r.region, role: "backup" }, 64), { parent: this, provider: r.provider }, regionNames);
+    }
     const vaults = args.regions.map((r) => {
       const at = { parent: this, provider: r.provider };
       const nameOf = (role: string, max: number) => physicalName({ stack: args.stack, region: r.region, role }, max);
+      const identity = aws.getCallerIdentityOutput({}, at);
+      const partition = aws.getPartitionOutput({}, at);
       const key = new aws.kms.Key(`${name}-${r.region}-key`, {
         description: `Encrypts the ${r.region} backup vault of stack ${args.stack}, including copies from other regions`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
+        policy: pulumi.all([partition.partition, partition.dnsSuffix, identity.accountId, pulumi.all(regionNames.map((n) => roles[n].arn))])
+          .apply(([part, suffix, account, roleArns]) => vaultKeyPolicy(part, suffix, account, r.region, roleArns)),
         tags: tierTags("backup", nameOf("backup-vault-key", 255)),
         // A retained vault is only worth something while its key lives: keep them together.
       }, { ...at, retainOnDelete: !forceDestroy });
@@ -122,7 +148,7 @@ export class BackupPlan extends pulumi.ComponentResource {
 
     for (const { r, at, nameOf, vault } of vaults) {
       const others = vaults.filter((v) => v.r.region !== r.region);
-      const role = backupRole(`${name}-${r.region}-role`, nameOf("backup", 64), at);
+      const role = roles[r.region];
       const planName = nameOf("backup-plan", 50);
       const plan = new aws.backup.Plan(`${name}-${r.region}-plan`, {
         name: planName,
@@ -192,7 +218,17 @@ export class BackupPlan extends pulumi.ComponentResource {
             // Every Aurora recovery point in the vault, including copies of other regions' clusters.
             protectedResourceArns: ["*"],
             ...(r.restoreMetadataOverrides ? { restoreMetadataOverrides: r.restoreMetadataOverrides } : {}),
+            // The restored cluster stays this long for the validation hook, then AWS Backup deletes it.
+            ...(r.restoreValidation ? { validationWindowHours: VALIDATION_WINDOW_HOURS } : {}),
           }, { ...at, dependsOn: role.attachments });
+          if (r.restoreValidation) {
+            createRestoreValidation(`${name}-${r.region}-restore-validation`, {
+              stack: args.stack,
+              region: r.region,
+              restoreTestingPlanArn: restorePlan.arn,
+              ...r.restoreValidation,
+            }, at);
+          }
         }
       }
 
@@ -231,4 +267,37 @@ function validate(name: string, regions: BackupRegion[], retention: number, copy
       }
     }
   }
+}
+
+/**
+ * The vault key of `region`: the account administers it; the backup roles of every stack region
+ * may use it through AWS Backup and RDS in this region only (copies arrive from the other regions'
+ * roles, restores and restore tests read them), and may hand RDS the grants it needs to encrypt a
+ * copied snapshot or a restored cluster (AWS Backup Developer Guide, "Encryption for backups in
+ * AWS Backup" and "Creating backup copies across AWS Regions": the destination vault's key encrypts
+ * a cross-region copy of an RDS or Aurora snapshot).
+ */
+export function vaultKeyPolicy(partition: string, dnsSuffix: string, account: string, region: string, backupRoleArns: string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "BackupRolesCopyAndRestore",
+        Effect: "Allow",
+        Principal: { AWS: backupRoleArns },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": [`backup.${region}.${dnsSuffix}`, `rds.${region}.${dnsSuffix}`] } },
+      },
+      {
+        Sid: "BackupRolesGrantToServices",
+        Effect: "Allow",
+        Principal: { AWS: backupRoleArns },
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+    ],
+  });
 }

@@ -67,6 +67,12 @@ export interface AuroraRegionalClusterArgs {
   readonly instanceCount?: number;
   /** @default 7 */
   readonly backupRetentionDays?: number;
+  /**
+   * AWS Backup's continuous rule manages the retention (it raises it to the rule's days): the
+   * cluster is created with `backupRetentionDays` and then ignores `backupRetentionPeriod`.
+   * @default false
+   */
+  readonly backupRetentionManagedByAwsBackup?: boolean;
   /** UTC. @default "03:00-04:00" */
   readonly preferredBackupWindow?: string;
   /** @default true */
@@ -180,7 +186,13 @@ export class AuroraRegionalCluster extends pulumi.ComponentResource {
       dependsOn: role.kind === "secondary" ? role.createAfter : [],
       // The writer region is runtime state: a switchover or failover must never make the next
       // `pulumi up` detach, promote or downgrade a member (see docs/components/global-database.md).
-      ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion"],
+      ignoreChanges: [
+        "globalClusterIdentifier", "replicationSourceIdentifier", "engineVersion",
+        // Under a continuous backup rule AWS Backup owns the automated-backup retention (AWS
+        // Backup Developer Guide, "Continuous backups and point-in-time recovery (PITR)"); setting
+        // it back at every up would shorten the point-in-time window AWS Backup keeps.
+        ...(args.backupRetentionManagedByAwsBackup ? ["backupRetentionPeriod"] : []),
+      ],
     });
 
     const instances: aws.rds.ClusterInstance[] = [];

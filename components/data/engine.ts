@@ -115,3 +115,25 @@ export function cacheVersionProblem(engine: CacheEngine, engineVersion: string):
   }
   return versionAtLeast(engineVersion, [5, 0, 6]) ? undefined : "is too old: Redis OSS global datastores need 5.0.6 or newer";
 }
+
+/**
+ * How a bare major is resolved from AWS (dev and staging; prod pins a full version): the version
+ * AWS designates as the default of that major (`defaultOnly`), among versions that can join a
+ * global database (RDS API Reference, DescribeDBEngineVersions, filter `engine-mode`: "global").
+ * Not `latest`: the provider sorts the matches by their `CreateTime` and takes the last
+ * (terraform-provider-aws, rds engine_version data source, `sortEngineVersions`; "best-effort" in
+ * the aws.rds.getEngineVersion docs), which can land on a special build such as `-limitless`.
+ * With `defaultOnly` and a major, RDS returns that major's one default, so no sort is involved.
+ */
+export function engineVersionLookup(engine: AuroraEngine, major: string): {
+  engine: AuroraEngine; version: string; defaultOnly: true; filters: { name: string; values: string[] }[];
+} {
+  return { engine, version: major, defaultOnly: true, filters: [{ name: "engine-mode", values: ["global"] }] };
+}
+
+/** Why a version AWS returned for a bare major cannot be used, or undefined. */
+export function resolvedVersionProblem(version: string, supportsGlobalDatabases: boolean): string | undefined {
+  if (/limitless/i.test(version)) return `${version} is an Aurora Limitless Database build, which cannot join a global database`;
+  if (!supportsGlobalDatabases) return `${version} does not support global databases`;
+  return undefined;
+}

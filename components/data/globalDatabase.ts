@@ -4,7 +4,10 @@ import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { AuroraRegionalCluster } from "./auroraRegionalCluster";
-import { auroraParameterGroupFamily, auroraPort, auroraVersionProblem, isGlobalDatabaseInstanceClass, isMajorOnly, type AuroraEngine } from "./engine";
+import {
+  auroraParameterGroupFamily, auroraPort, auroraVersionProblem, engineVersionLookup, isGlobalDatabaseInstanceClass, isMajorOnly,
+  resolvedVersionProblem, type AuroraEngine,
+} from "./engine";
 import type { DataRegion } from "./regionInput";
 
 export interface GlobalDatabaseArgs {
@@ -20,11 +23,20 @@ export interface GlobalDatabaseArgs {
   /** @default "aurora-postgresql" */
   readonly engine?: AuroraEngine;
   /**
-   * A full version ("16.9"), or a bare major ("16") resolved at deploy time to the newest minor
-   * version AWS offers (`aws.rds.getEngineVersion` with `latest`, in the writer region).
+   * A full version ("16.9"), or a bare major ("16") resolved at deploy time to the default minor
+   * AWS designates for that major among versions that can join a global database
+   * (`aws.rds.getEngineVersion`, in the writer region). Prod pins a full version (config refuses
+   * a bare major there).
    * @default "16"
    */
   readonly engineVersion?: string;
+  /**
+   * AWS Backup's continuous rule manages the clusters' automated-backup retention: the clusters
+   * are created with `backupRetentionDays` and then ignore `backupRetentionPeriod`, so `pulumi up`
+   * never sets back what AWS Backup set.
+   * @default false
+   */
+  readonly backupRetentionManagedByAwsBackup?: boolean;
   /** Memory-optimised classes only. @default "db.r6g.large" */
   readonly instanceClass?: string;
   /** Instances per regional cluster, spread over the region's AZs. @default 2 */
@@ -60,8 +72,13 @@ export class GlobalDatabase extends pulumi.ComponentResource {
   /** Global writer endpoint: always resolves to the current writer region's writer instance. */
   public readonly writerEndpoint: pulumi.Output<string>;
   public readonly engine: AuroraEngine;
-  /** The version the global cluster is created with (resolved from AWS for a bare major). */
+  /**
+   * The version the global cluster runs (`engineVersionActual`): after a minor upgrade through the
+   * global cluster, this follows it at the next `pulumi up --refresh`, not the version configured.
+   */
   public readonly engineVersion: pulumi.Output<string>;
+  /** The version configured or resolved for a bare major: what new members are created with. */
+  public readonly configuredEngineVersion: pulumi.Output<string>;
   public readonly writerRegion: string;
   public readonly port: number;
   public readonly databaseName: string;
@@ -104,7 +121,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     }
     super("ha:data:GlobalDatabase", name, {}, opts);
     this.engine = engine;
-    this.engineVersion = isMajorOnly(engineVersion)
+    this.configuredEngineVersion = isMajorOnly(engineVersion)
       ? resolveEngineVersion(name, engine, engineVersion, writer.provider, this)
       : pulumi.output(engineVersion);
     const family = auroraParameterGroupFamily(engine, engineVersion);
@@ -132,7 +149,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     const globalCluster = new aws.rds.GlobalCluster(`${name}-global`, {
       globalClusterIdentifier,
       engine,
-      engineVersion: this.engineVersion,
+      engineVersion: this.configuredEngineVersion,
       storageEncrypted: true,
       deletionProtection,
       tags: tierTags("database", globalClusterIdentifier),
@@ -148,12 +165,13 @@ export class GlobalDatabase extends pulumi.ComponentResource {
       stack: args.stack,
       globalClusterIdentifier: globalCluster.id,
       engine,
-      engineVersion: this.engineVersion,
+      engineVersion: this.configuredEngineVersion,
       parameterGroupFamily: family,
       instanceClass,
       instanceCount: instancesPerRegion,
       globalDbRpoSeconds: args.globalDbRpoSeconds,
       backupRetentionDays: args.backupRetentionDays ?? 7,
+      backupRetentionManagedByAwsBackup: args.backupRetentionManagedByAwsBackup ?? false,
       preferredBackupWindow: args.preferredBackupWindow ?? "03:00-04:00",
       deletionProtection,
     };
@@ -188,6 +206,7 @@ export class GlobalDatabase extends pulumi.ComponentResource {
     this.globalClusterIdentifier = globalCluster.id;
     this.globalClusterArn = globalCluster.arn;
     this.writerEndpoint = globalCluster.endpoint;
+    this.engineVersion = pulumi.all([globalCluster.engineVersionActual, this.configuredEngineVersion]).apply(([actual, configured]) => actual || configured);
     this.registerOutputs({
       globalClusterIdentifier: this.globalClusterIdentifier,
       globalClusterArn: this.globalClusterArn,
@@ -197,15 +216,17 @@ export class GlobalDatabase extends pulumi.ComponentResource {
 }
 
 /**
- * The newest minor version of `major` that AWS offers for new clusters in the writer region,
- * refused unless it supports global databases. Read once per `pulumi up`; the global cluster and
- * its members ignore later changes, so a newer minor never replaces or downgrades anything.
+ * The default minor version of `major` that can join a global database in the writer region,
+ * refused if AWS returns a Limitless build or one without global support. Read at every
+ * `pulumi up` (that is why prod pins); the global cluster and its members ignore later changes, so
+ * a different answer never replaces or downgrades anything.
  */
 function resolveEngineVersion(name: string, engine: AuroraEngine, major: string, provider: pulumi.ProviderResource, parent: pulumi.Resource): pulumi.Output<string> {
-  const found = aws.rds.getEngineVersionOutput({ engine, version: major, latest: true }, { provider, parent });
+  const found = aws.rds.getEngineVersionOutput(engineVersionLookup(engine, major), { provider, parent });
   return pulumi.all([found.versionActual, found.supportsGlobalDatabases]).apply(([version, global]) => {
-    if (!global) {
-      throw new pulumi.RunError(`GlobalDatabase ${name}: the newest ${engine} ${major} version AWS offers (${version}) does not support global databases; pin ha-blueprint:database.engineVersion to one that does`);
+    const problem = resolvedVersionProblem(version, global);
+    if (problem) {
+      throw new pulumi.RunError(`GlobalDatabase ${name}: the default ${engine} ${major} version AWS offers: ${problem}; pin ha-blueprint:database.engineVersion to a full version that can`);
     }
     return version;
   });

@@ -39,7 +39,40 @@ export interface HealthMonitoringArgs {
   readonly toleratedAzLosses?: number;
   /** E-mail subscribed to the topic (the recipient must confirm). @default - no subscription */
   readonly alarmEmail?: string;
+  /** Further subscribers of the topic (on-call webhook, queue, function). @default [] */
+  readonly alarmSubscriptions?: readonly { readonly protocol: "https" | "sqs" | "lambda"; readonly endpoint: string }[];
+  /**
+   * The Aurora engine: `AuroraGlobalDBRPOLag` exists for Aurora PostgreSQL only, so MySQL stacks
+   * alarm on the replication lag alone. @default "aurora-postgresql"
+   */
+  readonly auroraEngine?: "aurora-postgresql" | "aurora-mysql";
 }
+
+/**
+ * AWS Health events about RDS in this region: scheduled changes (required minor-version upgrades,
+ * end of standard support, maintenance) and account notifications reach the alarm topic, so a
+ * patch a global database needs is seen before AWS applies it (AWS Health User Guide, "Monitoring
+ * AWS Health events with Amazon EventBridge"; docs/runbooks/engine-patching.md).
+ */
+export const RDS_HEALTH_EVENT_PATTERN = {
+  source: ["aws.health"],
+  "detail-type": ["AWS Health Event"],
+  detail: { service: ["RDS"], eventTypeCategory: ["scheduledChange", "accountNotification", "issue"] },
+};
+
+/**
+ * AWS Backup jobs of this region that did not finish: a backup, a cross-region copy or a restore
+ * (restore tests included). Backup and copy events carry `state`, restore events `status` (AWS
+ * Backup Developer Guide, "Monitoring AWS Backup events using Amazon EventBridge"), hence `$or`.
+ */
+export const BACKUP_FAILURE_EVENT_PATTERN = {
+  source: ["aws.backup"],
+  "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
+  detail: { $or: [{ state: ["FAILED", "ABORTED", "EXPIRED"] }, { status: ["FAILED", "ABORTED"] }] },
+};
+
+/** EventBridge rules that notify the alarm topic, by logical role. */
+const TOPIC_RULES = { "rds-health-events": RDS_HEALTH_EVENT_PATTERN, "backup-job-failures": BACKUP_FAILURE_EVENT_PATTERN } as const;
 
 /**
  * "Cascading" health of one region: not just up, but within its latency, error, capacity and
@@ -72,11 +105,18 @@ export class HealthMonitoring extends pulumi.ComponentResource {
     const nameOf = (role: string) => physicalName({ stack: args.stack, region: args.region, role }, 255);
     const parent = { parent: this };
 
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+    const ruleNames = Object.keys(TOPIC_RULES).map((role) => physicalName({ stack: args.stack, region: args.region, role }, 64));
+    // Known before the rules exist, so the key policy (which the topic needs first) can name them.
+    const ruleArns = pulumi.all([partition.partition, identity.accountId])
+      .apply(([part, account]) => ruleNames.map((rule) => `arn:${part}:events:${args.region}:${account}:rule/${rule}`));
     const key = new aws.kms.Key(`${name}-topic-key`, {
       description: `Encrypts the ${args.region} alarm topic of stack ${args.stack}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: topicKeyPolicy(this),
+      policy: pulumi.all([identity.accountId, partition.partition, ruleArns]).apply(([account, part, arns]) =>
+        topicKeyPolicy(part, account, args.region, arns)),
       tags: tierTags("monitoring", nameOf("alarm-topic-key")),
     }, parent);
     const topicName = nameOf("alarms");
@@ -88,6 +128,25 @@ export class HealthMonitoring extends pulumi.ComponentResource {
     if (args.alarmEmail) {
       new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, parent);
     }
+    (args.alarmSubscriptions ?? []).forEach((sub, i) => {
+      new aws.sns.TopicSubscription(`${name}-subscription-${i + 1}`, { topic: topic.arn, protocol: sub.protocol, endpoint: sub.endpoint }, parent);
+    });
+    const rules = Object.entries(TOPIC_RULES).map(([role, pattern], i) => {
+      const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, {
+        name: ruleNames[i],
+        description: role === "rds-health-events"
+          ? "AWS Health scheduled changes and notices for RDS (minor-version patching of the global database)"
+          : "AWS Backup backup, copy and restore jobs that failed, were aborted or expired",
+        eventPattern: JSON.stringify(pattern),
+        tags: tierTags("monitoring", ruleNames[i]),
+      }, parent);
+      new aws.cloudwatch.EventTarget(`${name}-${role}-topic`, { rule: rule.name, arn: topic.arn }, parent);
+      return rule;
+    });
+    new aws.sns.TopicPolicy(`${name}-topic-policy`, {
+      arn: topic.arn,
+      policy: pulumi.all([topic.arn, ruleArns, identity.accountId]).apply(([topicArn, arns, account]) => topicPolicy(topicArn, arns, account)),
+    }, { parent: this, dependsOn: rules });
 
     const alarms = new MetricAlarmFactory(name, this, { periodSeconds, evaluationPeriods, nameOf });
     const lb = { LoadBalancer: args.endpoint.albArnSuffix };
@@ -143,7 +202,7 @@ export class HealthMonitoring extends pulumi.ComponentResource {
       treatMissingData: "notBreaching",
     });
 
-    const lagAlarms = args.dataStores ? dataLagAlarms(alarms, args.dataStores, args.rpoSeconds, sessionNodeCount) : undefined;
+    const lagAlarms = args.dataStores ? dataLagAlarms(alarms, args.dataStores, args.rpoSeconds, sessionNodeCount, args.auroraEngine ?? "aurora-postgresql") : undefined;
 
     const hostLossAt = azLossThreshold(azCount, toleratedAzLosses);
     const regionUnhealthy = new aws.cloudwatch.CompositeAlarm(`${name}-region-unhealthy`, {
@@ -200,30 +259,37 @@ export class HealthMonitoring extends pulumi.ComponentResource {
 /**
  * Lag alarms exist in every region, whichever is the writer: the metrics only have data on a
  * secondary, and creating them everywhere keeps the program unchanged by a switchover.
+ *
+ * Aurora publishes `AuroraGlobalDBReplicationLag` (both engines) and `AuroraGlobalDBRPOLag`
+ * (Aurora PostgreSQL only) in milliseconds, from each secondary cluster, in the secondary's region
+ * (Aurora User Guide, "Cluster-level metrics for Amazon Aurora" and "Monitoring an Amazon Aurora
+ * global database"). Consoles and AWS samples show them under `DBClusterIdentifier` and also
+ * under `SourceRegion`; a plain metric alarm must name the exact dimension set, and with
+ * `notBreaching` a set the service does not publish is silent for ever. A Metrics Insights query
+ * `FROM "AWS/RDS"` (not `SCHEMA(...)`) matches the metric regardless of its dimensions and returns
+ * one aggregated series (CloudWatch User Guide, "Query components and syntax in CloudWatch Metrics
+ * Insights"); the WHERE on this cluster's identifier keeps it to this cluster, so the alarm sees
+ * the lag whichever set AWS publishes it under.
  */
-function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number): Record<string, aws.cloudwatch.MetricAlarm> | undefined {
+function dataLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, nodes: number, engine: "aurora-postgresql" | "aurora-mysql"): Record<string, aws.cloudwatch.MetricAlarm> | undefined {
   // Only the single-writer kinds replicate to a secondary that can fall behind; Aurora DSQL
   // commits synchronously across Regions, and MemoryDB Multi-Region lag is per region pair.
   const result: Record<string, aws.cloudwatch.MetricAlarm> = {};
-  if (data.databaseKind === "aurora-global") Object.assign(result, auroraLagAlarms(alarms, data, rpoSeconds));
+  if (data.databaseKind === "aurora-global") Object.assign(result, auroraLagAlarms(alarms, data, rpoSeconds, engine));
   if (data.sessionStoreKind === "elasticache-global") Object.assign(result, { redisReplicationLag: redisLagAlarm(alarms, data, rpoSeconds, nodes) });
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
-function auroraLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number): Record<string, aws.cloudwatch.MetricAlarm> {
-  const cluster = { DBClusterIdentifier: data.auroraClusterIdentifier! };
-  const aurora = (role: string, metricName: string) => alarms.single(role, {
+function auroraLagAlarms(alarms: MetricAlarmFactory, data: RegionalDataStores, rpoSeconds: number, engine: "aurora-postgresql" | "aurora-mysql"): Record<string, aws.cloudwatch.MetricAlarm> {
+  const aurora = (role: string, metricName: string) => alarms.insights(role, {
     description: `${metricName} above the ${rpoSeconds} s region-loss RPO`,
-    namespace: "AWS/RDS",
-    metricName,
-    dimensions: cluster,
-    statistic: "Maximum",
-    comparisonOperator: "GreaterThanThreshold",
+    query: pulumi.output(data.auroraClusterIdentifier).apply((id) => auroraLagQuery(metricName, id!)),
     threshold: rpoSeconds * 1000, // both metrics are in milliseconds
+    comparisonOperator: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
   });
   return {
-    auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag"),
+    ...(engine === "aurora-postgresql" ? { auroraRpoLag: aurora("aurora-rpo-lag", "AuroraGlobalDBRPOLag") } : {}),
     auroraReplicationLag: aurora("aurora-replication-lag", "AuroraGlobalDBReplicationLag"),
   };
 }
@@ -241,30 +307,79 @@ function redisLagAlarm(alarms: MetricAlarmFactory, data: RegionalDataStores, rpo
     },
   ]));
   return alarms.math("redis-replication-lag", {
-      description: `GlobalDatastoreReplicationLag above the ${rpoSeconds} s region-loss RPO`,
-      threshold: rpoSeconds, // this metric is in seconds
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      expression: `MAX([${Object.keys(members).join(", ")}])`,
-      metrics: members,
-    });
+    description: `GlobalDatastoreReplicationLag above the ${rpoSeconds} s region-loss RPO`,
+    threshold: rpoSeconds, // this metric is in seconds
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    expression: `MAX([${Object.keys(members).join(", ")}])`,
+    metrics: members,
+  });
 }
 
-/** The account administers the key; CloudWatch may encrypt alarm messages to the topic with it. */
-function topicKeyPolicy(parent: pulumi.Resource): pulumi.Output<string> {
-  const identity = aws.getCallerIdentityOutput({}, { parent });
-  const partition = aws.getPartitionOutput({}, { parent });
-  return pulumi.all([identity.accountId, partition.partition]).apply(([account, part]) => JSON.stringify({
+/** One series: the largest lag any dimension set of this cluster reports. */
+export function auroraLagQuery(metricName: string, clusterIdentifier: string): string {
+  if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(clusterIdentifier)) throw new Error(`not an RDS cluster identifier: ${clusterIdentifier}`);
+  return `SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = '${clusterIdentifier}'`;
+}
+
+/**
+ * The account administers the key. CloudWatch alarms and the stack's event rules may encrypt messages
+ * to the topic with it, and only on this account's behalf: `aws:SourceAccount` and `aws:SourceArn`
+ * (this region's alarms, the named rules) stop another account's alarm or rule from using the key
+ * through the service (confused deputy;
+ * SNS Developer Guide, "Enable compatibility between event sources from AWS services and
+ * encrypted topics"; IAM User Guide, "The confused deputy problem").
+ */
+export function topicKeyPolicy(partition: string, account: string, region: string, ruleArns: string[]): string {
+  const use = ["kms:Decrypt", "kms:GenerateDataKey*"];
+  return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${part}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
       {
-        Sid: "CloudWatchAlarmsPublish",
+        Sid: "CloudWatchAlarmsOfThisAccountPublish",
         Effect: "Allow",
         Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Action: use,
         Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      },
+      {
+        Sid: "OwnEventRulesPublish",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: use,
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": ruleArns } },
       },
     ],
-  }));
+  });
+}
+
+/** Who may publish to the topic: this account (its alarms, as in the default policy) and the stack's own event rules. */
+export function topicPolicy(topicArn: string, ruleArns: string[], account: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountOwnsTopic",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic"],
+        Resource: topicArn,
+        Condition: { StringEquals: { "AWS:SourceOwner": account } },
+      },
+      {
+        Sid: "OwnEventRulesPublish",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+      },
+    ],
+  });
 }

@@ -32,6 +32,16 @@ export interface MetricMath extends Common {
   readonly metrics: Record<string, { namespace: string; metricName: string; stat: string; dimensions: Dimensions }>;
 }
 
+/**
+ * A CloudWatch Metrics Insights query that returns one series (aggregated, no GROUP BY). It matches
+ * every dimension set that carries the WHERE dimensions, so an alarm keeps seeing data whichever
+ * extra dimensions (e.g. `SourceRegion`) the service publishes alongside (CloudWatch User Guide,
+ * "Create alarms on Metrics Insights queries").
+ */
+export interface InsightsQuery extends Common {
+  readonly query: pulumi.Input<string>;
+}
+
 export interface AlarmSettings {
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
@@ -74,6 +84,12 @@ export class MetricAlarmFactory {
         })),
         { id: "result", expression: spec.expression, label: role, returnData: true },
       ],
+    });
+  }
+
+  insights(role: string, spec: InsightsQuery): aws.cloudwatch.MetricAlarm {
+    return this.alarm(role, spec, {
+      metricQueries: [{ id: "q", expression: spec.query, period: this.settings.periodSeconds, label: role, returnData: true }],
     });
   }
 

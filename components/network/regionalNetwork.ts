@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { planSubnets } from "./cidr";
+import { createLogGroupKey } from "../monitoring/logEncryption";
 
 export interface RegionalNetworkArgs {
   /** The region this network lives in; the caller's regional provider must point there too. */
@@ -30,7 +31,8 @@ export interface RegionalNetworkArgs {
 /**
  * A VPC across N AZs: per AZ a public subnet (ALB, NAT), a private subnet (EKS nodes and pods) and
  * an isolated subnet (Aurora, ElastiCache; no route out), an internet gateway, NAT per AZ (or a
- * regional NAT), per-AZ private route tables, a closed default security group and VPC flow logs.
+ * regional NAT), per-AZ private route tables, a closed default security group and VPC flow logs in a
+ * log group encrypted with a customer managed key.
  */
 export class RegionalNetwork extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
@@ -169,9 +171,19 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       privateRouteTables.push(privateRouteTable);
     });
 
+    // Flow logs name every peer address of every workload: a customer key, usable only by
+    // CloudWatch Logs for this group, keeps reading them an IAM decision the account makes.
+    const flowLogGroupName = `/ha/${args.stack}/${args.region}/vpc-flow-logs`;
+    const flowLogKey = createLogGroupKey(`${name}-flow-logs-key`, {
+      region: args.region,
+      logGroupName: flowLogGroupName,
+      description: `Encrypts the ${args.region} VPC flow logs of stack ${args.stack}`,
+      tags: tags("flow-logs-key"),
+    }, parent);
     const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-      name: `/ha/${args.stack}/${args.region}/vpc-flow-logs`,
+      name: flowLogGroupName,
       retentionInDays: flowLogRetentionDays,
+      kmsKeyId: flowLogKey.arn,
       tags: tags("flow-logs"),
     }, parent);
     const flowLogRole = new aws.iam.Role(`${name}-flow-logs-role`, {

@@ -14,12 +14,14 @@ export * as elasticache from "@pulumi/aws/elasticache";
 export * as globalaccelerator from "@pulumi/aws/globalaccelerator";
 export * as iam from "@pulumi/aws/iam";
 export * as kms from "@pulumi/aws/kms";
+export * as lambda from "@pulumi/aws/lambda";
 export * as lb from "@pulumi/aws/lb";
 export * as memorydb from "@pulumi/aws/memorydb";
 export * as rds from "@pulumi/aws/rds";
 export * as route53 from "@pulumi/aws/route53";
 export * as sns from "@pulumi/aws/sns";
 export * as vpc from "@pulumi/aws/vpc";
+export * as wafv2 from "@pulumi/aws/wafv2";
 import { Provider } from "@pulumi/aws/provider";
 import { registerProviderPackage } from "./providerPackage";
 

@@ -119,6 +119,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
           databaseName: db.databaseName,
           masterUsername: db.masterUsername,
           backupRetentionDays: db.backupRetentionDays,
+          backupRetentionManagedByAwsBackup: config.backup.continuousBackup,
           preferredBackupWindow: db.preferredBackupWindow,
           deletionProtection: db.deletionProtection,
           globalDbRpoSeconds: db.globalDbRpoSeconds,
@@ -176,6 +177,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
         app: config.app,
         certificateArn: config.app.certificateArns[region.name],
         accessLogBucket: config.app.accessLogBuckets[region.name],
+        waf: config.app.waf ?? config.environment === "prod",
         deletionProtection: config.app.deletionProtection ?? config.environment === "prod",
         connection: this.appConnections[region.name],
       }, { parent: this, providers: [this.providers[region.name]] });

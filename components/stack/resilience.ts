@@ -59,6 +59,8 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
       periodSeconds: config.monitoring.periodSeconds,
       evaluationPeriods: config.monitoring.evaluationPeriods,
       alarmEmail: config.monitoring.alarmEmail,
+      alarmSubscriptions: config.monitoring.alarmSubscriptions,
+      auroraEngine: config.database.engine,
     }, { parent, providers: [args.providers[region]] });
   }
 
@@ -83,7 +85,15 @@ export function declareResilience(name: string, args: ResilienceArgs, parent?: p
       provider: args.providers[region],
       auroraClusterArns: dataOf(region)?.auroraClusterArn ? [dataOf(region)!.auroraClusterArn!] : [],
       dsqlClusterArns: dataOf(region)?.dsqlClusterArn ? [dataOf(region)!.dsqlClusterArn!] : [],
-      ...(dataOf(region)?.auroraClusterArn ? { restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!) } : {}),
+      ...(dataOf(region)?.auroraClusterArn ? {
+        restoreMetadataOverrides: restoreOverridesFor(dataOf(region)!),
+        restoreValidation: {
+          engine: config.database.engine,
+          subnetGroupName: dataOf(region)!.auroraSubnetGroupName!,
+          securityGroupId: dataOf(region)!.restoreTestSecurityGroupId!,
+          ...(monitoring[region] ? { alarmTopicArn: monitoring[region].topicArn } : {}),
+        },
+      } : {}),
     })),
     schedule: config.backup.schedule,
     retentionDays: config.backup.retentionDays,

@@ -1,9 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BLUEPRINT_ENV_VARS } from "../../config/appEnv";
+import { loadStack } from "../../config/load";
+import { runPlan } from "../../plan/run";
 import { isSecretValue } from "../../plan/stackExport";
-import { planStack, type Plan } from "../helpers/plan";
+import { buildProgram } from "../../program";
+import { withOverrides, wrapPlan, type Plan } from "../helpers/plan";
 import { inputs, T } from "./support";
 
 /**
@@ -12,13 +16,27 @@ import { inputs, T } from "./support";
  * Whatever the plan gives wins: when the workload changes, this test says which row to change.
  */
 
-// The plan redacts secret values as a whole (the Secret's stringData is one secret), which hides
-// the Secret's key names too. This test needs the names, never the values: keep the plaintext
-// in this process only.
-vi.mock("../../plan/stackExport", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../plan/stackExport")>();
-  return { ...original, redactSecrets: (v: unknown) => v };
-});
+/**
+ * The plan redacts a secret as a whole, and the Secret's stringData is one secret, so its key names
+ * are hidden too. This plans afresh (never through the shared plan cache) with an SDK-side stack
+ * transformation that reads each Secret's data inside this process: names for the comparison, and
+ * values only for the assertions below.
+ */
+async function planWithSecrets(stack: string, rawConfig: Record<string, unknown>): Promise<{ plan: Plan; secrets: Record<string, string>[] }> {
+  const secrets: Record<string, string>[] = [];
+  const result = await runPlan({
+    stack,
+    rawConfig,
+    program: () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        if (args.type === T.secret) pulumi.output(args.props.stringData as pulumi.Input<Record<string, string>>).apply((d) => secrets.push(d));
+        return undefined;
+      });
+      return buildProgram(() => undefined);
+    },
+  });
+  return { plan: wrapPlan(result), secrets };
+}
 
 const DOC = path.resolve(__dirname, "../../docs/app-contract.md");
 const doc = fs.readFileSync(DOC, "utf8");
@@ -57,22 +75,18 @@ function appMounts(plan: Plan): string[] {
 
 beforeAll(async () => {
   for (const c of COMBINATIONS) {
-    const plan = await planStack(c.stack, {}, c.replace);
+    const { plan, secrets } = await planWithSecrets(c.stack, { ...loadStack(c.stack).rawConfig, ...c.replace });
     const maps = plan.ofType(T.configMap).filter((m) => inputs(m).data?.APP_REGION !== undefined);
-    const secrets = plan.ofType(T.secret);
     expect(maps.length).toBeGreaterThanOrEqual(2);
     // Every region's pods get the same names.
-    const perRegion = maps.map((m) => Object.keys(inputs(m).data).sort().join(","));
-    expect(new Set(perRegion).size).toBe(1);
-    const secretKeys = secrets.map((s) => {
-      const data = inputs(s).stringData;
-      expect(isSecretValue(data)).toBe(true);
-      return Object.keys((data as { value: Record<string, string> }).value).sort().join(",");
-    });
-    expect(new Set(secretKeys).size).toBeLessThanOrEqual(1);
+    expect(new Set(maps.map((m) => Object.keys(inputs(m).data).sort().join(","))).size).toBe(1);
+    // One Secret per region, redacted in the plan; the same names in each.
+    expect(plan.ofType(T.secret).every((s) => isSecretValue(inputs(s).stringData))).toBe(true);
+    expect(secrets).toHaveLength(plan.ofType(T.secret).length);
+    expect(new Set(secrets.map((d) => Object.keys(d).sort().join(","))).size).toBeLessThanOrEqual(1);
     given.set(`${c.database}+${c.sessions}`, {
       configMap: Object.keys(inputs(maps[0]).data).sort(),
-      secret: secretKeys[0] ? secretKeys[0].split(",") : [],
+      secret: secrets[0] ? Object.keys(secrets[0]).sort() : [],
       mounts: appMounts(plan),
     });
   }
@@ -111,19 +125,19 @@ describe("docs/app-contract.md", () => {
 describe("the app's own variables on top of the contract", () => {
   it("adds app.env to the ConfigMap and app.secretEnv to the Secret, each value where it belongs", async () => {
     const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:partner-AbCdEf";
-    const plan = await planStack("prod", {
+    const { plan, secrets } = await planWithSecrets("prod", withOverrides(loadStack("prod").rawConfig, {
       "ha-blueprint:app": { env: { LOG_LEVEL: "debug" }, secretEnv: { STRIPE_API_KEY: { fromConfig: "stripeApiKey" }, PARTNER_TOKEN: { secretsManagerArn: arn, jsonKey: "token" } } },
       "ha-blueprint:stripeApiKey": "sk_test_value_1",
-    });
+    }));
     const base = given.get("aurora-global+memorydb-multi-region")!;
     for (const m of plan.ofType(T.configMap).filter((c) => inputs(c).data?.APP_REGION !== undefined)) {
       expect(Object.keys(inputs(m).data).sort()).toEqual([...base.configMap, "LOG_LEVEL"].sort());
       expect(inputs(m).data.LOG_LEVEL).toBe("debug");
     }
-    const secrets = plan.ofType(T.secret);
+    expect(plan.ofType(T.secret)).toHaveLength(2);
     expect(secrets).toHaveLength(2);
-    for (const s of secrets) {
-      const data = (inputs(s).stringData as { value: Record<string, string> }).value;
+    expect(JSON.stringify(plan.export)).not.toContain("sk_test_value_1");
+    for (const data of secrets) {
       expect(Object.keys(data).sort()).toEqual([...base.secret, "PARTNER_TOKEN", "STRIPE_API_KEY"].sort());
       expect(data.STRIPE_API_KEY).toBe("sk_test_value_1");
       // Offline, Secrets Manager's answer is the mock's placeholder for the JSON key.

@@ -47,7 +47,7 @@ describe("app config", () => {
       publicEndpoint: true,
       publicAccessCidrs: ["198.51.100.7/32"],
       privateAccessCidrs: [],
-      adminPrincipalArns: [],
+      adminPrincipalArns: ["arn:aws:iam::111122223333:role/ci-deployer"],
       minNodesPerAz: 1,
     });
     expect(app.deletionProtection).toBeUndefined();
@@ -122,7 +122,7 @@ describe("app config", () => {
   });
 
   it("fails when access-log buckets or certificates name a region that is not configured", () => {
-    expect(problemsOf({ accessLogBuckets: { "eu-west-1": "my-alb-logs" } })).toEqual([
+    expect(problemsOf({ accessLogBuckets: { ...VALID_APP.accessLogBuckets, "eu-west-1": "my-alb-logs" } })).toEqual([
       "ha-blueprint:app.accessLogBuckets.eu-west-1: \"my-alb-logs\" names a region that is not configured (us-east-1, us-west-2)",
     ]);
   });

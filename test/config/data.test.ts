@@ -40,7 +40,8 @@ describe("database config", () => {
       { name: "eu-west-1", cidr: "10.22.0.0/16", azCount: 3 },
     ];
     const certificateArns = Object.fromEntries(regions.map((r, i) => [r.name, `arn:aws:acm:${r.name}:111122223333:certificate/00000000-0000-4000-8000-00000000000${i}`]));
-    const config = parseWith("prod", { "ha-blueprint:regions": regions, "ha-blueprint:app": { certificateArns }, "ha-blueprint:database": { globalDbRpoSeconds: 30 } });
+    const accessLogBuckets = Object.fromEntries(regions.map((r) => [r.name, `alb-logs-${r.name}`]));
+    const config = parseWith("prod", { "ha-blueprint:regions": regions, "ha-blueprint:app": { certificateArns, accessLogBuckets }, "ha-blueprint:database": { globalDbRpoSeconds: 30 } });
     expect(config.database.globalDbRpoSeconds).toBe(30);
   });
 

@@ -25,7 +25,7 @@ const regions = (...names: string[]) => ({
   "ha-blueprint:regions": names.map((name, i) => ({ name, cidr: `10.${30 + i}.0.0/16`, azCount: 3 })),
   "ha-blueprint:writerRegion": names[0],
   "aws:region": names[0],
-  "ha-blueprint:app": { ...(loadStack("prod").rawConfig["ha-blueprint:app"] as Record<string, unknown>), certificateArns: Object.fromEntries(names.map((n) => [n, `arn:aws:acm:${n}:111122223333:certificate/00000000-0000-4000-8000-000000000001`])) },
+  "ha-blueprint:app": { ...(loadStack("prod").rawConfig["ha-blueprint:app"] as Record<string, unknown>), certificateArns: Object.fromEntries(names.map((n) => [n, `arn:aws:acm:${n}:111122223333:certificate/00000000-0000-4000-8000-000000000001`])), accessLogBuckets: Object.fromEntries(names.map((n) => [n, `alb-logs-111122223333-${n}`])) },
   "ha-blueprint:routing": { mode: "accelerator" },
 });
 
@@ -106,7 +106,7 @@ describe("aurora-dsql refusals", () => {
   });
 
   it("refuses a dsql section on an aurora-global stack", () => {
-    expect(problemsOf("prod", { "ha-blueprint:database": { dsql: { witnessRegion: "us-east-2" } } })).toEqual([
+    expect(problemsOf("prod", { "ha-blueprint:database": { engineVersion: "16.9", dsql: { witnessRegion: "us-east-2" } } })).toEqual([
       "ha-blueprint:database.dsql: applies only to database.kind aurora-dsql (this stack uses aurora-global)",
     ]);
   });

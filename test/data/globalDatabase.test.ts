@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Topology } from "../../components/topology";
+import { engineVersionLookup, resolvedVersionProblem } from "../../components/data/engine";
+import type { AuroraGlobalDatabaseTopology, Topology } from "../../components/topology";
 import { nameOf, planStack, type Plan } from "../helpers/plan";
 import { countBy, expectChildNamesPrefixed, expectStoreAdmitsWorkloadsOfEveryRegion, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
 
@@ -29,9 +30,8 @@ describe("GlobalDatabase in the prod plan", () => {
     expect(globals).toHaveLength(1);
     const g = globals[0];
     expect(plan.regionOf(g)).toBe(WRITER);
-    // The stack asks for major 16: the version is AWS's answer (here the mock's) for the newest 16.x.
-    expect(g.inputs).toMatchObject({ engine: "aurora-postgresql", storageEncrypted: true, deletionProtection: true });
-    expect(String(g.inputs?.engineVersion)).toMatch(/^16\.\d+$/);
+    // Prod pins a full version: exactly the configured one, no lookup.
+    expect(g.inputs).toMatchObject({ engine: "aurora-postgresql", storageEncrypted: true, deletionProtection: true, engineVersion: "16.9" });
     expect(g.inputs?.sourceDbClusterIdentifier).toBeUndefined();
     // An upgrade through the global cluster must never be undone by the next `pulumi up`.
     expect(g.ignoreChanges).toContain("engineVersion");
@@ -247,5 +247,48 @@ describe("GlobalDatabase with config overrides", () => {
     expect(clusterIn(plan, "us-west-2").inputs?.masterUsername).toBe("app_admin");
     expect(clusterIn(plan, "us-east-1").inputs).toMatchObject({ enableGlobalWriteForwarding: true, sourceRegion: "us-west-2" });
     expect(clusterIn(plan, "us-east-1").inputs?.masterUsername).toBeUndefined();
+  });
+});
+
+describe("pinned, patchable engines", () => {
+  it("resolves a bare major to AWS's default among global-capable versions, never the newest by creation date", () => {
+    const lookup = engineVersionLookup("aurora-postgresql", "16");
+    expect(lookup).toEqual({ engine: "aurora-postgresql", version: "16", defaultOnly: true, filters: [{ name: "engine-mode", values: ["global"] }] });
+    expect(lookup).not.toHaveProperty("latest");
+  });
+
+  it.each([
+    ["16.4-limitless", true, /Limitless Database build/],
+    ["16.6", false, /does not support global databases/],
+  ])("refuses the resolved version %s (global support %s)", (version, global, message) => {
+    expect(resolvedVersionProblem(version, global)).toMatch(message);
+  });
+
+  it("accepts a resolved version that can join a global database", () => {
+    expect(resolvedVersionProblem("16.8", true)).toBeUndefined();
+  });
+
+  it("reports the version the global cluster runs in the topology", async () => {
+    const plan = await planStack("prod");
+    const g = plan.ofType(T.globalCluster)[0];
+    const topology = plan.outputs.topology as Topology;
+    expect(g.outputs?.engineVersionActual).toBe("16.9");
+    expect((topology.database as AuroraGlobalDatabaseTopology).engineVersion).toBe(g.outputs?.engineVersionActual);
+  });
+});
+
+describe("automated-backup retention under AWS Backup's continuous rule", () => {
+  it("creates each cluster with the configured retention and then leaves it to AWS Backup", async () => {
+    const plan = await planStack("prod");
+    for (const region of REGIONS) {
+      const c = clusterIn(plan, region);
+      expect(c.inputs?.backupRetentionPeriod).toBe(14);
+      expect(c.ignoreChanges).toContain("backupRetentionPeriod");
+    }
+  });
+
+  it("keeps managing the retention itself when continuous backup is off", async () => {
+    const plan = await planStack("staging", { "ha-blueprint:backup": { continuousBackup: false } });
+    for (const region of REGIONS) expect(clusterIn(plan, region).ignoreChanges).not.toContain("backupRetentionPeriod");
   });
 });

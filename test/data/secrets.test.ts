@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActiveActiveStack } from "../../components";
 import { loadStack } from "../../config/load";
 import { parseConfig } from "../../config/parse";
 import { COMPUTED, type ComputeContext } from "../../plan/computed";
 import { runPlan } from "../../plan/run";
-import { planStack, type Plan } from "../helpers/plan";
+import { planStackFresh, type Plan } from "../helpers/plan";
 import { isSecret, T } from "./helpers";
 
 /**
@@ -21,6 +21,10 @@ COMPUTED[T.password] = (ctx: ComputeContext) => {
   generated.push(String(out.state.result));
   return out;
 };
+// Test files share modules within a worker (vitest.config.mts): leave the mocks as they were.
+afterAll(() => {
+  COMPUTED[T.password] = original;
+});
 
 function valueOf<V>(input: pulumi.Input<V>): Promise<V> {
   return new Promise((resolve) => pulumi.output(input).apply((v) => {
@@ -38,7 +42,8 @@ describe("secrets in the prod plan", () => {
   let plan: Plan;
   beforeAll(async () => {
     generated.length = 0;
-    plan = await planStack("prod");
+    // Planned here, not reused from another file: the values are captured while the program runs.
+    plan = await planStackFresh("prod");
   });
 
   it("generates exactly a 32-character DB password and a 64-character MemoryDB password per region", () => {

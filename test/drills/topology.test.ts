@@ -126,12 +126,14 @@ describe("budgetSettings", () => {
       { name: "eu-west-1", cidr: "10.22.0.0/16" },
     ],
     "ha-blueprint:objectives": { availabilityPercent: 99.99, azLoss: { rtoSeconds: 120, rpoSeconds: 1 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } },
-    "ha-blueprint:database": { globalDbRpoSeconds: 45, instancesPerRegion: 2 },
+    "ha-blueprint:database": { globalDbRpoSeconds: 45, instancesPerRegion: 2, engineVersion: "16.9" },
     "ha-blueprint:app": {
       healthCheck: { intervalSeconds: 15 },
-      eks: { publicAccessCidrs: ["198.51.100.7/32"] },
+      eks: { publicAccessCidrs: ["198.51.100.7/32"], adminPrincipalArns: ["arn:aws:iam::111122223333:role/ci-deployer"] },
       certificateArns: Object.fromEntries([EAST, WEST, "eu-west-1"].map((r) => [r, `arn:aws:acm:${r}:111122223333:certificate/00000000-0000-4000-8000-000000000001`])),
+      accessLogBuckets: Object.fromEntries([EAST, WEST, "eu-west-1"].map((r) => [r, `alb-logs-${r}`])),
     },
+    "ha-blueprint:monitoring": { alarmEmail: "oncall@example.com" },
   });
 
   it("takes the topology's values first and says so", () => {

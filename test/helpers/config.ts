@@ -1,6 +1,7 @@
-/** What prod needs in `app`: an API reachable from the deployer's network and HTTPS everywhere. */
+/** What prod needs in `app`: an API reachable from the deployer's network, named cluster admins, HTTPS and access logs everywhere. */
 export const VALID_APP = {
-  eks: { publicAccessCidrs: ["198.51.100.7/32"] },
+  eks: { publicAccessCidrs: ["198.51.100.7/32"], adminPrincipalArns: ["arn:aws:iam::111122223333:role/ci-deployer"] },
+  accessLogBuckets: { "us-east-1": "alb-logs-use1", "us-west-2": "alb-logs-usw2" },
   certificateArns: {
     "us-east-1": "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000001",
     "us-west-2": "arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-4000-8000-000000000002",
@@ -23,5 +24,7 @@ export function validRawConfig(): Record<string, unknown> {
       regionLoss: { rtoSeconds: 600, rpoSeconds: 30 },
     }),
     "ha-blueprint:app": JSON.stringify(VALID_APP),
+    "ha-blueprint:database": JSON.stringify({ engineVersion: "16.9" }),
+    "ha-blueprint:monitoring": JSON.stringify({ alarmEmail: "oncall@example.com" }),
   };
 }

@@ -1,4 +1,6 @@
-import { loadStack } from "../../config/load";
+import * as pulumi from "@pulumi/pulumi";
+import { planKey, readCachedPlan, withPlanLock, writeCachedPlan } from "../../cli/planCache";
+import { loadStack, type LoadedStack } from "../../config/load";
 import { runPlan, type PlanResult } from "../../plan/run";
 import type { ExportedResource } from "../../plan/stackExport";
 
@@ -61,11 +63,73 @@ export function withOverrides(raw: Record<string, unknown>, overrides: Record<st
 }
 
 /**
+ * Freezes a plan's graph, so a test that changed the shared result (sorted `resources` in place,
+ * edited an input) fails at once instead of corrupting the files that run after it.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** True when `value` survives a JSON round trip unchanged in meaning (no Output, no secret wrapper, no class). */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return true;
+  if (pulumi.Output.isInstance(value)) return false;
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as object).every(isPlainJson);
+  return false;
+}
+
+/**
+ * Plans of this test run, by stack and effective config. A plan is a pure function of the config
+ * (the program reads nothing else), so it is computed once: within a worker the files share this
+ * module (`isolate: false` in vitest.config.mts), and between workers, and with the CLI processes
+ * the tests spawn, the plan cache (cli/planCache.ts, one directory per run: HA_BLUEPRINT_PLAN_CACHE
+ * in vitest.config.mts) holds it, with the program's outputs when they are plain JSON; its lock
+ * keeps two workers from planning one config at the same time. The graph
+ * is frozen: a test that changed the shared result fails where it did so.
+ */
+const planned = new Map<string, Promise<Plan>>();
+
+async function planOnce(stack: string, rawConfig: Record<string, unknown>): Promise<Plan> {
+  const key = planKey({ name: stack, rawConfig } as LoadedStack);
+  const result = await withPlanLock(key, async () => {
+    const shared = readCachedPlan(key);
+    if (shared?.outputs) return { export: shared.export, warnings: shared.warnings, outputs: shared.outputs };
+    const fresh = await runPlan({ stack, rawConfig });
+    if (isPlainJson(fresh.outputs)) writeCachedPlan(key, { export: fresh.export, warnings: fresh.warnings, outputs: fresh.outputs });
+    return fresh;
+  });
+  deepFreeze(result.export);
+  deepFreeze(result.warnings);
+  return wrapPlan(result);
+}
+
+/**
  * Plans `stacks/Pulumi.<stack>.yaml`, optionally with config overrides merged in and whole keys
  * replaced (`replace`: e.g. another `ha-blueprint:sessionStore` section, whose keys of the old kind
- * must not survive a merge).
+ * must not survive a merge). Once per run and effective config.
  */
 export async function planStack(stack: string, overrides: Record<string, unknown> = {}, replace: Record<string, unknown> = {}): Promise<Plan> {
-  const loaded = loadStack(stack);
-  return wrapPlan(await runPlan({ stack, rawConfig: { ...withOverrides(loaded.rawConfig, overrides), ...replace } }));
+  const rawConfig = { ...withOverrides(loadStack(stack).rawConfig, overrides), ...replace };
+  const key = JSON.stringify([stack, rawConfig]);
+  let plan = planned.get(key);
+  if (!plan) {
+    plan = planOnce(stack, rawConfig);
+    // A failed plan is not kept: the next test asking plans again and sees its own error.
+    plan.catch(() => planned.delete(key));
+    planned.set(key, plan);
+  }
+  return plan;
+}
+
+/**
+ * Plans a stack now, bypassing the run's plans: for a test that watches the planning itself
+ * (values a mock generates while the program runs), which a reused plan would not show it.
+ */
+export async function planStackFresh(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
+  return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loadStack(stack).rawConfig, overrides) }));
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { auroraLagQuery, BACKUP_FAILURE_EVENT_PATTERN, RDS_HEALTH_EVENT_PATTERN } from "../../components/monitoring/healthMonitoring";
 import type { RegionMonitoringTopology } from "../../components/topology";
 import type { ExportedResource } from "../../plan/stackExport";
 import { fixtureDataStores, fixtureEndpoint, planTiers, type TierPlan } from "../helpers/tiers";
@@ -75,19 +76,28 @@ describe("HealthMonitoring per region (prod: p99 800 ms, 5xx 2 %, RPO 30 s, 3 AZ
     }
   });
 
-  it("alarms on Aurora global lag above the region-loss RPO in milliseconds, on that region's cluster", () => {
+  it("alarms on Aurora global lag above the region-loss RPO in milliseconds, on that region's cluster, whichever dimension set AWS publishes it under", () => {
     for (const region of REGIONS) {
+      const cluster = fixtureDataStores(region).auroraClusterIdentifier;
       for (const [suffix, metricName] of [["aurora-rpo-lag", "AuroraGlobalDBRPOLag"], ["aurora-replication-lag", "AuroraGlobalDBReplicationLag"]]) {
-        expect(alarm(region, suffix).inputs).toMatchObject({
-          namespace: "AWS/RDS",
-          metricName,
-          statistic: "Maximum",
-          threshold: 30_000,
-          dimensions: { DBClusterIdentifier: fixtureDataStores(region).auroraClusterIdentifier },
-          treatMissingData: "notBreaching",
-        });
+        const a = alarm(region, suffix);
+        expect(a.inputs).toMatchObject({ threshold: 30_000, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" });
+        // A Metrics Insights query on the cluster identifier: it matches both the
+        // {DBClusterIdentifier} and {DBClusterIdentifier, SourceRegion} series, so neither is silent.
+        expect(a.inputs?.metricQueries).toEqual([{
+          id: "q",
+          expression: `SELECT MAX(${metricName}) FROM "AWS/RDS" WHERE DBClusterIdentifier = '${cluster}'`,
+          period: 60,
+          label: suffix,
+          returnData: true,
+        }]);
+        expect(a.inputs?.metricName).toBeUndefined();
       }
     }
+  });
+
+  it("refuses a lag query on something that is not a cluster identifier", () => {
+    expect(() => auroraLagQuery("AuroraGlobalDBRPOLag", "x' OR '1'='1")).toThrow(/not an RDS cluster identifier/);
   });
 
   it("alarms on the Redis global datastore lag above the RPO in seconds, over every member node", () => {
@@ -171,12 +181,27 @@ describe("HealthMonitoring without the data tier and with other settings", () =>
       expect(a.inputs?.evaluationPeriods).toBe(5);
       expect(a.inputs?.datapointsToAlarm).toBe(5);
       const periods = a.inputs?.metricQueries
-        ? (a.inputs.metricQueries as { metric?: { period: number } }[]).filter((q) => q.metric).map((q) => q.metric!.period)
+        ? (a.inputs.metricQueries as { metric?: { period: number }; period?: number }[]).map((q) => q.metric?.period ?? q.period).filter((p) => p !== undefined)
         : [a.inputs?.period];
       expect(new Set(periods)).toEqual(new Set([120]));
     }
     const rule = String(plan.ofType(COMPOSITE).find((c) => String(c.inputs?.alarmName) === "ha-dev-use1-region-unhealthy")!.inputs?.alarmRule);
     expect(rule).toContain('(ALARM("ha-dev-use1-healthy-hosts-az1") AND ALARM("ha-dev-use1-healthy-hosts-az2"))');
+  });
+
+  it("alarms only on replication lag for Aurora MySQL, which publishes no RPO lag", async () => {
+    const plan = await planTiers("dev", { overrides: { "ha-blueprint:database": { engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.0" } } });
+    const lag = plan.ofType(ALARM).map((a) => String(a.inputs?.name)).filter((n) => n.includes("aurora"));
+    expect(lag.map((n) => n.replace(/^ha-dev-[a-z0-9]+-/, "")).sort()).toEqual(["aurora-replication-lag", "aurora-replication-lag"]);
+  });
+
+  it("subscribes every configured target, not only e-mail", async () => {
+    const plan = await planTiers("dev", { overrides: { "ha-blueprint:monitoring": { alarmSubscriptions: [{ protocol: "https", endpoint: "https://oncall.acme.io/hook" }] } } });
+    const subs = plan.ofType("aws:sns/topicSubscription:TopicSubscription");
+    expect(subs.map((s) => [plan.regionOf(s), s.inputs?.protocol, s.inputs?.endpoint]).sort()).toEqual([
+      ["us-east-1", "https", "https://oncall.acme.io/hook"],
+      ["us-west-2", "https", "https://oncall.acme.io/hook"],
+    ]);
   });
 
   it("subscribes the configured e-mail to each region's topic", async () => {
@@ -186,5 +211,61 @@ describe("HealthMonitoring without the data tier and with other settings", () =>
       ["us-east-1", "email", "oncall@example.com"],
       ["us-west-2", "email", "oncall@example.com"],
     ]);
+  });
+});
+
+describe("the alarm topic's key and the RDS patching signal", () => {
+  let plan: TierPlan;
+  beforeAll(async () => {
+    plan = await planTiers("prod");
+  });
+
+  it("lets CloudWatch and the health rule use the topic key only for this account's alarms and rule", () => {
+    for (const region of REGIONS) {
+      const topic = plan.ofType("aws:sns/topic:Topic").find((t) => plan.regionOf(t) === region)!;
+      const [key] = (topic.propertyDependencies?.kmsMasterKeyId ?? []).map((u) => plan.byUrn(u));
+      const statements = JSON.parse(String(key.inputs?.policy)).Statement as Record<string, any>[];
+      const services = statements.filter((st) => st.Principal?.Service);
+      expect(services.map((st) => st.Principal.Service).sort()).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com"]);
+      for (const st of services) {
+        expect(st.Condition.StringEquals["aws:SourceAccount"]).toBe("123456789012");
+        expect(st.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+      }
+      const cw = services.find((st) => st.Principal.Service === "cloudwatch.amazonaws.com")!;
+      expect(cw.Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:cloudwatch:${region}:123456789012:alarm:*`);
+      const rules = plan.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => plan.regionOf(r) === region && (r.propertyDependencies?.eventPattern ?? []).length === 0);
+      expect(rules.map((r) => String(r.inputs?.name).replace(/^ha-prod-[a-z0-9]+-/, "")).sort()).toEqual(["backup-job-failures", "rds-health-events"]);
+      expect([...services.find((st) => st.Principal.Service === "events.amazonaws.com")!.Condition.ArnEquals["aws:SourceArn"]].sort())
+        .toEqual(rules.map((r) => `arn:aws:events:${region}:123456789012:rule/${r.inputs?.name}`).sort());
+    }
+  });
+
+  it("sends AWS Health scheduled changes for RDS in each region to that region's alarm topic", () => {
+    for (const region of REGIONS) {
+      const rule = plan.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => plan.regionOf(r) === region && String(r.inputs?.name).includes("rds-health"))!;
+      expect(JSON.parse(String(rule.inputs?.eventPattern))).toEqual(RDS_HEALTH_EVENT_PATTERN);
+      expect(RDS_HEALTH_EVENT_PATTERN.detail.eventTypeCategory).toContain("scheduledChange");
+      const target = plan.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => (t.propertyDependencies?.rule ?? []).includes(rule.urn))!;
+      const [topic] = (target.propertyDependencies?.arn ?? []).map((u) => plan.byUrn(u));
+      expect(topic.type).toBe("aws:sns/topic:Topic");
+      expect(plan.regionOf(topic)).toBe(region);
+      const policy = plan.ofType("aws:sns/topicPolicy:TopicPolicy").find((p) => (p.propertyDependencies?.arn ?? []).includes(topic.urn))!;
+      const statements = JSON.parse(String(policy.inputs?.policy)).Statement as Record<string, any>[];
+      const events = statements.find((st) => st.Principal?.Service === "events.amazonaws.com")!;
+      expect(events.Condition.ArnEquals["aws:SourceArn"]).toContain(`arn:aws:events:${region}:123456789012:rule/${rule.inputs?.name}`);
+    }
+  });
+
+  it("sends failed, aborted or expired backup, copy and restore jobs (restore tests included) to the alarm topic", () => {
+    for (const region of REGIONS) {
+      const rule = plan.ofType("aws:cloudwatch/eventRule:EventRule").find((r) => plan.regionOf(r) === region && String(r.inputs?.name).endsWith("backup-job-failures"))!;
+      const pattern = JSON.parse(String(rule.inputs?.eventPattern));
+      expect(pattern).toEqual(BACKUP_FAILURE_EVENT_PATTERN);
+      expect(pattern["detail-type"]).toContain("Restore Job State Change");
+      // Restore events report `status`, backup and copy events `state`: both must be matched.
+      expect(pattern.detail.$or).toEqual(expect.arrayContaining([{ status: ["FAILED", "ABORTED"] }, expect.objectContaining({ state: expect.arrayContaining(["FAILED"]) })]));
+      const target = plan.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => (t.propertyDependencies?.rule ?? []).includes(rule.urn))!;
+      expect((target.propertyDependencies?.arn ?? []).map((u) => plan.byUrn(u).type)).toEqual(["aws:sns/topic:Topic"]);
+    }
   });
 });

@@ -75,6 +75,24 @@ describe("RegionalNetwork in the prod plan", () => {
     }
   });
 
+  it("encrypts every log group of the plan (flow logs, control plane, functions) with a customer key that only that region's CloudWatch Logs may use, for that group", () => {
+    const groups = plan.ofType("aws:cloudwatch/logGroup:LogGroup");
+    expect(groups.filter((g) => String(g.inputs?.name).endsWith("/vpc-flow-logs"))).toHaveLength(2);
+    expect(groups.filter((g) => /^\/aws\/eks\/.+\/cluster$/.test(String(g.inputs?.name)))).toHaveLength(2);
+    expect(groups.filter((g) => String(g.inputs?.name).startsWith("/aws/lambda/"))).toHaveLength(2);
+    for (const group of groups) {
+      const keys = (group.propertyDependencies?.kmsKeyId ?? []).map((urn) => plan.byUrn(urn));
+      expect(keys.map((k) => k.type), String(group.inputs?.name)).toEqual(["aws:kms/key:Key"]);
+      const region = plan.regionOf(group);
+      expect(plan.regionOf(keys[0])).toBe(region);
+      const statements = JSON.parse(String(keys[0].inputs?.policy)).Statement as Record<string, any>[];
+      const logs = statements.filter((st) => st.Principal?.Service);
+      expect(logs).toHaveLength(1);
+      expect(logs[0].Principal.Service).toBe(`logs.${region}.amazonaws.com`);
+      expect(logs[0].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:aws:logs:${region}:123456789012:log-group:${group.inputs?.name}`);
+    }
+  });
+
   it("turns on VPC flow logs for all traffic in every VPC", () => {
     const logs = plan.ofType("aws:ec2/flowLog:FlowLog");
     expect(logs).toHaveLength(2);

@@ -34,6 +34,20 @@ describe("plan output (pulumi stack export format)", () => {
     expect(topology.regions.map((r) => r.availabilityZones.length)).toEqual([3, 3]);
   });
 
+  it("lists every resource after its parent, its provider and its dependencies (the order `pulumi stack import` requires)", () => {
+    const seen = new Set<string>();
+    const late: string[] = [];
+    for (const r of plan.resources) {
+      const provider = r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+      for (const u of [r.parent, provider, ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]) {
+        if (u && !seen.has(u)) late.push(`${nameOf(r)} before ${u}`);
+      }
+      seen.add(r.urn);
+    }
+    expect(late).toEqual([]);
+    expect(seen.size).toBeGreaterThan(300);
+  });
+
   it("includes one explicit AWS provider per region, and every AWS resource uses one of them", () => {
     const providers = plan.ofType("pulumi:providers:aws");
     expect(providers.map((p) => p.inputs?.region).sort()).toEqual(["us-east-1", "us-west-2"]);
