@@ -68,5 +68,13 @@ export function loadStack(stack: string, dir = STACK_DIR): LoadedStack {
     throw new ConfigError([`${path.relative(process.cwd(), file) || file}: pulumi:disable-default-providers must list ${missing.join(" and ")} (e.g. ["aws", "kubernetes"]): every resource must use one of the blueprint's per-region providers`]);
   }
   const config = parseConfig(rawConfig as Record<string, unknown>, path.relative(process.cwd(), file) || file);
+  // A secret read by app.secretEnv must be encrypted in the file (`pulumi config set --secret`
+  // writes `{ secure: <ciphertext> }`); plain text here would sit in Git. The value is never shown.
+  for (const key of config.secretConfigKeys) {
+    const value = (rawConfig as Record<string, unknown>)[`ha-blueprint:${key}`];
+    if (!(value && typeof value === "object" && "secure" in value)) {
+      throw new ConfigError([`${path.relative(process.cwd(), file) || file}: ha-blueprint:${key} is plain text (value hidden); app.secretEnv reads it as a secret, so set it with pulumi config set --secret ${key} <value>`]);
+    }
+  }
   return { name: stack, file, rawConfig: rawConfig as Record<string, unknown>, config };
 }

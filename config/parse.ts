@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { secretConfigKeys } from "./appEnv";
+import { resolveEnvironment } from "./environment";
 import { DEFAULT_VAULT_LOCK_BOUNDS, PROJECT, inapplicableKindKeys, stackConfigSchema, type Environment, type ParsedStackConfig } from "./schema";
 
 /** A user mistake in the stack configuration; the CLI prints `message` and exits 2, never a stack trace. */
@@ -24,6 +26,13 @@ export interface VaultLockConfig {
 export type StackConfig = Omit<ParsedStackConfig, "database" | "backup"> & {
   readonly database: ParsedStackConfig["database"] & { readonly deletionProtection: boolean };
   readonly backup: Omit<ParsedStackConfig["backup"], "vaultLock"> & { readonly vaultLock: VaultLockConfig };
+  /**
+   * The environment's free name (`qa`), for tags and the topology output. `environment` is its
+   * strictness (dev, staging or prod), which every rule reads (config/environment.ts).
+   */
+  readonly environmentName: string;
+  /** Project config keys that `app.secretEnv` reads with `fromConfig` (values never parsed here). */
+  readonly secretConfigKeys: string[];
   /** Regions other than the writer, in configured order. */
   readonly secondaryRegions: string[];
 };
@@ -131,6 +140,23 @@ export function parseConfig(raw: Record<string, unknown>, source?: string): Stac
       problems.push(`aws:region: "${awsRegion}" is not one of the stack's regions (${names.join(", ")}); set it to the writer region, the one the stack's global resources are created through`);
     }
   }
+  // The free environment name and its strictness; the schema sees the strictness as `environment`.
+  const env = resolveEnvironment(own.environment, own.strictness);
+  delete own.strictness;
+  if ("problems" in env) problems.push(...env.problems);
+  own.environment = "problems" in env ? "dev" : env.strictness;
+  // Secret config values named by app.secretEnv: checked for presence, never read or echoed.
+  const secretKeys = secretConfigKeys(decodeValue(own.app));
+  for (const key of secretKeys) {
+    if (key in stackConfigSchema.shape || key === "strictness") {
+      problems.push(`${PROJECT}:app.secretEnv: fromConfig "${key}" names a blueprint setting; choose another key for the secret`);
+      continue;
+    }
+    if (!(key in own)) {
+      problems.push(`${PROJECT}:app.secretEnv: fromConfig "${key}" is not set in the stack; run pulumi config set --secret ${key} <value>`);
+    }
+    delete own[key];
+  }
   for (const key of inapplicableKindKeys(own)) {
     problems.push(`${formatPath(key.path)}: ${key.value === undefined ? "" : `${describeValue(key.value)} `}${key.message}`);
   }
@@ -139,10 +165,10 @@ export function parseConfig(raw: Record<string, unknown>, source?: string): Stac
     for (const issue of result.error.issues) problems.push(...describeIssue(issue, own));
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, source);
-  return resolveDefaults(result.data);
+  return resolveDefaults(result.data, "problems" in env ? "" : env.name, secretKeys);
 }
 
-function resolveDefaults(c: ParsedStackConfig): StackConfig {
+function resolveDefaults(c: ParsedStackConfig, environmentName: string, secretConfigKeys: string[]): StackConfig {
   const prod = c.environment === "prod";
   return {
     ...c,
@@ -152,6 +178,8 @@ function resolveDefaults(c: ParsedStackConfig): StackConfig {
       vaultLock: c.backup.vaultLock ?? { enabled: prod, ...DEFAULT_VAULT_LOCK_BOUNDS },
     },
     secondaryRegions: c.regions.map((r) => r.name).filter((n) => n !== c.writerRegion),
+    environmentName,
+    secretConfigKeys,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   dsqlPlacementProblems, memorydbNodeTypeProblem, memorydbVersionProblem,
 } from "../components/data/kinds";
 import { isAwsRegion } from "./regions";
+import { appEnvIssues, appEnvSchema, appSecretEnvSchema } from "./appEnv";
 
 /**
  * The stack configuration, one schema for every environment. Environments differ in sizes and
@@ -549,6 +550,9 @@ export const appSchema = z.strictObject({
   waf: z.boolean().optional(),
   /** Deletion protection of the EKS cluster and the ALBs. @default - true in prod, false elsewhere */
   deletionProtection: z.boolean().optional(),
+  // The app's own variables and secrets, documented with .describe() in config/appEnv.ts.
+  env: appEnvSchema,
+  secretEnv: appSecretEnvSchema,
   /** ALB target-group health check: the fast, deep check GA uses for ALB endpoints. */
   healthCheck: z
     .strictObject({
@@ -889,6 +893,7 @@ export const stackConfigSchema = z
       });
     }
     dataKindIssues(c, names).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
+    appEnvIssues(c.app).forEach((issue) => ctx.addIssue({ code: "custom", ...issue }));
     if (c.app.writesHealthPath === c.app.healthPath) {
       ctx.addIssue({ code: "custom", path: ["app", "writesHealthPath"], message: "equals app.healthPath; readiness (local dependencies) and write health are separate answers" });
     }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { COMPUTED, genericComputed, hexOf, MOCK_ACCOUNT, type ComputeContext } from "./computed";
+import { PLAN_MOCK_SECRET_MARKER } from "../components/app/appEnv";
 import { SECRET_SIG, SIG_KEY } from "./stackExport";
 
 /**
@@ -46,6 +47,16 @@ export const CALLS: Record<string, CallHandler> = {
     return {
       id: version, engine, version, versionActual: version, latest: true, supportsGlobalDatabases: true,
       parameterGroupFamily: `${engine}${requested.split(".")[0]}`, status: "available",
+    };
+  },
+  // Offline the secret's content is unknown: a JSON object whose marker makes every jsonKey read a
+  // placeholder (components/app/appEnv.ts); the value stays a Pulumi secret either way.
+  "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs, region) => {
+    const arn = String(inputs.secretId);
+    return {
+      id: `${arn}|AWSCURRENT`, arn, secretId: arn, region, versionId: "plan-version", versionStage: "AWSCURRENT",
+      versionStages: ["AWSCURRENT"], createdDate: "2026-01-01T00:00:00Z", secretBinary: "",
+      secretString: JSON.stringify({ [PLAN_MOCK_SECRET_MARKER]: true }),
     };
   },
 };

@@ -1,6 +1,6 @@
 import type { PolicyPackConfig, Severity } from "@pulumi/policy";
 import type { Environment } from "../config/schema";
-import { TAG_ENVIRONMENT } from "../components/tags";
+import { TAG_ENVIRONMENT, TAG_STRICTNESS } from "../components/tags";
 import type { ResourceGraph } from "../graph/model";
 import { runRule } from "./engine/run";
 import type { NotApplicable, Rule, Undecided, Violation } from "./engine/types";
@@ -48,10 +48,13 @@ export interface CheckResult {
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
-/** The environment our providers stamp into their default tags (`ha:environment`), if any. */
+/**
+ * The rule set our providers stamp into their default tags, if any: `ha:strictness` for an
+ * environment with its own name (qa), else `ha:environment` (dev, staging, prod).
+ */
 export function inferEnvironment(graph: ResourceGraph): Environment | undefined {
   for (const p of graph.ofType("pulumi:providers:aws")) {
-    const env = graph.prop(p, `defaultTags.tags.${TAG_ENVIRONMENT}`);
+    const env = graph.prop(p, `defaultTags.tags.${TAG_STRICTNESS}`) ?? graph.prop(p, `defaultTags.tags.${TAG_ENVIRONMENT}`);
     if (isEnvironment(env)) return env;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultRegionOf, loadStack, type LoadedStack } from "../../config/load";
+import { replicaNotes } from "../../components/app/sizing";
 import { ResourceGraph } from "../../graph/model";
 import { renderSummary, renderWarnings, summarize } from "../../graph/summary";
 import type { StackExport } from "../../plan/stackExport";
@@ -76,7 +77,8 @@ export async function planCommand(opts: PlanCommandOptions): Promise<number> {
   const width = terminalWidth(process.stdout);
   const summary = renderSummary(summarize(graph), `Plan of stack ${opts.stack} (offline, Pulumi mock runtime)`, { width });
   const before = renderWarnings(opts.stack, result.warnings, { width });
+  const replicas = replicaNotes(result.stack.config.app, result.stack.config.regions).flatMap((n) => wrap(n, width, "  - ", "    ")).map((l) => `${l}\n`).join("");
   const reused = result.cached ? `${wrap("Reused the cached plan of this config, code and SDK versions (HA_BLUEPRINT_PLAN_CACHE=off plans afresh)", width).join("\n")}\n` : "";
-  process.stdout.write(`${summary}${before}${reused}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
+  process.stdout.write(`${summary}${replicas ? `Replicas:\n${replicas}` : ""}${before}${reused}${opts.out ? `Wrote the resource graph (pulumi stack export format) to ${opts.out}\n` : ""}`);
   return 0;
 }

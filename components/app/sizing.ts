@@ -102,3 +102,42 @@ export function sizeAppTier(input: SizingInput): AppSizing {
     nodesPerAz: { min: minNodes, max: maxNodes, desired: minNodes },
   };
 }
+
+/**
+ * Why a region runs another pod count than `replicasPerRegion`, in words, for the plan's text
+ * (undefined when nothing was rounded or raised). The rounding is kept rather than refused:
+ * `replicasPerRegion` is what a region needs (a floor), regions may differ in AZ count so no
+ * single number is a multiple of all of them, and an even spread is what makes the PDB (one AZ's
+ * share) and the AZ-loss capacity exact.
+ */
+export function explainReplicas(input: SizingInput, sizing: AppSizing = sizeAppTier(input)): string | undefined {
+  const asked = input.replicasPerRegion;
+  if (sizing.hpaMinReplicas === asked) return undefined;
+  const az = input.azCount;
+  const parts: string[] = [];
+  if (sizing.steadyReplicas !== asked) {
+    parts.push(`${asked} rounded up to ${sizing.steadyReplicas}, a multiple of its ${az} AZs, so every AZ runs the same number of pods (${sizing.steadyReplicas / az} each) and losing one AZ leaves ${sizing.steadyReplicas - sizing.steadyReplicas / az}`);
+  }
+  if (input.capacity === "provisioned" && sizing.failoverReplicas !== sizing.steadyReplicas) {
+    const need = Math.ceil((asked * input.regionCount * input.sharePercent) / 100);
+    parts.push(`failoverHeadroom provisioned: it already runs what it needs for ${input.sharePercent}% of all traffic alone (${asked} x ${input.regionCount} regions x ${input.sharePercent}% = ${need}${need !== sizing.failoverReplicas ? `, rounded up to ${sizing.failoverReplicas} for the same even spread` : ""})`);
+  }
+  return `app.replicasPerRegion ${asked} runs as ${sizing.hpaMinReplicas} pods (HPA minimum, max ${sizing.hpaMaxReplicas}): ${parts.join("; ")}`;
+}
+
+/** `explainReplicas` for every region of a stack's config, each line prefixed with the region. */
+export function replicaNotes(app: { replicasPerRegion: number; failoverHeadroom: { sharePercent: number; capacity: CapacityMode; burstPercent: number }; eks: { podsPerNode: number; minNodesPerAz: number } }, regions: readonly { name: string; azCount: number }[]): string[] {
+  return regions.flatMap((r) => {
+    const note = explainReplicas({
+      replicasPerRegion: app.replicasPerRegion,
+      azCount: r.azCount,
+      regionCount: regions.length,
+      sharePercent: app.failoverHeadroom.sharePercent,
+      capacity: app.failoverHeadroom.capacity,
+      burstPercent: app.failoverHeadroom.burstPercent,
+      podsPerNode: app.eks.podsPerNode,
+      minNodesPerAz: app.eks.minNodesPerAz,
+    });
+    return note ? [`${r.name}: ${note}`] : [];
+  });
+}

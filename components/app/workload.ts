@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../../config/schema";
 import type { AppConnection } from "../contracts";
 import type { TierContext } from "./context";
+import { appConfigData, appSecretData, mergeSecretData } from "./appEnv";
 import { auroraIamAuthEnv, createDatabaseIdentity } from "./databaseIdentity";
 import { createDbBootstrap } from "./dbBootstrap";
 import { NODE_POOL_LABEL } from "./nodeGroups";
@@ -166,10 +167,10 @@ export function createWorkload(ctx: TierContext, s: WorkloadSettings): WorkloadP
   // No explicit names: a changed ConfigMap or Secret gets a new name, which rolls the pods.
   const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
     metadata: { namespace: ns, labels },
-    data: configData(ctx.region, app, s.connection),
+    data: { ...appConfigData(app.env), ...configData(ctx.region, app, s.connection) },
   }, opts);
   const c = s.connection;
-  const secrets = c ? secretData(c) : undefined;
+  const secrets = mergeSecretData(c ? secretData(c) : undefined, appSecretData(app.secretEnv, parent));
   const secret = secrets
     ? new k8s.core.v1.Secret(`${name}-secret`, {
       metadata: { namespace: ns, labels },

@@ -61,7 +61,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
     for (const region of config.regions) {
       const provider = new aws.Provider(`${name}-${region.name}-aws`, {
         region: region.name,
-        defaultTags: { tags: providerDefaultTags(project, config.environment, args.stack, region.name) },
+        defaultTags: { tags: providerDefaultTags(project, config.environmentName, args.stack, region.name, config.environment) },
       }, { parent: this });
       this.providers[region.name] = provider;
       this.cells[region.name] = new RegionalCell(`${name}-${region.name}`, {
@@ -230,7 +230,7 @@ export class ActiveActiveStack extends pulumi.ComponentResource {
       version: 1,
       project,
       stack: args.stack,
-      environment: config.environment,
+      environment: config.environmentName,
       writerRegion: config.currentWriterRegion ?? config.writerRegion,
       secondaryRegions: config.regions.map((r) => r.name).filter((n) => n !== (config.currentWriterRegion ?? config.writerRegion)),
       objectives: config.objectives,

@@ -67,7 +67,7 @@ describe("parseConfig", () => {
       ["fails when a key inside a region is misspelt", regions([{ name: "us-east-1", cidr: "10.20.0.0/16", azCuont: 3 }, { name: "us-west-2", cidr: "10.21.0.0/16" }]), /^ha-blueprint:regions\[0\]\.azCuont: unknown key; check the spelling$/],
       ["fails when a top-level key is misspelt", withKey("enviroment", "prod"), /^ha-blueprint:enviroment: unknown key; check the spelling$/],
       ["fails when a key has no namespace", { ...happyPath(), environment: "prod" }, /^environment: unknown key; project keys are written ha-blueprint:<name>/],
-      ["fails when the environment is unknown", withKey("environment", "qa"), /^ha-blueprint:environment: "qa" is not allowed \(allowed: "dev", "staging", "prod"\)/],
+      ["fails when a free environment name has no strictness", withKey("environment", "qa"), /^ha-blueprint:strictness: missing; environment "qa" is not dev, staging or prod, so set strictness to the rules it follows \(allowed: "dev", "staging", "prod"\)$/],
       ["fails when an RTO is negative", withKey("objectives", { availabilityPercent: 99.9, azLoss: { rtoSeconds: -5, rpoSeconds: 0 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } }), /^ha-blueprint:objectives\.azLoss\.rtoSeconds: -5 must be a positive number of seconds/],
       ["fails when an RTO is zero", withKey("objectives", { availabilityPercent: 99.9, azLoss: { rtoSeconds: 0, rpoSeconds: 0 }, regionLoss: { rtoSeconds: 600, rpoSeconds: 30 } }), /azLoss\.rtoSeconds: 0 must be a positive number/],
       ["fails when an RPO is negative", withKey("objectives", { availabilityPercent: 99.9, azLoss: { rtoSeconds: 60, rpoSeconds: 0 }, regionLoss: { rtoSeconds: 600, rpoSeconds: -1 } }), /regionLoss\.rpoSeconds: -1 must be 0 or a positive/],
