@@ -5,8 +5,8 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { secretsManagerArnRegion } from "../../config/appEnv";
 import { loadStack } from "../../config/load";
-import { ConfigError, parseConfig } from "../../config/parse";
-import { VALID_APP, validRawConfig } from "../helpers/config";
+import { parseConfig } from "../../config/parse";
+import { VALID_APP, configProblems, validRawConfig } from "../helpers/config";
 
 /** `app.env` and `app.secretEnv`: every mistake is one line naming the key; secrets are never echoed. */
 
@@ -16,15 +16,7 @@ function withApp(extra: Record<string, unknown>, more: Record<string, unknown> =
   return { ...validRawConfig(), "ha-blueprint:app": JSON.stringify({ ...VALID_APP, ...extra }), ...more };
 }
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = configProblems;
 
 describe("app.env", () => {
   it("accepts plain text variables and defaults to none", () => {

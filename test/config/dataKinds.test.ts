@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../config/load";
-import { ConfigError, parseConfig } from "../../config/parse";
+import { configProblems } from "../helpers/config";
+import { parseConfig } from "../../config/parse";
 
 /**
  * Data-store kinds: where each can run and which settings belong to which kind. Every refusal is
@@ -12,13 +13,7 @@ function raw(stack: string, replace: Record<string, unknown> = {}): Record<strin
 }
 
 function problemsOf(stack: string, replace: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw(stack, replace));
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the configuration to be rejected");
+  return configProblems(raw(stack, replace));
 }
 
 const regions = (...names: string[]) => ({

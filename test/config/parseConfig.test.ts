@@ -3,20 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../config/load";
-import { ConfigError, parseConfig } from "../../config/parse";
-import { validRawConfig } from "../helpers/config";
+import { parseConfig } from "../../config/parse";
+import { configProblems, validRawConfig } from "../helpers/config";
 
 const happyPath = validRawConfig;
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = configProblems;
 
 function withKey(key: string, value: unknown): Record<string, unknown> {
   return { ...happyPath(), [`ha-blueprint:${key}`]: typeof value === "string" ? value : JSON.stringify(value) };

@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { ROOT, runCli } from "../helpers/cli";
 import { loadStack } from "../../config/load";
-import { ConfigError, parseConfig } from "../../config/parse";
+import { parseConfig } from "../../config/parse";
 import { deployReadinessWarnings } from "../../config/readiness";
+import { configProblems } from "../helpers/config";
 import { withOverrides } from "../helpers/plan";
 
 /**
@@ -21,15 +22,7 @@ function prodRaw(edit: (raw: Record<string, any>) => void = () => {}): Record<st
   return raw;
 }
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+const problemsOf = configProblems;
 
 describe("prod refuses a deploy only the creator could run", () => {
   it("accepts the shipped prod stack", () => {

@@ -1,3 +1,6 @@
+import { expect } from "vitest";
+import { ConfigError, parseConfig } from "../../config/parse";
+
 /** What prod needs in `app`: an API reachable from the deployer's network, named cluster admins, HTTPS and access logs everywhere. */
 export const VALID_APP = {
   eks: { publicAccessCidrs: ["198.51.100.7/32"], adminPrincipalArns: ["arn:aws:iam::111122223333:role/ci-deployer"] },
@@ -27,4 +30,15 @@ export function validRawConfig(): Record<string, unknown> {
     "ha-blueprint:database": JSON.stringify({ engineVersion: "16.9" }),
     "ha-blueprint:monitoring": JSON.stringify({ alarmEmail: "oncall@example.com" }),
   };
+}
+
+/** The problems `parseConfig` reports for `raw` (one line each); fails the test when it accepts it. */
+export function configProblems(raw: Record<string, unknown>): string[] {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error("expected the configuration to be rejected");
 }
