@@ -458,13 +458,18 @@ export function regionLossBudget(s: BudgetSettings, failedRegion = s.writerRegio
     }]);
   const decideFor = (human: boolean): BudgetTerm[] => (!human && plan ? planStartTerms(plan) : decisionTerms(human && s.decision === "automated" ? { ...s, decision: "human" } : s, failedRegion));
   const planExec = plan ? planBlockTerms(plan, plan.steps, s) : [];
+  // Database writes are back once the Aurora block has promoted: the steps after it (draining the
+  // lost region's dial, say) run while the survivor already writes.
+  const hasAurora = (b: PlanBlock): boolean => b.type === "AuroraGlobalDatabase" || (b.parallel ?? []).some(hasAurora);
+  const lastAurora = plan ? plan.steps.map(hasAurora).lastIndexOf(true) : -1;
+  const dbPlanExec = plan && lastAurora >= 0 ? planBlockTerms(plan, plan.steps.slice(0, lastAurora + 1), s) : planExec;
 
   const dbPath = (human: boolean): BudgetPath | undefined => {
     if (k.database === "aurora-dsql") return noPromotion("database writes", "dsql-resilience");
     if (k.database !== "aurora-global" || !writerLost) return undefined;
     return path("database writes", [
       ...decideFor(human),
-      ...(!human && plan ? planExec : [term("promote.aurora", "FailoverGlobalCluster promotes the secondary", "auroraGlobalFailover", "promote")]),
+      ...(!human && plan ? dbPlanExec : [term("promote.aurora", "FailoverGlobalCluster promotes the secondary", "auroraGlobalFailover", "promote")]),
       ...clientTerms(),
       ...capacity,
     ]);

@@ -6,7 +6,7 @@ import type { DataKinds, PlanBlock, RecoveryPlan, Setting } from "./settings";
  * Facts the budget reads from the resources in the graph rather than from the topology output:
  * which kind of store holds the data (multi-writer or not), and the ARC Region switch plan that
  * fails a region over without a person (its trigger alarms, read from the alarm resources, and the
- * steps of the workflow that activates the surviving region).
+ * steps of the workflow its trigger starts: activate the survivor, or deactivate the lost region).
  */
 
 const PLAN = "aws:arcregionswitch/plan:Plan";
@@ -85,7 +85,7 @@ function alarmTiming(graph: ResourceGraph, alarm: GraphNode, depth = 0): { perio
 /**
  * The Region switch plan that recovers the loss of `failedRegion` by itself, if the graph holds one:
  * a trigger that activates the survivor (or deactivates the failed region), its alarms, and the
- * steps of the activate workflow. `gap` says why it cannot do it alone, when it cannot.
+ * steps of the workflow that trigger runs. `gap` says why it cannot do it alone, when it cannot.
  */
 export function recoveryPlanOf(graph: ResourceGraph, failedRegion: string, survivor: string | undefined, kinds: DataKinds, fallback?: { periodSeconds: Setting<number>; evaluationPeriods: Setting<number> }): RecoveryPlan | undefined {
   const plans = graph.ofType(PLAN);
@@ -118,9 +118,19 @@ export function recoveryPlanOf(graph: ResourceGraph, failedRegion: string, survi
     }
     if (triggers.length > 0 && alarms.length === 0) gaps.push("its triggers name no alarm condition");
     if (alarmRegions.length > 0 && alarmRegions.every((r) => r === failedRegion)) gaps.push(`every trigger alarm lives in ${failedRegion}, the region it must recover from`);
-    const workflow = list(graph.prop(plan, "workflows")).find((w) =>
-      str(w.workflowTargetAction) === "activate" && (!str(w.workflowTargetRegion) || !survivor || str(w.workflowTargetRegion) === survivor));
-    if (!workflow) gaps.push(`no workflow activates ${survivor ?? "the surviving region"}`);
+    // A trigger starts the workflow of its own action and target Region: `activate` the survivor
+    // (active/passive) or `deactivate` the failed Region (active/active, where that workflow holds
+    // the promotion). https://docs.aws.amazon.com/r53recovery/latest/dg/components-rs.html
+    const workflows = list(graph.prop(plan, "workflows"));
+    const runs = (action: string, region: string | undefined) => workflows.find((w) =>
+      str(w.workflowTargetAction) === action && (!str(w.workflowTargetRegion) || !region || str(w.workflowTargetRegion) === region));
+    const workflow = triggers.map((t) => (str(t.action) === "deactivate" ? runs("deactivate", failedRegion) : runs("activate", survivor))).find(Boolean)
+      ?? (triggers.length === 0 ? runs("activate", survivor) : undefined);
+    if (!workflow) {
+      gaps.push(triggers.some((t) => str(t.action) === "deactivate")
+        ? `no workflow deactivates ${failedRegion}, the action its trigger starts`
+        : `no workflow activates ${survivor ?? "the surviving region"}`);
+    }
     const steps = workflow ? list(workflow.steps).map(blockOf) : [];
     const flat = (bs: readonly PlanBlock[]): PlanBlock[] => bs.flatMap((b) => [b, ...flat(b.parallel ?? [])]);
     const auroraBlocks = flat(steps).filter((b) => b.type === "AuroraGlobalDatabase");

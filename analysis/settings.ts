@@ -67,9 +67,9 @@ export interface PlanBlock {
 export interface RecoveryPlan {
   readonly name: string;
   readonly alarms: readonly { readonly name: string; readonly periodSeconds: Setting<number>; readonly evaluationPeriods: Setting<number> }[];
-  /** The activate workflow of the surviving region: its steps in order. */
+  /** The workflow its trigger runs (activate the survivor, or deactivate the lost region): its steps in order. */
   readonly steps: readonly PlanBlock[];
-  /** Why the plan cannot fail over on its own, if it cannot (no activate workflow, switchover-only Aurora block). */
+  /** Why the plan cannot fail over on its own, if it cannot (no workflow for its trigger, switchover-only Aurora block). */
   readonly gap?: string;
 }
 
