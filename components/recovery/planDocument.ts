@@ -139,9 +139,7 @@ export function planWorkflows(d: PlanDocumentInput): Workflow[] {
     workflows.push({
       workflowTargetAction: "deactivate",
       workflowTargetRegion: target.name,
-      workflowDescription: d.kinds.multiWriterDatabase
-        ? `Move traffic away from ${target.name}: every region writes locally, so there is no promotion step`
-        : `Move traffic and the writer away from ${target.name}`,
+      workflowDescription: deactivateDescription(d.kinds, target.name),
       steps,
     });
     if (d.dials && target.dialActivateArn && survivor.dialActivateArn) {
@@ -154,6 +152,21 @@ export function planWorkflows(d: PlanDocumentInput): Workflow[] {
     }
   }
   return workflows;
+}
+
+/**
+ * Why the deactivate workflow has the steps it has: a multi-writer store needs no step at all
+ * (every region already writes its own copy), so the description says so instead of leaving the
+ * missing promotion to be guessed. ARC caps a workflow description at 1024 characters.
+ */
+export function deactivateDescription(kinds: DataKinds, region: string): string {
+  const database = kinds.multiWriterDatabase
+    ? "every region writes locally, so there is no promotion step"
+    : "the Aurora global database writer moves to the survivor";
+  const sessions = kinds.sessionFailover
+    ? "the ElastiCache global datastore's primary moves with it"
+    : "sessions need no step: MemoryDB Multi-Region writes in every region (no session promotion)";
+  return `Move traffic away from ${region}: ${database}; ${sessions}`.slice(0, 1024);
 }
 
 export function planTriggers(d: PlanDocumentInput): Trigger[] {

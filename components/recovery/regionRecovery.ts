@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/parse";
 import { alarmRef } from "../monitoring/alarmRules";
+import { createLogGroupKey } from "../monitoring/logEncryption";
 import { physicalName } from "../naming";
 import * as aws from "../sdk/aws";
 import { tierTags } from "../tags";
@@ -68,6 +69,8 @@ export interface RecoveryTopology {
 }
 
 const LAMBDA_RUNTIME = "nodejs22.x";
+/** Days the recovery functions' logs are kept (the same as the other functions of the stack). */
+const LOG_RETENTION_DAYS = 90;
 /** Seconds the session failover may wait for ElastiCache (global datastore promotion is minutes). */
 const SESSION_WAIT_SECONDS = 600;
 
@@ -92,9 +95,19 @@ export class RegionRecovery extends pulumi.ComponentResource {
     const fn = (region: RecoveryRegionInput, role: string, source: Parameters<typeof lambdaArchive>[0], env: Record<string, pulumi.Input<string>>, statements: pulumi.Input<object[]>, timeout: number) => {
       const fname = nameOf(role, region.region, 64);
       const parent = { parent: this, provider: region.provider };
+      // Its own log group under its own customer key (components/monitoring/logEncryption.ts), declared
+      // here so retention and encryption are ours, not the group Lambda would create on first write.
+      const logGroupName = `/aws/lambda/${fname}`;
+      const logKey = createLogGroupKey(`${name}-${region.region}-${role}-logs-key`, {
+        region: region.region,
+        logGroupName,
+        description: `Encrypts the logs of ${fname}`,
+        tags: tierTags("monitoring", nameOf(`${role}-logs-key`, region.region, 255)),
+      }, parent);
       const logGroup = new aws.cloudwatch.LogGroup(`${name}-${region.region}-${role}-logs`, {
-        name: `/aws/lambda/${fname}`,
-        retentionInDays: 90,
+        name: logGroupName,
+        retentionInDays: LOG_RETENTION_DAYS,
+        kmsKeyId: logKey.arn,
         tags: tierTags("monitoring", fname),
       }, parent);
       const iamRole = new aws.iam.Role(`${name}-${region.region}-${role}-role`, {
@@ -102,7 +115,7 @@ export class RegionRecovery extends pulumi.ComponentResource {
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
         tags: tierTags("monitoring", fname),
       }, parent);
-      new aws.iam.RolePolicy(`${name}-${region.region}-${role}-policy`, {
+      const policy = new aws.iam.RolePolicy(`${name}-${region.region}-${role}-policy`, {
         role: iamRole.id,
         policy: pulumi.all([statements, logGroup.arn]).apply(([s, logArn]) =>
           JSON.stringify({
@@ -123,7 +136,7 @@ export class RegionRecovery extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         environment: { variables: { SELF_REGION: region.region, ...env } },
         tags: tierTags("monitoring", fname),
-      }, { ...parent, dependsOn: [logGroup] });
+      }, { ...parent, dependsOn: [logGroup, policy] });
     };
     const gaStatements = endpointGroups.apply((groups) => [
       { Effect: "Allow", Action: ["globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup"], Resource: Object.values(groups) },

@@ -133,3 +133,12 @@ export async function planStack(stack: string, overrides: Record<string, unknown
 export async function planStackFresh(stack: string, overrides: Record<string, unknown> = {}): Promise<Plan> {
   return wrapPlan(await runPlan({ stack, rawConfig: withOverrides(loadStack(stack).rawConfig, overrides) }));
 }
+
+/**
+ * `planStack`'s `replace` argument for the single-writer session store (ElastiCache global
+ * datastore, still a supported kind): for tests about what only that kind has, now that every
+ * shipped stack uses MemoryDB Multi-Region.
+ */
+export const ELASTICACHE_GLOBAL_SESSIONS = {
+  "ha-blueprint:sessionStore": { kind: "elasticache-global", nodeType: "cache.r7g.large", nodesPerRegion: 3, snapshotRetentionDays: 7 },
+} as const;

@@ -79,7 +79,13 @@ describe("RegionalNetwork in the prod plan", () => {
     const groups = plan.ofType("aws:cloudwatch/logGroup:LogGroup");
     expect(groups.filter((g) => String(g.inputs?.name).endsWith("/vpc-flow-logs"))).toHaveLength(2);
     expect(groups.filter((g) => /^\/aws\/eks\/.+\/cluster$/.test(String(g.inputs?.name)))).toHaveLength(2);
-    expect(groups.filter((g) => String(g.inputs?.name).startsWith("/aws/lambda/"))).toHaveLength(2);
+    // Every function of the plan (restore validation, recovery) logs to a group declared here.
+    const functions = plan.ofType("aws:lambda/function:Function");
+    expect(functions.length).toBeGreaterThan(2);
+    expect(groups.filter((g) => String(g.inputs?.name).startsWith("/aws/lambda/"))).toHaveLength(functions.length);
+    for (const fn of functions) {
+      expect(groups.map((g) => g.inputs?.name), String(fn.inputs?.name)).toContain((fn.inputs?.loggingConfig as { logGroup?: string } | undefined)?.logGroup);
+    }
     for (const group of groups) {
       const keys = (group.propertyDependencies?.kmsKeyId ?? []).map((urn) => plan.byUrn(urn));
       expect(keys.map((k) => k.type), String(group.inputs?.name)).toEqual(["aws:kms/key:Key"]);

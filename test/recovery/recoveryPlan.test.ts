@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ExportedResource } from "../../plan/stackExport";
 import { planWorkflows, STEP } from "../../components/recovery/planDocument";
-import { planStack, type Plan } from "../helpers/plan";
+import { ELASTICACHE_GLOBAL_SESSIONS, planStack, type Plan } from "../helpers/plan";
 
 const PLAN = "aws:arcregionswitch/plan:Plan";
 const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
@@ -33,12 +33,17 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
     expect(((plan.inputs as any).name as string).length).toBeLessThanOrEqual(32);
   });
 
-  it("deactivates each region: scale the survivor, approve, switch Aurora over, then sessions and dials side by side", () => {
+  it("deactivates each region: scale the survivor, approve, switch Aurora over, then the dial; MemoryDB sessions need no step and the workflow says why", () => {
     const clusters = p.ofType("aws:rds/cluster:Cluster");
     const global = p.ofType("aws:rds/globalCluster:GlobalCluster")[0];
+    // The shipped prod's sessions are multi-writer: nothing to promote, so no session function at all.
+    expect(p.ofType("aws:memorydb/multiRegionCluster:MultiRegionCluster")).toHaveLength(1);
+    expect(p.ofType(FUNCTION).filter((f) => /session-failover$/.test((f.inputs as any).name))).toEqual([]);
     for (const region of REGIONS) {
       const w = deactivate(plan, region);
-      expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "ManualApproval", "AuroraGlobalDatabase", "Parallel"]);
+      expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "ManualApproval", "AuroraGlobalDatabase", "CustomActionLambda"]);
+      expect(w.steps.map((s) => s.name)).not.toContain(STEP.sessions);
+      expect(w.workflowDescription).toMatch(/MemoryDB Multi-Region writes in every region \(no session promotion\)/);
       const scale = w.steps[0].eksResourceScalingConfigs[0];
       expect(scale.eksClusters.map((c: { clusterArn: string }) => c.clusterArn.split(":")[3]).sort()).toEqual(REGIONS);
       expect(scale.targetPercent).toBe(100);
@@ -50,15 +55,14 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
       expect([...aurora.databaseClusterArns].sort()).toEqual(clusters.map((c) => (c.outputs as any).arn).sort());
       const approver = p.ofType("aws:iam/role:Role").find((r) => (r.outputs as any).arn === w.steps[1].executionApprovalConfigs[0].approvalRole)!;
       expect(approver).toBeDefined();
-      const parallel = w.steps[3].parallelConfigs[0].steps as Step[];
-      expect(parallel.map((s) => s.name)).toEqual([STEP.sessions, STEP.drain]);
-      for (const s of parallel) {
-        const cfg = s.customActionLambdaConfigs[0];
-        // Never the deactivating (maybe lost) region.
-        expect(cfg.regionToRun).toBe("activatingRegion");
-        const regions = cfg.lambdas.map((l: { arn: string }) => l.arn.split(":")[3]).sort();
-        expect(regions).toEqual(REGIONS);
-      }
+      const drain = w.steps[3];
+      expect(drain.name).toBe(STEP.drain);
+      const cfg = drain.customActionLambdaConfigs[0];
+      // Never the deactivating (maybe lost) region.
+      expect(cfg.regionToRun).toBe("activatingRegion");
+      const fns = cfg.lambdas.map((l: { arn: string }) => p.ofType(FUNCTION).find((f) => (f.outputs as any).arn === l.arn)!);
+      expect(fns.map((f: ExportedResource) => p.regionOf(f)).sort()).toEqual(REGIONS);
+      for (const f of fns) expect((f.inputs as any).environment.variables.DIAL_ACTION).toBe("deactivate");
     }
   });
 
@@ -120,8 +124,12 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
     expect(new Set(invoke.Resource as string[])).toEqual(planLambdas);
     const promote = statements.find((s) => s.Action.includes("rds:FailoverGlobalCluster"))!;
     expect((promote.Resource as string[]).filter((r) => r.includes(":cluster:"))).toHaveLength(2);
-    // EKS scaling goes through an access entry scoped to the workload's namespace.
-    const assoc = p.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    // The policy names each cluster once per action: one EKS cluster and one Aurora cluster per region.
+    const eks = statements.find((s) => s.Action.includes("eks:DescribeCluster"))!;
+    expect((eks.Resource as string[]).map((r) => r.split(":")[3]).sort()).toEqual(REGIONS);
+    // EKS scaling goes through an access entry scoped to the workload's namespace (other tiers
+    // have access entries of their own: only the execution role's are this block's).
+    const assoc = p.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => (a.inputs as any).principalArn === (role.outputs as any).arn);
     expect(assoc.map((a) => p.regionOf(a)).sort()).toEqual(REGIONS);
     for (const a of assoc) {
       expect((a.inputs as any).principalArn).toBe((role.outputs as any).arn);
@@ -147,8 +155,13 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
 
   it("drains a slow region through its own alarms, with a restore alarm that needs longer and a lower threshold", () => {
     for (const region of REGIONS) {
-      const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => p.regionOf(r) === region && (r.inputs as any).eventPattern);
+      // The rule that invokes the region's drain function (other tiers have event rules of their own).
+      const drainFn = p.ofType(FUNCTION).find((f) => p.regionOf(f) === region && /-drain$/.test((f.inputs as any).name))!;
+      const targets = p.ofType("aws:cloudwatch/eventTarget:EventTarget").filter((t) => (t.inputs as any).arn === (drainFn.outputs as any).arn);
+      expect(targets).toHaveLength(1);
+      const rules = p.ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => (r.outputs as any).name === (targets[0].inputs as any).rule);
       expect(rules).toHaveLength(1);
+      expect(p.regionOf(rules[0])).toBe(region);
       const pattern = JSON.parse((rules[0].inputs as any).eventPattern);
       const [drainName, restoreName] = pattern.detail.alarmName as string[];
       const drain = p.ofType(COMPOSITE).find((c) => (c.inputs as any).alarmName === drainName)!;
@@ -166,6 +179,28 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
     }
   });
 
+  it("logs every recovery function to its own declared group, under its own customer key, and lets it write only there", () => {
+    const fns = p.ofType(FUNCTION).filter((f) => /components\/recovery\//.test(String((f.inputs as any).description)));
+    // Per region: both dials, the probe and the drain.
+    expect(fns).toHaveLength(4 * REGIONS.length);
+    const groups = p.ofType("aws:cloudwatch/logGroup:LogGroup");
+    for (const f of fns) {
+      const name = (f.inputs as any).name as string;
+      const group = groups.find((g) => (g.outputs as any).name === (f.inputs as any).loggingConfig.logGroup)!;
+      expect(group, name).toBeDefined();
+      expect((group.inputs as any).name).toBe(`/aws/lambda/${name}`);
+      expect(p.regionOf(group)).toBe(p.regionOf(f));
+      expect((group.inputs as any).retentionInDays).toBeGreaterThan(0);
+      const key = p.byUrn(group.propertyDependencies!.kmsKeyId![0]);
+      expect(key.type).toBe("aws:kms/key:Key");
+      expect(p.regionOf(key)).toBe(p.regionOf(f));
+      const role = p.ofType("aws:iam/role:Role").find((r) => (r.outputs as any).arn === (f.inputs as any).role)!;
+      const statements = p.ofType("aws:iam/rolePolicy:RolePolicy").filter((x) => (x.inputs as any).role === role.id).flatMap((x) => JSON.parse((x.inputs as any).policy).Statement as Array<{ Action: string | string[]; Resource: string | string[] }>);
+      const logWrites = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith("logs:")));
+      expect(logWrites.flatMap((st) => [st.Resource].flat())).toEqual([`${(group.outputs as any).arn}:*`]);
+    }
+  });
+
   it("publishes the plan in the topology output for drills", () => {
     const topology = (p.outputs as any).topology as { recovery: { planArn: string; lostAlarms: Record<string, string> } };
     expect(topology.recovery.planArn).toBe((plan.outputs as any).arn);
@@ -173,11 +208,54 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
   });
 });
 
+// The single-writer session store (still a supported kind): its primary must move with the traffic.
+describe("prod with an ElastiCache global datastore for sessions (single writer)", () => {
+  let p: Plan;
+  let plan: ExportedResource;
+  beforeAll(async () => {
+    p = await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "approval" } }, ELASTICACHE_GLOBAL_SESSIONS);
+    plan = p.ofType(PLAN)[0];
+  }, 120_000);
+
+  it("deactivates each region: after Aurora, the session failover and the dial run side by side, both from the survivor", () => {
+    const grg = p.ofType("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
+    expect(grg).toHaveLength(1);
+    for (const region of REGIONS) {
+      const w = deactivate(plan, region);
+      expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "ManualApproval", "AuroraGlobalDatabase", "Parallel"]);
+      expect(w.workflowDescription).toMatch(/ElastiCache global datastore's primary moves/);
+      const parallel = w.steps[3].parallelConfigs[0].steps as Step[];
+      expect(parallel.map((s) => s.name)).toEqual([STEP.sessions, STEP.drain]);
+      for (const s of parallel) {
+        const cfg = s.customActionLambdaConfigs[0];
+        // Never the deactivating (maybe lost) region.
+        expect(cfg.regionToRun).toBe("activatingRegion");
+        const regions = cfg.lambdas.map((l: { arn: string }) => l.arn.split(":")[3]).sort();
+        expect(regions).toEqual(REGIONS);
+      }
+      const sessionFns = (parallel[0].customActionLambdaConfigs[0].lambdas as Array<{ arn: string }>).map((l) => p.ofType(FUNCTION).find((f) => (f.outputs as any).arn === l.arn)!);
+      for (const f of sessionFns) {
+        expect((f.inputs as any).environment.variables.GLOBAL_REPLICATION_GROUP_ID).toBe((grg[0].outputs as any).globalReplicationGroupId ?? (grg[0].outputs as any).id);
+      }
+    }
+  });
+
+  it("lets the execution role invoke exactly the plan's functions, the session failover included", () => {
+    const role = p.ofType("aws:iam/role:Role").find((r) => (r.outputs as any).arn === (plan.inputs as any).executionRole)!;
+    const policy = p.ofType("aws:iam/rolePolicy:RolePolicy").find((x) => (x.inputs as any).role === role.id)!;
+    const statements = JSON.parse((policy.inputs as any).policy).Statement as Array<{ Action: string[]; Resource: string | string[] }>;
+    const invoke = statements.find((s) => s.Action.includes("lambda:InvokeFunction"))!;
+    const planLambdas = new Set(workflowsOf(plan).flatMap((w) => flatSteps(w)).flatMap((s) => (s.customActionLambdaConfigs?.[0]?.lambdas ?? []).map((l: { arn: string }) => l.arn)));
+    expect(planLambdas.size).toBe(6);
+    expect(new Set(invoke.Resource as string[])).toEqual(planLambdas);
+  });
+});
+
 describe("opting in and out", () => {
   it("the shipped prod opts into `ungracefulDatabaseFailover: automatic`: no approval, and it fails over even in graceful runs", async () => {
     const p = await planStack("prod");
     const w = deactivate(p.ofType(PLAN)[0], "us-east-1");
-    expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "AuroraGlobalDatabase", "Parallel"]);
+    expect(w.steps.map((s) => s.executionBlockType)).toEqual(["EKSResourceScaling", "AuroraGlobalDatabase", "CustomActionLambda"]);
     expect(w.steps[1].globalAuroraConfigs[0].behavior).toBe("failover");
   }, 120_000);
 
