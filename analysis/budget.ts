@@ -404,7 +404,7 @@ export function azLossBudget(s: BudgetSettings, region = s.writerRegion): Disrup
     `one AZ of ${r.name}`,
     [path("traffic", traffic), path("database writer", database), path("sessions", sessions)],
     rpo,
-    false,
+    rpo.every((t) => t.bounded !== false),
     s.objectives.azLoss,
     [],
     caveats,

@@ -38,8 +38,14 @@ function budgetSection(budgets: DisruptionBudget[]): ObjectiveSection<Disruption
   };
   const misses = budgets.flatMap((b) => b.breaches.map((br) =>
     `${b.label}: ${br.objective.toUpperCase()} ${br.value} s exceeds the objective ${br.limit} s; largest term: ${br.term.label} (${br.term.seconds} s${/ s \((documented|project estimate)\)$/.test(br.term.basis) ? `, ${/estimate/.test(br.term.basis) ? "project estimate" : "documented"}` : `, ${br.term.basis}`})`));
+  // Name the unbounded terms that carry the figure; when every one is 0 s, name them all.
+  const unboundedTerms = (b: (typeof budgets)[number]): string => {
+    const unbounded = b.rpo.terms.filter((t) => t.bounded === false);
+    const carrying = unbounded.filter((t) => t.seconds > 0);
+    return (carrying.length > 0 ? carrying : unbounded).map((t) => t.label).join("; ") || "no term states a bound";
+  };
   const warnings = budgets.filter((b) => b.rpoStatus === "typical").map((b) =>
-    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${b.rpo.terms.filter((t) => t.bounded === false && t.seconds > 0).map((t) => t.label).join("; ")}): ${b.rpo.seconds <= b.objective.rpoSeconds ? `within the objective ${b.objective.rpoSeconds} s only as typical` : `the session store may lose about that much against the objective ${b.objective.rpoSeconds} s (the data's RPO is ${b.rpo.byStore.database?.seconds ?? 0} s${b.rpo.byStore.database?.bounded ? ", bounded" : ""})`}`);
+    `${b.label}: RPO ${b.rpo.seconds} s is a typical value, not a bound (${unboundedTerms(b)}): ${b.rpo.seconds <= b.objective.rpoSeconds ? `within the objective ${b.objective.rpoSeconds} s only as typical` : `the session store may lose about that much against the objective ${b.objective.rpoSeconds} s (the data's RPO is ${b.rpo.byStore.database?.seconds ?? 0} s${b.rpo.byStore.database?.bounded ? ", bounded" : ""})`}`);
   return {
     title: "Recovery time and recovery point budget",
     objectivesMet: misses.length === 0,
