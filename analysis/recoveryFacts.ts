@@ -106,6 +106,9 @@ export function recoveryPlanOf(graph: ResourceGraph, failedRegion: string, survi
         const arn = str(associated.find((a) => str(a.mapBlockKey) === name)?.resourceIdentifier);
         const node = alarmNodes.find((a) => (arn && str(a.outputs.arn) === arn) || str(graph.prop(a, "name")) === name);
         const timing = node ? alarmTiming(graph, node) : undefined;
+        // An alarm the graph does not hold (deleted, drifted, or in a stack not analysed) shows nothing
+        // that could fire the trigger: the plan is not counted as recovering on its own.
+        if (!node) gaps.push(`its trigger alarm ${name} is not in the graph, so nothing shows that it can fire`);
         alarmRegions.push(node ? graph.regionOf(node) : arn?.split(":")[3]);
         alarms.push(timing
           ? { name, periodSeconds: { value: timing.period, from: `alarm ${node!.name} period` }, evaluationPeriods: { value: timing.evaluations, from: `alarm ${node!.name} evaluationPeriods` } }

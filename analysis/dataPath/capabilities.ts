@@ -322,7 +322,11 @@ export function regionCapabilities(m: DataPathModel, sv: Survival, region: strin
     // Each reference is a part: under a single-resource domain only the references whose path
     // consulted that resource are evaluated again.
     const kind = `ref|${cap}|${assignmentKey(assign)}`;
-    for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent])) best = better(best, sv.part(kind, ref, (s) => evaluateRef(m, s, ref, cap, assign)));
+    // Within one intent, the address of the store that writes in this scenario comes first: when a
+    // list of candidates (REDIS_PRIMARY_CANDIDATES) fails, the reason is that of the path to the
+    // primary, not that another candidate is read-only.
+    const writing = (r: Ref) => ("store" in r.target && (r.target.store === assign.sessions || r.target.store === assign.database) ? 0 : 1);
+    for (const ref of [...refs].sort((a, b) => order[a.intent] - order[b.intent] || writing(a) - writing(b))) best = better(best, sv.part(kind, ref, (s) => evaluateRef(m, s, ref, cap, assign)));
     // Only read-only addresses are visible while some settings are hidden: the writable one may be
     // among them, so this is not a proven "no".
     const writable = cap === "reads" || refs.some((r) => r.intent !== "read" && (cap === "sessions" ? r.target.kind.startsWith("cache") : !r.target.kind.startsWith("cache")));

@@ -126,6 +126,9 @@ export function sessionsOutcome(ctx: Survival, inv: Inventory, regions: string[]
   const g = ctx.graph;
   const cells: Record<string, RegionCell> = {};
   const groupState = new Map<GraphNode, RegionCell>();
+  // Groups that stop while the group itself survives (too few nodes for the AZs lost): what to make
+  // redundant is the group, not the subnet its node happened to be in.
+  const shortOfNodes: string[] = [];
   for (const region of regions) {
     const groups = inv.replicationGroups.filter((r) => g.regionOf(r.node) === region);
     if (groups.length === 0) {
@@ -140,6 +143,7 @@ export function sessionsOutcome(ctx: Survival, inv: Inventory, regions: string[]
       const failover = rg.node.type === "aws:memorydb/cluster:Cluster" || plain(g.prop(primaryGroup ?? rg.node, "automaticFailoverEnabled")) === true;
       const serves = state.left > 0 && (!state.primaryLost || failover || !rg.primary);
       const notes = state.left > 0 && state.primaryLost && !failover && rg.primary ? [`${rg.node.name}: primary node lost and automatic failover is off`] : [];
+      if (!serves && ctx.alive(rg.node)) shortOfNodes.push(rg.node.urn);
       return { rg, ...state, serves, notes };
     }));
     value.forEach((v) => groupState.set(v.rg.node, cell(v.serves ? "serves" : "down", v.left, v.total, "nodes", { lost, anchors: [v.rg.node], notes: v.notes })));
@@ -170,5 +174,5 @@ export function sessionsOutcome(ctx: Survival, inv: Inventory, regions: string[]
       status = "down";
     }
   }
-  return { tier: "sessions", status, share: totalShare(Object.values(cells)), regions: cells, ...(status === "promotion" ? { promotion } : {}), notes };
+  return { tier: "sessions", status, share: totalShare(Object.values(cells)), regions: cells, ...(status === "promotion" ? { promotion } : {}), notes, ...(shortOfNodes.length > 0 ? { blame: shortOfNodes } : {}) };
 }

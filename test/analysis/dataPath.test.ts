@@ -14,14 +14,19 @@ import { healthyGraph } from "./fixture";
 const EAST = "us-east-1";
 const WEST = "us-west-2";
 const options = { writerRegion: EAST, regions: [EAST, WEST] };
+/** The single-writer session store, still a supported kind: every shipped stack uses MemoryDB Multi-Region. */
+const ELASTICACHE_GLOBAL = { "ha-blueprint:sessionStore": { kind: "elasticache-global", nodeType: "cache.r7g.large", nodesPerRegion: 3, snapshotRetentionDays: 7 } };
 let plan: Plan;
+let elasticachePlan: Plan;
 
 beforeAll(async () => {
   plan = await planStack("prod");
+  elasticachePlan = await planStack("prod", {}, ELASTICACHE_GLOBAL);
 });
 
-function analyze(edit?: (resources: ExportedResource[]) => ExportedResource[], opts = options): FailureAnalysis {
-  const copy = JSON.parse(JSON.stringify(plan.resources)) as ExportedResource[];
+function analyze(edit?: (resources: ExportedResource[]) => ExportedResource[], opts = options, from = plan): FailureAnalysis {
+  // Shared plans are frozen: every mutation works on a copy.
+  const copy = structuredClone(from.resources) as ExportedResource[];
   return analyzeFailureDomains(new ResourceGraph(edit ? edit(copy) : copy, EAST), opts);
 }
 
@@ -33,7 +38,9 @@ function appConfig(rs: ExportedResource[], region: string): Record<string, strin
   return cm.inputs!.data as Record<string, string>;
 }
 
-describe("data path of the prod plan", () => {
+const member = (region: string) => `ha-sessions-${region}-cluster (${region}) (multi-Region member, takes writes locally)`;
+
+describe("data path of the prod plan (Aurora global database, MemoryDB Multi-Region sessions)", () => {
   it("gives every region reads, writes and sessions, before and after a planned switchover", () => {
     const a = analyze();
     expect(a.dataPath.findings).toEqual([]);
@@ -41,30 +48,40 @@ describe("data path of the prod plan", () => {
       expect(scenario.regions.map((r) => r.region)).toEqual([EAST, WEST]);
       for (const r of scenario.regions) {
         expect([r.reads.status, r.writes.status, r.sessions.status], r.region).toEqual(["yes", "yes", "yes"]);
+        // Every region writes sessions to its own member, whichever region writes the database.
+        expect(r.sessions.via, r.region).toBe(`REDIS_WRITER_HOST -> ${member(r.region)}`);
       }
     }
     expect(a.dataPath.switchovers.map((s) => s.to)).toEqual([WEST]);
     const west = a.dataPath.steady.regions[1];
     expect(west.writes.via).toBe("DATABASE_WRITER_HOST -> global writer endpoint -> ha-database-us-east-1-cluster (us-east-1)");
-    expect(west.sessions.via).toMatch(/^REDIS_WRITER_HOST -> record ha-sessions-writer-record -> ha-sessions-us-east-1-group \(us-east-1\)$/);
     expect(west.reads.via).toMatch(/reader endpoint of ha-database-us-west-2-cluster/);
   });
 
-  it("needs a promotion, and only that, after the writer region is lost", () => {
+  it("needs a promotion of the database, and only that, after the writer region is lost", () => {
     const a = analyze();
     const lost = a.domains.find((d) => d.key === `region:${EAST}`)!;
-    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, sessionsPrimary: WEST, promoted: ["database", "sessions"] });
-    // Losing only the session primary promotes only the sessions: database writes carry on.
-    const group = a.domains.find((d) => d.label.startsWith("ha-sessions-us-east-1-group"))!;
-    expect(group.capabilities.assignment).toEqual({ databaseWriter: EAST, sessionsPrimary: WEST, promoted: ["sessions"] });
-    expect(group.capabilities.regions.map((r) => [r.writes.status, r.sessions.status])).toEqual([["yes", "after-promotion"], ["yes", "after-promotion"]]);
-    expect(lost.capabilities.regions.map((r) => [r.region, r.reads.status, r.writes.status, r.sessions.status])).toEqual([[WEST, "yes", "after-promotion", "after-promotion"]]);
+    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, promoted: ["database"] });
+    expect(lost.capabilities.regions.map((r) => [r.region, r.reads.status, r.writes.status, r.sessions.status])).toEqual([[WEST, "yes", "after-promotion", "yes"]]);
+    expect(lost.capabilities.regions[0].sessions.via).toBe(`REDIS_WRITER_HOST -> ${member(WEST)}`);
+    // Losing one region's MemoryDB member promotes nothing: that region loses its sessions, the other keeps its own.
+    const east = a.domains.find((d) => d.label.startsWith("ha-sessions-us-east-1-cluster"))!;
+    expect(east.capabilities.assignment).toEqual({ databaseWriter: EAST, promoted: [] });
+    expect(east.capabilities.regions.map((r) => [r.region, r.writes.status, r.sessions.status])).toEqual([[EAST, "yes", "no"], [WEST, "yes", "yes"]]);
   });
 
-  it("reports the inter-region link as the one domain that costs the secondary its writes, without failing the verdict", () => {
+  it("reports the inter-region link as the one domain that costs the secondary its writes, and each member only its own region's sessions", () => {
     const a = analyze();
-    expect(a.dataPath.degraded.every((d) => d.startsWith("losing the inter-region link us-east-1<->us-west-2"))).toBe(true);
-    expect(a.dataPath.degraded).toHaveLength(2);
+    expect(a.dataPath.findings).toEqual([]);
+    expect(a.dataPath.degraded.filter((d) => / stops writes in /.test(d))).toEqual([
+      expect.stringMatching(/^losing the inter-region link us-east-1<->us-west-2 \(ha-peering-us-east-1-us-west-2-request\) stops writes in us-west-2: /),
+    ]);
+    // Sessions never cross the link: no other region depends on a member.
+    expect(a.dataPath.degraded.filter((d) => / stops sessions in /.test(d))).toEqual([
+      expect.stringMatching(/^losing ha-sessions-us-east-1-cluster \(memorydb\.Cluster\) stops sessions in us-east-1: /),
+      expect.stringMatching(/^losing ha-sessions-us-west-2-cluster \(memorydb\.Cluster\) stops sessions in us-west-2: /),
+    ]);
+    expect(a.dataPath.degraded).toHaveLength(3);
   });
 
   it("fails when the peering routes are removed, naming the region and the route table", () => {
@@ -87,27 +104,21 @@ describe("data path of the prod plan", () => {
     expect(a.dataPath.findings.some((f) => f.includes("hold sessions"))).toBe(false);
   });
 
-  it("fails after a planned switchover when the secondary's security group does not admit the writer region", () => {
-    const a = analyze(without(/^ha-sessions-us-west-2-sg-from-us-east-1-\d$/));
-    expect(a.dataPath.findings).toEqual([expect.stringMatching(/^us-east-1 cannot hold sessions after a planned switchover to us-west-2: REDIS_WRITER_HOST .* -> record ha-sessions-writer-record -> ha-sessions-us-west-2-group \(us-west-2\): ha-sessions-us-west-2-sg admits nothing from 10\.20\./)]);
+  it("fails after a planned switchover when the secondary cluster's security group does not admit the writer region", () => {
+    const a = analyze(without(/^ha-database-us-west-2-sg-from-us-east-1-\d$/));
+    expect(a.dataPath.findings).toEqual([expect.stringMatching(/^us-east-1 cannot write after a planned switchover to us-west-2: DATABASE_WRITER_HOST .* -> global writer endpoint -> ha-database-us-west-2-cluster \(us-west-2\): ha-database-us-west-2-sg admits nothing from 10\.20\./)]);
   });
 
-  it("fails when a secondary region writes sessions to its own read-only group", () => {
-    const a = analyze((rs) => {
-      const west = rs.find(byName(/^ha-sessions-us-west-2-group$/))!;
-      appConfig(rs, WEST).REDIS_WRITER_HOST = String(west.outputs!.primaryEndpointAddress);
-      return rs;
-    });
-    expect(a.dataPath.findings[0]).toMatch(/^us-west-2 cannot hold sessions: REDIS_WRITER_HOST .*ha-sessions-us-west-2-group \(us-west-2\) is a secondary of the global datastore and only serves reads; the primary is ha-sessions-us-east-1-group \(us-east-1\)/);
+  it("needs no cross-region rule on a MemoryDB member: each region reaches only its own", () => {
+    const a = analyze(without(/^ha-sessions-us-(east-1|west-2)-sg-from-us-(east-1|west-2)-\d$/));
+    expect(a.dataPath.findings).toEqual([]);
   });
 
-  it("fails when the session record's private zone is not associated with a region's VPC", () => {
-    const a = analyze((rs) => {
-      const zone = rs.find((r) => r.type === "aws:route53/zone:Zone")!;
-      zone.inputs = { ...zone.inputs, vpcs: (zone.inputs!.vpcs as { vpcRegion: string }[]).filter((v) => v.vpcRegion !== WEST) };
-      return rs;
-    });
-    expect(a.dataPath.findings[0]).toMatch(/^us-west-2 cannot hold sessions: .*in private zone ha-private-zone-zone, which is not associated with the VPC/);
+  it("fails when a region's member is removed but its workload still names it", () => {
+    const a = analyze(without(/^ha-sessions-us-west-2-cluster$/));
+    expect(a.dataPath.findings).toContainEqual(expect.stringMatching(/^REDIS_WRITER_HOST \(ConfigMap ha-us-west-2-app-config-\w+, Deployment app\/app in us-west-2\) names clustercfg\.ha-prod-usw2-sessions\.\w+\.memorydb\.us-west-2\.amazonaws\.com, which no store or record in the graph answers/));
+    // Never "yes" for the region that lost its member.
+    expect(a.dataPath.steady.regions[1].sessions.status).not.toBe("yes");
   });
 
   it("fails when the peering connection is never accepted", () => {
@@ -129,25 +140,77 @@ describe("data path of the prod plan", () => {
     ]);
   });
 
-  it("follows a recorded switchover: with us-west-2 writing, every region still writes and holds sessions", () => {
+  it("follows a recorded switchover: with us-west-2 writing, every region still writes and holds sessions on its own member", () => {
     const a = analyze(undefined, { ...options, writerRegion: WEST });
-    expect(a.dataPath.steady.assignment).toMatchObject({ databaseWriter: WEST, sessionsPrimary: WEST });
+    expect(a.dataPath.steady.assignment).toEqual({ databaseWriter: WEST, promoted: [] });
     expect(a.dataPath.findings).toEqual([]);
     expect(a.dataPath.steady.regions[0].writes.via).toMatch(/global writer endpoint -> ha-database-us-west-2-cluster/);
+    expect(a.dataPath.steady.regions[0].sessions.via).toBe(`REDIS_WRITER_HOST -> ${member(EAST)}`);
   });
 
   it("fails the way the stack did before the cross-region path existed", () => {
-    const a = analyze((rs) => {
-      const pruned = rs.filter((r) => !/^ha-peering|-sg-from-us-(east|west)-\d$/.test(nameOf(r)));
-      for (const region of [EAST, WEST]) {
-        const group = pruned.find(byName(new RegExp(`^ha-sessions-${region}-group$`)))!;
-        appConfig(pruned, region).REDIS_WRITER_HOST = String(group.outputs!.primaryEndpointAddress);
-      }
-      return pruned;
-    });
+    const a = analyze((rs) => rs.filter((r) => !/^ha-peering|-sg-from-us-(east|west)-\d$/.test(nameOf(r))));
     expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot write:"))).toBe(true);
-    expect(a.dataPath.findings.some((f) => f.startsWith("us-west-2 cannot hold sessions:"))).toBe(true);
     expect(a.dataPath.findings.some((f) => f.startsWith("us-east-1 cannot write after a planned switchover to us-west-2"))).toBe(true);
+    // Sessions stay in each region: only the database needs the cross-region path.
+    expect(a.dataPath.findings.some((f) => f.includes("hold sessions"))).toBe(false);
+  });
+});
+
+describe("data path of the prod plan with the ElastiCache global datastore (every region's primary endpoint, no record)", () => {
+  const ec = (edit?: (rs: ExportedResource[]) => ExportedResource[], opts = options) => analyze(edit, opts, elasticachePlan);
+  const candidates = (rs: ExportedResource[], region: string) => appConfig(rs, region).REDIS_PRIMARY_CANDIDATES.split(",");
+
+  it("writes every region's sessions to the primary group, with no session-writer record in the plan", () => {
+    expect(elasticachePlan.resources.filter((r) => r.type === "aws:route53/record:Record" && /session/.test(nameOf(r)))).toEqual([]);
+    const a = ec();
+    expect(a.dataPath.findings).toEqual([]);
+    for (const r of a.dataPath.steady.regions) expect(r.sessions).toEqual({ status: "yes", via: "REDIS_PRIMARY_CANDIDATES -> ha-sessions-us-east-1-group (us-east-1)" });
+  });
+
+  it("needs a promotion after the primary region is lost; losing only the session primary promotes only the sessions", () => {
+    const a = ec();
+    const lost = a.domains.find((d) => d.key === `region:${EAST}`)!;
+    expect(lost.capabilities.assignment).toEqual({ databaseWriter: WEST, sessionsPrimary: WEST, promoted: ["database", "sessions"] });
+    expect(lost.capabilities.regions.map((r) => [r.region, r.reads.status, r.writes.status, r.sessions.status])).toEqual([[WEST, "yes", "after-promotion", "after-promotion"]]);
+    expect(lost.capabilities.regions[0].sessions.via).toBe("REDIS_PRIMARY_CANDIDATES -> ha-sessions-us-west-2-group (us-west-2)");
+    const group = a.domains.find((d) => d.label.startsWith("ha-sessions-us-east-1-group"))!;
+    expect(group.capabilities.assignment).toEqual({ databaseWriter: EAST, sessionsPrimary: WEST, promoted: ["sessions"] });
+    expect(group.capabilities.regions.map((r) => [r.writes.status, r.sessions.status])).toEqual([["yes", "after-promotion"], ["yes", "after-promotion"]]);
+  });
+
+  it("reports the inter-region link as costing the secondary its writes and its sessions, naming the link", () => {
+    const a = ec();
+    expect(a.dataPath.degraded).toEqual([
+      expect.stringMatching(/^losing the inter-region link us-east-1<->us-west-2 \(ha-peering-us-east-1-us-west-2-request\) stops writes in us-west-2: .*ha-peering-us-east-1-us-west-2-request \(VpcPeeringConnection\) is lost$/),
+      // The reason is the path to the primary, not that the local candidate is read-only.
+      expect.stringMatching(/^losing the inter-region link .* stops sessions in us-west-2: REDIS_PRIMARY_CANDIDATES .* -> ha-sessions-us-east-1-group \(us-east-1\): ha-peering-us-east-1-us-west-2-request \(VpcPeeringConnection\) is lost$/),
+    ]);
+  });
+
+  it("fails after a planned switchover when the secondary group's security group does not admit the writer region", () => {
+    const a = ec(without(/^ha-sessions-us-west-2-sg-from-us-east-1-\d$/));
+    expect(a.dataPath.findings).toEqual([expect.stringMatching(/^us-east-1 cannot hold sessions after a planned switchover to us-west-2: REDIS_PRIMARY_CANDIDATES .* -> ha-sessions-us-west-2-group \(us-west-2\): ha-sessions-us-west-2-sg admits nothing from 10\.20\./)]);
+  });
+
+  it("fails when a region's REDIS_PRIMARY_CANDIDATES misses the primary: now, or after a switchover", () => {
+    const westOnly = ec((rs) => {
+      appConfig(rs, WEST).REDIS_PRIMARY_CANDIDATES = candidates(rs, WEST).filter((c) => c.includes("usw2")).join(",");
+      return rs;
+    });
+    expect(westOnly.dataPath.findings).toEqual([expect.stringMatching(/^us-west-2 cannot hold sessions: REDIS_PRIMARY_CANDIDATES .*: ha-sessions-us-west-2-group \(us-west-2\) is a secondary of the global datastore and only serves reads; the primary is ha-sessions-us-east-1-group \(us-east-1\)$/)]);
+    const eastOnly = ec((rs) => {
+      appConfig(rs, EAST).REDIS_PRIMARY_CANDIDATES = candidates(rs, EAST).filter((c) => c.includes("use1")).join(",");
+      return rs;
+    });
+    expect(eastOnly.dataPath.findings).toEqual([expect.stringMatching(/^us-east-1 cannot hold sessions after a planned switchover to us-west-2: REDIS_PRIMARY_CANDIDATES .*: ha-sessions-us-east-1-group \(us-east-1\) is a secondary of the global datastore and only serves reads; the primary is ha-sessions-us-west-2-group \(us-west-2\)$/)]);
+  });
+
+  it("follows a recorded switchover: the session primary moved with the writer", () => {
+    const a = ec(undefined, { ...options, writerRegion: WEST });
+    expect(a.dataPath.steady.assignment).toMatchObject({ databaseWriter: WEST, sessionsPrimary: WEST });
+    expect(a.dataPath.findings).toEqual([]);
+    expect(a.dataPath.steady.regions[0].sessions.via).toBe("REDIS_PRIMARY_CANDIDATES -> ha-sessions-us-west-2-group (us-west-2)");
   });
 });
 

@@ -132,6 +132,24 @@ describe("numbers read from the resources", () => {
     expect(reads.terms[0]).toMatchObject({ id: "detect.alb", seconds: 300, settings: ["target group ha-us-east-1-app-tg healthCheck.interval", "target group ha-us-east-1-app-tg healthCheck.unhealthyThreshold"] });
   });
 
+  it("the ARC plan's deactivate workflow fails the writer over with no person: region-loss writes within 600 s", () => {
+    type Budget = { disruption: string; rto: { seconds: number; paths: { name: string; terms: { id: string }[] }[] }; caveats: string[] };
+    const regionLoss = (r: AnalysisReport) => (r.budget!.data as Budget[]).find((b) => b.disruption === "regionLoss")!;
+    const ids = (b: Budget) => b.rto.paths.find((p) => p.name === "database writes")!.terms.map((t) => t.id);
+    const automatic = regionLoss(analyze());
+    expect(ids(automatic)).toEqual(["detect.triggerAlarm", "decide.trigger", "plan.scale-survivor", "plan.promote-database", "client.dns", "client.reconnect"]);
+    expect(automatic.rto.seconds).toBeLessThanOrEqual(600);
+    // Without the Aurora block in the workflow its trigger runs, a person decides again.
+    const manual = regionLoss(analyze((rs) => {
+      const plan = rs.find((r) => r.type === "aws:arcregionswitch/plan:Plan")!;
+      const workflows = plan.inputs!.workflows as { workflowTargetAction: string; steps: { executionBlockType: string }[] }[];
+      for (const w of workflows) w.steps = w.steps.filter((st) => st.executionBlockType !== "AuroraGlobalDatabase");
+    }));
+    expect(ids(manual)).toContain("decide");
+    expect(manual.rto.seconds).toBeGreaterThan(600);
+    expect(manual.caveats.join("\n")).toMatch(/cannot fail over on its own: its workflow has no Aurora global database block/);
+  });
+
   it("deleted alarms cannot fire: detection waits for users' reports", () => {
     const r = analyze((rs) => rs.splice(0, rs.length, ...rs.filter((x) => !/^aws:cloudwatch\/(metric|composite)Alarm:/.test(x.type))));
     const budgets = r.budget!.data as { disruption: string; rto: { seconds: number; paths: { name: string; terms: { id: string }[] }[] } }[];

@@ -26,7 +26,7 @@ function mutated(edit: (resources: ExportedResource[]) => ExportedResource[]): F
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const ROUTE = "aws:ec2/route:Route";
-const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+const MEMBER = "aws:memorydb/cluster:Cluster";
 
 describe("failure domains of the prod plan", () => {
   it("has no single point of failure and every tier it contains serves", () => {
@@ -76,17 +76,23 @@ describe("failure domains of the prod plan", () => {
     expect(a.singlePointsOfFailure[0].resources.map((r) => r.name)).toEqual(["ha-us-east-1-network-az1-nat"]);
   });
 
-  it("fails when the primary session store holds one node: the replication group is named", () => {
-    const a = mutated((rs) => rs.map((r) => (r.type === GROUP && nameOf(r).includes("us-east-1")
-      ? { ...r, inputs: { ...r.inputs, numCacheClusters: 1, preferredCacheClusterAzs: (r.inputs!.preferredCacheClusterAzs as string[]).slice(0, 1) } }
+  it("fails when a MemoryDB member keeps no replica: that member is named for every AZ that may hold its node", () => {
+    const a = mutated((rs) => rs.map((r) => (r.type === MEMBER && nameOf(r) === "ha-sessions-us-east-1-cluster"
+      ? { ...r, inputs: { ...r.inputs, numReplicasPerShard: 0 } }
       : r)));
-    expect(a.singlePointsOfFailure).toHaveLength(1);
-    expect(a.singlePointsOfFailure[0].resources.map((r) => r.name)).toEqual(["ha-sessions-us-east-1-group"]);
+    // MemoryDB places the one node in any AZ of its subnet group: each AZ may be the one.
+    expect(a.singlePointsOfFailure.map((s) => s.domain)).toEqual(["AZ us-east-1a", "AZ us-east-1b", "AZ us-east-1c"]);
+    for (const spof of a.singlePointsOfFailure) {
+      expect(spof.stops).toEqual([{ tier: "sessions", region: "us-east-1" }]);
+      expect(spof.resources.map((r) => r.name)).toEqual(["ha-sessions-us-east-1-cluster"]);
+    }
   });
 
-  it("fails when the session store has no secondary region: losing us-east-1 loses the sessions", () => {
-    const a = mutated((rs) => rs.filter((r) => !(r.type === GROUP && nameOf(r).includes("us-west-2"))));
+  it("fails when a region has no MemoryDB member: it has no sessions, and losing the other region loses them all", () => {
+    const a = mutated((rs) => rs.filter((r) => !(r.type === MEMBER && nameOf(r).includes("us-west-2"))));
+    expect(a.steadyState.sessions.regions["us-west-2"].status).toBe("absent");
     const spof = a.singlePointsOfFailure.find((s) => s.domain === "region us-east-1");
     expect(spof?.stops).toEqual([{ tier: "sessions" }]);
+    expect(spof?.resources.map((r) => r.name)).toContain("ha-sessions-us-east-1-cluster");
   });
 });
