@@ -1,6 +1,6 @@
 import type { DrillAws, GlobalClusterView, GlobalReplicationGroupView } from "./aws";
 import { describeError } from "./engine";
-import type { DrillTargets } from "./topology";
+import { hasSessionPrimary, type DrillTargets } from "./topology";
 
 /**
  * The roles as AWS reports them now. In execute mode this, not the stack's `topology` output (which
@@ -62,10 +62,13 @@ export async function readLiveState(aws: DrillAws, targets: DrillTargets, readRe
     .describeGlobalCluster(readRegion, targets.globalClusterId)
     .then((gc) => databaseRoles(targets, gc))
     .catch((err) => ({ unknown: describeError(err) }));
-  const sessions = await aws
-    .describeGlobalReplicationGroup(readRegion, targets.globalReplicationGroupId)
-    .then(sessionRoles)
-    .catch((err) => ({ unknown: describeError(err) }));
+  // MemoryDB Multi-Region has no primary region to read: every region writes its own cluster.
+  const sessions: LiveState["sessions"] = hasSessionPrimary(targets)
+    ? await aws
+      .describeGlobalReplicationGroup(readRegion, targets.globalReplicationGroupId)
+      .then(sessionRoles)
+      .catch((err) => ({ unknown: describeError(err) }))
+    : { status: "multi-writer" };
   const dials: Record<string, number | undefined> = {};
   const healthy: Record<string, boolean | undefined> = {};
   if (targets.routingMode === "accelerator") {
@@ -95,7 +98,11 @@ export function describeLive(live: LiveState): string {
   const db = live.database.unknown
     ? `database writer unknown (${live.database.unknown})`
     : `database writer ${live.database.writer ?? "none"}${live.database.operation ? ` (${live.database.operation.kind} ${live.database.operation.from ?? "?"} -> ${live.database.operation.to ?? "?"} ${live.database.operation.status})` : ""}`;
-  const s = live.sessions.unknown ? `sessions primary unknown (${live.sessions.unknown})` : `sessions primary ${live.sessions.primary ?? "none"} (${live.sessions.status})`;
+  const s = live.sessions.unknown
+    ? `sessions primary unknown (${live.sessions.unknown})`
+    : live.sessions.status === "multi-writer"
+      ? "sessions written in every region"
+      : `sessions primary ${live.sessions.primary ?? "none"} (${live.sessions.status})`;
   const dials = Object.entries(live.dials).map(([r, d]) => `${r} ${d === undefined ? "?" : `${d}%`}`).join(", ");
   return `${db}; ${s}${dials ? `; dials ${dials}` : ""}${live.recordRegion ? `; session record -> ${live.recordRegion}` : ""}`;
 }

@@ -50,6 +50,7 @@ const regionSchema = z.object({
     .optional(),
   sessions: z
     .object({
+      kind: z.enum(["elasticache-global", "memorydb-multi-region"]).optional(),
       replicationGroupId: z.string().optional(),
       nodeCount: positiveInt.optional(),
       primaryEndpoint: z.string().optional(),
@@ -81,6 +82,8 @@ export const topologySchema = z.object({
     .optional(),
   sessions: z
     .object({
+      /** Absent in topologies older than the data kinds (issue 17): those were all ElastiCache. */
+      kind: z.enum(["elasticache-global", "memorydb-multi-region"]).optional(),
       globalReplicationGroupId: z.string().optional(),
       port: positiveInt.optional(),
       /** The private CNAME every region writes sessions through; the drill repoints it. */
@@ -244,6 +247,7 @@ export interface RegionTargets {
   readonly availabilityZones: readonly string[];
   readonly auroraClusterId: string;
   readonly auroraClusterArn: string;
+  /** ElastiCache replication group of the region; "" when the session store is not elasticache-global. */
   readonly replicationGroupId: string;
   readonly endpointGroupArn?: string;
   readonly healthCheckId?: string;
@@ -270,6 +274,12 @@ export interface DrillTargets {
   readonly stack: string;
   readonly routingMode: "accelerator" | "route53";
   readonly globalClusterId: string;
+  /**
+   * `elasticache-global`: one primary region, promoted by the drill (FailoverGlobalReplicationGroup).
+   * `memorydb-multi-region`: every region writes its own cluster; the drill has nothing to move.
+   */
+  readonly sessionStoreKind: SessionStoreKind;
+  /** ElastiCache global datastore; "" when the session store is not elasticache-global. */
   readonly globalReplicationGroupId: string;
   readonly globalWriterEndpoint?: string;
   readonly databasePort: number;
@@ -286,6 +296,11 @@ export interface DrillTargets {
   readonly placeholders: readonly string[];
 }
 
+export type SessionStoreKind = "elasticache-global" | "memorydb-multi-region";
+
+/** True when the session store has a single primary region the drill must promote. */
+export const hasSessionPrimary = (targets: Pick<DrillTargets, "sessionStoreKind">): boolean => targets.sessionStoreKind === "elasticache-global";
+
 /** Aurora PostgreSQL and Valkey/Redis default ports, used when an older topology lacks them. */
 const DEFAULT_PORTS = { database: 5432, sessions: 6379 } as const;
 
@@ -293,7 +308,11 @@ const DEFAULT_PORTS = { database: 5432, sessions: 6379 } as const;
  * Resolves the identifiers a drill needs for `regions`. Strict (execute): every missing field is an
  * error, listed together. Lenient (simulate): missing ids become placeholders, listed as warnings.
  * `regionDrill` adds what moving the writer between regions needs: routing ids, the data security
- * groups (fencing) and the session-writer record (repoint).
+ * groups (fencing) and, in topologies older than the data kinds, the session-writer record (repoint).
+ * The ElastiCache ids are needed only when the session store is an ElastiCache global datastore:
+ * MemoryDB Multi-Region has no primary region to promote. A topology without `sessions.kind`
+ * predates the kinds and is ElastiCache with its writer record; a newer ElastiCache topology has
+ * no record (workloads write to whichever primary candidate is master), so nothing is repointed.
  */
 export function drillTargets(t: DrillTopology, regions: readonly string[], opts: { lenient?: boolean; regionDrill?: boolean } = {}): DrillTargets {
   const missing: string[] = [];
@@ -308,13 +327,16 @@ export function drillTargets(t: DrillTopology, regions: readonly string[], opts:
     return "";
   };
   const region = !!opts.regionDrill;
+  const sessionStoreKind: SessionStoreKind = t.sessions?.kind ?? t.regions.find((r) => r.sessions?.kind)?.sessions?.kind ?? "elasticache-global";
+  const elastiCache = sessionStoreKind === "elasticache-global";
+  const legacyRecord = elastiCache && t.sessions?.kind === undefined;
   const routingMode = t.routing?.mode ?? "accelerator";
   const resolved: Record<string, RegionTargets> = {};
   for (const name of regions) {
     const r = regionOf(t, name);
     const i = t.regions.indexOf(r);
     const clusterId = need(r.database?.clusterIdentifier, `regions[${i}].database.clusterIdentifier`, `Aurora cluster of ${name}`, `${t.stack}-${name}-aurora`);
-    const rgId = need(r.sessions?.replicationGroupId, `regions[${i}].sessions.replicationGroupId`, `ElastiCache replication group of ${name}`, `${t.stack}-${name}-sessions`);
+    const rgId = elastiCache ? need(r.sessions?.replicationGroupId, `regions[${i}].sessions.replicationGroupId`, `ElastiCache replication group of ${name}`, `${t.stack}-${name}-sessions`) : "";
     resolved[name] = {
       region: name,
       availabilityZones: r.availabilityZones,
@@ -341,7 +363,7 @@ export function drillTargets(t: DrillTopology, regions: readonly string[], opts:
     };
   }
   let writerRecord: WriterRecordTargets | undefined = t.sessions?.writerRecord;
-  if (region && !writerRecord) {
+  if (region && legacyRecord && !writerRecord) {
     need(undefined, "sessions.writerRecord", "the session-writer CNAME the drill repoints", "a simulated private zone record");
     if (opts.lenient) {
       const all = t.regions.map((r) => r.name);
@@ -367,7 +389,8 @@ export function drillTargets(t: DrillTopology, regions: readonly string[], opts:
     stack: t.stack,
     routingMode,
     globalClusterId: need(t.database?.globalClusterIdentifier, "database.globalClusterIdentifier", "Aurora global cluster", `${t.stack}-global`),
-    globalReplicationGroupId: need(t.sessions?.globalReplicationGroupId, "sessions.globalReplicationGroupId", "ElastiCache global datastore", `sim-${t.stack}-sessions`),
+    sessionStoreKind,
+    globalReplicationGroupId: elastiCache ? need(t.sessions?.globalReplicationGroupId, "sessions.globalReplicationGroupId", "ElastiCache global datastore", `sim-${t.stack}-sessions`) : "",
     globalWriterEndpoint: t.database?.endpoint,
     databasePort: t.database?.port ?? DEFAULT_PORTS.database,
     sessionsPort: t.sessions?.port ?? DEFAULT_PORTS.sessions,

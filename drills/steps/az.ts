@@ -1,6 +1,7 @@
 import type { DbClusterView, ReplicationGroupView } from "../aws";
 import { StepFailure, type Step, type StepContext } from "../engine";
 import type { DrillPlan } from "../plan";
+import { hasSessionPrimary } from "../topology";
 import { cli, regionHealth, regionTargets } from "./shared";
 
 /**
@@ -41,7 +42,11 @@ export const azPreflightStep: Step = {
   id: "preflight",
   title: "Preflight checks",
   timeoutSeconds: 120,
-  describe: (plan) => [`check that ${plan.target}'s Aurora cluster and replication group have a member outside ${az(plan)} to take over`],
+  describe: (plan) => [
+    hasSessionPrimary(plan.targets)
+      ? `check that ${plan.target}'s Aurora cluster and replication group have a member outside ${az(plan)} to take over`
+      : `check that ${plan.target}'s Aurora cluster has a member outside ${az(plan)} to take over (MemoryDB Multi-Region: the drill does not move its shard primaries)`,
+  ],
   async run(ctx) {
     const c = await cluster(ctx);
     ctx.observe(clusterText(c));
@@ -51,6 +56,10 @@ export const azPreflightStep: Step = {
       throw new StepFailure(`no available reader outside ${az(ctx.plan)}: an AZ loss would take the writer down for minutes`, clusterText(c));
     }
     if (!writer) ctx.note(`${c.id} has no writer instance here (a global secondary): the AZ loss affects its readers only`);
+    if (!hasSessionPrimary(ctx.plan.targets)) {
+      ctx.note(`${clusterText(c)}; sessions: MemoryDB Multi-Region, its shard primaries are not moved by this drill`);
+      return;
+    }
     const rg = await group(ctx);
     ctx.observe(rgText(rg));
     if (rg.status !== "available") throw new StepFailure(`replication group ${rg.id} is ${rg.status}`, rgText(rg));
@@ -62,7 +71,7 @@ export const azPreflightStep: Step = {
   },
   nextCommands: (plan) => {
     const t = regionTargets(plan, plan.target);
-    return [cli.describeCluster(plan.target, t.auroraClusterId), cli.describeRg(plan.target, t.replicationGroupId)];
+    return [cli.describeCluster(plan.target, t.auroraClusterId), ...(hasSessionPrimary(plan.targets) ? [cli.describeRg(plan.target, t.replicationGroupId)] : [])];
   },
 };
 
@@ -143,16 +152,17 @@ export const azVerifyStep: Step = {
   title: "Verify the region",
   timeoutSeconds: 300,
   closesOutage: true,
-  describe: (plan) => [`poll until the cluster and replication group of ${plan.target} are available with writer/primary outside ${az(plan)}`],
+  describe: (plan) => [`poll until the cluster${hasSessionPrimary(plan.targets) ? " and replication group" : ""} of ${plan.target} are available with writer/primary outside ${az(plan)}`],
   async run(ctx) {
+    const sessions = hasSessionPrimary(ctx.plan.targets);
     const v = await ctx.waitFor(
       "the region to settle",
-      async () => ({ c: await cluster(ctx), rg: await group(ctx) }),
-      ({ c, rg }) => c.status === "available" && rg.status === "available",
-      ({ c, rg }) => `${clusterText(c)}; ${rgText(rg)}`,
+      async () => ({ c: await cluster(ctx), rg: sessions ? await group(ctx) : undefined }),
+      ({ c, rg }) => c.status === "available" && (!rg || rg.status === "available"),
+      ({ c, rg }) => `${clusterText(c)}${rg ? `; ${rgText(rg)}` : ""}`,
       5,
     );
-    ctx.note(`${clusterText(v.c)}; ${rgText(v.rg)}`);
+    ctx.note(`${clusterText(v.c)}${v.rg ? `; ${rgText(v.rg)}` : ""}`);
     const t = regionTargets(ctx.plan, ctx.plan.target);
     if (t.endpointGroupArn || t.healthCheckId) {
       const h = await regionHealth(ctx, ctx.plan.target);
@@ -162,6 +172,6 @@ export const azVerifyStep: Step = {
   },
   nextCommands: (plan) => {
     const t = regionTargets(plan, plan.target);
-    return [cli.describeCluster(plan.target, t.auroraClusterId), cli.describeRg(plan.target, t.replicationGroupId)];
+    return [cli.describeCluster(plan.target, t.auroraClusterId), ...(hasSessionPrimary(plan.targets) ? [cli.describeRg(plan.target, t.replicationGroupId)] : [])];
   },
 };

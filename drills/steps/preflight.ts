@@ -1,6 +1,7 @@
 import { describeError, StepFailure, type Step, type StepContext } from "../engine";
 import { readLiveState } from "../live";
 import type { DrillPlan } from "../plan";
+import { hasSessionPrimary } from "../topology";
 import { arnSuffix, cli, grgMember, healthCommand, regionHealth, regionTargets, summarizeGlobalCluster, summarizeGrg, writerRegionOf } from "./shared";
 
 /**
@@ -69,6 +70,10 @@ async function checkDatabase(ctx: StepContext): Promise<boolean> {
 
 async function checkSessions(ctx: StepContext): Promise<void> {
   const { plan, aws } = ctx;
+  if (!hasSessionPrimary(plan.targets)) {
+    ctx.note("sessions: MemoryDB Multi-Region, every region writes its own cluster: nothing to promote");
+    return;
+  }
   const target = regionTargets(plan, plan.target);
   const grg = await aws.describeGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId);
   const state = summarizeGrg(grg);
@@ -184,14 +189,18 @@ async function checkLag(ctx: StepContext): Promise<void> {
   if (ms === undefined) ms = await aws.latestMetric({ region: plan.target, namespace: "AWS/RDS", metricName: "AuroraGlobalDBReplicationLag", dimensions: dims, stat: "Maximum" });
   if (ms === undefined) ctx.warn(`no Aurora global lag datapoints for ${t.auroraClusterId}: the data loss cannot be estimated`);
   else facts.auroraLagSeconds = ms / 1000;
-  const rg = await aws.describeReplicationGroup(plan.target, t.replicationGroupId);
-  const lags: number[] = [];
-  for (const id of rg.memberClusters) {
-    const v = await aws.latestMetric({ region: plan.target, namespace: "AWS/ElastiCache", metricName: "GlobalDatastoreReplicationLag", dimensions: { CacheClusterId: id }, stat: "Maximum" });
-    if (v !== undefined) lags.push(v);
+  // Only a single-primary session store loses its unreplicated writes in a promotion; MemoryDB
+  // Multi-Region is not promoted (every region keeps writing its own cluster).
+  if (hasSessionPrimary(plan.targets)) {
+    const rg = await aws.describeReplicationGroup(plan.target, t.replicationGroupId);
+    const lags: number[] = [];
+    for (const id of rg.memberClusters) {
+      const v = await aws.latestMetric({ region: plan.target, namespace: "AWS/ElastiCache", metricName: "GlobalDatastoreReplicationLag", dimensions: { CacheClusterId: id }, stat: "Maximum" });
+      if (v !== undefined) lags.push(v);
+    }
+    if (lags.length === 0) ctx.warn(`no GlobalDatastoreReplicationLag datapoints for ${t.replicationGroupId}`);
+    else facts.redisLagSeconds = Math.max(...lags);
   }
-  if (lags.length === 0) ctx.warn(`no GlobalDatastoreReplicationLag datapoints for ${t.replicationGroupId}`);
-  else facts.redisLagSeconds = Math.max(...lags);
   const worst = Math.max(facts.auroraLagSeconds ?? 0, facts.redisLagSeconds ?? 0);
   const lagText = `Aurora ${facts.auroraLagSeconds ?? "?"} s, sessions ${facts.redisLagSeconds ?? "?"} s`;
   if (plan.mode === "planned") {
@@ -237,7 +246,7 @@ export const preflightStep: Step = {
     const t = regionTargets(plan, plan.target);
     return [
       cli.describeGlobalCluster(plan.target, plan.targets.globalClusterId),
-      cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId),
+      ...(hasSessionPrimary(plan.targets) ? [cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId)] : []),
       healthCommand(plan, plan.target),
       healthCommand(plan, plan.source),
       cli.lag(plan.target, "AWS/RDS", "AuroraGlobalDBRPOLag", "DBClusterIdentifier", t.auroraClusterId),

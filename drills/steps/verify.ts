@@ -1,5 +1,6 @@
 import { StepFailure, type Step, type StepContext } from "../engine";
 import type { DrillPlan } from "../plan";
+import { hasSessionPrimary } from "../topology";
 import { cli, grgMember, healthCommand, isPrimary, regionHealth, regionTargets, writerRegionOf } from "./shared";
 
 /**
@@ -16,14 +17,17 @@ interface Verification {
 async function probe(ctx: StepContext): Promise<Verification> {
   const { plan, aws } = ctx;
   const gc = await aws.describeGlobalCluster(plan.target, plan.targets.globalClusterId);
-  const grg = await aws.describeGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId);
+  // MemoryDB Multi-Region has no primary region: every region writes, so there is nothing to verify moved.
+  const grg = hasSessionPrimary(plan.targets) ? await aws.describeGlobalReplicationGroup(plan.target, plan.targets.globalReplicationGroupId) : undefined;
   const health = await regionHealth(ctx, plan.target);
   const writer = writerRegionOf(plan, gc);
-  const primary = grgMember(grg, plan.target, regionTargets(plan, plan.target).replicationGroupId);
+  const primary = grg ? grgMember(grg, plan.target, regionTargets(plan, plan.target).replicationGroupId) : undefined;
   const record = ctx.facts.recordRegion;
   const checks = [
     [writer === plan.target && !gc.failover, `Aurora writer ${writer ?? "none"} (global cluster ${gc.status})`],
-    [isPrimary(primary?.role) && grg.status === "available", `sessions primary ${isPrimary(primary?.role) ? plan.target : "elsewhere"} (datastore ${grg.status})`],
+    grg
+      ? [isPrimary(primary?.role) && grg.status === "available", `sessions primary ${isPrimary(primary?.role) ? plan.target : "elsewhere"} (datastore ${grg.status})`]
+      : [true, "sessions: MemoryDB Multi-Region, every region writes"],
     [!plan.targets.writerRecord || record === plan.target, `session-writer record -> ${record ?? "unknown"}`],
     // Unplanned: an unreadable health API (its control plane may be the lost region) is a warning, not a stop.
     [health.healthy || (health.unknown === true && plan.mode === "unplanned"), health.text],
@@ -53,7 +57,7 @@ export const verifyStep: Step = {
   },
   nextCommands: (plan) => [
     cli.describeGlobalCluster(plan.target, plan.targets.globalClusterId),
-    cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId),
+    ...(hasSessionPrimary(plan.targets) ? [cli.describeGrg(plan.target, plan.targets.globalReplicationGroupId)] : []),
     healthCommand(plan, plan.target),
   ],
 };

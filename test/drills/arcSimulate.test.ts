@@ -3,17 +3,25 @@ import { DRILL_TIMINGS, TIMINGS } from "../../analysis/constants";
 import { VirtualClock } from "../../drills/aws";
 import { runRegionSwitch, type RegionSwitchRequest } from "../../drills/arc/execute";
 import { SimulatedArc, type SimulatedArcOptions } from "../../drills/arc/simulate";
-import { planStack } from "../helpers/plan";
+import { ELASTICACHE_GLOBAL_SESSIONS, planStack } from "../helpers/plan";
 
-/** The prod plan document (with and without the approval step), run on the offline model of ARC Region switch by the drill's own runner. */
+/**
+ * The prod plan document (with and without the approval step), run on the offline model of ARC
+ * Region switch by the drill's own runner. The session-failover block exists only with the
+ * single-writer session store (ElastiCache global datastore), so the tests of the parallel block
+ * plan that variant; the shipped prod (MemoryDB Multi-Region) has only the dial after Aurora.
+ */
 
 let workflows: Array<Record<string, any>>;
+let memoryDbWorkflows: Array<Record<string, any>>;
 let automaticWorkflows: Array<Record<string, any>>;
 beforeAll(async () => {
-  workflows = ((await planStack("prod", { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "approval" } })).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
+  const approval = { "ha-blueprint:recovery": { ungracefulDatabaseFailover: "approval" } };
+  workflows = ((await planStack("prod", approval, ELASTICACHE_GLOBAL_SESSIONS)).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
+  memoryDbWorkflows = ((await planStack("prod", approval)).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
   // The shipped prod opts into automatic failover.
   automaticWorkflows = ((await planStack("prod")).ofType("aws:arcregionswitch/plan:Plan")[0].inputs as any).workflows;
-}, 120_000);
+}, 240_000);
 
 async function simulate(opts: Partial<SimulatedArcOptions>, req: Partial<RegionSwitchRequest> = {}) {
   const clock = new VirtualClock(Date.parse("2026-01-01T00:00:00Z"));
@@ -49,6 +57,14 @@ describe("the Region switch plan on the offline ARC model", () => {
     expect(step(result, "promote-sessions").startTime).toBe(step(result, "drain-traffic").startTime);
     expect(result.recoveryFrom).toBe("actualRecoveryTime");
     expect(result.recoverySeconds).toBe(result.steps.filter((s) => !["promote-sessions", "drain-traffic"].includes(s.name)).reduce((a, s) => a + (s.seconds ?? 0), 0));
+  });
+
+  it("the shipped prod's MemoryDB sessions: no session block, the dial follows Aurora, and the recovery time includes it", async () => {
+    const { result } = await simulate({ workflows: memoryDbWorkflows }, { approval: "approve" });
+    expect(result.state).toBe("completed");
+    expect(result.steps.map((s) => s.name)).toEqual(["scale-survivor", "approve-data-loss-failover", "promote-database", "drain-traffic"]);
+    expect(step(result, "drain-traffic").seconds).toBe(TIMINGS.gaTrafficDialPropagation.value);
+    expect(result.recoverySeconds).toBe(result.steps.reduce((a, s) => a + (s.seconds ?? 0), 0));
   });
 
   it("a lost old primary: a graceful switchover cannot finish and the execution pauses at the failed block", async () => {
