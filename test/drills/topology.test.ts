@@ -3,7 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../config/parse";
+import { flattenItems } from "../../drills/engine";
 import { buildPlan } from "../../drills/plan";
+import { buildSteps } from "../../drills/steps";
 import type { LiveState } from "../../drills/live";
 import { budgetSettings, drillTargets, extractTopology, parseTopology, readTopologyFile, TopologyError } from "../../drills/topology";
 import { EAST, ids, topologyFixture, WEST } from "./fixtures";
@@ -205,5 +207,53 @@ describe("buildPlan", () => {
     const p = buildPlan(parseTopology(topologyFixture({ rpoBoundRegions: [WEST] }), "f"), { kind: "region", to: WEST, mode: "unplanned", allowDataLoss: true });
     expect(p.rpo.during.bounded).toBe(false);
     expect(p.budget.rpo.bounded).toBe(false);
+  });
+});
+
+describe("the session store kind decides what a drill needs and does", () => {
+  /** The fixture as a topology of today's kinds: MemoryDB Multi-Region, or ElastiCache without the writer record. */
+  function withSessions(kind: "memorydb-multi-region" | "elasticache-global"): Record<string, unknown> {
+    const t = topologyFixture() as Record<string, unknown> & { regions: Array<Record<string, unknown>>; sessions: Record<string, unknown> };
+    if (kind === "elasticache-global") {
+      const { writerRecord: _w, ...sessions } = t.sessions;
+      return { ...t, sessions: { ...sessions, kind } };
+    }
+    return {
+      ...t,
+      sessions: { kind, port: 6379 },
+      regions: t.regions.map((r) => ({ ...r, sessions: { kind, clusterName: `ha-prod-${r.name}-sessions`, nodeCount: 3, securityGroupId: `sg-${r.name}-mdb` } })),
+    };
+  }
+  const stepIds = (plan: ReturnType<typeof buildPlan>) => flattenItems(buildSteps(plan)).map((s) => s.id);
+
+  it("MemoryDB Multi-Region: a strict region or AZ drill needs no ElastiCache id or writer record, and moves no session primary", () => {
+    const t = parseTopology(withSessions("memorydb-multi-region"), "fixture");
+    const targets = drillTargets(t, [EAST, WEST], { regionDrill: true });
+    expect(targets.sessionStoreKind).toBe("memorydb-multi-region");
+    expect(targets.placeholders).toEqual([]);
+    const region = stepIds(buildPlan(t, { kind: "region", to: WEST, mode: "planned" }));
+    expect(region).toContain("promote-aurora");
+    expect(region.filter((id) => /redis|sessions/.test(id))).toEqual([]);
+    const az = stepIds(buildPlan(t, { kind: "az", az: `${EAST}a` }));
+    expect(az).toEqual(["preflight", "aurora-az-failover", "verify"]);
+  });
+
+  it("ElastiCache of today (primary candidates, no record): the primary is promoted, nothing is repointed", () => {
+    const t = parseTopology(withSessions("elasticache-global"), "fixture");
+    expect(drillTargets(t, [EAST, WEST], { regionDrill: true }).globalReplicationGroupId).toBe(ids.grg);
+    const region = stepIds(buildPlan(t, { kind: "region", to: WEST, mode: "planned" }));
+    expect(region).toContain("promote-redis");
+    expect(region).not.toContain("repoint-sessions");
+    expect(stepIds(buildPlan(t, { kind: "az", az: `${EAST}a` }))).toContain("redis-az-failover");
+  });
+
+  it("ElastiCache ids stay required for that kind, and the record for a topology older than the kinds", () => {
+    const today = withSessions("elasticache-global") as { sessions: Record<string, unknown> };
+    delete today.sessions.globalReplicationGroupId;
+    expect(() => drillTargets(parseTopology(today, "fixture"), [EAST, WEST], { regionDrill: true })).toThrow(/sessions\.globalReplicationGroupId is missing/);
+    const old = topologyFixture() as { sessions: Record<string, unknown> };
+    delete old.sessions.writerRecord;
+    expect(() => drillTargets(parseTopology(old, "fixture"), [EAST, WEST], { regionDrill: true })).toThrow(/sessions\.writerRecord is missing/);
+    expect(stepIds(buildPlan(full(), { kind: "region", to: WEST, mode: "planned" }))).toContain("repoint-sessions");
   });
 });
