@@ -69,9 +69,12 @@ function dataPathSummary(report: AnalysisReport): string {
   if (problems === 0 && dp.unknowns.length > 0) return `cannot tell for ${dp.unknowns.length} path${dp.unknowns.length === 1 ? "" : "s"} (see the warnings): the wiring is not visible`;
   const base = problems > 0
     ? `${problems} problem${problems === 1 ? "" : "s"} (listed above)`
-    : `every region reads, writes and keeps sessions, now and after ${dp.switchovers.length === 1 ? "the planned switchover" : "each planned switchover"}`;
+    // Multi-writer stores have no writer to switch over: nothing to claim about a switchover.
+    : `every region reads, writes and keeps sessions${dp.switchovers.length === 0 ? " (no writer to switch over)" : `, now and after ${dp.switchovers.length === 1 ? "the planned switchover" : "each planned switchover"}`}`;
   const degraded = dp.degraded.length;
-  return degraded > 0 ? `${base}; ${degraded} failure domain${degraded === 1 ? "" : "s"} degrade${degraded === 1 ? "s" : ""} a region but not the writer region` : base;
+  // A degraded domain costs some regions a capability, never all of them (that would be a problem above);
+  // with multi-writer stores it may well be the region the config calls the writer.
+  return degraded > 0 ? `${base}; ${degraded} failure domain${degraded === 1 ? "" : "s"} stop${degraded === 1 ? "s" : ""} a capability in some regions, not in all` : base;
 }
 
 /** Verdict, counts, the top problems and the next step: what the first screen must answer. */

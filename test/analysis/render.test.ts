@@ -24,6 +24,14 @@ describe("report verdict", () => {
     expect(v.reasons).toEqual(["single point of failure: losing AZ us-east-1a stops sessions in us-east-1"]);
   });
 
+  it("summarises the data path by what the stores do: no switchover to claim for multi-writer stores", () => {
+    const multi = renderText(buildReport(input({ database: "aurora-dsql", sessions: "memorydb-multi-region" })));
+    expect(multi).toMatch(/data path +every region reads, writes and keeps sessions \(no writer to switch over\)/);
+    const single = renderText(buildReport(input()));
+    expect(single).toMatch(/data path +every region reads, writes and keeps sessions, now and after the planned switchover/);
+    expect(single).not.toMatch(/but not the writer region/);
+  });
+
   it("fails when a contributed section misses an objective, with the section's own reason", () => {
     const budget: ObjectiveSection = {
       title: "RTO/RPO budget",
