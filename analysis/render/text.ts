@@ -162,7 +162,7 @@ function budgetLines(s: ObjectiveSection, budgets: DisruptionBudget[], opts: Tex
   const out = wrap(`${s.title}${s.objectivesMet ? "" : " (objective missed)"}`, width);
   out.push(drawTable({
     head: ["disruption", "RTO", "RTO objective", "RPO", "RPO objective", "met", "critical path"],
-    rows: budgets.map((b) => [b.label, `${b.rto.seconds} s`, `${b.objective.rtoSeconds} s`, `${b.rpo.seconds} s`, `${b.objective.rpoSeconds} s`, b.rtoMet && b.rpoMet ? "yes" : "NO", b.rto.critical]),
+    rows: budgets.map((b) => [b.label, `${b.rto.seconds} s`, `${b.objective.rtoSeconds} s`, `${b.rpo.seconds} s`, `${b.objective.rpoSeconds} s`, !b.rtoMet || b.rpoStatus === "missed" ? "NO" : b.rpoStatus === "typical" ? "RPO typical" : "yes", b.rto.critical]),
   }, width));
   for (const b of budgets) {
     out.push("", termTable(b, width));

@@ -133,8 +133,10 @@ export class MemoryDbMultiRegion extends pulumi.ComponentResource {
     // Components pass their provider to children through `providers`; the guard's helpers take a parent.
     const holder = new RegionalMember("ha:data:MemoryDbRegion", name, { parent: this, providers: [r.provider] });
     const key = createStoreKey(name, guard, holder);
+    // Only this region's workloads connect: each region reads and writes its own member, and
+    // MemoryDB replicates between members itself, so no peer region's CIDR is admitted.
     const securityGroup = createStoreSecurityGroup(name, {
-      ...guard, vpcId: r.vpcId, port: MEMORYDB_PORT, appSecurityGroupId: r.appSecurityGroupId, peerWorkloadCidrs: r.peerWorkloadCidrs,
+      ...guard, vpcId: r.vpcId, port: MEMORYDB_PORT, appSecurityGroupId: r.appSecurityGroupId, peerWorkloadCidrs: [],
     }, holder);
 
     const subnetGroupName = nameOf("sessions-subnets", 255);

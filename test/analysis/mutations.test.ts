@@ -156,7 +156,7 @@ describe("numbers read from the resources", () => {
     const region = budgets.find((b) => b.disruption === "regionLoss")!;
     expect(region.rto.paths.find((p) => p.name === "database writes")!.terms.map((t) => t.id)).toEqual(["detect.noAlarm", "decide", "promote.aurora", "client.dns", "client.reconnect"]);
     expect(r.verdict.exitCode).toBe(1);
-    expect(reasons(r)).toMatch(/Region loss: RTO 2900 s exceeds the objective 1800 s; largest term: No alarm in the stack/);
+    expect(reasons(r)).toMatch(/Region loss: RTO 2900 s exceeds the objective 600 s; largest term: No alarm in the stack/);
   });
 
   it("alarms that live only in the lost region cannot page about its loss", () => {

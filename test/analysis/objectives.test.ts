@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { objectiveSections } from "../../analysis/objectives";
 import { loadStack } from "../../config/load";
 import { parseConfig, type StackConfig } from "../../config/parse";
+import { ResourceGraph } from "../../graph/model";
 import { planStack, withOverrides, type Plan } from "../helpers/plan";
 
 describe("analyze: RTO/RPO budget and availability against the objectives", () => {
@@ -13,8 +14,10 @@ describe("analyze: RTO/RPO budget and availability against the objectives", () =
   });
 
   it("meets every prod objective, with the terms computed from the stack's own settings", () => {
-    const { budget, availability } = objectiveSections(plan.outputs.topology, config, "prod");
+    // The graph carries the ARC Region switch plan and its triggers: no person on the region-loss path.
+    const { budget, availability } = objectiveSections(plan.outputs.topology, config, "prod", new ResourceGraph(plan.resources, "us-east-1"));
     expect(budget!.objectivesMet).toBe(true);
+    expect(budget!.data.find((b) => b.disruption === "regionLoss")!.rto.seconds).toBeLessThanOrEqual(600);
     expect(availability!.objectivesMet).toBe(true);
     const azLoss = budget!.data.find((b) => b.disruption === "azLoss")!;
     // Detection comes from the target group's health check: 10 s interval x 3 unhealthy checks.

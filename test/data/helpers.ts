@@ -126,3 +126,14 @@ export function expectStoreAdmitsWorkloadsOfEveryRegion(plan: Plan, sg: Exported
   expect(rules.every((r) => r.inputs?.cidrIpv6 === undefined && r.inputs?.prefixListId === undefined)).toBe(true);
   expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn)).toEqual([]);
 }
+
+/** Asserts a store's security group admits its own region's app-tier group on `port` and nothing else: no CIDR, no egress. */
+export function expectStoreAdmitsOnlyItsRegion(plan: Plan, sg: ExportedResource, region: string, port: number): void {
+  expect(sg.inputs?.ingress).toBeUndefined();
+  expect(sg.inputs?.egress).toBeUndefined();
+  const rules = plan.ofType(T.ingress).filter((r) => ref(plan, r, "securityGroupId").urn === sg.urn);
+  expect(rules).toHaveLength(1);
+  expect(rules[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: port, toPort: port });
+  expect(ref(plan, rules[0], "referencedSecurityGroupId").urn).toBe(appSecurityGroup(plan, region).urn);
+  expect(plan.ofType(T.egress).filter((r) => r.propertyDependencies?.securityGroupId?.[0] === sg.urn)).toEqual([]);
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Topology } from "../../components/topology";
 import { planStack, type Plan } from "../helpers/plan";
-import { appEnv, expectChildNamesPrefixed, expectStoreAdmitsWorkloadsOfEveryRegion, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
+import { appEnv, expectChildNamesPrefixed, expectStoreAdmitsOnlyItsRegion, inRegion, isolatedSubnets, isSecret, ref, refs, T, tags } from "./helpers";
 
 const REGIONS = ["us-east-1", "us-west-2"];
 
@@ -81,11 +81,11 @@ describe("MemoryDB Multi-Region sessions in the prod plan", () => {
     expect(passwords.size).toBe(2);
   });
 
-  it("admits, on 6379 only, its own region's app tier and every other region's workload subnets", () => {
+  it("admits, on 6379 only, its own region's app tier and no other region (each region uses its own member)", () => {
     for (const region of REGIONS) {
       const sgs = refs(plan, clusterIn(plan, region), "securityGroupIds");
       expect(sgs).toHaveLength(1);
-      expectStoreAdmitsWorkloadsOfEveryRegion(plan, sgs[0], region, REGIONS, 6379);
+      expectStoreAdmitsOnlyItsRegion(plan, sgs[0], region, 6379);
     }
   });
 

@@ -29,7 +29,7 @@ describe("prod with the default `ungracefulDatabaseFailover: approval`: the Regi
   it("covers both regions, active/active, with an RTO from the stack's objective", () => {
     expect([...((plan.inputs as any).regions as string[])].sort()).toEqual(REGIONS);
     expect((plan.inputs as any).recoveryApproach).toBe("activeActive");
-    expect((plan.inputs as any).recoveryTimeObjectiveMinutes).toBe(30);
+    expect((plan.inputs as any).recoveryTimeObjectiveMinutes).toBe(10); // regionLoss.rtoSeconds 600
     expect(((plan.inputs as any).name as string).length).toBeLessThanOrEqual(32);
   });
 
