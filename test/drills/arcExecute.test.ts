@@ -74,7 +74,7 @@ describe("drill --execute --yes on prod drives the Region switch plan", () => {
     ]);
     expect(standIn.requests.filter((q) => PROMOTIONS.test(`${q.target ?? ""} ${q.body}`))).toEqual([]);
     expect(r.out).toMatch(/deactivate us-east-1 \(graceful\): completed \[ex-1\], 250 s \(actualRecoveryTime\)/);
-    expect(r.out).toMatch(/RTO: 250 s against the 1800 s objective \(met/);
+    expect(r.out).toMatch(/RTO: 250 s against the 600 s objective \(met/);
     // After the restore, every region serves again.
     expect(r.out).toMatch(/note: us-east-1: dial 100 %, entry healthy/);
     expect(r.out).toMatch(/note: us-west-2: dial 100 %, entry healthy/);

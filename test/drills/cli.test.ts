@@ -220,7 +220,7 @@ describe("drill plan and --simulate", () => {
     expect(r.out).toMatch(/Planned region drill through the Region switch plan: us-east-1 -> us-west-2 \(SIMULATED/);
     expect(r.out).toMatch(/deactivate us-east-1 \(graceful\): completed \[sim-1\], \d+ s \(actualRecoveryTime\)/);
     expect(r.out).toMatch(/activate us-east-1 \(graceful\): completed/);
-    expect(r.out).toMatch(/RTO: \d+ s against the 1800 s objective \(met/);
+    expect(r.out).toMatch(/RTO: \d+ s against the 600 s objective \(met/);
     expect(fs.readFileSync(md, "utf8")).toContain("promote-database: completed");
   });
 
