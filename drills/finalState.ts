@@ -176,7 +176,7 @@ export function nextCommands(i: NextCommandInputs): string[] {
   }
   const refused = !facts.changed;
   // Nothing changed yet: fix the cause the failed step names. Otherwise re-running resumes.
-  if (!refused) add(i.simulated ? rerun : `${i.rerun ?? "re-run the same drill command"}   # resumes: finished steps are skipped`);
+  if (!refused) add(i.simulated && rerun ? rerun : `${i.rerun ?? "re-run the same drill command"}   # resumes: finished steps are skipped`);
   const db = final.writer.database;
   const sessions = final.writer.sessions;
   const rec = plan.targets.writerRecord;
