@@ -18,6 +18,7 @@ import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
 import { definitionList, wrap } from "../../text/layout";
+import type { WritesProbeTarget } from "../../drills/writesHealth";
 import { terminalWidth } from "../../text/terminal";
 
 /**
@@ -157,6 +158,9 @@ function parseFault(spec: string, plan: DrillPlan): InjectedFault {
   if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new CliError(`--inject-fault ${spec}: kind ${kind} is not one of ${FAULT_KINDS.join(", ")}`);
   return { step, kind: kind as FaultKind };
 }
+
+/** config/schema.ts app.writesHealthPath's default, for a --topology drill without the stack's config. */
+const DEFAULT_WRITES_HEALTH_PATH = "/healthz/writes";
 
 /** The Region switch plan's steps (and the steps inside a parallel block), in plan order, once each. */
 function arcStepNames(workflows: Workflows): { id: string; title: string }[] {
@@ -311,7 +315,8 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
   if (throughArc && planArn) {
-    return arcDrill(plan, o, deps, { planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
+    const writeTargets = topology.regions.flatMap((r) => (r.app?.albDnsName ? [{ region: r.name, albDnsName: r.app.albDnsName, listenerPorts: r.app.listenerPorts }] : []));
+    return arcDrill(plan, o, deps, { writeTargets, writesHealthPath: config?.app.writesHealthPath, planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
   }
   let report: DrillReport;
   if (o.simulate) {
@@ -376,7 +381,17 @@ async function arcDrill(
   plan: DrillPlan,
   o: RawOptions,
   deps: DrillDeps,
-  x: { planArn: string; workflows?: Workflows; probeFailureMinutes?: number; automatic: boolean; out: (s: string) => void; err: (s: string) => void },
+  x: {
+    planArn: string;
+    workflows?: Workflows;
+    probeFailureMinutes?: number;
+    automatic: boolean;
+    out: (s: string) => void;
+    err: (s: string) => void;
+    /** Each region's ALB, asked after the restore whether the region writes. */
+    writeTargets?: WritesProbeTarget[];
+    writesHealthPath?: string;
+  },
 ): Promise<number> {
   // A simulation shows the flow a person's approval allows unless told to rehearse a refusal.
   const approval = o.approve ? "approve" : o.decline ? "decline" : o.simulate ? "approve" : undefined;
@@ -408,10 +423,13 @@ async function arcDrill(
     };
   }
   const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
-  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy).
-  // On a multi-writer stack that also means every region writes locally again: nothing was promoted.
+  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy)
+  // and WRITE again: on a multi-writer stack nothing was promoted, so each region's own writes must
+  // work; elsewhere each region writes through the global writer. Asked of the app itself, through
+  // each region's ALB (app.writesHealthPath; drills/writesHealth.ts).
   const groups = Object.values(plan.targets.regions).filter((r) => r.endpointGroupArn);
-  const verifyServing = o.execute && groups.length > 0
+  const writeTargets = x.writeTargets ?? [];
+  const verifyServing = o.execute && (groups.length > 0 || writeTargets.length > 0)
     ? async () => {
       const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
       const lines: string[] = [];
@@ -421,6 +439,13 @@ async function arcDrill(
         const healthy = g.endpoints.length > 0 && g.endpoints.every((e) => e.health === "HEALTHY");
         lines.push(`${r.region}: dial ${g.trafficDial} %, entry ${healthy ? "healthy" : "NOT healthy"}`);
         if (g.trafficDial === 0 || !healthy) problems.push(`${r.region} does not serve after the drill (dial ${g.trafficDial} %, ${healthy ? "healthy" : "unhealthy"})`);
+      }
+      if (writeTargets.length > 0) {
+        const { probeRegionWrites } = await import("../../drills/writesHealth");
+        const writesPath = x.writesHealthPath ?? DEFAULT_WRITES_HEALTH_PATH;
+        const w = await probeRegionWrites(writeTargets, writesPath);
+        lines.push(`writes: each region's app asked through its own ALB (GET ${writesPath}: 200 = writes work, 503 = they do not):`, ...w.lines);
+        problems.push(...w.problems);
       }
       return { lines, problems };
     }
