@@ -23,6 +23,8 @@ export interface TopologyView {
     readonly regional: TopologyItem[];
     readonly zones: { readonly az: string; readonly items: TopologyItem[] }[];
   }[];
+  /** VPC peerings between regions: the network the cross-region data path (writes to the writer) rides on. */
+  readonly peerings?: { readonly from: string; readonly to: string; readonly label: string }[];
   /** Cross-region links: data replication and backup copies. */
   readonly links: { readonly from: string; readonly to: string; readonly label: string; readonly tier: TopologyItem["tier"] }[];
 }
@@ -97,7 +99,14 @@ export function buildTopologyView(graph: ResourceGraph, opts: { writerRegion?: s
     p.copyVaults.forEach((v) => add(p.region, graph.regionOf(v), "backup copy", "backup"));
     p.externalCopyRegions.forEach((r) => add(p.region, r, "backup copy", "backup"));
   }
+  const peerings: NonNullable<TopologyView["peerings"]> = [];
+  for (const p of graph.ofType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
+    const from = graph.regionOf(p);
+    const peer = graph.prop(p, "peerRegion");
+    const to = typeof peer === "string" && peer ? peer : from;
+    if (from && to && from !== to && !peerings.some((x) => (x.from === from && x.to === to) || (x.from === to && x.to === from))) peerings.push({ from, to, label: "VPC peering" });
+  }
   const entryRegions = [...new Set(inv.entries.map((e) => e.region).filter((r): r is string => !!r))];
   const entryLabel = inv.entryKind === "accelerator" ? "Global Accelerator" : inv.entryKind === "route53" ? "Route 53 records" : "no global entry";
-  return { entry: { kind: inv.entryKind, label: entryLabel, regions: entryRegions }, regions: view, links };
+  return { entry: { kind: inv.entryKind, label: entryLabel, regions: entryRegions }, regions: view, links, peerings };
 }

@@ -32,6 +32,16 @@ export interface StepRecord {
   error?: string;
   /** Manual continuation: AWS CLI (or pulumi) lines, on failure. */
   nextCommands?: string[];
+  /**
+   * The step finished but did not do all it is named for (an unplanned fence that could not reach
+   * the lost region): said next to its status everywhere, so "done" never stands for it.
+   */
+  incomplete?: string;
+}
+
+/** A step's status as people read it: `done` only when the step did everything it is named for. */
+export function statusLabel(r: Pick<StepRecord, "status" | "incomplete">): string {
+  return r.status === "done" && r.incomplete ? "INCOMPLETE" : r.status;
 }
 
 export interface FenceResult {
@@ -84,6 +94,8 @@ export interface StepContext {
   readonly signal: AbortSignal;
   note(text: string): void;
   warn(text: string): void;
+  /** The step goes on, but did not do all it is named for: its record says so instead of "done". */
+  incomplete(reason: string): void;
   observe(state: string): void;
   /** Seconds left before the step's deadline. */
   remainingSeconds(): number;
@@ -245,6 +257,9 @@ export async function runSteps(plan: DrillPlan, items: readonly PlanItem[], deps
       note: (text) => record.notes.push(text),
       warn: (text) => {
         if (!record.warnings.includes(text)) record.warnings.push(text);
+      },
+      incomplete: (reason) => {
+        record.incomplete = record.incomplete ? `${record.incomplete}; ${reason}` : reason;
       },
       observe: (state) => {
         record.observed = state;

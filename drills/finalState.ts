@@ -130,6 +130,17 @@ export interface NextCommandInputs {
   /** The command that resumes this drill (the same command line with --execute --yes). */
   readonly rerun?: string;
   readonly stackFile?: string;
+  /** A simulation: the rerun would be the first real run, so it says what it does to AWS. */
+  readonly simulated?: boolean;
+}
+
+/** What running the drill for real changes, said next to a simulation's `--execute --yes`. */
+function whatExecuteDoes(plan: DrillPlan): string {
+  if (plan.kind === "az") return `for real, against AWS: moves the Aurora writer and the session primary out of ${plan.az} (a short write outage)`;
+  if (plan.failback) return `for real, against AWS: moves the writer back to ${plan.target} and restores its traffic`;
+  return plan.mode === "unplanned"
+    ? `for real, against AWS: fences ${plan.source} and fails the database over to ${plan.target}, losing the writes not yet replicated`
+    : `for real, against AWS: drains ${plan.source} and switches the writer to ${plan.target} (no data loss, a short write outage)`;
 }
 
 /** The commands to run next, most important first; never a `writerRegion` change. */
@@ -139,8 +150,13 @@ export function nextCommands(i: NextCommandInputs): string[] {
   const add = (...cmds: Array<string | undefined>) => {
     for (const c of cmds) if (c && !out.includes(c)) out.push(c);
   };
+  // A simulation changed nothing: its rerun is the first real run, not a resume. Say what it does,
+  // and that this simulation's failure (an injected fault) says nothing about AWS.
+  const rerun = i.rerun && i.simulated
+    ? `${i.rerun}   # ${whatExecuteDoes(plan)}. This run was simulated: run the command without --execute --yes first to review the plan`
+    : i.rerun;
   if (plan.kind === "az") {
-    if (outcome !== "succeeded") add(i.rerun, ...(result.failed?.nextCommands ?? []));
+    if (outcome !== "succeeded") add(rerun, ...(result.failed?.nextCommands ?? []));
     return out;
   }
   const facts: DrillFacts = result.facts;
@@ -160,7 +176,7 @@ export function nextCommands(i: NextCommandInputs): string[] {
   }
   const refused = !facts.changed;
   // Nothing changed yet: fix the cause the failed step names. Otherwise re-running resumes.
-  if (!refused) add(`${i.rerun ?? "re-run the same drill command"}   # resumes: finished steps are skipped`);
+  if (!refused) add(i.simulated && rerun ? rerun : `${i.rerun ?? "re-run the same drill command"}   # resumes: finished steps are skipped`);
   const db = final.writer.database;
   const sessions = final.writer.sessions;
   const rec = plan.targets.writerRecord;

@@ -67,7 +67,7 @@ export function progressReporter(write: (text: string) => void, opts: ProgressOp
       const r = e.record;
       running.delete(r.id);
       if (running.size === 0) stopTimer();
-      const text = `[${e.index + 1}/${e.total}] ${r.title}: ${mark[r.status]} (${Math.round(r.endSeconds - r.startSeconds)} s)${r.error ? ` ${r.error}` : ""}`;
+      const text = `[${e.index + 1}/${e.total}] ${r.title}: ${r.status === "done" && r.incomplete ? `INCOMPLETE: ${r.incomplete}` : mark[r.status]} (${Math.round(r.endSeconds - r.startSeconds)} s)${r.error ? ` ${r.error}` : ""}`;
       write(live ? `\r\x1b[K${line("", text, 4)}` : line(`T+${Math.round(r.endSeconds)}s `, text));
       if (live) draw();
     }

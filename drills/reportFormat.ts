@@ -3,9 +3,9 @@ import * as path from "node:path";
 import type { BudgetTerm } from "../analysis/budget";
 import { CONFIDENCE_LEGEND } from "../analysis/constants";
 import { SOURCES_DOC } from "../analysis/sources";
-import { drawTable, shellCommand, widthOf, wrap, type TextOptions } from "../cli/layout";
+import { drawTable, shellCommand, widthOf, wrap, type TextOptions } from "../text/layout";
 import { MOCK_ACCOUNT } from "../plan/computed";
-import type { StepRecord } from "./engine";
+import { statusLabel, type StepRecord } from "./engine";
 import type { DrillPlan } from "./plan";
 import type { DrillReport } from "./report";
 
@@ -23,14 +23,24 @@ function ganttName(s: string): string {
   return s.replace(/[:;#]/g, " ").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * A moment of the drill as an explicit date: seconds since the start, counted from a fixed day.
+ * Current Mermaid (11) draws every bar from 0 when starts are given as `dateFormat X` numbers;
+ * explicit dates place each bar where its step started (checked in headless Chromium with
+ * scripts/render-mermaid.mjs).
+ */
+export function ganttTime(seconds: number): string {
+  return new Date(Date.UTC(2000, 0, 1) + Math.max(0, Math.round(seconds)) * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
 function ganttLine(r: StepRecord): string {
   const start = Math.round(r.startSeconds);
   const end = Math.round(r.endSeconds);
-  const name = ganttName(`${r.title}${r.status === "skipped" ? " (already done)" : r.status === "failed" ? " (FAILED)" : ""}`);
+  const name = ganttName(`${r.title}${r.status === "skipped" ? " (already done)" : r.status === "failed" ? " (FAILED)" : r.incomplete ? " (INCOMPLETE)" : ""}`);
   const id = r.id.replace(/[^A-Za-z0-9]/g, "_");
-  if (r.status === "skipped" || end <= start) return `    ${name} :milestone, ${id}, ${start}, ${start}`;
-  const tag = r.status === "failed" ? "crit, " : r.opensOutage || r.closesOutage ? "active, " : "done, ";
-  return `    ${name} :${tag}${id}, ${start}, ${end}`;
+  if (r.status === "skipped" || end <= start) return `    ${name} :milestone, ${id}, ${ganttTime(start)}, 0s`;
+  const tag = r.status === "failed" || r.incomplete ? "crit, " : r.opensOutage || r.closesOutage ? "active, " : "done, ";
+  return `    ${name} :${tag}${id}, ${ganttTime(start)}, ${ganttTime(end)}`;
 }
 
 export function mermaidGantt(report: DrillReport): string {
@@ -39,9 +49,9 @@ export function mermaidGantt(report: DrillReport): string {
     "```mermaid",
     "gantt",
     `    title ${ganttName(report.title)}`,
-    // Unix seconds from 0, shown as mm:ss: the axis reads as time since the drill started.
-    "    dateFormat X",
-    "    axisFormat %M:%S",
+    // Explicit times from a fixed day (see ganttTime), shown as h:mm:ss since the drill started.
+    "    dateFormat YYYY-MM-DD HH:mm:ss",
+    "    axisFormat %H:%M:%S",
     "    section Drill",
     ...ran.map(ganttLine),
     "```",
@@ -76,8 +86,8 @@ export function reportToMarkdown(report: DrillReport, notice: readonly string[] 
   }
   lines.push("", "## Timeline", "", mermaidGantt(report), "", "| step | status | start | duration | notes |", "|---|---|---|---|---|");
   for (const s of report.steps) {
-    const notes = [...s.notes, ...s.warnings.map((w) => `warning: ${w}`)].join("<br>").replace(/\|/g, "\\|");
-    lines.push(`| ${s.title} | ${s.status} | ${s.status === "not-run" ? "" : secs(s.startSeconds)} | ${s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)} | ${notes} |`);
+    const notes = [...(s.incomplete ? [`INCOMPLETE: ${s.incomplete}`] : []), ...s.notes, ...s.warnings.map((w) => `warning: ${w}`)].join("<br>").replace(/\|/g, "\\|");
+    lines.push(`| ${s.title} | ${statusLabel(s)} | ${s.status === "not-run" ? "" : secs(s.startSeconds)} | ${s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)} | ${notes} |`);
   }
   if (report.compensations.length > 0) {
     lines.push("", "## Compensation", "", ...report.compensations.map((c) => `- \`${c.step}\` ${c.status}: ${c.detail}`));
@@ -115,13 +125,14 @@ export interface DrillTextOptions extends TextOptions {
 
 export function reportToText(report: DrillReport, opts: DrillTextOptions = {}): string {
   const width = widthOf(opts);
-  const rows = report.steps.map((s) => [s.title, s.status, s.status === "not-run" ? "" : secs(s.startSeconds), s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)]);
+  const rows = report.steps.map((s) => [s.title, statusLabel(s), s.status === "not-run" ? "" : secs(s.startSeconds), s.status === "not-run" ? "" : secs(s.endSeconds - s.startSeconds)]);
   const lines: string[] = [];
   const say = (text: string, first = "", rest = `${first}  `) => lines.push(...wrap(text, width, first, rest));
   say(`${report.title} (stack ${report.stack}${report.simulated ? ", simulated" : ""}): ${report.outcome}`);
   say(report.summary);
   (opts.notice ?? []).forEach((n) => say(n, "", ""));
   lines.push(drawTable(["step", "status", "start", "duration"], rows, width));
+  for (const s of report.steps) if (s.status === "done" && s.incomplete) say(`${s.title}: INCOMPLETE: ${s.incomplete}`);
   say(`RTO: drill ${secs(report.rto.measuredSeconds)}, service ${secs(report.rto.serviceSeconds)} (budget ${report.rto.budgetSeconds} s, objective ${report.rto.objectiveSeconds} s): ${verdict(report.rto.met)}`);
   say(`RPO: ${secs(report.rpo.measuredSeconds)} (budget ${report.rpo.budgetSeconds} s, objective ${report.rpo.objectiveSeconds} s): ${verdict(report.rpo.met)}`);
   if (report.kind === "region") say(`RPO bound: ${report.rpo.boundAfterDrill.text}`);

@@ -72,7 +72,7 @@ export async function executeDrill(plan: DrillPlan, opts: ExecuteOptions): Promi
   const result = await runSteps(plan, buildSteps(plan), opts);
   const final = await readFinalState(plan, opts.awsFor ? opts.awsFor("final", "final") : opts.aws, result);
   const outcome = outcomeOf(plan, result, final.state);
-  const commands = nextCommands({ plan, result, final: final.state, outcome, restoreRules: final.restoreRules, rerun: opts.rerun, stackFile: opts.config.stackFile });
+  const commands = nextCommands({ plan, result, final: final.state, outcome, restoreRules: final.restoreRules, rerun: opts.rerun, stackFile: opts.config.stackFile, simulated: !!opts.simulated });
   return buildReport(plan, result, { simulated: !!opts.simulated, final: final.state, outcome, nextCommands: commands });
 }
 

@@ -33,6 +33,8 @@ const regionSchema = z.object({
         .object({ intervalSeconds: positiveInt.optional(), unhealthyThreshold: positiveInt.optional(), healthyThreshold: positiveInt.optional() })
         .optional(),
       listenerPorts: z.array(positiveInt).optional(),
+      /** The ALB's own DNS name: the drill asks each region's app whether it writes through it. */
+      albDnsName: z.string().optional(),
       /** Pods the region runs in steady state: the healthy-target floor the drill checks. */
       replicas: positiveInt.optional(),
       capacity: z.enum(["provisioned", "scalable"]).optional(),

@@ -36,52 +36,89 @@ function collapse(items: TopologyItem[]): TopologyItem[] {
   return [...out.values()].map(({ item, n }) => (n > 1 ? { ...item, label: `${item.label} x${n}` } : item));
 }
 
+/**
+ * The topology, left to right: clients, the global entry, then one subgraph per region side by side
+ * (each its entry-facing ALB, the workload, its data stores, and one box per AZ listing that AZ's
+ * capacity). Solid edges are the data path (ALB -> workload -> local stores, and the writes of a
+ * secondary region -> the writer region's database); dotted edges cross regions: the VPC peering
+ * those writes ride on, and replication and backup copies. No nested subgraphs and no
+ * subgraph-to-subgraph edges: with either, current Mermaid (11) staggers the regions vertically.
+ */
 export function topologyDiagram(view: TopologyView): string {
-  const lines = ["flowchart TB", `  clients(["clients"])`];
+  const lines = ["flowchart LR", `  clients(["clients"])`];
   const byTier = new Map<string, string[]>();
   const node = (id: string, it: TopologyItem, shape: "box" | "db" = "box") => {
     addToGroup(byTier, it.tier, id);
     return shape === "db" ? `${id}[(${q(it.label)})]` : `${id}[${q(it.label)}]`;
   };
   if (view.entry.kind !== "none") lines.push(`  entry{{${q(view.entry.label)}}}`, "  clients --> entry");
-  const albOf = new Map<string, string>();
+  const isStore = (it: TopologyItem) => it.tier === "database" || it.tier === "sessions" || it.tier === "backup";
+  // Per region: the first ALB, the workloads, the data stores (by tier) and a node to hang cross-region links on.
+  const ids = view.regions.map(() => ({ alb: undefined as string | undefined, apps: [] as string[], stores: [] as { id: string; it: TopologyItem }[], anchor: "" }));
+  const edges: string[] = [];
   view.regions.forEach((r, ri) => {
     lines.push(`  subgraph R${ri}[${q(r.writer ? `${r.name} (writer)` : r.name)}]`, "    direction TB");
-    const regional = collapse(r.regional);
-    regional.forEach((it, k) => {
+    const own = ids[ri];
+    collapse(r.regional).forEach((it, k) => {
       const id = `R${ri}_g${k}`;
-      if (it.label.startsWith("ALB") && !albOf.has(r.name)) albOf.set(r.name, id);
-      lines.push(`    ${node(id, it, it.tier === "database" || it.tier === "sessions" || it.tier === "backup" ? "db" : "box")}`);
+      if (it.label.startsWith("ALB") && !own.alb) own.alb = id;
+      else if (it.label.startsWith("Deployment") || /^(auto scaling|node) group/.test(it.label)) own.apps.push(id);
+      if (isStore(it)) own.stores.push({ id, it });
+      lines.push(`    ${node(id, it, isStore(it) ? "db" : "box")}`);
+      if (!own.anchor) own.anchor = id;
     });
-    // Invisible links stack the boxes: Mermaid ignores a subgraph's direction once an edge crosses it.
-    if (regional.length > 1) lines.push(`    ${regional.map((_, k) => `R${ri}_g${k}`).join(" ~~~ ")}`);
+    // One box per AZ: its zonal capacity as lines (nested AZ subgraphs push the regions apart).
     r.zones.forEach((z, zi) => {
-      lines.push(`    subgraph R${ri}_Z${zi}[${q(z.az)}]`, "      direction TB");
       const items = collapse(z.items);
-      if (items.length === 0) lines.push(`      R${ri}_Z${zi}_empty[${q("(subnets only)")}]`);
-      items.forEach((it, k) => lines.push(`      ${node(`R${ri}_Z${zi}_i${k}`, it)}`));
-      if (items.length > 1) lines.push(`      ${items.map((_, k) => `R${ri}_Z${zi}_i${k}`).join(" ~~~ ")}`);
-      lines.push("    end");
+      const id = `R${ri}_Z${zi}`;
+      addToGroup(byTier, "zone", id);
+      lines.push(`    ${id}[${q(`${z.az}\n${items.length ? items.map((i) => i.label).join("\n") : "(subnets only)"}`)}]`);
+      if (!own.anchor) own.anchor = id;
     });
     lines.push("  end");
   });
   if (view.entry.kind !== "none") {
     view.regions.forEach((r, ri) => {
-      if (view.entry.regions.includes(r.name)) lines.push(`  entry --> ${albOf.get(r.name) ?? `R${ri}`}`);
+      if (view.entry.regions.includes(r.name)) edges.push(`  entry --> ${ids[ri].alb ?? ids[ri].anchor}`);
     });
   }
-  // One dotted edge per direction, naming everything that flows that way (separate edges overlap).
+  // The data path inside a region: ALB -> workload -> the stores it reads, writes and keeps sessions in.
+  const writerDb = view.regions.flatMap((r, ri) => ids[ri].stores.filter((s) => s.it.tier === "database" && /\(writer\)/.test(s.it.label)).map((s) => ({ ri, id: s.id })))[0];
+  view.regions.forEach((_, ri) => {
+    const own = ids[ri];
+    const workload = own.apps.find((a) => a.includes("_g")) ?? own.apps[0];
+    if (!workload) return;
+    if (own.alb) edges.push(`  ${own.alb} --> ${workload}`);
+    for (const s of own.stores) {
+      if (s.it.tier === "backup") continue;
+      const secondary = s.it.tier === "database" && /\(secondary\)/.test(s.it.label);
+      const what = s.it.tier === "sessions" ? "sessions" : secondary ? "reads" : "reads, writes";
+      edges.push(`  ${workload} -->|${q(what)}| ${s.id}`);
+    }
+    if (writerDb && writerDb.ri !== ri && own.stores.some((s) => /\(secondary\)/.test(s.it.label))) edges.push(`  ${workload} -->|${q("writes")}| ${writerDb.id}`);
+  });
+  // Cross-region: peering between the regions' workloads (the network the writes ride on), then
+  // one dotted edge per direction between the stores, naming everything that flows that way.
   const index = new Map(view.regions.map((r, i) => [r.name, i]));
+  for (const p of view.peerings ?? []) {
+    const a = index.get(p.from);
+    const b = index.get(p.to);
+    if (a !== undefined && b !== undefined) edges.push(`  ${ids[a].apps[0] ?? ids[a].anchor} <-.->|${q(p.label)}| ${ids[b].apps[0] ?? ids[b].anchor}`);
+  }
   const flows = new Map<string, string[]>();
+  const storeOf = (ri: number, tier: TopologyItem["tier"]) => ids[ri].stores.find((s) => s.it.tier === tier)?.id ?? ids[ri].anchor;
   for (const l of view.links) {
     const from = index.get(l.from);
     const to = index.get(l.to);
-    if (from !== undefined && to !== undefined) addToGroup(flows, `R${from} -.->|%| R${to}`, l.label);
+    if (from !== undefined && to !== undefined) addToGroup(flows, `${storeOf(from, l.tier)} -.->|%| ${storeOf(to, l.tier)}`, l.label);
   }
-  for (const [edge, labels] of flows) lines.push(`  ${edge.replace("%", q(labels.join(", ")))}`);
-  for (const [tier, ids] of byTier) lines.push(`  classDef ${tier} ${TIER_STYLE[tier as TopologyItem["tier"]]}`, `  class ${ids.join(",")} ${tier}`);
+  for (const [edge, labels] of flows) edges.push(`  ${edge.replace("%", q(labels.join(", ")))}`);
+  lines.push(...edges);
+  for (const [tier, members] of byTier) lines.push(`  classDef ${tier} ${TIER_STYLE[tier as TopologyItem["tier"]] ?? ZONE_STYLE}`, `  class ${members.join(",")} ${tier}`);
   return lines.join("\n");
 }
+
+const ZONE_STYLE = "fill:#fafafa,stroke:#9e9e9e,stroke-dasharray:3 3,text-align:left";
 
 /** `zonal`: an AZ-sized loss, after which every region must still serve on its own. */
 function statusClass(o: TierOutcome, steady: TierOutcome, zonal: boolean): "ok" | "degraded" | "promote" | "down" {

@@ -1,4 +1,4 @@
-import { definitionList, drawTable as draw, shellCommand, widthOf, wrap, wrapAll, wrapClipped, type TextOptions } from "../../cli/layout";
+import { definitionList, drawTable as draw, shellCommand, widthOf, wrap, wrapAll, wrapClipped, type TextOptions } from "../../text/layout";
 import type { AvailabilityEstimate } from "../availability";
 import type { BudgetTerm, DisruptionBudget } from "../budget";
 import { CONFIDENCE_LEGEND, SLAS } from "../constants";
@@ -13,7 +13,7 @@ import { dataPathNotes, dataPathTable, matrixTable, resourceTable, spofTable, st
  * references (sections of docs/sources.md) or behind `--verbose`. JSON and Markdown keep everything.
  */
 
-export type { TextOptions } from "../../cli/layout";
+export type { TextOptions } from "../../text/layout";
 
 export function drawTable(t: ReportTable, width = widthOf(undefined)): string {
   return [...(t.title ? wrap(t.title, width) : []), draw(t.head, t.rows, width)].join("\n");
@@ -120,7 +120,9 @@ export function summaryLines(report: AnalysisReport, opts: TextOptions = {}): st
   // A command goes on its own line, wrapped so that it still pastes.
   const [next, ...commands] = nextStep(report).split("\n");
   out.push("", ...wrap(`Next: ${next}`, width, "", "  "), ...commands.flatMap((c) => shellCommand(c.trim(), width)));
-  out.push(...wrap("Details follow: steady state, data path, failure matrices, single points of failure, RTO/RPO budget, availability.", width));
+  out.push(...wrap(opts.verbose
+    ? "Details follow: steady state, data path, failure matrices, single points of failure, RTO/RPO budget, availability."
+    : "More: --verbose prints every table (steady state, data path, each failure domain lost in turn, budget terms, availability factors); --format markdown or json keeps everything.", width));
   return out;
 }
 
@@ -204,7 +206,30 @@ function sectionLines(s: ObjectiveSection, opts: TextOptions): string[] {
   ];
 }
 
+/**
+ * The default face: the summary and what to do, in about one screen. What a failing stack needs to
+ * act on (every reason past the summary's top five, the single points of failure, tiers that never
+ * serve) follows; every other table waits for `--verbose`.
+ */
+function shortText(report: AnalysisReport, opts: TextOptions): string {
+  const width = widthOf(opts);
+  const fa = report.failureDomains;
+  const out: string[] = [...summaryLines(report, opts)];
+  if (fa.singlePointsOfFailure.length > 0) out.push("", drawTable(spofTable(fa), width));
+  if (fa.steadyStateGaps.length > 0) {
+    out.push("", ...wrap("Tiers that do not serve even with nothing lost:", width));
+    fa.steadyStateGaps.forEach((g) => out.push(...wrap(`- ${TIER_LABELS[g.tier]}${g.region ? ` in ${g.region}` : ""}${g.notes.length ? `: ${g.notes.join("; ")}` : ""}`, width, "  ", "    ")));
+  }
+  const v = report.verdict;
+  if (v.reasons.length > 5) {
+    out.push("", `Every problem (${v.reasons.length}):`);
+    v.reasons.forEach((r) => out.push(...wrap(`- ${r}`, width, "  ", "    ")));
+  }
+  return `${out.join("\n")}\n`;
+}
+
 export function renderText(report: AnalysisReport, opts: TextOptions = {}): string {
+  if (!opts.verbose) return shortText(report, opts);
   const width = widthOf(opts);
   const fa = report.failureDomains;
   const note = (n: string) => wrap(n, width, "  ", "    ");

@@ -17,7 +17,8 @@ import { drillTargets, extractTopology, readTopologyFile, TopologyError, type Dr
 import { flattenItems } from "../../drills/engine";
 import { CliError } from "../errors";
 import { refuseOverwritingInput } from "../outputPaths";
-import { wrap } from "../../text/layout";
+import { definitionList, wrap } from "../../text/layout";
+import type { WritesProbeTarget } from "../../drills/writesHealth";
 import { terminalWidth } from "../../text/terminal";
 
 /**
@@ -57,6 +58,8 @@ interface RawOptions {
   maxDataLoss?: string;
   rehearsal?: boolean;
   injectFault?: string;
+  /** Print the step ids --inject-fault takes for this drill, and exit. */
+  listSteps?: boolean;
   report?: string;
   format: string;
   pulumiDir?: string;
@@ -76,7 +79,8 @@ function validate(o: RawOptions): DrillOptions {
   if (o.report) assertWritable(o.report);
   refuseOverwritingInput("--report", o.report, [{ what: "the --topology input", file: o.topology }]);
   if (o.yes && !o.execute) throw new CliError("--yes confirms --execute; without --execute nothing runs against AWS (drop --yes, or add --execute to run the drill)");
-  if (o.injectFault && !o.simulate) throw new CliError("--inject-fault rehearses a failure offline: it needs --simulate");
+  if (o.listSteps && o.execute) throw new CliError("--list-steps only prints the drill's step ids; it runs nothing (drop --execute)");
+  if (o.injectFault && !o.simulate && !o.listSteps) throw new CliError("--inject-fault rehearses a failure offline: it needs --simulate");
   if (o.mode !== undefined && o.mode !== "planned" && o.mode !== "unplanned") throw new CliError(`--mode ${o.mode} is not allowed (allowed: planned, unplanned)`);
   if (o.az) {
     const clash = [o.to && "--to", o.mode && "--mode", o.failback && "--failback", o.keepDrained && "--keep-drained", o.allowDataLoss && "--allow-data-loss", o.rehearsal && "--rehearsal"].filter(Boolean);
@@ -150,9 +154,38 @@ function parseFault(spec: string, plan: DrillPlan): InjectedFault {
   const [step, kind = "reject", ...rest] = spec.split(":");
   const ids = stepIds(plan);
   if (rest.length > 0 || !step) throw new CliError(`--inject-fault ${spec}: use STEP or STEP:KIND (kinds: ${FAULT_KINDS.join(", ")})`);
-  if (!ids.includes(step)) throw new CliError(`--inject-fault ${spec}: ${step} is not a step of this drill (steps: ${ids.join(", ")})`);
+  if (!ids.includes(step)) throw new CliError(`--inject-fault ${spec}: ${step} is not a step of this drill (steps: ${ids.join(", ")}; --list-steps says what each does)`);
   if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new CliError(`--inject-fault ${spec}: kind ${kind} is not one of ${FAULT_KINDS.join(", ")}`);
   return { step, kind: kind as FaultKind };
+}
+
+/** config/schema.ts app.writesHealthPath's default, for a --topology drill without the stack's config. */
+const DEFAULT_WRITES_HEALTH_PATH = "/healthz/writes";
+
+/** The Region switch plan's steps (and the steps inside a parallel block), in plan order, once each. */
+function arcStepNames(workflows: Workflows): { id: string; title: string }[] {
+  const out = new Map<string, string>();
+  const add = (s: Record<string, any>) => {
+    const where = (s.executionBlockType ?? "").toString();
+    const what = typeof s.description === "string" && s.description ? s.description : where ? `${where} block` : "plan step";
+    if (typeof s.name === "string" && !out.has(s.name)) out.set(s.name, what);
+  };
+  for (const w of workflows) {
+    for (const s of (w.steps ?? []) as Workflows) {
+      add(s);
+      for (const c of (s.parallelConfigs?.[0]?.steps ?? []) as Workflows) add(c);
+    }
+  }
+  return [...out].map(([id, title]) => ({ id, title }));
+}
+
+/** `--list-steps`: the ids `--inject-fault` takes for this drill, each with what the step does. */
+function listSteps(plan: DrillPlan, workflows: Workflows | undefined, width: number): string {
+  const steps = workflows ? arcStepNames(workflows) : flattenItems(buildSteps(plan)).map((s) => ({ id: s.id, title: s.title }));
+  const head = workflows
+    ? "Steps of the stack's Region switch plan (what --simulate runs; --inject-fault STEP[:KIND] fails one):"
+    : "Steps of this drill (--inject-fault STEP[:KIND] with --simulate fails one):";
+  return `${[...wrap(head, width), ...definitionList(steps.map((s) => [s.id, s.title] as const), width), ...wrap(workflows ? "The plan simulation fails the step as ARC reports a failed step (a :KIND is accepted and not modelled)." : `kinds: ${FAULT_KINDS.join(", ")} (default reject)`, width)].join("\n")}\n`;
 }
 
 /** The command line that resumes the drill against AWS: what a stopped report tells a person to run. */
@@ -258,7 +291,14 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     if (e instanceof TopologyError) throw new CliError(e.message);
     throw e;
   }
-  const fault = o.injectFault ? parseFault(o.injectFault, plan) : undefined;
+  const planArn = plan.kind === "region" ? topology.recovery?.planArn : undefined;
+  // A region drill on a stack with a Region switch plan runs the plan's steps, not the step-by-step drill's.
+  const throughArc = plan.kind === "region" && !!planArn && (!!o.execute || !!workflows);
+  if (o.listSteps) {
+    out(listSteps(plan, throughArc ? workflows : undefined, terminalWidth(process.stdout)));
+    return 0;
+  }
+  const fault = o.injectFault && !throughArc ? parseFault(o.injectFault, plan) : undefined;
   if (!o.simulate && !o.execute) {
     const notice = identifierNotice({ simulated: false, mocks: hasMockIdentifiers(plan) });
     const width = terminalWidth(process.stdout);
@@ -274,9 +314,9 @@ export async function drillAction(o: RawOptions, deps: DrillDeps = {}): Promise<
     throw new CliError("refusing to execute without --yes: review the plan above, then re-run with --execute --yes");
   }
   const tty = deps.stderrIsTTY ?? !!process.stderr.isTTY;
-  const planArn = plan.kind === "region" ? topology.recovery?.planArn : undefined;
-  if (plan.kind === "region" && planArn && (o.execute || workflows)) {
-    return arcDrill(plan, o, deps, { planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
+  if (throughArc && planArn) {
+    const writeTargets = topology.regions.flatMap((r) => (r.app?.albDnsName ? [{ region: r.name, albDnsName: r.app.albDnsName, listenerPorts: r.app.listenerPorts }] : []));
+    return arcDrill(plan, o, deps, { writeTargets, writesHealthPath: config?.app.writesHealthPath, planArn, workflows, probeFailureMinutes: topology.recovery?.probeFailureMinutes, automatic: !!topology.recovery?.automaticTriggers, out, err });
   }
   let report: DrillReport;
   if (o.simulate) {
@@ -341,7 +381,17 @@ async function arcDrill(
   plan: DrillPlan,
   o: RawOptions,
   deps: DrillDeps,
-  x: { planArn: string; workflows?: Workflows; probeFailureMinutes?: number; automatic: boolean; out: (s: string) => void; err: (s: string) => void },
+  x: {
+    planArn: string;
+    workflows?: Workflows;
+    probeFailureMinutes?: number;
+    automatic: boolean;
+    out: (s: string) => void;
+    err: (s: string) => void;
+    /** Each region's ALB, asked after the restore whether the region writes. */
+    writeTargets?: WritesProbeTarget[];
+    writesHealthPath?: string;
+  },
 ): Promise<number> {
   // A simulation shows the flow a person's approval allows unless told to rehearse a refusal.
   const approval = o.approve ? "approve" : o.decline ? "decline" : o.simulate ? "approve" : undefined;
@@ -350,8 +400,8 @@ async function arcDrill(
   let lagNow: () => Promise<number | undefined>;
   if (o.simulate) {
     if (!x.workflows) throw new CliError("the stack's Region switch plan document is not in this input; simulate with --stack");
-    const names = x.workflows.flatMap((w) => (w.steps as Workflows).flatMap((s) => [s.name as string, ...((s.parallelConfigs?.[0]?.steps ?? []) as Workflows).map((c) => c.name as string)]));
-    if (o.injectFault && !names.includes(o.injectFault.split(":")[0])) throw new CliError(`--inject-fault ${o.injectFault}: not a step of the Region switch plan (steps: ${[...new Set(names)].join(", ")})`);
+    const names = arcStepNames(x.workflows).map((s) => s.id);
+    if (o.injectFault && !names.includes(o.injectFault.split(":")[0])) throw new CliError(`--inject-fault ${o.injectFault}: not a step of the Region switch plan (steps: ${[...new Set(names)].join(", ")}; --list-steps says what each does)`);
     const virtual = new VirtualClock(Date.parse("2026-01-01T00:00:00Z"));
     const { SimulatedArc } = await import("../../drills/arc/simulate");
     arc = new SimulatedArc(virtual, {
@@ -373,10 +423,13 @@ async function arcDrill(
     };
   }
   const detectionSeconds = plan.mode === "unplanned" && x.automatic && x.probeFailureMinutes ? automaticDetectionSeconds(x.probeFailureMinutes) : 0;
-  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy).
-  // On a multi-writer stack that also means every region writes locally again: nothing was promoted.
+  // Execute: after a restore, every region must serve again (its dial above 0, its entry healthy)
+  // and WRITE again: on a multi-writer stack nothing was promoted, so each region's own writes must
+  // work; elsewhere each region writes through the global writer. Asked of the app itself, through
+  // each region's ALB (app.writesHealthPath; drills/writesHealth.ts).
   const groups = Object.values(plan.targets.regions).filter((r) => r.endpointGroupArn);
-  const verifyServing = o.execute && groups.length > 0
+  const writeTargets = x.writeTargets ?? [];
+  const verifyServing = o.execute && (groups.length > 0 || writeTargets.length > 0)
     ? async () => {
       const aws = deps.makeAws ? deps.makeAws() : new (await import("../../drills/sdkAws")).SdkDrillAws();
       const lines: string[] = [];
@@ -386,6 +439,13 @@ async function arcDrill(
         const healthy = g.endpoints.length > 0 && g.endpoints.every((e) => e.health === "HEALTHY");
         lines.push(`${r.region}: dial ${g.trafficDial} %, entry ${healthy ? "healthy" : "NOT healthy"}`);
         if (g.trafficDial === 0 || !healthy) problems.push(`${r.region} does not serve after the drill (dial ${g.trafficDial} %, ${healthy ? "healthy" : "unhealthy"})`);
+      }
+      if (writeTargets.length > 0) {
+        const { probeRegionWrites } = await import("../../drills/writesHealth");
+        const writesPath = x.writesHealthPath ?? DEFAULT_WRITES_HEALTH_PATH;
+        const w = await probeRegionWrites(writeTargets, writesPath);
+        lines.push(`writes: each region's app asked through its own ALB (GET ${writesPath}: 200 = writes work, 503 = they do not):`, ...w.lines);
+        problems.push(...w.problems);
       }
       return { lines, problems };
     }

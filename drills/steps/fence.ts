@@ -127,6 +127,8 @@ export const fenceStep: Step = {
     }
     facts.fence.entry = await fenceEntry(ctx, plan.source).catch((err) => ({ ok: false, detail: `${plan.source} entry: ${describeError(err)}` }));
     for (const [part, r] of Object.entries(facts.fence)) (r.ok ? ctx.note : ctx.warn)(`${r.ok ? "fenced" : "NOT fenced"} ${part}: ${r.detail}`);
+    const missed = Object.entries(facts.fence).filter(([, r]) => !r.ok).map(([part]) => part);
+    if (missed.length > 0) ctx.incomplete(`NOT fenced: ${missed.join(", ")} of ${plan.source} (see the warnings)`);
     ctx.note("connections already open to the old writer are not cut by a security group change (EC2 connection tracking); Aurora's fencing of the demoted primary is best-effort");
     const unfenced = ["database", "sessions"].filter((p) => !facts.fence[p]?.ok);
     if (facts.rehearsal && unfenced.length > 0) {

@@ -44,7 +44,7 @@ describe("report verdict", () => {
     const report = buildReport({ ...input(), budget });
     expect(report.verdict.exitCode).toBe(1);
     expect(report.verdict.reasons).toEqual(budget.misses);
-    expect(renderText(report)).toMatch(/RTO\/RPO budget \(objective missed\)[\s\S]*region loss[\s\S]*700 s/);
+    expect(renderText(report, { verbose: true })).toMatch(/RTO\/RPO budget \(objective missed\)[\s\S]*region loss[\s\S]*700 s/);
     expect(renderMarkdown(report)).toContain("## RTO/RPO budget (objective missed)\n\n| disruption | RTO |");
     expect(JSON.parse(renderJson(report)).budget.data).toEqual({ example: true });
   });
@@ -58,7 +58,7 @@ describe("report verdict", () => {
 
 describe("text rendering", () => {
   it("draws the steady state, the AZ and region matrices and says there is no SPOF", () => {
-    const text = renderText(buildReport(input()));
+    const text = renderText(buildReport(input()), { verbose: true });
     expect(text).toMatch(/Regions: us-east-1 \(writer\) \[us-east-1a, us-east-1b, us-east-1c\]; us-west-2/);
     expect(text).toContain("Loss of one availability zone");
     expect(text).toMatch(/region us-east-1 .*promote us-west-2/);
@@ -68,12 +68,12 @@ describe("text rendering", () => {
 
   it("marks the SPOF rows and lists the resources to make redundant", () => {
     // Wide enough for every row to stay on one line.
-    const text = renderText(buildReport(input({ singleNat: true })), { width: 250 });
+    const text = renderText(buildReport(input({ singleNat: true })), { width: 250, verbose: true });
     expect(text).toContain("✗ AZ us-east-1a");
     expect(text).toMatch(/│ 1 │ AZ us-east-1a .*│ entry in us-east-1 .*│ us-east-1-az1-nat \(us-east-1a\)/);
     expect(text).toContain("Verdict: FAIL (exit 1)");
     // At the default width the same row wraps inside its cells.
-    const narrow = renderText(buildReport(input({ singleNat: true })));
+    const narrow = renderText(buildReport(input({ singleNat: true })), { verbose: true });
     expect(narrow).toMatch(/│ 1 │ AZ us-east-1a +│ entry in us-east-1 +│ us-east-1-az1-nat +│/);
     expect(narrow).toMatch(/│ {3}│ [^│]*│ app in us-east-1 +│ \(us-east-1a\) +│/);
   });
@@ -102,10 +102,19 @@ describe("Markdown rendering", () => {
     const md = renderMarkdown(buildReport(input({ singleNat: true })));
     const [topology, matrix, ...rest] = mermaidBlocks(md);
     expect(rest).toEqual([]);
-    expect(topology).toMatch(/^flowchart TB/);
-    expect(topology).toContain(`subgraph R0_Z0["us-east-1a"]`);
-    expect(topology).toContain(`R0 -.->|"Aurora replication, cache replication, backup copy"| R1`);
-    expect(topology).toContain(`R1 -.->|"backup copy"| R0`);
+    // Regions side by side, one subgraph each, no nested AZ subgraphs (current Mermaid staggers those).
+    expect(topology).toMatch(/^flowchart LR/);
+    expect(topology.match(/^ {2}subgraph /gm)).toHaveLength(2);
+    expect(topology).toMatch(/^ {4}R0_Z0\["us-east-1a<br\/>NAT gateway/m);
+    // Cross-region links join the stores they are about: database to database, backup vault to vault.
+    expect(topology).toContain(`R0_g3 -.->|"Aurora replication"| R1_g3`);
+    expect(topology).toContain(`R0_g4 -.->|"cache replication"| R1_g4`);
+    expect(topology).toContain(`R0_g2 <-.->|"VPC peering"| R1_g2`);
+    expect(topology).toMatch(/R0_g\d+ -.->\|"backup copy"\| R1_g\d+/);
+    expect(topology).toMatch(/R1_g\d+ -.->\|"backup copy"\| R0_g\d+/);
+    // The data path: the ALB to the workload, the workload to its region's stores, a secondary's writes to the writer.
+    expect(topology).toMatch(/R1_g0 --> R1_g\d+\n/);
+    expect(topology).toMatch(/R1_g\d+ -->\|"writes"\| R0_g3/);
     expect(matrix).toMatch(/^flowchart LR/);
     expect(matrix).toContain(`D1["✗ AZ us-east-1a"]`);
     expect(matrix).toContain("D1 ~~~ D1_entry ~~~ D1_app ~~~ D1_databaseWriter ~~~ D1_databaseReads ~~~ D1_sessions ~~~ D1_backups");

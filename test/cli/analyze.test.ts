@@ -21,7 +21,7 @@ function stateFile(name: string, o: FixtureOptions = {}): string {
 
 describe("ha-blueprint analyze (CLI)", () => {
   it("exits 0 on a healthy stack export and prints the matrices", () => {
-    const r = run(["analyze", "--state", stateFile("healthy")]);
+    const r = run(["analyze", "--state", stateFile("healthy"), "--verbose"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Single points of failure: none.");
     expect(r.stdout).toContain("Loss of one region");

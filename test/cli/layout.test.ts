@@ -5,7 +5,7 @@ import { renderText } from "../../analysis/render/text";
 import { buildReport } from "../../analysis/report";
 import { buildTopologyView } from "../../analysis/topologyView";
 import { breakLongWords, drawTable, fitColumns, shellCommand, wrap, wrapClipped } from "../../text/layout";
-import { DEFAULT_WIDTH, MIN_WIDTH, terminalWidth } from "../../text/terminal";
+import { DEFAULT_WIDTH, MIN_WIDTH, slowStatus, terminalWidth } from "../../text/terminal";
 import { buildPlan } from "../../drills/plan";
 import { progressReporter } from "../../drills/progress";
 import { reportToText } from "../../drills/reportFormat";
@@ -110,11 +110,16 @@ describe("renderers fit the width they are given", () => {
         expect(text).toContain("Verdict: FAIL (exit 1)");
       }
     }
-    const text = renderText(report);
+    const text = renderText(report, { verbose: true });
     expect(text.indexOf("Next: ")).toBeLessThan(text.indexOf("Steady state"));
     expect(text).toMatch(/Tags: A AWS documentation, A-w AWS workshop\/FAQ, U upstream project docs, C community reports, E this project's\s+estimate\./);
     expect(renderText(report, { verbose: true })).toContain("Aurora User Guide, Using switchover or failover in Amazon Aurora");
     expect(renderText(report)).not.toContain("Aurora User Guide, Using switchover or failover in Amazon Aurora");
+    // The default is the summary plus what a failing stack must act on: its single points of failure.
+    const short = renderText(report);
+    expect(short).not.toContain("Steady state");
+    expect(short).toMatch(/Single points of failure|single point of failure/);
+    expect(short.split("\n").length).toBeLessThan(text.split("\n").length / 2);
   });
 
   it("check: mandatory and advisory findings with URNs at every width", () => {
@@ -157,5 +162,42 @@ describe("renderers fit the width they are given", () => {
       l.stop();
       expect([...live[0].replace("\r\x1b[K", "")].length, `live ${width}`).toBeLessThan(width);
     }
+  });
+});
+
+describe("slowStatus: a progress line on a terminal, for work slower than a second", () => {
+  const stream = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { written, isTTY, columns: 60, write: (c: string) => written.push(c) };
+  };
+  it("says nothing on a pipe, nothing for a quick run, and the current stage (erased at the end) for a slow one", () => {
+    let t = 0;
+    const pipe = stream(false);
+    const p = slowStatus(pipe, "analyze", 1000, () => t);
+    p.stage("planning");
+    t = 5000;
+    p.stage("analyzing");
+    p.done();
+    expect(pipe.written).toEqual([]);
+
+    t = 0;
+    const quick = stream(true);
+    const q = slowStatus(quick, "analyze", 1000, () => t);
+    q.stage("planning");
+    t = 400;
+    q.stage("analyzing");
+    q.done();
+    expect(quick.written).toEqual([]);
+
+    t = 0;
+    const slow = stream(true);
+    const s = slowStatus(slow, "analyze", 1000, () => t);
+    s.stage("planning");
+    t = 1500;
+    s.stage(`analyzing ${"x".repeat(100)}`);
+    s.done();
+    expect(slow.written[0]).toMatch(/^\r\x1b\[Kanalyze: analyzing x+$/);
+    expect([...slow.written[0].replace("\r\x1b[K", "")].length).toBeLessThan(60);
+    expect(slow.written.at(-1)).toBe("\r\x1b[K");
   });
 });

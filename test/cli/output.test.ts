@@ -34,6 +34,8 @@ beforeAll(async () => {
       ]);
     })(),
     run(["analyze", "--stack", "prod"]).then((r) => (out.analyzeProd = r)),
+    run(["analyze", "--stack", "prod"], { COLUMNS: "80" }).then((r) => (out.analyzeProd80 = r)),
+    run(["analyze", "--stack", "prod", "--verbose"]).then((r) => (out.analyzeProdVerbose = r)),
     run(["check", "--stack", "prod"]).then((r) => (out.checkProd = r)),
     run(["drill", "--stack", "prod", "--to", "us-west-2", "--mode", "planned"]).then((r) => (out.drillPlan = r)),
     run(["drill", "--stack", "prod", "--to", "us-west-2", "--mode", "planned", "--simulate"]).then((r) => (out.drillPlanned = r)),
@@ -52,6 +54,7 @@ describe("CLI output fits a terminal", () => {
     expect(out.analyze.code, out.analyze.stderr).toBe(0);
     expect(out.analyzeProd.code, out.analyzeProd.stderr).toBe(0);
     expect(out.checkProd.code, out.checkProd.stderr).toBe(0);
+    for (const k of ["analyzeProd80", "analyzeProdVerbose"]) expect(out[k].code, `${k}: ${out[k].stderr}`).toBe(0);
     for (const k of ["drillPlan", "drillPlanned", "drillUnplanned80"]) expect(out[k].code, `${k}: ${out[k].stderr}`).toBe(0);
   });
 
@@ -73,10 +76,22 @@ describe("CLI output fits a terminal", () => {
       expect(at(/^Verdict: /)).toBeLessThan(5);
       expect(at(/^Summary:/)).toBeGreaterThan(at(/^Verdict: /));
       expect(at(/^Next: /)).toBeGreaterThan(at(/^Summary:/));
-      // The first screen: verdict, counts and the next step before any detail table.
+      // The first screen: verdict, counts and the next step; no detail table without --verbose.
       expect(at(/^Next: /)).toBeLessThan(25);
-      expect(at(/^Next: /)).toBeLessThan(at(/^Steady state/));
+      expect(l.length, r.stdout).toBeLessThanOrEqual(40);
+      expect(r.stdout).not.toMatch(/^Steady state|^Loss of one|┌/m);
+      expect(r.stdout).toMatch(/^More: --verbose prints every table/m);
       expect(r.stdout).toMatch(/^ {2}single points of failure +none/m);
+    }
+    // At 80 columns it still fits a screen, and wrapping moved words, never broke one.
+    const words = (t: string) => t.split(/\s+/).filter(Boolean);
+    expect(lines(out.analyzeProd80.stdout).length).toBeLessThanOrEqual(40);
+    expect(words(out.analyzeProd80.stdout)).toEqual(words(out.analyzeProd.stdout));
+    // --verbose keeps every table after the same summary.
+    const v = lines(out.analyzeProdVerbose.stdout);
+    expect(v.findIndex((x) => /^Next: /.test(x))).toBeLessThan(v.findIndex((x) => /^Steady state/.test(x)));
+    for (const heading of [/^Steady state/m, /^Data path: /m, /^Loss of one availability zone/m, /^Loss of one region/m, /^Composite availability/m, /│ path +│ term +│/]) {
+      expect(out.analyzeProdVerbose.stdout).toMatch(heading);
     }
     // Dev's objective counts the scale-out of its scalable capacity (stacks/Pulumi.dev.yaml).
     expect(out.analyze.stdout).toMatch(/^Verdict: OK \(exit 0\)/m);
@@ -84,8 +99,8 @@ describe("CLI output fits a terminal", () => {
     expect(out.analyze.stdout).toMatch(/^ {2}Region loss +RTO \d+ s, RPO \d+ s typical: RTO met, RPO not bounded \(objectives 2100 s, 60 s\)/m);
     expect(out.analyzeProd.stdout).toMatch(/Verdict: OK \(exit 0\)[\s\S]*Next: rehearse a region switchover offline:\n {2}npx ha-blueprint drill --stack prod --to us-west-2 --mode planned --simulate\n/);
     // Sources are short references with a legend; the full citation waits for --verbose / JSON / Markdown.
-    expect(out.analyze.stdout).toMatch(/│ project-estimates E +│/);
-    expect(out.analyze.stdout).toMatch(/^Tags: A AWS documentation/m);
+    expect(out.analyzeProdVerbose.stdout).toMatch(/│ project-estimates E +│/);
+    expect(out.analyzeProdVerbose.stdout).toMatch(/^Tags: A AWS documentation/m);
     expect(out.analyze.stdout).not.toContain("AWS multi-Region guidance (ARC Region switch)");
   });
 

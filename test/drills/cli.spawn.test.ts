@@ -110,7 +110,7 @@ describe.concurrent("drill through bin/ha-blueprint.js", () => {
     // The failover request reached AWS (its answer was lost): the fence stays while it runs.
     expect(report.finalState.databaseOperation).toMatch(/^failover us-east-1 -> us-west-2/);
     expect(report.finalState.writer).toEqual({ database: "us-east-1", sessions: "us-west-2" });
-    expect(report.nextCommands[0]).toMatch(/^npx ha-blueprint drill --topology .* --to us-west-2 --mode unplanned --allow-data-loss --rehearsal --execute --yes {3}# resumes/);
+    expect(report.nextCommands[0]).toMatch(/^npx ha-blueprint drill --topology .* --to us-west-2 --mode unplanned --allow-data-loss --rehearsal --execute --yes {3}# for real, against AWS: fences us-east-1 and fails the database over to us-west-2, losing the writes not yet replicated\. This run was simulated/);
     expect(r.err).toMatch(/ha-blueprint: drill stopped at promote-aurora: TimeoutError: failoverGlobalCluster: the request timed out/);
   });
 

@@ -81,7 +81,7 @@ describe("drill flag errors exit 2 with a message", () => {
     [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--allow-data-loss", "--max-data-loss", "soon"], /--max-data-loss soon: give the seconds/],
     [["drill", "--topology", "T", "--to", WEST, "--mode", "unplanned", "--keep-drained"], /--keep-drained belongs to planned drills/],
     [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--inject-fault", "drain"], /--inject-fault rehearses a failure offline: it needs --simulate/],
-    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "fence"], /fence is not a step of this drill \(steps: preflight, lift-fence, drain, promote-aurora, promote-redis, repoint-sessions, verify, restore-traffic, reconcile\)/],
+    [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "fence"], /fence is not a step of this drill \(steps: preflight, lift-fence, drain, promote-aurora, promote-redis, repoint-sessions, verify, restore-traffic, reconcile; --list-steps says what each does\)/],
     [["drill", "--topology", "T", "--to", WEST, "--mode", "planned", "--simulate", "--inject-fault", "drain:melt"], /kind melt is not one of timeout, throttle, reject/],
     [["drill", "--topology", "missing.json", "--to", WEST, "--mode", "planned"], /cannot read topology file missing.json/],
     [["drill", "--stack", "nope", "--to", WEST, "--mode", "planned", "--simulate"], /unknown stack "nope"/],
@@ -208,7 +208,7 @@ describe("drill plan and --simulate", () => {
     expect(report.outcome).toBe("stopped");
     expect(report.finalState).toMatchObject({ writer: { database: WEST, sessions: WEST }, dials: { [EAST]: 100, [WEST]: 100 }, sessionRecord: EAST });
     expect(report.finalState.problems).toContain("sessions are not writable: the session-writer record points at us-east-1's endpoint, the primary is in us-west-2");
-    expect(report.nextCommands[0]).toBe(`npx ha-blueprint drill --topology ${topo} --to us-west-2 --mode planned --execute --yes   # resumes: finished steps are skipped`);
+    expect(report.nextCommands[0]).toBe(`npx ha-blueprint drill --topology ${topo} --to us-west-2 --mode planned --execute --yes   # for real, against AWS: drains us-east-1 and switches the writer to us-west-2 (no data loss, a short write outage). This run was simulated: run the command without --execute --yes first to review the plan`);
     expect(report.nextCommands[1]).toMatch(/^aws route53 change-resource-record-sets --hosted-zone-id Z0PRIVATE1234 --change-batch /);
     expect(r.err).toMatch(/drill stopped at repoint-sessions/);
   });

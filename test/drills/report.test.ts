@@ -20,16 +20,22 @@ describe("drill report writers", () => {
       "```mermaid",
       "gantt",
       "    title Planned switchover us-east-1 -> us-west-2",
-      "    dateFormat X",
-      "    axisFormat %M:%S",
+      "    dateFormat YYYY-MM-DD HH:mm:ss",
+      "    axisFormat %H:%M:%S",
       "    section Drill",
     ]);
-    expect(gantt).toContain("    Drain the source region :done, drain, 0, 30");
+    // Explicit dates (Mermaid 11 draws `dateFormat X` bars from 0): 2000-01-01 00:00:00 is the start.
+    expect(gantt).toContain("    Drain the source region :done, drain, 2000-01-01 00:00:00, 2000-01-01 00:00:30");
     // The two promotions overlap: the database and the session store are promoted side by side.
-    expect(gantt).toContain("    Switch over Aurora :active, promote_aurora, 30, 210");
-    expect(gantt).toContain("    Promote the session store :active, promote_redis, 30, 90");
-    expect(gantt).toContain("    Point the session-writer record at the new primary :active, repoint_sessions, 90, 150");
-    expect(gantt).toContain("    Preflight checks :milestone, preflight, 0, 0");
+    expect(gantt).toContain("    Switch over Aurora :active, promote_aurora, 2000-01-01 00:00:30, 2000-01-01 00:03:30");
+    expect(gantt).toContain("    Promote the session store :active, promote_redis, 2000-01-01 00:00:30, 2000-01-01 00:01:30");
+    expect(gantt).toContain("    Point the session-writer record at the new primary :active, repoint_sessions, 2000-01-01 00:01:30, 2000-01-01 00:02:30");
+    expect(gantt).toContain("    Preflight checks :milestone, preflight, 2000-01-01 00:00:00, 0s");
+    // Every bar starts where its step started: the starts are distinct points in time, in step order.
+    const starts = [...gantt.matchAll(/:(?:done|active|crit), \w+, ([\d-]+ [\d:]+), ([\d-]+ [\d:]+)$/gm)].map((m) => [Date.parse(`${m[1]}Z`), Date.parse(`${m[2]}Z`)]);
+    expect(starts.length).toBeGreaterThan(3);
+    expect(new Set(starts.map(([a]) => a)).size).toBeGreaterThan(2);
+    expect(starts.every(([a, b]) => b > a)).toBe(true);
   });
 
   it("puts measured RTO and RPO against budget and objective at the top of the Markdown", async () => {
@@ -51,7 +57,7 @@ describe("drill report writers", () => {
     expect(md).toMatch(/## Failure\n\nStep `promote-aurora` stopped: ThrottlingException: switchoverGlobalCluster: Rate exceeded \(injected; still throttled after 3 attempts\)/);
     expect(md).toContain("## Compensation\n\n- `promote-redis` done: moved back");
     expect(md).toMatch(/## Next commands\n\n```sh\nre-run the same drill command {3}# resumes: finished steps are skipped\naws rds describe-global-clusters --region us-west-2/);
-    expect(mermaidGantt(report)).toContain("Switch over Aurora (FAILED) :crit, promote_aurora, 30, 32");
+    expect(mermaidGantt(report)).toContain("Switch over Aurora (FAILED) :crit, promote_aurora, 2000-01-01 00:00:30, 2000-01-01 00:00:32");
     const text = reportToText(report);
     expect(text).toMatch(/: rolled-back\nstopped at promote-aurora; every change was undone/);
     expect(text).toContain("FAILED at promote-aurora: ThrottlingException");
