@@ -454,7 +454,8 @@ async function arcDrill(
   const report = await arcRegionDrill(plan, { arc, clock, planArn: x.planArn, workflows: x.workflows, approval, lagNow, simulated: !!o.simulate, detectionSeconds, verifyServing, onProgress: (line) => x.err(`${wrap(line, errWidth, "", "  ").join("\n")}\n`) });
   const notice = [
     ...(o.simulate ? identifierNotice({ simulated: true, mocks: hasMockIdentifiers(plan) }) : []).map((n) => n.replace("the cloud model on a virtual clock", "the Region switch plan document on an offline model of ARC, on a virtual clock")),
-    ...(o.simulate && !o.approve && !o.decline ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),
+    // Only a plan that asked for an approval gets the note about how it was answered.
+    ...(o.simulate && !o.approve && !o.decline && report.executions.some((e) => e.result.approvals.length > 0) ? ["The approval step is answered with approve (a person's answer); --decline rehearses a refusal."] : []),
   ];
   x.out(o.format === "json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : arcReportToText(report, { width: terminalWidth(process.stdout), notice }));
   if (o.report) fs.writeFileSync(o.report, path.extname(o.report).toLowerCase() === ".json" ? `${JSON.stringify({ ...report, notice }, null, 2)}\n` : `\`\`\`\n${arcReportToText(report, { width: 100, notice })}\`\`\`\n`);
