@@ -161,8 +161,9 @@ function keyRegionOf(graph: ResourceGraph, n: GraphNode, key: string): string | 
 
 /**
  * A backup plan's copy action writes into its destination vault, encrypted with that vault's key:
- * the vault of region X needs a key of region X (AWS Backup Developer Guide, "Creating backup
- * copies across AWS Regions": the copy is encrypted with the destination vault's key). A
+ * the vault of region X needs a key of region X (AWS Backup Developer Guide, "Encryption for
+ * backups in AWS Backup": encryption "is controlled through the AWS KMS key configuration in the
+ * backup vault where your backup is stored", and a KMS key is regional). A
  * destination named by ARN whose vault in the graph lives in another region is the same break.
  */
 function backupCopyKeyFindings(graph: ResourceGraph, inv: Inventory): string[] {
