@@ -11,7 +11,12 @@ import { survivorNodeFindings } from "./nodeCapacity";
  * - a VPC whose DNS support or DNS hostnames is off while its workloads resolve private names
  *   (Route 53 private hosted zones and interface-endpoint private DNS need both on);
  * - a global entry whose listener ports reach no listener of the load balancer it points at;
- * - a target group whose health check asks a path the workload does not serve as its health path.
+ * - a target group whose health check asks a path the workload does not serve as its health path;
+ * - the load balancer's own path: listeners, certificate, forward target, target-group port and
+ *   the security groups to the nodes (`lbPathChecks.ts`);
+ * - a backup copy whose destination vault's key is of another region;
+ * - a survivor whose HPAs or node groups at their maximum cannot carry every region's load
+ *   (`nodeCapacity.ts`).
  */
 
 function str(v: unknown): string | undefined {

@@ -34,6 +34,14 @@ function list(v: unknown): Rec[] {
   const p = plain(v);
   return Array.isArray(p) ? p.map((x) => plain(x) as Rec).filter((x) => !!x && typeof x === "object") : [];
 }
+/** Every string inside a value (an ARN may sit in a list of objects, as in an ECS service's loadBalancers). */
+function stringsIn(v: unknown, out: string[] = []): string[] {
+  const p = plain(v);
+  if (typeof p === "string") out.push(p);
+  else if (Array.isArray(p)) p.forEach((x) => stringsIn(x, out));
+  else if (p && typeof p === "object") Object.values(p).forEach((x) => stringsIn(x, out));
+  return out;
+}
 const arnRegion = (arn: string | undefined) => (arn?.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined);
 
 const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
@@ -128,19 +136,23 @@ export function loadBalancerPathFindings(graph: ResourceGraph, inv: Inventory): 
   let anyRegistration = false;
   for (const [type, key] of REGISTRATIONS) {
     for (const r of graph.ofType(type)) {
-      const named = JSON.stringify(plain(graph.prop(r, key)) ?? "");
-      const found = [...graph.refs(r, key).filter((t) => TARGET_GROUP.includes(t.type)), ...[...byArn].filter(([arn]) => named.includes(arn)).map(([, tg]) => tg)];
+      const found = [...graph.refs(r, key).filter((t) => TARGET_GROUP.includes(t.type)), ...stringsIn(graph.prop(r, key)).map((a) => byArn.get(a)).filter((t): t is GraphNode => !!t)];
       if (found.length > 0 || graph.prop(r, key) !== undefined) anyRegistration = true;
       found.forEach((tg) => registered.add(tg));
     }
   }
   const ports = entryPorts(graph);
   let net: NetworkIndex | undefined;
+  // Indexed once, so a stack with many load balancers stays linear.
+  const listenersOf = new Map<GraphNode, GraphNode[]>();
+  for (const l of listeners) for (const alb of graph.refs(l, "loadBalancerArn")) listenersOf.set(alb, [...(listenersOf.get(alb) ?? []), l]);
+  const perRegion = new Map<string, RegionFacts>();
+  const factsOf = (r: string) => perRegion.get(r) ?? perRegion.set(r, { served: servedPorts(graph, inv, r), nodes: nodeGroupsOf(graph, inv, r), nodeCidrs: [] }).get(r)!;
 
   for (const alb of inv.albs) {
     const albRegion = region(graph, alb);
     if (!albRegion) continue;
-    const own = listeners.filter((l) => graph.refs(l, "loadBalancerArn").includes(alb));
+    const own = listenersOf.get(alb) ?? [];
     if (own.length === 0) continue;
     const at = (p: number) => own.find((l) => num(graph.prop(l, "port")) === p);
     for (const p of [...(ports.get(alb) ?? [])].sort((a, b) => a - b)) {
@@ -182,7 +194,7 @@ export function loadBalancerPathFindings(graph: ResourceGraph, inv: Inventory): 
           continue;
         }
         net ??= new NetworkIndex(graph);
-        out.push(...targetGroupFindings(graph, inv, net, alb, tg, albRegion));
+        out.push(...targetGroupFindings(graph, inv, net, alb, tg, albRegion, factsOf(albRegion)));
       }
     }
   }
@@ -190,13 +202,19 @@ export function loadBalancerPathFindings(graph: ResourceGraph, inv: Inventory): 
 }
 
 /** The target group's port against what the workload serves, and the security groups between the load balancer and the nodes. */
-function targetGroupFindings(graph: ResourceGraph, inv: Inventory, net: NetworkIndex, alb: GraphNode, tg: GraphNode, regionName: string): string[] {
+interface RegionFacts {
+  readonly served: { nodePorts: Set<number>; containerPorts: Set<number> };
+  readonly nodes: { groups: GraphNode[]; complete: boolean };
+  nodeCidrs: string[];
+}
+
+function targetGroupFindings(graph: ResourceGraph, inv: Inventory, net: NetworkIndex, alb: GraphNode, tg: GraphNode, regionName: string, facts: RegionFacts): string[] {
   const out: string[] = [];
   const port = num(graph.prop(tg, "port"));
   if (port === undefined) return out;
   const targetType = str(graph.prop(tg, "targetType")) ?? "instance";
   if (targetType !== "instance" && targetType !== "ip") return out;
-  const served = servedPorts(graph, inv, regionName);
+  const served = facts.served;
   const [servedSet, what] = targetType === "instance" ? [served.nodePorts, "NodePort"] : [served.containerPorts, "container port"];
   const hcPort = num(graph.prop(tg, "healthCheck.port"));
   for (const [key, p] of [["port", port], ["healthCheck.port", hcPort]] as const) {
@@ -204,12 +222,13 @@ function targetGroupFindings(graph: ResourceGraph, inv: Inventory, net: NetworkI
       out.push(`target group ${tg.name} (${regionName}): ${key} ${p} is not what the workload of ${regionName} serves for ${targetType} targets (${what} ${[...servedSet].join(", ")}): every target turns unhealthy`);
     }
   }
-  const nodes = nodeGroupsOf(graph, inv, regionName);
+  const nodes = facts.nodes;
   const albGroups = graph.refs(alb, "securityGroups").filter((g) => g.type === "aws:ec2/securityGroup:SecurityGroup");
   if (albGroups.length === 0 || nodes.groups.length === 0) return out;
   const albCidrs = graph.refs(alb, "subnets").map((s) => net.cidrOf(s)).filter((c): c is string => !!c);
   for (const p of new Set([port, hcPort ?? port])) {
-    const nodeCidrs = inv.nodePools.filter((x) => region(graph, x.node) === regionName).flatMap((x) => graph.refs(x.node, "subnetIds")).map((s) => net.cidrOf(s)).filter((c): c is string => !!c);
+    if (facts.nodeCidrs.length === 0) facts.nodeCidrs = inv.nodePools.filter((x) => region(graph, x.node) === regionName).flatMap((x) => graph.refs(x.node, "subnetIds")).map((s) => net.cidrOf(s)).filter((c): c is string => !!c);
+    const nodeCidrs = facts.nodeCidrs;
     const outOk = net.admits(albGroups, "egress", p, undefined, nodes.groups, true) || (nodeCidrs.length > 0 && nodeCidrs.every((c) => net.admits(albGroups, "egress", p, c, [], true)));
     if (!outOk) out.push(`load balancer ${alb.name} (${regionName}): its security groups ${albGroups.map((g) => g.name).join(", ")} allow no egress on ${p} to the nodes (${nodes.groups.map((g) => g.name).join(", ")}): no request or health check reaches a target`);
     if (!nodes.complete) continue;

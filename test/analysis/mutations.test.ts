@@ -90,6 +90,9 @@ describe("mutations that must fail, naming property, resource and region", () =>
     }, /load balancer ha-us-west-2-app-alb \(us-west-2\): its security groups ha-us-west-2-app-alb-sg allow no egress on 30080 to the nodes/],
     ["target group port that is not the Service's NodePort", (rs) => set(find(rs, /^ha-us-west-2-app-tg$/), "port", 30081),
       /target group ha-us-west-2-app-tg \(us-west-2\): port 30081 is not what the workload of us-west-2 serves for instance targets \(NodePort 30080\)/],
+    ["HTTPS listener deleted while the global entry forwards 443", (rs) => {
+      rs.splice(rs.indexOf(find(rs, /^ha-us-west-2-app-https$/)), 1);
+    }, /load balancer ha-us-west-2-app-alb \(us-west-2\) has no listener on port 443, which the global entry forwards to it/],
     ["HTTPS listener turned into plain HTTP on 443", (rs) => set(find(rs, /^ha-us-west-2-app-https$/), "protocol", "HTTP"),
       /listener ha-us-west-2-app-https \(us-west-2\) listens on 443 with protocol HTTP/],
     ["HTTPS listener with another region's certificate", (rs) => {
