@@ -119,7 +119,10 @@ function nodeGroupsOf(graph: ResourceGraph, inv: Inventory, regionName: string):
   for (const pool of inv.nodePools.filter((p) => p.node.type === T.nodeGroup && region(graph, p.node) === regionName)) {
     const lt = graph.refs(pool.node, "launchTemplate").find((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate");
     const sgs = lt ? graph.refs(lt, "vpcSecurityGroupIds").filter((g) => g.type === "aws:ec2/securityGroup:SecurityGroup") : [];
-    // Without launch-template groups the nodes carry the EKS cluster security group, which the graph does not hold.
+    // Groups in the launch template replace EKS's default, so they are the nodes' groups (EKS User
+    // Guide, "Customize managed nodes with launch templates", security groups); an id there the graph
+    // does not hold (the EKS cluster group) admits only its own members, never the load balancer.
+    // Without launch-template groups the nodes carry the EKS cluster group alone: not judged.
     if (sgs.length === 0) complete = false;
     for (const g of sgs) if (!groups.includes(g)) groups.push(g);
   }
