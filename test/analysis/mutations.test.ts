@@ -162,6 +162,28 @@ describe("capacity per region", () => {
   });
 });
 
+describe("node capacity after a region loss", () => {
+  it("a survivor whose node groups hold its own pods but not the other region's share", async () => {
+    const staging = await planStack("staging");
+    const stagingConfig = loadStack("staging").config;
+    const run = (cpu?: string) => {
+      const copy = structuredClone(staging.resources) as ExportedResource[];
+      if (cpu) {
+        const app = copy.find((r) => r.type === "kubernetes:apps/v1:Deployment" && /::ha-us-west-2-app-deployment$/.test(r.urn))!;
+        (app.inputs!.spec as { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } } }).template.spec.containers[0].resources.requests.cpu = cpu;
+      }
+      return analyzeInput({ source: { kind: "stack", name: "staging" }, graph: new ResourceGraph(copy, EAST), config: stagingConfig });
+    };
+    // 3 pods x 2.5 vCPU fit on three m5.large at maxSize 2 (12 vCPU); the 6 pods of both regions (15 vCPU) do not.
+    const broken = run("2500m");
+    expect(broken.verdict.exitCode).toBe(1);
+    expect(reasons(broken)).toMatch(/us-west-2: its node groups at scalingConfig.maxSize \(ha-us-west-2-app-az1-ng maxSize 2 x 2 vCPU\/8 GiB, .*\) cannot hold the 6 pods it must run after losing another region \(15.0 vCPU of requests against 12/);
+    expect(reasons(broken)).not.toMatch(/us-east-1: its node groups/);
+    // Neutral: a request that still fits twice over.
+    expect(run("900m").failureDomains.configuration).toEqual([]);
+  });
+});
+
 describe("numbers read from the resources", () => {
   it("a slower target-group health check makes a slower region-loss RTO, named by the resource", () => {
     const r = analyze((rs) => {
