@@ -1,6 +1,8 @@
 import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
 import { T, type Inventory } from "./inventory";
 import { findWorkloads } from "./dataPath/workloads";
+import { loadBalancerPathFindings } from "./lbPathChecks";
+import { survivorNodeFindings } from "./nodeCapacity";
 
 /**
  * Settings that look right but break a path before any failure: they are read once from the
@@ -9,7 +11,12 @@ import { findWorkloads } from "./dataPath/workloads";
  * - a VPC whose DNS support or DNS hostnames is off while its workloads resolve private names
  *   (Route 53 private hosted zones and interface-endpoint private DNS need both on);
  * - a global entry whose listener ports reach no listener of the load balancer it points at;
- * - a target group whose health check asks a path the workload does not serve as its health path.
+ * - a target group whose health check asks a path the workload does not serve as its health path;
+ * - the load balancer's own path: listeners, certificate, forward target, target-group port and
+ *   the security groups to the nodes (`lbPathChecks.ts`);
+ * - a backup copy whose destination vault's key is of another region;
+ * - a survivor whose HPAs or node groups at their maximum cannot carry every region's load
+ *   (`nodeCapacity.ts`).
  */
 
 function str(v: unknown): string | undefined {
@@ -150,6 +157,52 @@ function survivorCapacityFindings(graph: ResourceGraph, inv: Inventory, capacity
     `${region} can run at most ${r.max} pods (HPA maxReplicas), but after losing another region it must carry the ${total} pods every region runs now: raise maxReplicas (and the node groups' maximum) there`);
 }
 
+/** The region of the KMS key an input names (by ARN, else by the key or alias resource it refers to). */
+function keyRegionOf(graph: ResourceGraph, n: GraphNode, key: string): string | undefined {
+  const value = str(graph.prop(n, key));
+  const node = graph.refs(n, key).find((k) => k.type === KMS_KEY || k.type === KMS_ALIAS);
+  return value?.startsWith("arn:") ? value.split(":")[3] : node ? regionOf(graph, node) : undefined;
+}
+
+/**
+ * A backup plan's copy action writes into its destination vault, encrypted with that vault's key:
+ * the vault of region X needs a key of region X (AWS Backup Developer Guide, "Encryption for
+ * backups in AWS Backup": encryption "is controlled through the AWS KMS key configuration in the
+ * backup vault where your backup is stored", and a KMS key is regional). A
+ * destination named by ARN whose vault in the graph lives in another region is the same break.
+ */
+function backupCopyKeyFindings(graph: ResourceGraph, inv: Inventory): string[] {
+  const out: string[] = [];
+  const vaultsByArn = new Map<string, GraphNode>();
+  for (const v of inv.vaults) for (const a of [str(v.outputs.arn)]) if (a) vaultsByArn.set(a, v);
+  for (const p of inv.backupPlans) {
+    for (const rule of list(graph.prop(p.plan, "rules"))) {
+      for (const copy of list(rule.copyActions)) {
+        const arn = str(copy.destinationVaultArn);
+        const destRegion = arn?.startsWith("arn:") ? arn.split(":")[3] : undefined;
+        const name = arn?.split(":backup-vault:")[1];
+        const vault = (arn && vaultsByArn.get(arn)) ?? p.copyVaults.find((v) => !name || str(graph.prop(v, "name")) === name) ?? undefined;
+        if (!vault) continue;
+        const vaultRegion = regionOf(graph, vault);
+        const where = destRegion ?? vaultRegion;
+        if (destRegion && vaultRegion && destRegion !== vaultRegion) {
+          out.push(`backup plan ${p.plan.name} (${p.region ?? "?"}): copy action destinationVaultArn names a vault in ${destRegion}, but vault ${vault.name} lives in ${vaultRegion}: the copy has no destination`);
+          continue;
+        }
+        const keyRegion = keyRegionOf(graph, vault, "kmsKeyArn");
+        if (where && keyRegion && keyRegion !== where) {
+          out.push(`backup plan ${p.plan.name} (${p.region ?? "?"}): its copy to vault ${vault.name} (${where}) is encrypted with the vault's kmsKeyArn, a KMS key of ${keyRegion}; a key is regional, so every copy job fails (give the vault a key in ${where})`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export function configurationFindings(graph: ResourceGraph, inv: Inventory, capacity?: { mode: "provisioned" | "scalable" }): string[] {
-  return [...keyRegionFindings(graph), ...vpcDnsFindings(graph), ...entryPortFindings(graph), ...healthPathFindings(graph), ...survivorCapacityFindings(graph, inv, capacity)];
+  return [
+    ...keyRegionFindings(graph), ...vpcDnsFindings(graph), ...entryPortFindings(graph), ...healthPathFindings(graph),
+    ...loadBalancerPathFindings(graph, inv), ...backupCopyKeyFindings(graph, inv),
+    ...survivorCapacityFindings(graph, inv, capacity), ...survivorNodeFindings(graph, inv, capacity),
+  ];
 }

@@ -80,7 +80,48 @@ describe("mutations that must fail, naming property, resource and region", () =>
     ["accelerator listener ports that reach no ALB listener", (rs) => {
       set(find(rs, /^ha-traffic-listener$/), "portRanges", [{ fromPort: 8443, toPort: 8443 }]);
     }, /accelerator listener ha-traffic-listener takes ports 8443, but load balancer .* listens on 80, 443/],
+    ["the nodes' ingress rule from the load balancer removed", (rs) => {
+      rs.splice(rs.indexOf(find(rs, /^ha-us-west-2-app-workload-in-from-alb$/)), 1);
+    }, /nodes of us-west-2 \(security groups .*ha-us-west-2-app-sg.*\) admit nothing on 30080 from load balancer ha-us-west-2-app-alb/],
+    ["the load balancer's egress rule on the wrong port", (rs) => {
+      const rule = find(rs, /^ha-us-west-2-app-alb-sg-out-nodeport$/);
+      set(rule, "fromPort", 8080);
+      set(rule, "toPort", 8080);
+    }, /load balancer ha-us-west-2-app-alb \(us-west-2\): its security groups ha-us-west-2-app-alb-sg allow no egress on 30080 to the nodes/],
+    ["target group port that is not the Service's NodePort", (rs) => set(find(rs, /^ha-us-west-2-app-tg$/), "port", 30081),
+      /target group ha-us-west-2-app-tg \(us-west-2\): port 30081 is not what the workload of us-west-2 serves for instance targets \(NodePort 30080\)/],
+    ["HTTPS listener deleted while the global entry forwards 443", (rs) => {
+      rs.splice(rs.indexOf(find(rs, /^ha-us-west-2-app-https$/)), 1);
+    }, /load balancer ha-us-west-2-app-alb \(us-west-2\) has no listener on port 443, which the global entry forwards to it/],
+    ["HTTPS listener turned into plain HTTP on 443", (rs) => set(find(rs, /^ha-us-west-2-app-https$/), "protocol", "HTTP"),
+      /listener ha-us-west-2-app-https \(us-west-2\) listens on 443 with protocol HTTP/],
+    ["HTTPS listener with another region's certificate", (rs) => {
+      set(find(rs, /^ha-us-west-2-app-https$/), "certificateArn", find(rs, /^ha-us-east-1-app-https$/).inputs!.certificateArn);
+    }, /listener ha-us-west-2-app-https \(us-west-2\): certificateArn is an ACM certificate of us-east-1/],
+    ["HTTPS listener forwarding to the other region's target group", (rs) => {
+      set(find(rs, /^ha-us-west-2-app-https$/), "defaultActions", [{ type: "forward", targetGroupArn: find(rs, /^ha-us-east-1-app-tg$/).outputs!.arn }]);
+    }, /listener ha-us-west-2-app-https \(us-west-2\) forwards to target group ha-prod-use1-app-30080 of us-east-1/],
+    ["HTTPS listener forwarding to a target group with no targets", (rs) => {
+      const tg = find(rs, /^ha-us-west-2-app-tg$/);
+      const spare = structuredClone(tg);
+      spare.urn = tg.urn.replace(/app-tg$/, "spare-tg");
+      spare.id = "spare";
+      spare.outputs!.arn = String(tg.outputs!.arn).replace("ha-prod-usw2-app-30080", "ha-prod-usw2-spare");
+      rs.push(spare);
+      const https = find(rs, /^ha-us-west-2-app-https$/);
+      set(https, "defaultActions", [{ type: "forward", targetGroupArn: spare.outputs!.arn }]);
+      https.propertyDependencies = { ...https.propertyDependencies, defaultActions: [spare.urn] };
+    }, /listener ha-us-west-2-app-https \(us-west-2\) forwards to target group ha-us-west-2-spare-tg, which has no targets registered \(the app's nodes are registered with ha-us-west-2-app-tg\)/],
+    // A backup copy's destination key in the wrong region
+    ["backup copy destination vault encrypted with a key of the source region", (rs) => {
+      set(find(rs, /^ha-backup-us-west-2-vault$/), "kmsKeyArn", find(rs, /^ha-backup-us-east-1-vault$/).inputs!.kmsKeyArn);
+    }, /backup plan ha-backup-us-east-1-plan \(us-east-1\): its copy to vault ha-backup-us-west-2-vault \(us-west-2\) is encrypted with the vault's kmsKeyArn, a KMS key of us-east-1/],
     // Capacity per region
+    ["a survivor's node groups too small for the pods it must run", (rs) => {
+      for (const ng of rs.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && /us-west-2/.test(r.urn))) set(ng, "scalingConfig", { desiredSize: 1, minSize: 1, maxSize: 1 });
+      const app = find(rs, /^ha-us-west-2-app-deployment$/);
+      (app.inputs!.spec as { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } } }).template.spec.containers[0].resources.requests.cpu = "600m";
+    }, /us-west-2: its node groups at scalingConfig.maxSize \(ha-us-west-2-app-az1-ng maxSize 1 x 2 vCPU\/8 GiB, .*\) cannot hold the 12 pods it must run after losing another region \(7.2 vCPU of requests against 6/],
     ["a region with zero pods", (rs) => {
       for (const r of rs.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" || x.type === "kubernetes:apps/v1:Deployment")) {
         if (!/us-west-2/.test(r.urn)) continue;
@@ -118,6 +159,28 @@ describe("capacity per region", () => {
     const r = analyzeInput({ source: { kind: "stack", name: "staging" }, graph: new ResourceGraph(copy, EAST), config: stagingConfig });
     expect(r.verdict.exitCode).toBe(1);
     expect(reasons(r)).toMatch(/us-west-2 can run at most \d+ pods \(HPA maxReplicas\), but after losing another region it must carry the \d+ pods every region runs now/);
+  });
+});
+
+describe("node capacity after a region loss", () => {
+  it("a survivor whose node groups hold its own pods but not the other region's share", async () => {
+    const staging = await planStack("staging");
+    const stagingConfig = loadStack("staging").config;
+    const run = (cpu?: string) => {
+      const copy = structuredClone(staging.resources) as ExportedResource[];
+      if (cpu) {
+        const app = copy.find((r) => r.type === "kubernetes:apps/v1:Deployment" && /::ha-us-west-2-app-deployment$/.test(r.urn))!;
+        (app.inputs!.spec as { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } } }).template.spec.containers[0].resources.requests.cpu = cpu;
+      }
+      return analyzeInput({ source: { kind: "stack", name: "staging" }, graph: new ResourceGraph(copy, EAST), config: stagingConfig });
+    };
+    // 3 pods x 2.5 vCPU fit on three m5.large at maxSize 2 (12 vCPU); the 6 pods of both regions (15 vCPU) do not.
+    const broken = run("2500m");
+    expect(broken.verdict.exitCode).toBe(1);
+    expect(reasons(broken)).toMatch(/us-west-2: its node groups at scalingConfig.maxSize \(ha-us-west-2-app-az1-ng maxSize 2 x 2 vCPU\/8 GiB, .*\) cannot hold the 6 pods it must run after losing another region \(15.0 vCPU of requests against 12/);
+    expect(reasons(broken)).not.toMatch(/us-east-1: its node groups/);
+    // Neutral: a request that still fits twice over.
+    expect(run("900m").failureDomains.configuration).toEqual([]);
   });
 });
 
@@ -188,6 +251,21 @@ describe("neutral changes keep the verdict", () => {
         delete bag.availabilityZone;
       }
     })],
+    ["the HTTPS listener's forward written as a weighted list of the same target group", (rs) => {
+      const https = find(rs, /^ha-us-west-2-app-https$/);
+      set(https, "defaultActions", [{ type: "forward", forward: { targetGroups: [{ arn: find(rs, /^ha-us-west-2-app-tg$/).outputs!.arn, weight: 1 }] } }]);
+    }],
+    ["the nodes admit the load balancer by its subnets' CIDRs instead of its group", (rs) => {
+      const rule = find(rs, /^ha-us-west-2-app-workload-in-from-alb$/);
+      for (const bag of [rule.inputs, rule.outputs]) if (bag) { delete bag.referencedSecurityGroupId; bag.cidrIpv4 = "10.21.0.0/16"; }
+      rule.propertyDependencies = {};
+    }],
+    ["a larger instance type added to the node groups", (rs) => {
+      for (const ng of rs.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) set(ng, "instanceTypes", [...(ng.inputs!.instanceTypes as string[]), "m6i.xlarge"]);
+    }],
+    ["the destination vault given another key of its own region", (rs) => {
+      set(find(rs, /^ha-backup-us-west-2-vault$/), "kmsKeyArn", "arn:aws:kms:us-west-2:123456789012:key/11111111-2222-3333-4444-555555555555");
+    }],
     ["a slower but still fast health check", (rs) => {
       const tg = find(rs, /^ha-us-west-2-app-tg$/);
       set(tg, "healthCheck", { ...(tg.inputs!.healthCheck as object), interval: 15 });
