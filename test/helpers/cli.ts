@@ -56,8 +56,16 @@ export async function runMain(args: readonly string[]): Promise<CliRun> {
   let stderr = "";
   const out = process.stdout.write;
   const err = process.stderr.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  // write(chunk, [encoding], [callback]): a command that waits for its output to drain gets its callback.
+  const capture = (append: (s: string) => void) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture((s) => (stdout += s));
+  process.stderr.write = capture((s) => (stderr += s));
   try {
     const code = await main([...args]);
     return { code, stdout, stderr };
