@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runMain } from "../helpers/cli";
 import { healthyGraph, type FixtureOptions } from "../analysis/fixture";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
@@ -27,8 +28,9 @@ describe("ha-blueprint analyze (CLI)", () => {
     expect(r.stdout).toContain("Loss of one region");
   });
 
-  it("exits 1 and names the NAT gateway when one NAT serves every AZ", () => {
-    const r = run(["analyze", "--state", stateFile("single-nat", { singleNat: true }), "--format", "json"]);
+  it("exits 1 and names the NAT gateway when one NAT serves every AZ", async () => {
+    // In this process (runMain): the spawned runs above and below carry the process's exit status.
+    const r = await runMain(["analyze", "--state", stateFile("single-nat", { singleNat: true }), "--format", "json"]);
     expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.verdict.exitCode).toBe(1);
@@ -58,7 +60,7 @@ describe("ha-blueprint analyze (CLI)", () => {
     expect(doc.verdict.warnings.every((w: string) => / RPO .* is a typical value, not a bound/.test(w))).toBe(true);
   });
 
-  it("follows the data path of a real plan: the writer's security group without the peer region's rules fails, naming the chain", () => {
+  it("follows the data path of a real plan: the writer's security group without the peer region's rules fails, naming the chain", async () => {
     const planFile = path.join(dir, "plan-prod.json");
     const plan = run(["plan", "--stack", "prod", "--out", planFile, "--format", "json"]);
     expect(plan.code, plan.stderr).toBe(0);
@@ -69,7 +71,7 @@ describe("ha-blueprint analyze (CLI)", () => {
     expect(before - doc.deployment.resources.length).toBe(3);
     const mutated = path.join(dir, "plan-prod-no-peer-ingress.json");
     fs.writeFileSync(mutated, JSON.stringify(doc));
-    const r = run(["analyze", "--state", mutated, "--stack", "prod", "--format", "json"]);
+    const r = await runMain(["analyze", "--state", mutated, "--stack", "prod", "--format", "json"]);
     expect(r.code, r.stderr).toBe(1);
     const reasons: string[] = JSON.parse(r.stdout).verdict.reasons;
     expect(reasons).toContainEqual(expect.stringMatching(/^us-west-2 cannot write: DATABASE_WRITER_HOST .* -> global writer endpoint -> ha-database-us-east-1-cluster \(us-east-1\): ha-database-us-east-1-sg admits nothing from 10\.\d+\.\d+\.\d+\/\d+ .* on port 5432/));
@@ -77,17 +79,17 @@ describe("ha-blueprint analyze (CLI)", () => {
     expect(reasons.some((x) => x.includes("sessions"))).toBe(false);
   });
 
-  it("fails with exit 2 when neither --stack nor --state is given, or the state file is missing", () => {
+  it("fails with exit 2 when neither --stack nor --state is given, or the state file is missing", async () => {
     const neither = run(["analyze"]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/give --stack <name>, --state <file>, or both/);
     // With both, the stack only supplies the config; the state file must still exist.
-    const both = run(["analyze", "--stack", "prod", "--state", path.join(dir, "missing.json")]);
+    const both = await runMain(["analyze", "--stack", "prod", "--state", path.join(dir, "missing.json")]);
     expect(both.code).toBe(2);
     expect(both.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("fails with exit 2 for a bad format, a missing file, non-JSON and an unknown stack, without a stack trace", () => {
+  it("fails with exit 2 for a bad format, a missing file, non-JSON and an unknown stack, without a stack trace", async () => {
     const notJson = path.join(dir, "bad.json");
     fs.writeFileSync(notJson, "{ nope");
     const cases: [string[], RegExp][] = [
@@ -97,7 +99,7 @@ describe("ha-blueprint analyze (CLI)", () => {
       [["analyze", "--stack", "nope"], /unknown stack "nope"/],
     ];
     for (const [args, message] of cases) {
-      const r = run(args);
+      const r = await runMain(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { runMain } from "../helpers/cli";
 import { GraphBuilder } from "../helpers/graph";
 import { foreignStack } from "../policies/foreignStack";
 import { happyStack } from "../policies/happyStack";
@@ -14,6 +15,9 @@ function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 120_000, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** In this process (runMain): for what the command decides, where a spawn adds only its start-up. */
+const inProcess = (args: string[]) => runMain(args);
 
 function write(doc: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ha-check-")), "state.json");
@@ -53,22 +57,22 @@ describe("ha-blueprint check (CLI)", () => {
     expect(out.summary).toMatchObject({ environment: "prod", mandatory: 1, passed: false });
   });
 
-  it("applies the environment of --stack (dev: size rules only advise)", () => {
+  it("applies the environment of --stack (dev: size rules only advise)", async () => {
     // The state of stack dev: the CLI refuses to judge another stack's state by dev's levels.
     const g = happyStack(new GraphBuilder("dev", "ha-blueprint"));
     g.set("db-east", "backupRetentionPeriod", 1);
     const file = write(exportOf(g.resources()));
-    expect(run(["check", "--state", file]).code).toBe(1);
-    const dev = run(["check", "--state", file, "--stack", "dev"]);
+    expect((await inProcess(["check", "--state", file])).code).toBe(1);
+    const dev = await inProcess(["check", "--state", file, "--stack", "dev"]);
     expect(dev.code).toBe(0);
     expect(dev.stdout).toContain("[advisory] ha-aurora-backup-retention");
   });
 
-  it("reads policy config overrides in --policy-pack-config format", () => {
+  it("reads policy config overrides in --policy-pack-config format", async () => {
     const g = happyStack();
     g.set("db-east", "backupRetentionPeriod", 1);
     const config = write({ "ha-aurora-backup-retention": { enforcementLevel: "advisory" } });
-    expect(run(["check", "--state", write(exportOf(g.resources())), "--policy-config", config]).code).toBe(0);
+    expect((await inProcess(["check", "--state", write(exportOf(g.resources())), "--policy-config", config])).code).toBe(0);
   });
 
   it("fails with exit 2 and one line naming the problem for bad policy config (unknown rule, level, threshold type)", async () => {
@@ -99,11 +103,11 @@ describe("ha-blueprint check (CLI)", () => {
     }
   });
 
-  it("--profile foreign keeps the universal rules and drops the house rules; a bad profile is exit 2", () => {
+  it("--profile foreign keeps the universal rules and drops the house rules; a bad profile is exit 2", async () => {
     const g = foreignStack();
     const file = write(exportOf(g.resources()));
-    const blueprint = JSON.parse(run(["check", "--state", file, "--format", "json"]).stdout);
-    const foreign = run(["check", "--state", file, "--format", "json", "--profile", "foreign"]);
+    const blueprint = JSON.parse((await inProcess(["check", "--state", file, "--format", "json"])).stdout);
+    const foreign = await inProcess(["check", "--state", file, "--format", "json", "--profile", "foreign"]);
     expect(foreign.code, foreign.stderr).toBe(1);
     const out = JSON.parse(foreign.stdout);
     const mandatory = (o: { violations: Array<{ policy: string; enforcementLevel: string }> }) => new Set(o.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
@@ -113,15 +117,15 @@ describe("ha-blueprint check (CLI)", () => {
     // The one-pod API: one finding, and the rules that depend on its replica count say not applicable.
     expect(out.violations.filter((v: { urn: string }) => v.urn === g.get("api").urn).map((v: { policy: string }) => v.policy)).toEqual(["ha-k8s-min-replicas"]);
     expect(out.summary.notApplicableChecks.filter((n: { urn: string }) => n.urn === g.get("api").urn)).toHaveLength(3);
-    const bad = run(["check", "--state", file, "--profile", "strict"]);
+    const bad = await inProcess(["check", "--state", file, "--profile", "strict"]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toMatch(/^ha-blueprint: --profile must be one of blueprint, foreign, not "strict"/);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("never passes a graph whose region it cannot find", () => {
-    const r = run(["check", "--state", path.join(FIXTURES, "stratify__sample-preview-creates.json")]);
+  it("never passes a graph whose region it cannot find", async () => {
+    const r = await inProcess(["check", "--state", path.join(FIXTURES, "stratify__sample-preview-creates.json")]);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/PASS/);
     expect(r.stdout).toContain("ha-region-known");
@@ -134,28 +138,29 @@ describe("ha-blueprint check (CLI)", () => {
     expect(r.stdout).toMatch(/PASS: no mandatory violation/);
   });
 
-  it("fails with exit 2 and a one-line message for malformed JSON", () => {
-    const r = run(["check", "--state", write("{ not json")]);
+  it("fails with exit 2 and a one-line message for malformed JSON", async () => {
+    const r = await inProcess(["check", "--state", write("{ not json")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^ha-blueprint: .*is not valid JSON/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("fails with exit 2 for a JSON document that is no stack", () => {
-    const r = run(["check", "--state", write({ hello: "world" })]);
+  it("fails with exit 2 for a JSON document that is no stack", async () => {
+    const r = await inProcess(["check", "--state", write({ hello: "world" })]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unrecognised state format/);
   });
 
-  it("fails with exit 2 for a missing file, a bad format and a missing --state/--stack", () => {
-    expect(run(["check", "--state", "/nonexistent/x.json"]).stderr).toMatch(/cannot read .*no such file/);
-    expect(run(["check", "--state", "/nonexistent/x.json"]).code).toBe(2);
-    expect(run(["check", "--state", "x", "--format", "xml"]).code).toBe(2);
-    expect(run(["check"]).code).toBe(2);
+  it("fails with exit 2 for a missing file, a bad format and a missing --state/--stack", async () => {
+    const missing = await inProcess(["check", "--state", "/nonexistent/x.json"]);
+    expect(missing.stderr).toMatch(/cannot read .*no such file/);
+    expect(missing.code).toBe(2);
+    expect((await inProcess(["check", "--state", "x", "--format", "xml"])).code).toBe(2);
+    expect((await inProcess(["check"])).code).toBe(2);
   });
 
-  it.each(fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")) : [])("analyses the real Pulumi file %s without crashing", (file) => {
-    const r = run(["check", "--state", path.join(FIXTURES, file), "--format", "json"]);
+  it.each(fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json")) : [])("analyses the real Pulumi file %s without crashing", async (file) => {
+    const r = await inProcess(["check", "--state", path.join(FIXTURES, file), "--format", "json"]);
     expect([0, 1], r.stderr).toContain(r.code);
     const out = JSON.parse(r.stdout);
     expect(out.summary.resources).toBeGreaterThan(2);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runMain } from "../helpers/cli";
 
 const BIN = path.resolve(__dirname, "../../bin/ha-blueprint.js");
 
@@ -42,26 +43,27 @@ describe("ha-blueprint plan (CLI)", () => {
     expect(r.stderr).toMatch(/unknown stack "nope".*known stacks: dev, prod, prod-dsql, staging/);
   });
 
-  it("fails with exit 2 and no stack trace for a stack file that is not YAML", () => {
+  // In this process (runMain) from here: the unknown stack above carries the process's exit status.
+  it("fails with exit 2 and no stack trace for a stack file that is not YAML", async () => {
     const dir = tempStacks({ "Pulumi.bad.yaml": "config: [unclosed" });
-    const r = run("plan", "--stack", "bad", "--stacks-dir", dir);
+    const r = await runMain(["plan", "--stack", "bad", "--stacks-dir", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot read .*Pulumi\.bad\.yaml/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("fails with exit 2 naming the key for invalid config", () => {
+  it("fails with exit 2 naming the key for invalid config", async () => {
     const prod = fs.readFileSync(path.resolve(__dirname, "../../stacks/Pulumi.prod.yaml"), "utf8");
     const dir = tempStacks({ "Pulumi.typo.yaml": prod.replace("azCount: 3", "azCuont: 3") });
-    const r = run("plan", "--stack", "typo", "--stacks-dir", dir);
+    const r = await runMain(["plan", "--stack", "typo", "--stacks-dir", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ha-blueprint:regions\[0\]\.azCuont: unknown key/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("fails with exit 2 for a missing required flag or a bad format", () => {
-    expect(run("plan").code).toBe(2);
-    const r = run("plan", "--stack", "dev", "--format", "yaml");
+  it("fails with exit 2 for a missing required flag or a bad format", async () => {
+    expect((await runMain(["plan"])).code).toBe(2);
+    const r = await runMain(["plan", "--stack", "dev", "--format", "yaml"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--format must be text or json/);
   });

@@ -3,13 +3,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "../helpers/cli";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 
 /**
  * Bad input through the real `node bin/ha-blueprint.js`, the way a user meets it: one line naming
  * the problem, exit 2, no stack trace, no secret echoed; and the inputs that must work (a pipe on
  * --state -, a UTF-8 BOM, --version, the same flags on every command). The processes run side by
  * side in one beforeAll; most stop before the Pulumi SDKs load, so each costs a bare Node start.
+ * Refusals that need no process of their own run in-process beside them (see SPAWNED).
  */
 
 interface Run {
@@ -37,8 +38,37 @@ function stackFile(name: string, edit: (config: Record<string, unknown>) => void
 const cases: Record<string, () => Promise<Run>> = {};
 const runs: Record<string, Run> = {};
 
+/**
+ * Refusals read from standard input, and one per command and per kind of check (stack file, flags),
+ * run as separate processes; the others refuse before anything runs, so they go through the same
+ * entry point (cli/main.ts) in this process, one after another (runMain), where a process would add
+ * only its start-up. Their output is held to the same lines: exit 2, one line, nothing on stdout.
+ */
+const SPAWNED = new Set([
+  "region that does not exist",
+  "aws:region outside the stack's regions",
+  "no pulumi:disable-default-providers",
+  "plain-text secret in the stack file",
+  "empty state (check)",
+  "a dependency cycle (check)",
+  "--out with an empty value",
+  "--yes without --execute",
+]);
+const inProcess: Record<string, () => Promise<Run>> = {};
+
 function refusal(name: string, args: () => string[], stdin?: () => string): void {
-  cases[name] = () => cli(args(), stdin?.());
+  if (stdin || SPAWNED.has(name)) cases[name] = () => cli(args(), stdin?.());
+  else inProcess[name] = cases[name] = async () => {
+    const saved = process.env.COLUMNS;
+    process.env.COLUMNS = "";
+    try {
+      const r = await runMain(args());
+      return { code: r.code, out: r.stdout, err: r.stderr };
+    } finally {
+      if (saved === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = saved;
+    }
+  };
 }
 
 // Stack files with one mistake each, read by `analyze --stack` (which reads the stack first).
@@ -135,9 +165,11 @@ beforeAll(async () => {
     jsonError: () => cli(["check", "--state", path.join(dir, "version-99.json"), "--format", "json"]),
     jsonFlagError: () => cli(["analyze", "--state", planFile, "--bogus", "-f", "json"]),
   };
-  const names = [...Object.keys(cases), ...Object.keys(extra)];
-  const results = await Promise.all(names.map((n) => (cases[n] ?? extra[n])()));
-  names.forEach((n, i) => (runs[n] = results[i]));
+  const names = [...Object.keys(cases), ...Object.keys(extra)].filter((n) => !(n in inProcess));
+  const spawned = Promise.all(names.map((n) => (cases[n] ?? extra[n])()));
+  // While the processes run: the in-process ones, one at a time (they capture this process's output).
+  for (const n of Object.keys(inProcess)) runs[n] = await inProcess[n]();
+  (await spawned).forEach((r, i) => (runs[names[i]] = r));
 }, 120_000);
 
 describe("bad input: one line, exit 2, no stack trace", () => {

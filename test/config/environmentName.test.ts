@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../config/parse";
-import { ROOT, runCli } from "../helpers/cli";
+import { ROOT, runCli, runMain } from "../helpers/cli";
 import { validRawConfig } from "../helpers/config";
 
 /**
@@ -83,15 +83,15 @@ describe("a stack named qa with prod strictness, through bin/ha-blueprint.js", (
   });
 
   it("checks with prod enforcement, from --stack and from the graph's tags alone", async () => {
-    const fromStack = await runCli(["check", "--stack", "qa", "--stacks-dir", dir, "--state", planFile, "--format", "json"]);
+    const fromStack = await runMain(["check", "--stack", "qa", "--stacks-dir", dir, "--state", planFile, "--format", "json"]);
     expect(fromStack.code, fromStack.stderr).toBe(0);
     expect(JSON.parse(fromStack.stdout).summary).toMatchObject({ environment: "prod", environmentSource: "option", passed: true });
-    const fromGraph = await runCli(["check", "--state", planFile, "--format", "json"]);
+    const fromGraph = await runMain(["check", "--state", planFile, "--format", "json"]);
     expect(JSON.parse(fromGraph.stdout).summary).toMatchObject({ environment: "prod", environmentSource: "graph" });
   });
 
   it("analyzes", async () => {
-    const r = await runCli(["analyze", "--stack", "qa", "--stacks-dir", dir, "--state", planFile, "--format", "json"]);
+    const r = await runMain(["analyze", "--stack", "qa", "--stacks-dir", dir, "--state", planFile, "--format", "json"]);
     expect(r.stderr).toBe("");
     expect([0, 1]).toContain(r.code);
     const report = JSON.parse(r.stdout);
@@ -100,7 +100,7 @@ describe("a stack named qa with prod strictness, through bin/ha-blueprint.js", (
   });
 
   it("refuses a free name without strictness in one line, exit 2", async () => {
-    const r = await runCli(["plan", "--stack", "bad", "--stacks-dir", dir]);
+    const r = await runMain(["plan", "--stack", "bad", "--stacks-dir", dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/ha-blueprint:strictness: missing; environment "qa" is not dev, staging or prod/);

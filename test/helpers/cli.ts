@@ -43,3 +43,34 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     child.stdin.end(opts.stdin ?? "");
   });
 }
+
+/**
+ * The CLI's entry point (cli/main.ts `main`) in this process, its stdout and stderr captured: for
+ * tests of what a command decides (exit code, message, report) where a separate process adds
+ * nothing but its start-up. What depends on the process itself (the exit status the shell sees,
+ * stdout and stderr as separate streams, stdin, a TTY) keeps a spawned run (runCli).
+ */
+export async function runMain(args: readonly string[]): Promise<CliRun> {
+  const { main } = await import("../../cli/main");
+  let stdout = "";
+  let stderr = "";
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  // write(chunk, [encoding], [callback]): a command that waits for its output to drain gets its callback.
+  const capture = (append: (s: string) => void) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      append(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture((s) => (stdout += s));
+  process.stderr.write = capture((s) => (stderr += s));
+  try {
+    const code = await main([...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
