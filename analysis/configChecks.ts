@@ -1,4 +1,4 @@
-import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
+import { GLOBAL, plain, type GraphNode, type ResourceGraph, plainString as str, plainRecords as list } from "../graph/model";
 import { T, type Inventory } from "./inventory";
 import { findWorkloads } from "./dataPath/workloads";
 import { loadBalancerPathFindings } from "./lbPathChecks";
@@ -18,16 +18,6 @@ import { survivorNodeFindings } from "./nodeCapacity";
  * - a survivor whose HPAs or node groups at their maximum cannot carry every region's load
  *   (`nodeCapacity.ts`).
  */
-
-function str(v: unknown): string | undefined {
-  const p = plain(v);
-  return typeof p === "string" && p ? p : undefined;
-}
-
-function list(v: unknown): Record<string, unknown>[] {
-  const p = plain(v);
-  return Array.isArray(p) ? p.map((x) => plain(x) as Record<string, unknown>).filter((x) => !!x && typeof x === "object") : [];
-}
 
 const KEY_INPUTS = ["kmsKeyId", "kmsKeyArn", "kmsEncryptionKey", "kmsMasterKeyId", "encryptionKeyArn", "kmsKey"];
 const KMS_KEY = "aws:kms/key:Key";

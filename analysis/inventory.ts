@@ -1,4 +1,4 @@
-import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
+import { GLOBAL, plain, type GraphNode, type ResourceGraph, plainNumber as num } from "../graph/model";
 
 /**
  * The serving resources of each tier and how they hang together, read once from the graph
@@ -96,11 +96,6 @@ export interface Inventory {
   readonly entries: EntryPoint[];
   /** How clients reach the regions. */
   readonly entryKind: "accelerator" | "route53" | "none";
-}
-
-function num(v: unknown): number | undefined {
-  const p = plain(v);
-  return typeof p === "number" && Number.isFinite(p) ? p : typeof p === "string" && /^\d+$/.test(p) ? Number(p) : undefined;
 }
 
 /** The EKS cluster behind a Kubernetes object: its provider is built from the cluster's outputs. */

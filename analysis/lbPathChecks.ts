@@ -1,4 +1,4 @@
-import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../graph/model";
+import { GLOBAL, plain, type GraphNode, type ResourceGraph, plainString as str, plainNumber as num, plainRecords as list } from "../graph/model";
 import { NetworkIndex } from "./dataPath/network";
 import { clusterOfK8s, T, type Inventory } from "./inventory";
 
@@ -22,18 +22,6 @@ import { clusterOfK8s, T, type Inventory } from "./inventory";
 
 type Rec = Record<string, unknown>;
 
-function str(v: unknown): string | undefined {
-  const p = plain(v);
-  return typeof p === "string" && p ? p : undefined;
-}
-function num(v: unknown): number | undefined {
-  const p = plain(v);
-  return typeof p === "number" && Number.isFinite(p) ? p : typeof p === "string" && /^\d+$/.test(p) ? Number(p) : undefined;
-}
-function list(v: unknown): Rec[] {
-  const p = plain(v);
-  return Array.isArray(p) ? p.map((x) => plain(x) as Rec).filter((x) => !!x && typeof x === "object") : [];
-}
 /** Every string inside a value (an ARN may sit in a list of objects, as in an ECS service's loadBalancers). */
 function stringsIn(v: unknown, out: string[] = []): string[] {
   const p = plain(v);

@@ -1,4 +1,4 @@
-import { plain, type GraphNode, type ResourceGraph } from "../graph/model";
+import { plain, type GraphNode, type ResourceGraph, plainString as str, plainNumber as num, plainRecords as list } from "../graph/model";
 import type { StackConfig } from "../config/parse";
 import type { DataKinds, PlanBlock, RecoveryPlan, Setting } from "./settings";
 
@@ -12,21 +12,6 @@ import type { DataKinds, PlanBlock, RecoveryPlan, Setting } from "./settings";
 const PLAN = "aws:arcregionswitch/plan:Plan";
 const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
-
-function str(v: unknown): string | undefined {
-  const p = plain(v);
-  return typeof p === "string" && p ? p : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  const p = plain(v);
-  return typeof p === "number" && Number.isFinite(p) ? p : typeof p === "string" && /^\d+$/.test(p) ? Number(p) : undefined;
-}
-
-function list(v: unknown): Record<string, unknown>[] {
-  const p = plain(v);
-  return Array.isArray(p) ? p.map((x) => plain(x) as Record<string, unknown>).filter((x) => !!x && typeof x === "object") : [];
-}
 
 /** The store kinds from the resources; the config's kinds when the graph holds no store. */
 export function dataKindsOf(graph: ResourceGraph, config?: StackConfig): DataKinds {

@@ -118,6 +118,24 @@ function toNode(r: ExportedResource): GraphNode {
   };
 }
 
+/** A resource property as a non-empty string (through `plain`), else undefined. */
+export function plainString(v: unknown): string | undefined {
+  const p = plain(v);
+  return typeof p === "string" && p ? p : undefined;
+}
+
+/** A resource property as a finite number, or a string of digits read as one (through `plain`). */
+export function plainNumber(v: unknown): number | undefined {
+  const p = plain(v);
+  return typeof p === "number" && Number.isFinite(p) ? p : typeof p === "string" && /^\d+$/.test(p) ? Number(p) : undefined;
+}
+
+/** A resource property as a list of objects (through `plain`, element by element); anything else is []. */
+export function plainRecords(v: unknown): Record<string, unknown>[] {
+  const p = plain(v);
+  return Array.isArray(p) ? p.map((x) => plain(x) as Record<string, unknown>).filter((x) => !!x && typeof x === "object") : [];
+}
+
 /** Unwraps secrets (when the file holds their plaintext) and maps unknowns to UNKNOWN_VALUE. */
 export function plain(value: unknown): unknown {
   if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) return UNKNOWN_VALUE;

@@ -1,4 +1,4 @@
-import { GLOBAL, plain, type GraphNode, type ResourceGraph } from "../../graph/model";
+import { GLOBAL, plain, type GraphNode, type ResourceGraph, plainString as str } from "../../graph/model";
 import type { Survival } from "../domains";
 import { NetworkIndex, reachability, type SubnetReach } from "./network";
 import { buildStoreIndex, canonicalHost, hostOf, membersOf, STORE_TYPES, type AddressTarget, type Store, type StoreIndex } from "./stores";
@@ -55,11 +55,6 @@ const RANK: Record<CapabilityStatus, number> = { yes: 5, partial: 4, "after-prom
 
 export function better(a: CapabilityAnswer, b: CapabilityAnswer): CapabilityAnswer {
   return RANK[b.status] > RANK[a.status] ? b : a;
-}
-
-function str(v: unknown): string | undefined {
-  const p = plain(v);
-  return typeof p === "string" && p ? p : undefined;
 }
 
 /** Everything domain-independent, built once per graph. */

@@ -1,4 +1,4 @@
-import { plain, type GraphNode, type ResourceGraph } from "../../graph/model";
+import { plain, type GraphNode, type ResourceGraph, plainString as str, plainNumber as num } from "../../graph/model";
 
 /**
  * The data stores of a graph and every address a client could be configured with, read from the
@@ -67,17 +67,6 @@ export interface StoreIndex {
   /** Normalised host name -> what it names. */
   readonly addresses: Map<string, AddressTarget>;
   readonly globals: GraphNode[];
-}
-
-function str(v: unknown): string | undefined {
-  const p = plain(v);
-  return typeof p === "string" && p ? p : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  const p = plain(v);
-  if (typeof p === "number") return p;
-  return typeof p === "string" && /^\d+$/.test(p) ? Number(p) : undefined;
 }
 
 /**
