@@ -4,7 +4,7 @@ import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { tierTags } from "../tags";
 import { MEMORYDB_MULTI_REGION_MAX_REGIONS, MEMORYDB_MULTI_REGION_REGIONS, MEMORYDB_PORT, memorydbNodeTypeProblem, memorydbVersionProblem } from "./kinds";
-import { createStoreKey, createStoreSecurityGroup, RegionalMember, type DataRegion } from "./regionInput";
+import { createStoreKey, createStoreSecurityGroup, REDIS_PASSWORD_RECIPE, RegionalMember, type DataRegion } from "./regionInput";
 
 export interface MemoryDbMultiRegionArgs {
   readonly stack: string;
@@ -147,15 +147,8 @@ export class MemoryDbMultiRegion extends pulumi.ComponentResource {
       tags: tierTags("sessions", subnetGroupName),
     }, { ...at, parent: holder });
 
-    // Passwords: 16..128 printable characters; this set avoids the characters MemoryDB refuses.
-    const password = new random.RandomPassword(`${name}-password`, {
-      length: 64,
-      special: true,
-      overrideSpecial: "!&#$^<>-",
-      minLower: 1,
-      minUpper: 1,
-      minNumeric: 1,
-    }, { parent: holder });
+    // Passwords: 16..128 printable characters, without the characters MemoryDB refuses.
+    const password = new random.RandomPassword(`${name}-password`, REDIS_PASSWORD_RECIPE, { parent: holder });
     const userName = nameOf("sessions-app");
     // Every key and channel, every command but administration (CONFIG, DEBUG, SHUTDOWN, ...) and
     // flushing everything. Not -@dangerous: that category holds INFO, which clients such as

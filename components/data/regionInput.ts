@@ -146,3 +146,17 @@ export class RegionalMember extends pulumi.ComponentResource {
     this.registerOutputs(outputs);
   }
 }
+
+/**
+ * A generated password for a Redis-compatible store's user or AUTH token: 64 characters with at
+ * least one lower, upper and digit, and only the special characters both ElastiCache AUTH tokens
+ * and MemoryDB passwords accept.
+ */
+export const REDIS_PASSWORD_RECIPE = {
+  length: 64,
+  special: true,
+  overrideSpecial: "!&#$^<>-",
+  minLower: 1,
+  minUpper: 1,
+  minNumeric: 1,
+} as const;

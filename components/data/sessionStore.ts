@@ -4,7 +4,7 @@ import * as random from "../sdk/random";
 import { physicalName } from "../naming";
 import { CacheReplicationGroup } from "./cacheReplicationGroup";
 import { CACHE_PORT, cacheVersionProblem, globalDatastoreNodeTypeProblem, type CacheEngine } from "./engine";
-import type { DataRegion } from "./regionInput";
+import { REDIS_PASSWORD_RECIPE, type DataRegion } from "./regionInput";
 
 export interface SessionStoreArgs {
   /** The Pulumi stack name, used in physical names. */
@@ -92,13 +92,8 @@ export class SessionStore extends pulumi.ComponentResource {
     // AUTH as what global datastores support, and no user groups (ElastiCache User Guide,
     // "Prerequisites and limitations"). ElastiCache AUTH tokens allow only these special characters.
     const token = new random.RandomPassword(`${name}-auth-token`, {
+      ...REDIS_PASSWORD_RECIPE,
       keepers: { rotation: String(rotation) },
-      length: 64,
-      special: true,
-      overrideSpecial: "!&#$^<>-",
-      minLower: 1,
-      minUpper: 1,
-      minNumeric: 1,
     }, { parent: this });
     this.authToken = pulumi.secret(token.result);
 
