@@ -145,17 +145,10 @@ export class SignedArcClient implements ArcApi {
   }
 
   async getPlanExecution(region: string, planArn: string, executionId: string): Promise<PlanExecutionView> {
-    const steps: PlanExecutionView["steps"][number][] = [];
-    let token: string | undefined;
-    let first: Record<string, unknown> | undefined;
-    do {
-      const out = await this.rs(region, "GetPlanExecution", { planArn, executionId, ...(token ? { nextToken: token } : {}) });
-      first ??= out;
-      for (const s of (out.stepStates as Array<Record<string, unknown>> | undefined) ?? []) {
-        steps.push({ name: String(s.name ?? ""), status: String(s.status ?? "notStarted"), startTime: epochToIso(s.startTime), endTime: epochToIso(s.endTime), mode: s.stepMode as string | undefined });
-      }
-      token = out.nextToken as string | undefined;
-    } while (token);
+    const pages = await this.rsPages(region, "GetPlanExecution", { planArn, executionId });
+    const first = pages[0];
+    const steps = pages.flatMap((out) => ((out.stepStates as Array<Record<string, unknown>> | undefined) ?? []).map((s) => (
+      { name: String(s.name ?? ""), status: String(s.status ?? "notStarted"), startTime: epochToIso(s.startTime), endTime: epochToIso(s.endTime), mode: s.stepMode as string | undefined })));
     return {
       executionId,
       state: String(first.executionState ?? "unknown"),
@@ -170,8 +163,8 @@ export class SignedArcClient implements ArcApi {
   }
 
   async listPlanExecutions(region: string, planArn: string): Promise<Array<{ executionId: string; state: string; action: string; region: string; startTime?: string }>> {
-    const out = await this.rs(region, "ListPlanExecutions", { planArn });
-    return ((out.items as Array<Record<string, unknown>> | undefined) ?? []).map((x) => ({
+    const pages = await this.rsPages(region, "ListPlanExecutions", { planArn });
+    return pages.flatMap((out) => (out.items as Array<Record<string, unknown>> | undefined) ?? []).map((x) => ({
       executionId: String(x.executionId),
       state: String(x.executionState ?? ""),
       action: String(x.executionAction ?? ""),
@@ -181,16 +174,21 @@ export class SignedArcClient implements ArcApi {
   }
 
   async listPlanExecutionEvents(region: string, planArn: string, executionId: string): Promise<Array<{ time?: string; type: string; step?: string; error?: string; description?: string }>> {
-    const events: Array<{ time?: string; type: string; step?: string; error?: string; description?: string }> = [];
+    const pages = await this.rsPages(region, "ListPlanExecutionEvents", { planArn, executionId });
+    return pages.flatMap((out) => (out.items as Array<Record<string, unknown>> | undefined) ?? []).map((e) => (
+      { time: epochToIso(e.timestamp), type: String(e.type ?? "unknown"), step: e.stepName as string | undefined, error: e.error as string | undefined, description: e.description as string | undefined }));
+  }
+
+  /** Every page of a paginated Region switch read (`nextToken` in, `nextToken` out), in order. */
+  private async rsPages(region: string, operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+    const pages: Record<string, unknown>[] = [];
     let token: string | undefined;
     do {
-      const out = await this.rs(region, "ListPlanExecutionEvents", { planArn, executionId, ...(token ? { nextToken: token } : {}) });
-      for (const e of (out.items as Array<Record<string, unknown>> | undefined) ?? []) {
-        events.push({ time: epochToIso(e.timestamp), type: String(e.type ?? "unknown"), step: e.stepName as string | undefined, error: e.error as string | undefined, description: e.description as string | undefined });
-      }
+      const out = await this.rs(region, operation, { ...input, ...(token ? { nextToken: token } : {}) });
+      pages.push(out);
       token = out.nextToken as string | undefined;
     } while (token);
-    return events;
+    return pages;
   }
 
   async approvePlanExecutionStep(region: string, input: { planArn: string; executionId: string; stepName: string; approval: "approve" | "decline"; comment?: string }): Promise<void> {
